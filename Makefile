@@ -1,0 +1,84 @@
+# unmask — one entry point. `make demo` and `make test` work on a fresh machine with Python 3.11+.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+PORT ?= 8000
+MANAGE := $(PY) -m unmask.manage
+STAMP := $(VENV)/.installed
+ASSETS := src/unmask/web/static/unmask/dist/.built
+PG_URL ?= postgres://postgres@127.0.0.1:5432/unmask
+
+.PHONY: help install assets demo run test test-sqlite test-postgres test-browser lint fmt bench lock clean
+
+help:
+	@echo "make demo   install, build, load the fictional demo data and serve on http://127.0.0.1:$(PORT)"
+	@echo "make test   install what is missing, lint, check migrations, run the suite (SQLite, then PostgreSQL)"
+	@echo "make bench  print benchmark figures;  make lint / make fmt;  make lock (re-pin dependencies)"
+
+$(STAMP): requirements/dev.lock pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --require-hashes -r requirements/dev.lock
+	$(PY) -m pip install --quiet --no-deps -e .
+	@touch $@
+
+install: $(STAMP)
+
+frontend/node_modules/.package-lock.json: frontend/package-lock.json | $(STAMP)
+	cd frontend && PATH="$(CURDIR)/$(BIN):$$PATH" npm ci --no-audit --no-fund --loglevel=error
+
+$(ASSETS): frontend/node_modules/.package-lock.json $(shell find frontend/src -type f 2>/dev/null) frontend/build.mjs
+	cd frontend && PATH="$(CURDIR)/$(BIN):$$PATH" node build.mjs
+	@touch $@
+
+assets: $(ASSETS)
+
+demo: $(STAMP) $(ASSETS)
+	$(MANAGE) migrate --noinput -v 0
+	$(MANAGE) collectstatic --noinput -v 0
+	$(MANAGE) demo_data --if-empty
+	$(MANAGE) ensure_staff
+	@echo "Serving the demo on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
+	$(BIN)/granian --interface wsgi --host 127.0.0.1 --port $(PORT) --workers 2 --no-ws --log-level warning unmask.wsgi:application
+
+run: $(STAMP) $(ASSETS)
+	UNMASK_DEBUG=1 $(MANAGE) runserver 127.0.0.1:$(PORT)
+
+test: $(STAMP) $(ASSETS)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(MANAGE) makemigrations --check --dry-run
+	$(PY) tools/ensure_browser.py
+	$(MAKE) --no-print-directory test-sqlite
+	@if [ -n "$$DATABASE_URL" ] || $(PY) tools/pg_ready.py "$(PG_URL)"; then \
+	  $(MAKE) --no-print-directory test-postgres; \
+	else echo "PostgreSQL: no server on 127.0.0.1:5432 and no DATABASE_URL; PostgreSQL run skipped."; fi
+
+test-sqlite: $(STAMP) $(ASSETS)
+	@echo "== test suite on SQLite"
+	env -u DATABASE_URL $(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+test-postgres: $(STAMP) $(ASSETS)
+	@echo "== test suite on PostgreSQL"
+	DATABASE_URL="$${DATABASE_URL:-$(PG_URL)}" $(BIN)/pytest -p no:cacheprovider -m "not browser" $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+fmt: $(STAMP)
+	$(BIN)/ruff check --fix src tests benchmarks
+	$(BIN)/ruff format src tests benchmarks
+
+bench: $(STAMP) $(ASSETS)
+	$(PY) benchmarks/run.py
+
+lock: $(STAMP)
+	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements/dev.lock -q
+	$(BIN)/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 -o requirements/prod.lock -q
+	cd frontend && PATH="$(CURDIR)/$(BIN):$$PATH" npm install --package-lock-only --no-audit --no-fund
+
+clean:
+	rm -rf $(VENV) frontend/node_modules src/unmask/web/static/unmask/dist var/static

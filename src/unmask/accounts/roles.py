@@ -1,0 +1,55 @@
+"""The roles of the record. Groups and their permissions are (re)applied after every migrate."""
+
+from django.db.models.signals import post_migrate
+
+EDITOR = "editor"
+REVIEWER = "reviewer"
+ADMIN = "admin"
+
+RECORD_MODELS = [
+    "organization", "organizationname", "identifier", "site", "product", "link", "linkstatusevent",
+    "source", "citation", "response",
+]
+
+
+def role_permissions() -> dict[str, set[str]]:
+    """Permission codenames (app_label.codename) of each role."""
+    editor = {f"record.{action}_{model}" for model in RECORD_MODELS for action in ("view", "add", "change")}
+    reviewer = editor | {f"record.delete_{model}" for model in RECORD_MODELS} | {
+        "record.publish_organization",
+        "record.publish_site",
+        "record.publish_product",
+        "record.publish_link",
+        "record.publish_response",
+    }
+    admin = reviewer | {
+        "auth.view_user", "auth.add_user", "auth.change_user", "auth.view_group",
+        "otp_totp.view_totpdevice", "otp_totp.delete_totpdevice",
+    }
+    return {EDITOR: editor, REVIEWER: reviewer, ADMIN: admin}
+
+
+def ensure_roles(**kwargs) -> None:
+    from django.contrib.auth.models import Group, Permission
+
+    for role, names in role_permissions().items():
+        group, _ = Group.objects.get_or_create(name=role)
+        perms = []
+        for name in sorted(names):
+            app_label, codename = name.split(".")
+            perm = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            if perm is not None:
+                perms.append(perm)
+        group.permissions.set(perms)
+
+
+def ensure_cache_tables(**kwargs) -> None:
+    """Database cache tables (used for sign-in throttling when no Redis is configured)."""
+    from django.core.management import call_command
+
+    call_command("createcachetable", verbosity=0)
+
+
+def connect() -> None:
+    post_migrate.connect(ensure_roles, dispatch_uid="unmask.accounts.roles")
+    post_migrate.connect(ensure_cache_tables, dispatch_uid="unmask.accounts.cache_tables")

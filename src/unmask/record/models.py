@@ -1,0 +1,725 @@
+"""The record: organizations, their sites, products and programs, the links between them, and the
+evidence (sources, citations) and replies (responses) behind every claim.
+
+Visibility rules live in the querysets (`.public()`); write rules live in `services.py`.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+from unmask.record.partial_dates import PartialDate, PartialDateError
+from unmask.record.text import make_slug, name_key, new_public_id
+
+
+class PartialDateField(models.CharField):
+    """A year, year-month or full date, stored as text (see partial_dates.py)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 10)
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("default", "")
+        kwargs.setdefault("help_text", _("A year (2019), a month (2019-05) or a day (2019-05-17)."))
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        for key in ("max_length", "blank", "default", "help_text"):
+            kwargs.pop(key, None)
+        return name, path, args, kwargs
+
+
+def partial_date_errors(instance: models.Model, *field_names: str) -> dict[str, str]:
+    """Messages for invalid partial dates, each naming the field and the reason."""
+    errors = {}
+    for name in field_names:
+        value = getattr(instance, name)
+        if value:
+            try:
+                setattr(instance, name, str(PartialDate.parse(value)))
+            except PartialDateError as exc:
+                label = instance._meta.get_field(name).verbose_name
+                errors[name] = _("%(field)s: %(reason)s") % {
+                    "field": str(label).capitalize(),
+                    "reason": exc.reason,
+                }
+    return errors
+
+
+class RecordQuerySet(models.QuerySet):
+    def alive(self):
+        return self.filter(deleted_at__isnull=True)
+
+    def deleted(self):
+        return self.filter(deleted_at__isnull=False)
+
+
+class PublishableQuerySet(RecordQuerySet):
+    def cited(self):
+        citations = Citation.objects.alive().filter(**{self.model.citation_field: OuterRef("pk")})
+        return self.filter(Exists(citations))
+
+    def public(self):
+        """The one rule of publication: published by a reviewer, not deleted, and cited."""
+        return self.alive().filter(published_at__isnull=False).cited()
+
+
+class SiteQuerySet(PublishableQuerySet):
+    def public(self):
+        return super().public().filter(organization__in=Organization.objects.public())
+
+
+class ProductQuerySet(PublishableQuerySet):
+    def public(self):
+        return super().public().filter(
+            Q(maker__isnull=True) | Q(maker__in=Organization.objects.public())
+        )
+
+
+class LinkQuerySet(PublishableQuerySet):
+    def public(self):
+        """A link is public only when it is cited and everything it names is public too."""
+        orgs = Organization.objects.public()
+        return (
+            super()
+            .public()
+            .filter(subject__in=orgs)
+            .filter(Q(object__isnull=True) | Q(object__in=orgs))
+            .filter(Q(product__isnull=True) | Q(product__in=Product.objects.public()))
+        )
+
+    def active(self):
+        return self.filter(end="").exclude(status=LinkStatus.ENDED)
+
+
+class Record(models.Model):
+    """Fields every record carries: a public id that never changes, timestamps, soft delete."""
+
+    public_id = models.CharField(
+        _("public id"), max_length=12, unique=True, default=new_public_id, editable=False
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True, editable=False)
+
+    objects = RecordQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+class Publishable(Record):
+    published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = PublishableQuerySet.as_manager()
+    citation_field = ""  # the Citation foreign key that points at this kind of record
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
+# --- organizations ------------------------------------------------------------------------
+
+
+class OrganizationKind(models.TextChoices):
+    COMPANY = "company", _("Company")
+    PUBLIC_BODY = "public_body", _("Public body")
+    MILITARY_UNIT = "military_unit", _("Military unit")
+    INSTITUTE = "institute", _("University or institute")
+    FINANCIAL = "financial", _("Bank or fund")
+    TRADE_FAIR = "trade_fair", _("Trade fair")
+    OTHER = "other", _("Other")
+
+
+class Organization(Publishable):
+    name = models.CharField(_("name"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=90, editable=False)
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganizationKind.choices)
+    country = CountryField(_("country"), blank=True, help_text=_("Where it is registered."))
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("Markdown. Rendered and sanitized.")
+    )
+    name_key = models.CharField(max_length=300, db_index=True, editable=False)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="merged_from",
+    )
+
+    history = HistoricalRecords(excluded_fields=["updated_at", "name_key"])
+    citation_field = "organization"
+
+    class Meta:
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        ordering = ["name"]
+        permissions = [("publish_organization", _("Can publish organizations"))]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.slug = make_slug(self.name, "organization")
+        self.name_key = name_key(self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("record:organization", args=[self.public_id, self.slug])
+
+
+class NameKind(models.TextChoices):
+    ALIAS = "alias", _("Other name")
+    FORMER = "former", _("Former name")
+    TRANSLITERATION = "transliteration", _("Transliteration")
+    ABBREVIATION = "abbreviation", _("Abbreviation")
+    LOCAL = "local", _("Name in local script")
+
+
+class OrganizationName(models.Model):
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="names")
+    name = models.CharField(_("name"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=20, choices=NameKind.choices, default=NameKind.ALIAS)
+    language = models.CharField(_("language"), max_length=12, blank=True, help_text=_("e.g. tr, ru, zh"))
+    name_key = models.CharField(max_length=300, db_index=True, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("other name")
+        verbose_name_plural = _("other names")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_key = name_key(self.name)
+        super().save(*args, **kwargs)
+
+
+class IdentifierScheme(models.TextChoices):
+    REGISTRY = "registry", _("Company registry number")
+    LEI = "lei", _("Legal Entity Identifier (LEI)")
+    VAT = "vat", _("VAT number")
+    DUNS = "duns", _("DUNS number")
+    CAGE = "cage", _("CAGE / NCAGE code")
+    DOMAIN = "domain", _("Website domain")
+    WIKIDATA = "wikidata", _("Wikidata item")
+    OTHER = "other", _("Other")
+
+
+class Identifier(models.Model):
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="identifiers")
+    scheme = models.CharField(_("scheme"), max_length=20, choices=IdentifierScheme.choices)
+    value = models.CharField(_("value"), max_length=200)
+    country = CountryField(_("issuing country"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("identifier")
+        verbose_name_plural = _("identifiers")
+        ordering = ["scheme", "value"]
+        indexes = [models.Index(fields=["scheme", "value"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_scheme_display()}: {self.value}"
+
+
+# --- sites -------------------------------------------------------------------------------------
+
+
+class SiteRole(models.TextChoices):
+    HEADQUARTERS = "headquarters", _("Headquarters")
+    FACTORY = "factory", _("Factory")
+    RESEARCH = "research", _("Research and development")
+    OFFICE = "office", _("Office")
+    WAREHOUSE = "warehouse", _("Warehouse")
+    TEST_RANGE = "test_range", _("Test range")
+    PORT = "port", _("Port or airfield")
+    BASE = "base", _("Military base")
+    OTHER = "other", _("Other")
+
+
+class Precision(models.TextChoices):
+    EXACT = "exact", _("Exact")
+    STREET = "street", _("Street")
+    CITY = "city", _("City")
+    REGION = "region", _("Region")
+    COUNTRY = "country", _("Country")
+
+
+class Site(Publishable):
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="sites")
+    name = models.CharField(_("name"), max_length=300, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=SiteRole.choices)
+    address = models.TextField(_("address"), blank=True, help_text=_("A business address, never a home."))
+    city = models.CharField(_("city"), max_length=200, blank=True)
+    country = CountryField(_("country"))
+    latitude = models.FloatField(
+        _("latitude"), null=True, blank=True, validators=[MinValueValidator(-90), MaxValueValidator(90)]
+    )
+    longitude = models.FloatField(
+        _("longitude"), null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)]
+    )
+    precision = models.CharField(
+        _("precision"),
+        max_length=10,
+        choices=Precision.choices,
+        default=Precision.CITY,
+        help_text=_("How exactly the point is known. A city-level point is never shown as exact."),
+    )
+
+    objects = SiteQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    citation_field = "site"
+
+    class Meta:
+        verbose_name = _("site")
+        verbose_name_plural = _("sites")
+        ordering = ["organization__name", "name"]
+        permissions = [("publish_site", _("Can publish sites"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="site_point_complete",
+                violation_error_message=_("Give both latitude and longitude, or neither."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        label = self.name or self.get_role_display()
+        return f"{self.organization} – {label}"
+
+
+# --- products and programs -------------------------------------------------------------------
+
+
+class ProductKind(models.TextChoices):
+    PROGRAM = "program", _("Weapons program")
+    PLATFORM = "platform", _("Drone or platform model")
+    ENGINE = "engine", _("Engine or propulsion")
+    COMPONENT = "component", _("Component")
+    ELECTRONICS = "electronics", _("Electronics")
+    MATERIAL = "material", _("Material")
+    MUNITION = "munition", _("Munition or payload")
+    SOFTWARE = "software", _("Software")
+    SERVICE = "service", _("Service")
+    OTHER = "other", _("Other")
+
+
+class Product(Publishable):
+    name = models.CharField(_("name"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=90, editable=False)
+    kind = models.CharField(_("kind"), max_length=20, choices=ProductKind.choices)
+    maker = models.ForeignKey(
+        Organization,
+        verbose_name=_("maker"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="products",
+    )
+    part_of = models.ForeignKey(
+        "self",
+        verbose_name=_("part of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="parts",
+    )
+    description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+
+    objects = ProductQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    citation_field = "product"
+
+    class Meta:
+        verbose_name = _("product or program")
+        verbose_name_plural = _("products and programs")
+        ordering = ["name"]
+        permissions = [("publish_product", _("Can publish products"))]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.slug = make_slug(self.name, "product")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("record:product", args=[self.public_id, self.slug])
+
+
+# --- links -------------------------------------------------------------------------------------
+
+
+class Relation(models.TextChoices):
+    SUPPLIES_COMPONENT = "supplies_component", _("supplies components to")
+    SUPPLIES_MATERIAL = "supplies_material", _("supplies materials to")
+    LICENSES_TECHNOLOGY = "licenses_technology", _("licenses technology to")
+    MANUFACTURES = "manufactures", _("manufactures")
+    INTEGRATES = "integrates", _("integrates")
+    SERVICES = "services", _("services or maintains")
+    OWNS = "owns", _("owns")
+    FINANCES = "finances", _("finances or invests in")
+    INSURES = "insures", _("insures")
+    RESEARCH_PARTNER = "research_partner", _("is a research partner of")
+    DISTRIBUTES = "distributes", _("distributes or brokers for")
+    EXHIBITS_AT = "exhibits_at", _("exhibits at")
+    OPERATES = "operates", _("operates")
+
+
+# What the relation says, read from the object's side ("Bolt receives components from Acme").
+INVERSE_LABELS = {
+    Relation.SUPPLIES_COMPONENT: _("receives components from"),
+    Relation.SUPPLIES_MATERIAL: _("receives materials from"),
+    Relation.LICENSES_TECHNOLOGY: _("licenses technology from"),
+    Relation.MANUFACTURES: _("is manufactured by"),
+    Relation.INTEGRATES: _("is integrated by"),
+    Relation.SERVICES: _("is serviced by"),
+    Relation.OWNS: _("is owned by"),
+    Relation.FINANCES: _("is financed by"),
+    Relation.INSURES: _("is insured by"),
+    Relation.RESEARCH_PARTNER: _("is a research partner of"),
+    Relation.DISTRIBUTES: _("is distributed by"),
+    Relation.EXHIBITS_AT: _("hosts as exhibitor"),
+    Relation.OPERATES: _("is operated by"),
+}
+
+
+class LinkStatus(models.TextChoices):
+    REPORTED = "reported", _("Reported")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DISPUTED = "disputed", _("Disputed")
+    DENIED = "denied", _("Denied")
+    ENDED = "ended", _("Ended")
+
+
+class Link(Publishable):
+    subject = models.ForeignKey(
+        Organization, verbose_name=_("subject"), on_delete=models.PROTECT, related_name="links_out"
+    )
+    relation = models.CharField(_("relation"), max_length=24, choices=Relation.choices)
+    object = models.ForeignKey(
+        Organization,
+        verbose_name=_("object"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="links_in",
+        help_text=_("The organization on the other side, if any."),
+    )
+    product = models.ForeignKey(
+        Product,
+        verbose_name=_("product or program"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="links",
+        help_text=_("What the link concerns: the component supplied, the program financed..."),
+    )
+    start = PartialDateField(_("start date"))
+    end = PartialDateField(_("end date"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=LinkStatus.choices, default=LinkStatus.REPORTED, editable=False
+    )
+    share = models.DecimalField(
+        _("share (%)"),
+        max_digits=6,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("For ownership: the share held, in percent."),
+    )
+    amount = models.DecimalField(_("amount"), max_digits=18, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(_("currency"), max_length=3, blank=True, help_text=_("ISO 4217, e.g. EUR"))
+    summary = models.TextField(_("summary"), blank=True, help_text=_("What exactly is claimed, in one or two sentences."))
+
+    objects = LinkQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    citation_field = "link"
+
+    class Meta:
+        verbose_name = _("link")
+        verbose_name_plural = _("links")
+        ordering = ["subject__name", "relation"]
+        permissions = [("publish_link", _("Can publish links"))]
+        indexes = [models.Index(fields=["relation", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(object__isnull=False) | Q(product__isnull=False),
+                name="link_has_object_or_product",
+                violation_error_message=_("A link needs an object organization, a product, or both."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(subject=models.F("object")),
+                name="link_not_to_itself",
+                violation_error_message=_("An organization cannot be linked to itself."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        parts = [str(self.subject), self.get_relation_display()]
+        if self.object_id:
+            parts.append(str(self.object))
+        if self.product_id:
+            parts.append(f"({self.product})")
+        return " ".join(parts)
+
+    @property
+    def inverse_label(self) -> str:
+        return INVERSE_LABELS[Relation(self.relation)]
+
+    @property
+    def is_active(self) -> bool:
+        return not self.end and self.status != LinkStatus.ENDED
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from unmask.record.partial_dates import end_before_start
+
+        errors = partial_date_errors(self, "start", "end")
+        if not errors and end_before_start(self.start, self.end):
+            errors["end"] = _("End date: %(end)s is before the start date %(start)s.") % {
+                "end": self.end,
+                "start": self.start,
+            }
+        if self.object_id and self.object_id == self.subject_id:
+            errors["object"] = _("An organization cannot be linked to itself.")
+        if not self.object_id and not self.product_id:
+            errors["object"] = _("A link needs an object organization, a product, or both.")
+        if self.share is not None and self.relation != Relation.OWNS:
+            errors["share"] = _("A share only applies to ownership links.")
+        if self.amount is not None and not self.currency:
+            errors["currency"] = _("Give the currency of the amount.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class LinkStatusEvent(models.Model):
+    """A dated change of a link's status, with the reason. The public sees the whole sequence."""
+
+    link = models.ForeignKey(Link, on_delete=models.CASCADE, related_name="status_events")
+    old_status = models.CharField(_("from"), max_length=12, choices=LinkStatus.choices, blank=True)
+    new_status = models.CharField(_("to"), max_length=12, choices=LinkStatus.choices)
+    effective = PartialDateField(_("effective date"))
+    note = models.TextField(_("note"))
+    created_at = models.DateTimeField(_("recorded"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.old_status or '—'} → {self.new_status}"
+
+
+# --- evidence ----------------------------------------------------------------------------------
+
+
+class SourceKind(models.TextChoices):
+    NEWS = "news", _("News report")
+    COMPANY = "company", _("Company publication or report")
+    REGISTRY = "registry", _("Registry record")
+    COURT = "court", _("Court record")
+    CUSTOMS = "customs", _("Customs or trade data")
+    GOVERNMENT = "government", _("Government document")
+    LEAK = "leak", _("Leaked document")
+    RESEARCH = "research", _("Own or partner research")
+    OTHER = "other", _("Other")
+
+
+class Source(Record):
+    title = models.CharField(_("title"), max_length=500)
+    publisher = models.CharField(_("publisher"), max_length=300, blank=True)
+    url = models.URLField(_("URL"), max_length=1000, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=SourceKind.choices)
+    published_on = PartialDateField(_("publication date"))
+    language = models.CharField(_("language"), max_length=12, blank=True)
+    archive_url = models.URLField(_("archived copy (URL)"), max_length=1000, blank=True)
+    archived_file = models.FileField(_("archived copy (file)"), upload_to="sources/%Y/", blank=True)
+    retrieved_on = models.DateField(_("retrieved on"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        ordering = ["-published_on", "title"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.publisher}, {self.published_on})" if self.publisher else self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("record:source", args=[self.public_id])
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        errors = partial_date_errors(self, "published_on")
+        if not self.url and not self.archived_file:
+            errors["url"] = _("Give the URL of the source or attach an archived copy.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Citation(Record):
+    """Ties a source to exactly one claim: an organization, a site, a product or a link."""
+
+    source = models.ForeignKey(Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="citations")
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="citations"
+    )
+    site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.CASCADE, related_name="citations")
+    product = models.ForeignKey(Product, null=True, blank=True, on_delete=models.CASCADE, related_name="citations")
+    link = models.ForeignKey(Link, null=True, blank=True, on_delete=models.CASCADE, related_name="citations")
+    quote = models.TextField(_("quoted passage"), blank=True)
+    locator = models.CharField(_("page or locator"), max_length=200, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("citation")
+        verbose_name_plural = _("citations")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(organization__isnull=False, site__isnull=True, product__isnull=True, link__isnull=True)
+                    | Q(organization__isnull=True, site__isnull=False, product__isnull=True, link__isnull=True)
+                    | Q(organization__isnull=True, site__isnull=True, product__isnull=False, link__isnull=True)
+                    | Q(organization__isnull=True, site__isnull=True, product__isnull=True, link__isnull=False)
+                ),
+                name="citation_has_one_target",
+                violation_error_message=_("A citation supports exactly one claim."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} — {self.locator}" if self.locator else str(self.source)
+
+    @property
+    def target(self):
+        return self.link or self.site or self.product or self.organization
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if not self.quote and not self.locator:
+            raise ValidationError({"quote": _("Quote the passage or give a page or locator.")})
+
+
+# --- right of reply ------------------------------------------------------------------------------
+
+
+class ResponseChannel(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    LETTER = "letter", _("Letter")
+    WEB_FORM = "web_form", _("Reply form on this site")
+    STATEMENT = "statement", _("Public statement")
+    OTHER = "other", _("Other")
+
+
+class ResponseStatus(models.TextChoices):
+    RECEIVED = "received", _("Received, being checked")
+    PUBLISHED = "published", _("Published")
+
+
+class ResponseQuerySet(RecordQuerySet):
+    def public(self):
+        return self.alive().filter(status=ResponseStatus.PUBLISHED)
+
+
+class Response(Record):
+    """An organization's reply, to one link or to its profile. Once published, always shown."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.PROTECT, related_name="responses"
+    )
+    link = models.ForeignKey(
+        Link,
+        verbose_name=_("link answered"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="responses",
+        help_text=_("Leave empty for a reply to the profile as a whole."),
+    )
+    received_on = models.DateField(_("received on"))
+    channel = models.CharField(_("channel"), max_length=12, choices=ResponseChannel.choices)
+    text = models.TextField(_("reply"))
+    url = models.URLField(_("URL"), max_length=1000, blank=True)
+    document = models.FileField(_("document"), upload_to="responses/%Y/", blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ResponseStatus.choices, default=ResponseStatus.RECEIVED
+    )
+
+    objects = ResponseQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
+        ordering = ["received_on", "pk"]
+        permissions = [("publish_response", _("Can publish responses"))]
+
+    def __str__(self) -> str:
+        return _("Reply from %(org)s, %(date)s") % {"org": self.organization, "date": self.received_on}
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.link_id and self.organization_id not in (self.link.subject_id, self.link.object_id):
+            raise ValidationError(
+                {"link": _("Only an organization named in a link can answer it.")}
+            )
+
+
+class DemoDataset(models.Model):
+    """Present while the fictional demo data is loaded; every page then says so."""
+
+    loaded_at = models.DateTimeField(default=timezone.now)
+    seed = models.IntegerField()
+    organizations = models.IntegerField()
+
+    class Meta:
+        verbose_name = _("demo data set")

@@ -1,0 +1,385 @@
+"""The rules of the record, in one place. The admin, the API, forms, imports and the demo data all
+write through these functions; each is atomic and records who acted and why.
+
+`actor` is the user acting, or None for the system itself (management commands run by an operator).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from unmask.record.models import (
+    Citation,
+    Identifier,
+    Link,
+    LinkStatus,
+    LinkStatusEvent,
+    Organization,
+    OrganizationName,
+    Product,
+    Publishable,
+    Record,
+    Response,
+    ResponseStatus,
+    Site,
+)
+from unmask.record.text import name_key
+
+
+# --- permissions and history -------------------------------------------------------------------
+
+
+def _check(actor, perm: str) -> None:
+    if actor is not None and not actor.has_perm(perm):
+        raise PermissionDenied(_("You do not have permission to do this (%(perm)s).") % {"perm": perm})
+
+
+def _perm(obj: models.Model, action: str) -> str:
+    return f"{obj._meta.app_label}.{action}_{obj._meta.model_name}"
+
+
+def save_with_history(obj: models.Model, actor, reason: str, **kwargs) -> None:
+    """Save and record who and why in the object's history."""
+    obj._change_reason = reason
+    if actor is not None and actor.is_authenticated:
+        obj._history_user = actor
+    obj.save(**kwargs)
+
+
+def _require_reason(reason: str, field: str = "reason") -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({field: _("Say why: a note is required for this change.")})
+    return reason
+
+
+# --- duplicates ----------------------------------------------------------------------------------
+
+
+def normalize_identifier(scheme: str, value: str) -> str:
+    value = (value or "").strip()
+    if scheme == "domain":
+        value = value.lower().removeprefix("https://").removeprefix("http://").removeprefix("www.")
+        return value.split("/")[0]
+    return "".join(ch for ch in value.upper() if ch.isalnum())
+
+
+@dataclass(frozen=True)
+class DuplicateMatch:
+    organization: Organization
+    reason: str
+
+
+class DuplicateOrganization(ValidationError):
+    """Raised before saving an organization that looks like one already in the record."""
+
+    def __init__(self, matches: list[DuplicateMatch]):
+        self.matches = matches
+        names = "; ".join(f"{m.organization} ({m.reason})" for m in matches)
+        super().__init__(
+            _("This organization may already be in the record: %(names)s. Check, then confirm to save anyway.")
+            % {"names": names},
+            code="duplicate",
+        )
+
+
+def find_duplicate_organizations(
+    name: str,
+    country: str = "",
+    identifiers: Iterable[tuple[str, str]] = (),
+    aliases: Iterable[str] = (),
+    exclude: Organization | None = None,
+) -> list[DuplicateMatch]:
+    """Organizations that share a normalized name (or alias) and country, or any identifier."""
+    found: dict[int, DuplicateMatch] = {}
+    alive = Organization.objects.alive()
+    if exclude is not None:
+        alive = alive.exclude(pk=exclude.pk)
+    keys = {name_key(n) for n in [name, *aliases] if n and name_key(n)}
+    if keys:
+        same_country = models.Q(country=country) if country else models.Q()
+        by_name = alive.filter(same_country & (models.Q(name_key__in=keys) | models.Q(names__name_key__in=keys)))
+        for org in by_name.distinct():
+            found.setdefault(org.pk, DuplicateMatch(org, _("same name and country")))
+    for scheme, value in identifiers:
+        norm = normalize_identifier(scheme, value)
+        if not norm:
+            continue
+        for ident in Identifier.objects.filter(scheme=scheme, organization__in=alive).select_related("organization"):
+            if normalize_identifier(ident.scheme, ident.value) == norm:
+                found.setdefault(
+                    ident.organization_id,
+                    DuplicateMatch(ident.organization, _("same %(scheme)s") % {"scheme": ident.get_scheme_display()}),
+                )
+    return list(found.values())
+
+
+# --- organizations -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_organization(
+    *,
+    actor=None,
+    reason: str = "",
+    allow_duplicate: bool = False,
+    names: Iterable[tuple[str, str]] = (),
+    identifiers: Iterable[tuple[str, str]] = (),
+    **fields,
+) -> Organization:
+    """Create an organization; warn (raise DuplicateOrganization) when it may already exist.
+
+    `names` are (name, kind) pairs; `identifiers` are (scheme, value) pairs.
+    """
+    _check(actor, "record.add_organization")
+    org = Organization(**fields)
+    org.full_clean()
+    names = list(names)
+    identifiers = list(identifiers)
+    if not allow_duplicate:
+        matches = find_duplicate_organizations(
+            org.name, org.country.code if org.country else "", identifiers, [n for n, _k in names]
+        )
+        if matches:
+            raise DuplicateOrganization(matches)
+    save_with_history(org, actor, reason or _("Created"))
+    for alias, kind in names:
+        save_with_history(OrganizationName(organization=org, name=alias, kind=kind), actor, reason or _("Created"))
+    for scheme, value in identifiers:
+        ident = Identifier(organization=org, scheme=scheme, value=value.strip())
+        ident.full_clean()
+        save_with_history(ident, actor, reason or _("Created"))
+    return org
+
+
+@transaction.atomic
+def save_record(obj: Record, *, actor=None, reason: str = "") -> Record:
+    """Validate and save a new or changed record. A change needs a reason; a new link gets its
+    first status event. Used by the admin for every form and inline."""
+    creating = obj._state.adding
+    _check(actor, _perm(obj, "add" if creating else "change"))
+    if not creating:
+        reason = _require_reason(reason)
+    obj.full_clean()
+    save_with_history(obj, actor, reason or _("Created"))
+    if creating and isinstance(obj, Link):
+        LinkStatusEvent.objects.create(
+            link=obj,
+            old_status="",
+            new_status=obj.status,
+            effective=obj.start,
+            note=reason or _("First recorded"),
+            created_by=actor if actor is not None and actor.is_authenticated else None,
+        )
+    return obj
+
+
+@transaction.atomic
+def update_record(obj: Record, *, actor=None, reason: str, **changes) -> Record:
+    """Change fields of any record, validated, with the reason kept in its history."""
+    for field, value in changes.items():
+        setattr(obj, field, value)
+    return save_record(obj, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def merge_organizations(keep: Organization, drop: Organization, *, actor=None, reason: str) -> Organization:
+    """Fold `drop` into `keep`: links, sites, products, citations, responses, names and identifiers
+    move over, `drop`'s name becomes an alias, and its public id redirects to `keep`."""
+    _check(actor, "record.change_organization")
+    _check(actor, "record.delete_organization")
+    reason = _require_reason(reason)
+    if keep.pk == drop.pk:
+        raise ValidationError(_("An organization cannot be merged into itself."))
+    if keep.is_deleted or drop.is_deleted:
+        raise ValidationError(_("Restore a deleted organization before merging it."))
+    note = _("Merged %(drop)s into %(keep)s: %(reason)s") % {"drop": drop, "keep": keep, "reason": reason}
+
+    for link in Link.objects.filter(models.Q(subject=drop) | models.Q(object=drop)):
+        new_subject = keep if link.subject_id == drop.pk else link.subject
+        new_object = keep if link.object_id == drop.pk else link.object
+        if new_object is not None and new_subject.pk == new_object.pk:
+            soft_delete(link, actor=actor, reason=note)  # a link between the two merged records
+            continue
+        link.subject, link.object = new_subject, new_object
+        save_with_history(link, actor, note)
+    for site in Site.objects.filter(organization=drop):
+        site.organization = keep
+        save_with_history(site, actor, note)
+    for product in Product.objects.filter(maker=drop):
+        product.maker = keep
+        save_with_history(product, actor, note)
+    for citation in Citation.objects.filter(organization=drop):
+        citation.organization = keep
+        save_with_history(citation, actor, note)
+    for response in Response.objects.filter(organization=drop):
+        response.organization = keep
+        save_with_history(response, actor, note)
+    existing = {n.name_key for n in keep.names.all()} | {keep.name_key}
+    for alias in drop.names.all():
+        if alias.name_key in existing:
+            continue
+        alias.organization = keep
+        save_with_history(alias, actor, note)
+        existing.add(alias.name_key)
+    if drop.name_key not in existing:
+        save_with_history(OrganizationName(organization=keep, name=drop.name, kind="alias"), actor, note)
+    have = {(i.scheme, normalize_identifier(i.scheme, i.value)) for i in keep.identifiers.all()}
+    for ident in drop.identifiers.all():
+        if (ident.scheme, normalize_identifier(ident.scheme, ident.value)) not in have:
+            ident.organization = keep
+            save_with_history(ident, actor, note)
+    drop.merged_into = keep
+    drop.deleted_at = timezone.now()
+    save_with_history(drop, actor, note)
+    save_with_history(keep, actor, note)
+    Organization.objects.filter(merged_into=drop).update(merged_into=keep)
+    return keep
+
+
+# --- links -----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_link(*, actor=None, reason: str = "", status: str = LinkStatus.REPORTED, **fields) -> Link:
+    link = Link(status=status, **fields)
+    save_record(link, actor=actor, reason=reason)
+    return link
+
+
+@transaction.atomic
+def change_status(link: Link, new_status: str, *, note: str, actor=None, effective: str = "") -> LinkStatusEvent:
+    """Move a link to another status. The note is required and kept as a dated event."""
+    _check(actor, "record.change_link")
+    note = _require_reason(note, "note")
+    if new_status not in LinkStatus.values:
+        raise ValidationError({"status": _("“%(status)s” is not a status.") % {"status": new_status}})
+    if new_status == link.status:
+        raise ValidationError({"status": _("The link already has this status.")})
+    if new_status == LinkStatus.CONFIRMED:
+        _check(actor, "record.publish_link")
+    event = LinkStatusEvent(
+        link=link,
+        old_status=link.status,
+        new_status=new_status,
+        effective=effective,
+        note=note,
+        created_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    from unmask.record.models import partial_date_errors
+
+    errors = partial_date_errors(event, "effective")
+    if errors:
+        raise ValidationError(errors)
+    event.save()
+    link.status = new_status
+    if new_status == LinkStatus.ENDED and not link.end and event.effective:
+        link.end = event.effective
+        link.full_clean()
+    save_with_history(link, actor, _("Status: %(status)s — %(note)s") % {"status": link.get_status_display(), "note": note})
+    return event
+
+
+# --- evidence ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_citation(target: Publishable, source, *, actor=None, reason: str = "", **fields) -> Citation:
+    citation = Citation(source=source, **{target.citation_field: target}, **fields)
+    save_record(citation, actor=actor, reason=reason or _("Cited"))
+    return citation
+
+
+@transaction.atomic
+def create_source(*, actor=None, reason: str = "", **fields):
+    from unmask.record.models import Source
+
+    source = Source(**fields)
+    save_record(source, actor=actor, reason=reason)
+    return source
+
+
+# --- publication, deletion ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def publish(obj: Publishable, *, actor=None, reason: str = "") -> Publishable:
+    """Publish a record. Refused without at least one citation: nothing is public unsourced."""
+    _check(actor, _perm(obj, "publish"))
+    if obj.is_deleted:
+        raise ValidationError(_("A deleted record cannot be published; restore it first."))
+    if not Citation.objects.alive().filter(**{obj.citation_field: obj}).exists():
+        raise ValidationError(
+            _("%(kind)s “%(name)s” cannot be published without at least one citation: add a source first.")
+            % {"kind": str(obj._meta.verbose_name).capitalize(), "name": obj}
+        )
+    if isinstance(obj, Link):
+        for end in (obj.subject, obj.object, obj.product):
+            if end is not None and not end.is_published:
+                raise ValidationError(
+                    _("Publish “%(name)s” first: a link is public only when what it names is.") % {"name": end}
+                )
+    if obj.published_at is None:
+        obj.published_at = timezone.now()
+        obj.published_by = actor if actor is not None and actor.is_authenticated else None
+        save_with_history(obj, actor, reason or _("Published"))
+    return obj
+
+
+@transaction.atomic
+def unpublish(obj: Publishable, *, actor=None, reason: str) -> Publishable:
+    _check(actor, _perm(obj, "publish"))
+    reason = _require_reason(reason)
+    obj.published_at = None
+    obj.published_by = None
+    save_with_history(obj, actor, reason)
+    return obj
+
+
+@transaction.atomic
+def soft_delete(obj: Record, *, actor=None, reason: str) -> Record:
+    """Hide a record from everything public. Nothing is erased; `restore` brings it back."""
+    _check(actor, _perm(obj, "delete"))
+    reason = _require_reason(reason)
+    if isinstance(obj, Response) and obj.status == ResponseStatus.PUBLISHED:
+        raise ValidationError(_("A published response is always shown; it cannot be deleted."))
+    if obj.deleted_at is None:
+        obj.deleted_at = timezone.now()
+        save_with_history(obj, actor, reason)
+    return obj
+
+
+@transaction.atomic
+def restore(obj: Record, *, actor=None, reason: str) -> Record:
+    _check(actor, _perm(obj, "delete"))
+    reason = _require_reason(reason)
+    if getattr(obj, "merged_into_id", None):
+        raise ValidationError(_("This organization was merged into another; it cannot be restored alone."))
+    if obj.deleted_at is not None:
+        obj.deleted_at = None
+        save_with_history(obj, actor, reason)
+    return obj
+
+
+# --- right of reply -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_response(*, actor=None, reason: str = "", **fields) -> Response:
+    response = Response(**fields)
+    save_record(response, actor=actor, reason=reason or _("Received"))
+    return response
+
+
+@transaction.atomic
+def publish_response(response: Response, *, actor=None) -> Response:
+    _check(actor, "record.publish_response")
+    response.status = ResponseStatus.PUBLISHED
+    save_with_history(response, actor, _("Published"))
+    return response

@@ -1,0 +1,46 @@
+"""Text helpers with no models: normalization for matching and search, slugs, public ids."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import unicodedata
+
+from anyascii import anyascii
+from django.utils.text import slugify
+
+# Legal forms dropped when comparing company names ("Acme GmbH" is "Acme"). Kept short and
+# conservative: a form is removed only as a whole word at the end of the name.
+LEGAL_FORMS = {
+    "ab", "ag", "as", "asa", "bv", "co", "corp", "corporation", "company", "gmbh", "inc",
+    "incorporated", "kg", "kk", "llc", "llp", "lp", "ltd", "limited", "nv", "oy", "oyj", "plc",
+    "pte", "pty", "sa", "sarl", "sas", "spa", "sp", "srl", "zoo", "ooo", "oao", "pao", "zao",
+    "ao", "as", "sirketi", "as", "ltd sti", "sti", "tic", "san", "ve", "holding", "group",
+    "co ltd", "kft", "sro", "doo", "jsc", "ojsc", "pjsc", "cjsc", "se", "ug", "ohg", "gbr",
+}
+_PUBLIC_ID_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # no 0/o, 1/l/i: readable aloud
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII transliteration: 'Şirketi' → 'sirketi', 'Дрон' → 'dron'."""
+    text = unicodedata.normalize("NFKC", text or "")
+    text = anyascii(text).lower()
+    text = re.sub(r"[^a-z0-9]+", " ", text)
+    return " ".join(text.split())
+
+
+def name_key(name: str) -> str:
+    """Comparison key for an organization's name: folded, without trailing legal forms."""
+    words = fold(name).split()
+    while len(words) > 1 and words[-1] in LEGAL_FORMS:
+        words.pop()
+    return " ".join(words)
+
+
+def make_slug(text: str, fallback: str = "item") -> str:
+    slug = slugify(anyascii(text or ""))[:80].strip("-")
+    return slug or fallback
+
+
+def new_public_id() -> str:
+    return "".join(secrets.choice(_PUBLIC_ID_ALPHABET) for _ in range(8))

@@ -1,0 +1,34 @@
+"""Public pages of the record. Thin: they fetch through `queries` and render."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+
+from unmask.record import queries
+from unmask.record.models import Organization, Product, Source
+
+
+def organization(request, public_id: str, slug: str = ""):
+    org = Organization.objects.filter(public_id=public_id).first()
+    if org is None:
+        raise Http404
+    if org.merged_into_id:
+        target = org.merged_into
+        while target.merged_into_id:
+            target = target.merged_into
+        return redirect(target, permanent=True)
+    org = get_object_or_404(Organization.objects.public(), pk=org.pk)
+    if slug != org.slug:
+        return redirect(org, permanent=True)
+    return render(request, "record/organization.html", queries.organization_profile(org))
+
+
+def product(request, public_id: str, slug: str = ""):
+    item = get_object_or_404(Product.objects.public(), public_id=public_id)
+    if slug != item.slug:
+        return redirect(item, permanent=True)
+    return render(request, "record/product.html", queries.product_page(item))
+
+
+def source(request, public_id: str):
+    item = get_object_or_404(Source.objects.alive(), public_id=public_id)
+    return render(request, "record/source.html", queries.source_page(item))

@@ -1,0 +1,19 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from unmask.accounts import views as account_views
+
+admin.site.site_header = settings.SITE_NAME
+admin.site.site_title = settings.SITE_NAME
+
+urlpatterns = [
+    path("admin/two-factor/", account_views.two_factor, name="two_factor"),
+    path("admin/", admin.site.urls),
+]
+urlpatterns += i18n_patterns(
+    path("", include("unmask.web.urls")),
+    path("", include("unmask.record.urls")),
+    prefix_default_language=False,
+)
