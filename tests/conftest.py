@@ -66,3 +66,12 @@ def make_link(db, source):
         return link
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

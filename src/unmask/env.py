@@ -10,18 +10,27 @@ class ConfigError(RuntimeError):
     pass
 
 
-def string(name: str, default: str | None = None) -> str | None:
+def _raw(name: str) -> str | None:
+    """The variable's value, or the content of the file named by NAME_FILE."""
     path = os.environ.get(f"{name}_FILE")
     if path:
         try:
-            return Path(path).read_text(encoding="utf-8").strip()
+            value = Path(path).read_text(encoding="utf-8").strip()
         except OSError as exc:
             raise ConfigError(f"{name}_FILE={path!r} cannot be read: {exc}") from exc
-    return os.environ.get(name, default)
+        if not value:
+            raise ConfigError(f"{name}_FILE={path!r} is empty")
+        return value
+    return os.environ.get(name)
+
+
+def string(name: str, default: str | None = None) -> str | None:
+    value = _raw(name)
+    return default if value is None else value
 
 
 def boolean(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
+    value = _raw(name)
     if value is None or value == "":
         return default
     lowered = value.strip().lower()
@@ -33,7 +42,7 @@ def boolean(name: str, default: bool = False) -> bool:
 
 
 def integer(name: str, default: int) -> int:
-    value = os.environ.get(name)
+    value = _raw(name)
     if value is None or value == "":
         return default
     try:
@@ -43,7 +52,7 @@ def integer(name: str, default: int) -> int:
 
 
 def strings(name: str, default: list[str]) -> list[str]:
-    value = os.environ.get(name)
+    value = _raw(name)
     if value is None:
         return default
     return [part.strip() for part in value.split(",") if part.strip()]

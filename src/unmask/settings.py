@@ -98,9 +98,8 @@ TEMPLATES = [
 
 # --- database -------------------------------------------------------------------------------
 DATABASES = {
-    "default": dj_database_url.config(
-        env="DATABASE_URL",
-        default=f"sqlite:///{VAR_DIR / 'unmask.sqlite3'}",
+    "default": dj_database_url.parse(
+        env.string("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'unmask.sqlite3'}",
         conn_max_age=60,
         conn_health_checks=True,
     )
@@ -170,6 +169,8 @@ AXES_FAILURE_LIMIT = env.integer("UNMASK_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env.integer("UNMASK_LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "unmask.accounts.throttle.client_key"
+# Number of reverse proxies in front of the app that append to X-Forwarded-For (0: none).
+PROXY_COUNT = env.integer("UNMASK_PROXY_COUNT", 0)
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_DISABLE_ACCESS_LOG = True
@@ -218,7 +219,7 @@ if HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env.integer("UNMASK_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env.boolean("UNMASK_HSTS_PRELOAD", False)
+    SECURE_HSTS_PRELOAD = env.boolean("UNMASK_HSTS_PRELOAD", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "__Host-session"

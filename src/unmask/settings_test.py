@@ -15,3 +15,7 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+CACHES = {
+    **CACHES,  # noqa: F405 - sign-in throttling keeps the database cache (rolled back per test)
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"},
+}

@@ -66,11 +66,32 @@ class OrganizationForm(ReasonForm):
             if not self.instance.pk or renaming:
                 country = cleaned.get("country") or ""
                 matches = services.find_duplicate_organizations(
-                    name, str(country), exclude=self.instance if self.instance.pk else None
+                    name,
+                    str(country),
+                    identifiers=self._inline_values("identifiers", "scheme", "value"),
+                    aliases=[name for (name,) in self._inline_values("names", "name")],
+                    exclude=self.instance if self.instance.pk else None,
                 )
                 if matches:
                     raise services.DuplicateOrganization(matches)
         return cleaned
+
+
+    def _inline_values(self, prefix: str, *fields: str) -> list[tuple[str, ...]]:
+        """Values typed into an inline of the same page (other names, identifiers), so that the
+        duplicate check sees them before anything is saved."""
+        try:
+            total = int(self.data.get(f"{prefix}-TOTAL_FORMS", 0))
+        except ValueError:
+            return []
+        rows = []
+        for i in range(min(total, 200)):
+            if self.data.get(f"{prefix}-{i}-DELETE"):
+                continue
+            row = tuple((self.data.get(f"{prefix}-{i}-{field}") or "").strip() for field in fields)
+            if all(row):
+                rows.append(row)
+        return rows
 
 
 class LinkForm(ReasonForm):
@@ -93,6 +114,9 @@ class LinkForm(ReasonForm):
     def clean(self):
         cleaned = super().clean()
         new_status = cleaned.get("new_status")
+        user = getattr(self, "user", None)
+        if new_status == LinkStatus.CONFIRMED and user is not None and not user.has_perm("record.publish_link"):
+            self.add_error("new_status", _("Only a reviewer can confirm a link."))
         if new_status and self.instance.pk:
             if new_status == self.instance.status:
                 self.add_error("new_status", _("The link already has this status."))
@@ -227,17 +251,23 @@ class RecordAdmin(SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # records are never erased from the admin; use the soft delete action
 
+    # Publication, deletion, status and merges have their own actions with their own rules; a
+    # revert from the history page restores content only and keeps these as they are now.
+    STATE_FIELDS = ("public_id", "created_at", "published_at", "published_by", "deleted_at", "status", "merged_into")
+
     def save_model(self, request, obj, form, change):
-        reason = form.cleaned_data.get("change_reason", "")
+        reason = (form.cleaned_data.get("change_reason") or "").strip()
         if "/history/" in request.path:
-            reason = _("Reverted to an earlier version: %(reason)s") % {"reason": reason}
-        try:
-            services.save_record(obj, actor=request.user, reason=reason)
-        except PermissionDenied:
-            raise
-        except ValidationError as exc:  # the form validated; a rule refused: say so
-            messages.error(request, "; ".join(exc.messages))
-            raise
+            current = type(obj).objects.get(pk=obj.pk)
+            for field in self.STATE_FIELDS:
+                if hasattr(current, field):
+                    setattr(obj, field, getattr(current, field))
+            reason = _("Reverted to an earlier version: %(reason)s") % {
+                "reason": reason or _("no reason given")
+            }
+        elif change and not form.has_changed():
+            return  # only inlines changed; they are saved, with the reason, in save_formset
+        services.save_record(obj, actor=request.user, reason=reason)
 
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)
@@ -421,6 +451,11 @@ class LinkAdmin(PublishableAdmin):
     ]
     readonly_fields = [*PublishableAdmin.readonly_fields, "status"]
 
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.user = request.user
+        return form
+
     def save_model(self, request, obj, form, change):
         new_status = form.cleaned_data.get("new_status")
         if not change and new_status:
@@ -465,6 +500,12 @@ class ResponseAdmin(RecordAdmin):
     actions = ["publish_selected", soft_delete_selected, restore_selected]
     fields = ["organization", "link", "received_on", "channel", "text", "url", "document", "status", "change_reason", "public_id"]
     readonly_fields = [*RecordAdmin.readonly_fields, "status"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.status == ResponseStatus.PUBLISHED:
+            fields += ["organization", "link", "received_on", "channel", "text", "url", "document"]
+        return fields
 
     @admin.action(description=_("Publish selected replies"))
     def publish_selected(self, request, queryset):

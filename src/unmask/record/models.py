@@ -566,6 +566,18 @@ class SourceKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class SourceQuerySet(RecordQuerySet):
+    def public(self):
+        """Sources that support at least one public claim. Sources behind drafts stay private."""
+        cites = Citation.objects.alive().filter(source=OuterRef("pk"))
+        return self.alive().filter(
+            Exists(cites.filter(organization__in=Organization.objects.public()))
+            | Exists(cites.filter(link__in=Link.objects.public()))
+            | Exists(cites.filter(site__in=Site.objects.public()))
+            | Exists(cites.filter(product__in=Product.objects.public()))
+        )
+
+
 class Source(Record):
     title = models.CharField(_("title"), max_length=500)
     publisher = models.CharField(_("publisher"), max_length=300, blank=True)
@@ -578,6 +590,7 @@ class Source(Record):
     retrieved_on = models.DateField(_("retrieved on"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
 
+    objects = SourceQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
@@ -601,6 +614,12 @@ class Source(Record):
             raise ValidationError(errors)
 
 
+class CitationQuerySet(RecordQuerySet):
+    def alive(self):
+        """Citations that count: neither they nor their source are deleted."""
+        return self.filter(deleted_at__isnull=True, source__deleted_at__isnull=True)
+
+
 class Citation(Record):
     """Ties a source to exactly one claim: an organization, a site, a product or a link."""
 
@@ -615,6 +634,7 @@ class Citation(Record):
     locator = models.CharField(_("page or locator"), max_length=200, blank=True)
     note = models.TextField(_("note"), blank=True)
 
+    objects = CitationQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:

@@ -24,7 +24,7 @@ def public_counts() -> dict[str, int]:
         "organizations": Organization.objects.public().count(),
         "links": Link.objects.public().count(),
         "sites": Site.objects.public().count(),
-        "sources": Source.objects.alive().count(),
+        "sources": Source.objects.public().count(),
         "countries": Organization.objects.public().exclude(country="").values("country").distinct().count(),
     }
 

@@ -166,6 +166,16 @@ def save_record(obj: Record, *, actor=None, reason: str = "") -> Record:
     _check(actor, _perm(obj, "add" if creating else "change"))
     if not creating:
         reason = _require_reason(reason)
+    if creating and isinstance(obj, Link) and obj.status == LinkStatus.CONFIRMED:
+        _check(actor, "record.publish_link")  # confirming is a reviewer's decision, also at creation
+    if not creating and isinstance(obj, Response):
+        before = Response.objects.get(pk=obj.pk)
+        if before.status == ResponseStatus.PUBLISHED and (before.text, before.organization_id, before.link_id) != (
+            obj.text,
+            obj.organization_id,
+            obj.link_id,
+        ):
+            raise ValidationError(_("A published reply is shown as it was received; it cannot be edited."))
     obj.full_clean()
     save_with_history(obj, actor, reason or _("Created"))
     if creating and isinstance(obj, Link):
@@ -319,12 +329,17 @@ def publish(obj: Publishable, *, actor=None, reason: str = "") -> Publishable:
             _("%(kind)s “%(name)s” cannot be published without at least one citation: add a source first.")
             % {"kind": str(obj._meta.verbose_name).capitalize(), "name": obj}
         )
-    if isinstance(obj, Link):
-        for end in (obj.subject, obj.object, obj.product):
-            if end is not None and not end.is_published:
-                raise ValidationError(
-                    _("Publish “%(name)s” first: a link is public only when what it names is.") % {"name": end}
-                )
+    needs = {
+        Link: lambda o: (o.subject, o.object, o.product),
+        Site: lambda o: (o.organization,),
+        Product: lambda o: (o.maker,),
+    }.get(type(obj), lambda o: ())(obj)
+    for other in needs:
+        if other is not None and not type(other).objects.public().filter(pk=other.pk).exists():
+            raise ValidationError(
+                _("Publish “%(name)s” first: a record is public only when what it names is public.")
+                % {"name": other}
+            )
     if obj.published_at is None:
         obj.published_at = timezone.now()
         obj.published_by = actor if actor is not None and actor.is_authenticated else None

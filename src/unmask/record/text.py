@@ -31,7 +31,14 @@ def fold(text: str) -> str:
 
 def name_key(name: str) -> str:
     """Comparison key for an organization's name: folded, without trailing legal forms."""
-    words = fold(name).split()
+    words: list[str] = []
+    initials = False  # the last word was built from single letters: "A.Ş." → "a s" → "as"
+    for word in fold(name).split():
+        if len(word) == 1 and word.isalpha() and initials:
+            words[-1] += word
+        else:
+            words.append(word)
+            initials = len(word) == 1 and word.isalpha()
     while len(words) > 1 and words[-1] in LEGAL_FORMS:
         words.pop()
     return " ".join(words)

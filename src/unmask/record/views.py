@@ -15,6 +15,8 @@ def organization(request, public_id: str, slug: str = ""):
         target = org.merged_into
         while target.merged_into_id:
             target = target.merged_into
+        if not Organization.objects.public().filter(pk=target.pk).exists():
+            raise Http404
         return redirect(target, permanent=True)
     org = get_object_or_404(Organization.objects.public(), pk=org.pk)
     if slug != org.slug:
@@ -30,5 +32,5 @@ def product(request, public_id: str, slug: str = ""):
 
 
 def source(request, public_id: str):
-    item = get_object_or_404(Source.objects.alive(), public_id=public_id)
+    item = get_object_or_404(Source.objects.public(), public_id=public_id)
     return render(request, "record/source.html", queries.source_page(item))
