@@ -10,7 +10,9 @@ from unmask.record import services
 
 
 def _member(django_user_model, username: str, role: str | None, **extra):
-    user = django_user_model.objects.create_user(username=username, password="pw-" + username, is_staff=role is not None, **extra)
+    user = django_user_model.objects.create_user(
+        username=username, password="pw-" + username, is_staff=role is not None, **extra
+    )
     if role:
         user.groups.add(Group.objects.get(name=role))
     return django_user_model.objects.get(pk=user.pk)  # fresh: permission caches empty

@@ -130,7 +130,10 @@ def _cache(location_suffix: str) -> dict:
             "KEY_PREFIX": location_suffix,
         }
     if _cache_url == "locmem":
-        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": location_suffix}
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": location_suffix,
+        }
     return {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(VAR_DIR / "cache" / location_suffix),
@@ -141,7 +144,10 @@ def _cache(location_suffix: str) -> dict:
 CACHES = {"default": _cache("default"), "axes": _cache("axes")}
 if CACHES["axes"]["BACKEND"].endswith("FileBasedCache"):
     # Failure counters need atomic increments, which a file cache cannot give: use the database.
-    CACHES["axes"] = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "unmask_cache_axes"}
+    CACHES["axes"] = {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "unmask_cache_axes",
+    }
 AXES_CACHE = "axes"
 
 # --- auth -----------------------------------------------------------------------------------
@@ -151,7 +157,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

@@ -6,7 +6,7 @@ import tempfile
 os.environ.setdefault("UNMASK_VAR_DIR", tempfile.mkdtemp(prefix="unmask-test-"))
 os.environ.setdefault("UNMASK_SECRET_KEY", "test-only-secret-key-not-for-production-0123456789")
 
-from unmask.settings import *  # noqa: E402,F403
+from unmask.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {

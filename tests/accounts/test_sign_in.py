@@ -30,7 +30,7 @@ def _everything_stored() -> str:
     rows = []
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names():
-            cursor.execute(f'SELECT * FROM "{table}"')  # noqa: S608 - table names from introspection
+            cursor.execute(f'SELECT * FROM "{table}"')
             rows.extend(repr(row) for row in cursor.fetchall())
     return "\n".join(rows)
 
@@ -65,7 +65,9 @@ def test_an_enrolled_account_needs_its_two_factor_code(client, reviewer):
 
     response = _login(client, "rivka", "pw-rivka")
     assert "Enter the six-digit code" in response.content.decode()
-    response = _login(client, "rivka", "pw-rivka", token="123456" if _code(device) != "123456" else "654321")
+    response = _login(
+        client, "rivka", "pw-rivka", token="123456" if _code(device) != "123456" else "654321"
+    )
     assert "not valid" in response.content.decode()
     _unthrottle(device)
     device.last_t = -1  # the enrolment code was used; a new login needs a fresh one

@@ -15,7 +15,13 @@ def _inline(prefix: str, total: int = 0, initial: int = 0) -> dict:
 
 
 def _org_form(**fields) -> dict:
-    data = {"name": "Korvex Aerodynamics", "kind": "company", "country": "DE", "description": "", "change_reason": ""}
+    data = {
+        "name": "Korvex Aerodynamics",
+        "kind": "company",
+        "country": "DE",
+        "description": "",
+        "change_reason": "",
+    }
     data.update(_inline("names") | _inline("identifiers") | _inline("citations") | _inline("sites"))
     data.update(fields)
     return data
@@ -30,7 +36,13 @@ def signed_in(client, reviewer):
 def test_an_editor_adds_an_organization_with_a_citation_inline(client, editor, source):
     client.force_login(editor)
     data = _org_form(**_inline("citations", total=1))
-    data.update({"citations-0-source": source.pk, "citations-0-quote": "Korvex builds the airframe", "citations-0-locator": "p. 12"})
+    data.update(
+        {
+            "citations-0-source": source.pk,
+            "citations-0-quote": "Korvex builds the airframe",
+            "citations-0-locator": "p. 12",
+        }
+    )
     response = client.post("/admin/record/organization/add/", data)
     assert response.status_code == 302, response.content.decode()[:3000]
     org = Organization.objects.get()
@@ -40,23 +52,32 @@ def test_an_editor_adds_an_organization_with_a_citation_inline(client, editor, s
 
 def test_the_admin_warns_about_a_duplicate_and_keeps_what_was_typed(signed_in, make_org):
     make_org("Korvex Aerodynamics GmbH")
-    response = signed_in.post("/admin/record/organization/add/", _org_form(description="Airframes since 1998"))
+    response = signed_in.post(
+        "/admin/record/organization/add/", _org_form(description="Airframes since 1998")
+    )
     page = response.content.decode()
     assert response.status_code == 200
     assert "may already be in the record: Korvex Aerodynamics GmbH (same name and country)" in page
     assert "Airframes since 1998" in page
     assert Organization.objects.count() == 1
-    response = signed_in.post("/admin/record/organization/add/", _org_form(confirm_not_duplicate="on"))
+    response = signed_in.post(
+        "/admin/record/organization/add/", _org_form(confirm_not_duplicate="on")
+    )
     assert response.status_code == 302
     assert Organization.objects.count() == 2
 
 
-def test_a_change_needs_a_reason_and_history_shows_who_why_and_the_diff(signed_in, make_org, reviewer):
+def test_a_change_needs_a_reason_and_history_shows_who_why_and_the_diff(
+    signed_in, make_org, reviewer
+):
     org = make_org("Korvex Aerodynamics")
     url = f"/admin/record/organization/{org.pk}/change/"
     response = signed_in.post(url, _org_form(name="Korvex Defence Systems"))
     assert "a reason is required" in response.content.decode()
-    response = signed_in.post(url, _org_form(name="Korvex Defence Systems", change_reason="Renamed, registry entry 2024-03"))
+    response = signed_in.post(
+        url,
+        _org_form(name="Korvex Defence Systems", change_reason="Renamed, registry entry 2024-03"),
+    )
     assert response.status_code == 302
     history = signed_in.get(f"/admin/record/organization/{org.pk}/history/").content.decode()
     assert "Renamed, registry entry 2024-03" in history
@@ -72,25 +93,55 @@ def test_revert_through_the_admin_restores_an_earlier_version(signed_in, make_or
     revert_url = f"/admin/record/organization/{org.pk}/history/{first.history_id}/"
     form_page = signed_in.get(revert_url).content.decode()
     assert 'value="Korvex Aerodynamics"' in form_page
-    response = signed_in.post(revert_url, _org_form(name="Korvex Aerodynamics", change_reason="The rename was a typo"))
+    response = signed_in.post(
+        revert_url, _org_form(name="Korvex Aerodynamics", change_reason="The rename was a typo")
+    )
     assert response.status_code == 302
     org.refresh_from_db()
     assert org.name == "Korvex Aerodynamics"
-    assert org.history.first().history_change_reason == "Reverted to an earlier version: The rename was a typo"
+    assert (
+        org.history.first().history_change_reason
+        == "Reverted to an earlier version: The rename was a typo"
+    )
 
 
 def test_a_status_change_in_the_admin_needs_a_note(signed_in, make_org, make_link):
-    link = make_link(make_org("Korvex Aerodynamics"), make_org("Lindqvist Composites", country="SE"))
+    link = make_link(
+        make_org("Korvex Aerodynamics"), make_org("Lindqvist Composites", country="SE")
+    )
     url = f"/admin/record/link/{link.pk}/change/"
-    data = {
-        "subject": link.subject_id, "relation": link.relation, "object": link.object_id, "product": "",
-        "summary": "", "start": "", "end": "", "share": "", "amount": "", "currency": "",
-        "new_status": "disputed", "status_note": "", "status_effective": "", "change_reason": "Status review",
-    } | _inline("citations", 1, 1) | _inline("status_events", 1, 1) | _inline("responses", 0, 0)
+    data = (
+        {
+            "subject": link.subject_id,
+            "relation": link.relation,
+            "object": link.object_id,
+            "product": "",
+            "summary": "",
+            "start": "",
+            "end": "",
+            "share": "",
+            "amount": "",
+            "currency": "",
+            "new_status": "disputed",
+            "status_note": "",
+            "status_effective": "",
+            "change_reason": "Status review",
+        }
+        | _inline("citations", 1, 1)
+        | _inline("status_events", 1, 1)
+        | _inline("responses", 0, 0)
+    )
     citation = link.citations.get()
-    data |= {"citations-0-id": citation.pk, "citations-0-link": link.pk, "citations-0-source": citation.source_id,
-             "citations-0-quote": citation.quote, "citations-0-locator": "", "citations-0-note": "",
-             "status_events-0-id": link.status_events.get().pk, "status_events-0-link": link.pk}
+    data |= {
+        "citations-0-id": citation.pk,
+        "citations-0-link": link.pk,
+        "citations-0-source": citation.source_id,
+        "citations-0-quote": citation.quote,
+        "citations-0-locator": "",
+        "citations-0-note": "",
+        "status_events-0-id": link.status_events.get().pk,
+        "status_events-0-link": link.pk,
+    }
     response = signed_in.post(url, data)
     assert "a note is required for a status change" in response.content.decode()
     response = signed_in.post(url, data | {"status_note": "The company denies it in a letter"})
@@ -103,9 +154,15 @@ def test_a_status_change_in_the_admin_needs_a_note(signed_in, make_org, make_lin
 def test_publishing_from_the_admin_refuses_uncited_links_with_a_message(signed_in, make_org):
     from unmask.record import services
 
-    link = services.create_link(subject=make_org("Korvex Aerodynamics"), object=make_org("Lindqvist Composites", country="SE"), relation="owns")
+    link = services.create_link(
+        subject=make_org("Korvex Aerodynamics"),
+        object=make_org("Lindqvist Composites", country="SE"),
+        relation="owns",
+    )
     response = signed_in.post(
-        "/admin/record/link/", {"action": "publish_selected", "_selected_action": [link.pk]}, follow=True
+        "/admin/record/link/",
+        {"action": "publish_selected", "_selected_action": [link.pk]},
+        follow=True,
     )
     assert "cannot be published without at least one citation" in response.content.decode()
     assert not Link.objects.public().exists()
@@ -125,10 +182,18 @@ def test_soft_delete_from_the_admin_asks_for_a_reason(signed_in, make_org):
 def test_an_editor_cannot_publish_from_the_admin(client, editor, make_org, make_link, source):
     from unmask.record import services
 
-    link = make_link(make_org("Korvex Aerodynamics"), make_org("Lindqvist Composites", country="SE"), publish=False)
+    link = make_link(
+        make_org("Korvex Aerodynamics"),
+        make_org("Lindqvist Composites", country="SE"),
+        publish=False,
+    )
     services.add_citation(link, source, locator="p. 3")
     client.force_login(editor)
-    response = client.post("/admin/record/link/", {"action": "publish_selected", "_selected_action": [link.pk]}, follow=True)
+    response = client.post(
+        "/admin/record/link/",
+        {"action": "publish_selected", "_selected_action": [link.pk]},
+        follow=True,
+    )
     assert "permission" in response.content.decode()
     assert not Link.objects.public().exists()
 
@@ -144,7 +209,9 @@ def test_a_revert_restores_content_but_not_publication(client, editor, make_org)
     response = client.post(url, _org_form(change_reason="Back to the earlier wording"))
     assert response.status_code == 302
     org.refresh_from_db()
-    assert org.published_at is None  # publishing is a reviewer's action, not a side effect of revert
+    assert (
+        org.published_at is None
+    )  # publishing is a reviewer's action, not a side effect of revert
 
 
 def test_adding_only_a_citation_needs_no_reason_and_is_kept(signed_in, make_org, source):
@@ -152,9 +219,16 @@ def test_adding_only_a_citation_needs_no_reason_and_is_kept(signed_in, make_org,
     existing = org.citations.get()
     data = _org_form(**_inline("citations", total=2, initial=1))
     data |= {
-        "citations-0-id": existing.pk, "citations-0-organization": org.pk, "citations-0-source": source.pk,
-        "citations-0-quote": "", "citations-0-locator": existing.locator, "citations-0-note": "",
-        "citations-1-organization": org.pk, "citations-1-source": source.pk, "citations-1-quote": "", "citations-1-locator": "p. 44",
+        "citations-0-id": existing.pk,
+        "citations-0-organization": org.pk,
+        "citations-0-source": source.pk,
+        "citations-0-quote": "",
+        "citations-0-locator": existing.locator,
+        "citations-0-note": "",
+        "citations-1-organization": org.pk,
+        "citations-1-source": source.pk,
+        "citations-1-quote": "",
+        "citations-1-locator": "p. 44",
     }
     response = signed_in.post(f"/admin/record/organization/{org.pk}/change/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -162,13 +236,31 @@ def test_adding_only_a_citation_needs_no_reason_and_is_kept(signed_in, make_org,
 
 
 def test_an_editor_gets_a_form_error_when_trying_to_confirm(client, editor, make_org, make_link):
-    link = make_link(make_org("Korvex Aerodynamics"), make_org("Lindqvist Composites", country="SE"))
+    link = make_link(
+        make_org("Korvex Aerodynamics"), make_org("Lindqvist Composites", country="SE")
+    )
     client.force_login(editor)
-    data = {
-        "subject": link.subject_id, "relation": link.relation, "object": link.object_id, "product": "",
-        "summary": "", "start": "", "end": "", "share": "", "amount": "", "currency": "",
-        "new_status": "confirmed", "status_note": "Looks solid", "status_effective": "", "change_reason": "",
-    } | _inline("citations") | _inline("status_events") | _inline("responses")
+    data = (
+        {
+            "subject": link.subject_id,
+            "relation": link.relation,
+            "object": link.object_id,
+            "product": "",
+            "summary": "",
+            "start": "",
+            "end": "",
+            "share": "",
+            "amount": "",
+            "currency": "",
+            "new_status": "confirmed",
+            "status_note": "Looks solid",
+            "status_effective": "",
+            "change_reason": "",
+        }
+        | _inline("citations")
+        | _inline("status_events")
+        | _inline("responses")
+    )
     response = client.post(f"/admin/record/link/{link.pk}/change/", data)
     assert response.status_code == 200
     assert "Only a reviewer can confirm a link." in response.content.decode()

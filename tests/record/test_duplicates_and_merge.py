@@ -8,7 +8,10 @@ def test_same_normalized_name_and_country_warns_before_saving(make_org):
     make_org("Şahin Havacılık Sanayi A.Ş.", country="TR")
     with pytest.raises(services.DuplicateOrganization) as exc:
         services.create_organization(name="SAHIN HAVACILIK SANAYI AS", country="TR", kind="company")
-    assert "may already be in the record: Şahin Havacılık Sanayi A.Ş. (same name and country)" in exc.value.messages[0]
+    assert (
+        "may already be in the record: Şahin Havacılık Sanayi A.Ş. (same name and country)"
+        in exc.value.messages[0]
+    )
     assert Organization.objects.count() == 1
 
 
@@ -27,18 +30,25 @@ def test_a_shared_identifier_warns_whatever_the_name(make_org):
     make_org("Lindqvist Composites", country="SE", identifiers=[("lei", "5493 00ABCDEF12345678")])
     with pytest.raises(services.DuplicateOrganization, match="same Legal Entity Identifier"):
         services.create_organization(
-            name="LQ Comp", country="NO", kind="company", identifiers=[("lei", "549300abcdef12345678")]
+            name="LQ Comp",
+            country="NO",
+            kind="company",
+            identifiers=[("lei", "549300abcdef12345678")],
         )
 
 
 def test_an_alias_matches_too(make_org):
-    make_org("Дроновые Системы Вектор", country="RU", names=[("Vektor Drone Systems", "transliteration")])
+    make_org(
+        "Дроновые Системы Вектор", country="RU", names=[("Vektor Drone Systems", "transliteration")]
+    )
     assert services.find_duplicate_organizations("VEKTOR DRONE SYSTEMS", "RU")
 
 
 def test_the_editor_can_confirm_it_is_not_a_duplicate(make_org):
     make_org("Korvex Aerodynamics")
-    services.create_organization(name="Korvex Aerodynamics", country="DE", kind="company", allow_duplicate=True)
+    services.create_organization(
+        name="Korvex Aerodynamics", country="DE", kind="company", allow_duplicate=True
+    )
     assert Organization.objects.count() == 2
 
 
@@ -54,7 +64,12 @@ def test_merging_moves_everything_and_redirects(make_org, make_link, source, cli
 
     services.merge_organizations(keep, drop, reason="Same company, registry shows one entity")
 
-    out_link.refresh_from_db(), in_link.refresh_from_db(), between.refresh_from_db(), site.refresh_from_db()
+    (
+        out_link.refresh_from_db(),
+        in_link.refresh_from_db(),
+        between.refresh_from_db(),
+        site.refresh_from_db(),
+    )
     assert (out_link.subject, in_link.object, site.organization) == (keep, keep, keep)
     assert between.is_deleted  # a link between the two merged records has no meaning any more
     assert {n.name for n in keep.names.all()} == {"Korvex Aero"}

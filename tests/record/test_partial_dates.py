@@ -32,7 +32,12 @@ def test_it_refuses_anything_else_and_says_why(value, reason):
     assert reason in exc.value.reason
 
 
-@given(st.dates(min_value=__import__("datetime").date(1800, 1, 1), max_value=__import__("datetime").date(2200, 12, 31)))
+@given(
+    st.dates(
+        min_value=__import__("datetime").date(1800, 1, 1),
+        max_value=__import__("datetime").date(2200, 12, 31),
+    )
+)
 def test_every_real_day_round_trips(day):
     assert PartialDate.parse(day.isoformat()).earliest() == day
 
@@ -54,5 +59,7 @@ def test_a_link_with_an_invalid_date_is_refused_naming_the_field(make_org):
 def test_a_link_cannot_end_before_it_starts(make_org):
     a, b = make_org("Korvex Aerodynamics"), make_org("Lindqvist Composites", country="SE")
     with pytest.raises(ValidationError) as exc:
-        services.create_link(subject=a, object=b, relation="supplies_material", start="2020-06", end="2019")
+        services.create_link(
+            subject=a, object=b, relation="supplies_material", start="2020-06", end="2019"
+        )
     assert exc.value.message_dict["end"] == ["End date: 2019 is before the start date 2020-06."]

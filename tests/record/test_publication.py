@@ -39,7 +39,14 @@ def test_a_link_to_an_unpublished_organization_is_not_public(make_org, source):
 def test_a_site_is_public_only_with_a_citation(make_org, source):
     org = make_org("Korvex Aerodynamics")
     site = services.save_record(
-        Site(organization=org, role="factory", city="Aachen", country="DE", latitude=50.77, longitude=6.08)
+        Site(
+            organization=org,
+            role="factory",
+            city="Aachen",
+            country="DE",
+            latitude=50.77,
+            longitude=6.08,
+        )
     )
     with pytest.raises(ValidationError):
         services.publish(site)
@@ -68,7 +75,9 @@ def test_an_editor_cannot_publish_but_a_reviewer_can(make_org, source, editor, r
 
 def test_someone_without_a_role_cannot_write(outsider):
     with pytest.raises(PermissionDenied):
-        services.create_organization(name="Korvex Aerodynamics", country="DE", kind="company", actor=outsider)
+        services.create_organization(
+            name="Korvex Aerodynamics", country="DE", kind="company", actor=outsider
+        )
     assert not Organization.objects.exists()
 
 
@@ -83,7 +92,9 @@ def test_deleting_a_source_hides_the_claims_it_alone_supported(make_org, make_li
 
 
 def test_a_source_behind_drafts_only_stays_private(db, client):
-    draft_source = services.create_source(title="Notes on Vantor", kind="research", url="https://example.net/n")
+    draft_source = services.create_source(
+        title="Notes on Vantor", kind="research", url="https://example.net/n"
+    )
     org = services.create_organization(name="Vantor Systems", country="FR", kind="company")
     services.add_citation(org, draft_source, locator="§2")
     assert client.get(draft_source.get_absolute_url()).status_code == 404

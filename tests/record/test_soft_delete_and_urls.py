@@ -39,12 +39,17 @@ def test_the_public_id_survives_a_rename_and_old_slugs_redirect(make_org, client
     assert "Korvex Defence Systems" in client.get(org.get_absolute_url()).content.decode()
 
 
-def test_a_published_reply_is_shown_beside_the_claim_and_cannot_be_deleted(make_org, make_link, client):
+def test_a_published_reply_is_shown_beside_the_claim_and_cannot_be_deleted(
+    make_org, make_link, client
+):
     a, b = make_org("Korvex Aerodynamics"), make_org("Lindqvist Composites", country="SE")
     make_link(a, b, summary="Lindqvist delivers carbon wing spars")
     link = Link.objects.get()
     reply = services.record_response(
-        organization=a, link=link, received_on="2024-02-01", channel="email",
+        organization=a,
+        link=link,
+        received_on="2024-02-01",
+        channel="email",
         text="We stopped all deliveries in 2022.",
     )
     page = client.get(b.get_absolute_url()).content.decode()
@@ -52,7 +57,7 @@ def test_a_published_reply_is_shown_beside_the_claim_and_cannot_be_deleted(make_
     services.publish_response(reply)
     for org in (a, b):
         page = client.get(org.get_absolute_url()).content.decode()
-        claim, _, rest = page.partition("Lindqvist delivers carbon wing spars")
+        _claim, _, rest = page.partition("Lindqvist delivers carbon wing spars")
         assert "We stopped all deliveries in 2022." in rest.split('<article class="link')[0]
     with pytest.raises(ValidationError, match="always shown"):
         services.soft_delete(reply, reason="They asked us to")
@@ -60,16 +65,26 @@ def test_a_published_reply_is_shown_beside_the_claim_and_cannot_be_deleted(make_
 
 
 def test_only_an_organization_named_in_a_link_can_answer_it(make_org, make_link):
-    a, b, c = make_org("Korvex Aerodynamics"), make_org("Lindqvist Composites", country="SE"), make_org("Ostrava Metal", country="CZ")
+    a, b, c = (
+        make_org("Korvex Aerodynamics"),
+        make_org("Lindqvist Composites", country="SE"),
+        make_org("Ostrava Metal", country="CZ"),
+    )
     link = make_link(a, b)
     with pytest.raises(ValidationError, match="Only an organization named in a link"):
-        services.record_response(organization=c, link=link, received_on="2024-02-01", channel="letter", text="Not us.")
+        services.record_response(
+            organization=c, link=link, received_on="2024-02-01", channel="letter", text="Not us."
+        )
 
 
 def test_a_published_reply_cannot_be_rewritten(make_org, make_link):
     a, b = make_org("Korvex Aerodynamics"), make_org("Lindqvist Composites", country="SE")
     reply = services.record_response(
-        organization=a, link=make_link(a, b), received_on="2024-02-01", channel="email", text="We deny this."
+        organization=a,
+        link=make_link(a, b),
+        received_on="2024-02-01",
+        channel="email",
+        text="We deny this.",
     )
     services.publish_response(reply)
     with pytest.raises(ValidationError, match="cannot be edited"):

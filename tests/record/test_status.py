@@ -7,7 +7,11 @@ from unmask.record.models import Link, LinkStatus
 
 @pytest.fixture
 def link(make_org, make_link):
-    return make_link(make_org("Korvex Aerodynamics"), make_org("Lindqvist Composites", country="SE"), start="2018")
+    return make_link(
+        make_org("Korvex Aerodynamics"),
+        make_org("Lindqvist Composites", country="SE"),
+        start="2018",
+    )
 
 
 def test_a_status_change_needs_a_note(link):
@@ -20,8 +24,20 @@ def test_a_status_change_needs_a_note(link):
 
 
 def test_status_changes_are_kept_as_dated_events(link, reviewer):
-    services.change_status(link, LinkStatus.CONFIRMED, note="Customs records match", effective="2021-03", actor=reviewer)
-    services.change_status(link, LinkStatus.ENDED, note="Supplier announced it stopped", effective="2023-11-02", actor=reviewer)
+    services.change_status(
+        link,
+        LinkStatus.CONFIRMED,
+        note="Customs records match",
+        effective="2021-03",
+        actor=reviewer,
+    )
+    services.change_status(
+        link,
+        LinkStatus.ENDED,
+        note="Supplier announced it stopped",
+        effective="2023-11-02",
+        actor=reviewer,
+    )
     link.refresh_from_db()
     events = list(link.status_events.values_list("old_status", "new_status", "effective", "note"))
     assert events[1:] == [
@@ -34,7 +50,9 @@ def test_status_changes_are_kept_as_dated_events(link, reviewer):
 
 
 def test_an_editor_may_dispute_but_not_confirm(link, editor):
-    services.change_status(link, LinkStatus.DISPUTED, note="A second source contradicts it", actor=editor)
+    services.change_status(
+        link, LinkStatus.DISPUTED, note="A second source contradicts it", actor=editor
+    )
     with pytest.raises(PermissionDenied):
         services.change_status(link, LinkStatus.CONFIRMED, note="Looks right", actor=editor)
 

@@ -19,7 +19,9 @@ class StaffLoginForm(AdminAuthenticationForm):
     error_messages = {
         **AdminAuthenticationForm.error_messages,
         "otp_required": _("Enter the six-digit code from your authenticator app."),
-        "otp_invalid": _("That two-factor code is not valid. Check your device's clock and try again."),
+        "otp_invalid": _(
+            "That two-factor code is not valid. Check your device's clock and try again."
+        ),
     }
 
     def confirm_login_allowed(self, user):
@@ -27,7 +29,9 @@ class StaffLoginForm(AdminAuthenticationForm):
         if user_has_device(user, confirmed=True):
             token = (self.cleaned_data.get("otp_token") or "").strip()
             if not token:
-                raise forms.ValidationError(self.error_messages["otp_required"], code="otp_required")
+                raise forms.ValidationError(
+                    self.error_messages["otp_required"], code="otp_required"
+                )
             device = match_token(user, token)
             if device is None:
                 raise forms.ValidationError(self.error_messages["otp_invalid"], code="otp_invalid")

@@ -7,24 +7,44 @@ REVIEWER = "reviewer"
 ADMIN = "admin"
 
 RECORD_MODELS = [
-    "organization", "organizationname", "identifier", "site", "product", "link", "linkstatusevent",
-    "source", "citation", "response",
+    "organization",
+    "organizationname",
+    "identifier",
+    "site",
+    "product",
+    "link",
+    "linkstatusevent",
+    "source",
+    "citation",
+    "response",
 ]
 
 
 def role_permissions() -> dict[str, set[str]]:
     """Permission codenames (app_label.codename) of each role."""
-    editor = {f"record.{action}_{model}" for model in RECORD_MODELS for action in ("view", "add", "change")}
-    reviewer = editor | {f"record.delete_{model}" for model in RECORD_MODELS} | {
-        "record.publish_organization",
-        "record.publish_site",
-        "record.publish_product",
-        "record.publish_link",
-        "record.publish_response",
+    editor = {
+        f"record.{action}_{model}"
+        for model in RECORD_MODELS
+        for action in ("view", "add", "change")
     }
+    reviewer = (
+        editor
+        | {f"record.delete_{model}" for model in RECORD_MODELS}
+        | {
+            "record.publish_organization",
+            "record.publish_site",
+            "record.publish_product",
+            "record.publish_link",
+            "record.publish_response",
+        }
+    )
     admin = reviewer | {
-        "auth.view_user", "auth.add_user", "auth.change_user", "auth.view_group",
-        "otp_totp.view_totpdevice", "otp_totp.delete_totpdevice",
+        "auth.view_user",
+        "auth.add_user",
+        "auth.change_user",
+        "auth.view_group",
+        "otp_totp.view_totpdevice",
+        "otp_totp.delete_totpdevice",
     }
     return {EDITOR: editor, REVIEWER: reviewer, ADMIN: admin}
 
@@ -37,7 +57,9 @@ def ensure_roles(**kwargs) -> None:
         perms = []
         for name in sorted(names):
             app_label, codename = name.split(".")
-            perm = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            perm = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
             if perm is not None:
                 perms.append(perm)
         group.permissions.set(perms)

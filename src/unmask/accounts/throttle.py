@@ -10,7 +10,9 @@ def client_address(request) -> str:
     """The client's address: REMOTE_ADDR, or with UNMASK_PROXY_COUNT=N trusted proxies in front,
     the address the outermost of them saw (the N-th entry from the right of X-Forwarded-For)."""
     if settings.PROXY_COUNT:
-        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+        forwarded = [
+            a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()
+        ]
         if len(forwarded) >= settings.PROXY_COUNT:
             return forwarded[-settings.PROXY_COUNT]
     return request.META.get("REMOTE_ADDR", "")
@@ -18,5 +20,7 @@ def client_address(request) -> str:
 
 def client_key(request) -> str:
     address = client_address(request)
-    digest = hashlib.blake2b(address.encode(), key=settings.SECRET_KEY.encode()[:64], digest_size=16)
+    digest = hashlib.blake2b(
+        address.encode(), key=settings.SECRET_KEY.encode()[:64], digest_size=16
+    )
     return digest.hexdigest()

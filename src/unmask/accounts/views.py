@@ -42,12 +42,15 @@ def two_factor(request):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
-            messages.success(request, _("Two-factor sign-in is on. You will be asked for a code at each sign-in."))
+            messages.success(
+                request,
+                _("Two-factor sign-in is on. You will be asked for a code at each sign-in."),
+            )
             return redirect("two_factor")
         error = _("That code is not valid. Enter the six digits your app shows now.")
     context = {
         "confirmed": False,
-        "qr": mark_safe(_qr_svg(device.config_url)),  # noqa: S308 - SVG generated locally from our own URL
+        "qr": mark_safe(_qr_svg(device.config_url)),
         "secret": device.config_url.split("secret=")[1].split("&")[0],
         "error": error,
     }

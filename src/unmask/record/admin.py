@@ -42,8 +42,14 @@ class ReasonForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if self.instance.pk and self.has_changed() and not (cleaned.get("change_reason") or "").strip():
-            self.add_error("change_reason", _("Say why: a reason is required when changing a record."))
+        if (
+            self.instance.pk
+            and self.has_changed()
+            and not (cleaned.get("change_reason") or "").strip()
+        ):
+            self.add_error(
+                "change_reason", _("Say why: a reason is required when changing a record.")
+            )
         return cleaned
 
 
@@ -51,7 +57,9 @@ class OrganizationForm(ReasonForm):
     confirm_not_duplicate = forms.BooleanField(
         label=_("I checked: this is not a duplicate"),
         required=False,
-        help_text=_("Shown when an organization with the same name and country, or identifier, exists."),
+        help_text=_(
+            "Shown when an organization with the same name and country, or identifier, exists."
+        ),
     )
 
     class Meta:
@@ -62,7 +70,9 @@ class OrganizationForm(ReasonForm):
         cleaned = super().clean()
         name = cleaned.get("name")
         if name and not cleaned.get("confirm_not_duplicate"):
-            renaming = self.instance.pk and ("name" in self.changed_data or "country" in self.changed_data)
+            renaming = self.instance.pk and (
+                "name" in self.changed_data or "country" in self.changed_data
+            )
             if not self.instance.pk or renaming:
                 country = cleaned.get("country") or ""
                 matches = services.find_duplicate_organizations(
@@ -75,7 +85,6 @@ class OrganizationForm(ReasonForm):
                 if matches:
                     raise services.DuplicateOrganization(matches)
         return cleaned
-
 
     def _inline_values(self, prefix: str, *fields: str) -> list[tuple[str, ...]]:
         """Values typed into an inline of the same page (other names, identifiers), so that the
@@ -109,13 +118,28 @@ class LinkForm(ReasonForm):
 
     class Meta:
         model = Link
-        fields = ["subject", "relation", "object", "product", "start", "end", "share", "amount", "currency", "summary"]
+        fields = [
+            "subject",
+            "relation",
+            "object",
+            "product",
+            "start",
+            "end",
+            "share",
+            "amount",
+            "currency",
+            "summary",
+        ]
 
     def clean(self):
         cleaned = super().clean()
         new_status = cleaned.get("new_status")
         user = getattr(self, "user", None)
-        if new_status == LinkStatus.CONFIRMED and user is not None and not user.has_perm("record.publish_link"):
+        if (
+            new_status == LinkStatus.CONFIRMED
+            and user is not None
+            and not user.has_perm("record.publish_link")
+        ):
             self.add_error("new_status", _("Only a reviewer can confirm a link."))
         if new_status and self.instance.pk:
             if new_status == self.instance.status:
@@ -126,11 +150,15 @@ class LinkForm(ReasonForm):
 
 
 class ActionReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000
+    )
 
 
 class MergeForm(ActionReasonForm):
-    keep = forms.ModelChoiceField(queryset=Organization.objects.none(), label=_("Keep"), widget=forms.RadioSelect)
+    keep = forms.ModelChoiceField(
+        queryset=Organization.objects.none(), label=_("Keep"), widget=forms.RadioSelect
+    )
 
     def __init__(self, *args, organizations, **kwargs):
         super().__init__(*args, **kwargs)
@@ -211,14 +239,24 @@ def _with_reason(modeladmin, request, queryset, func, title: str, done_message: 
 @admin.action(description=_("Delete selected (soft, reversible)"))
 def soft_delete_selected(modeladmin, request, queryset):
     return _with_reason(
-        modeladmin, request, queryset, services.soft_delete, _("Delete, with a reason"), _("%(count)d deleted.")
+        modeladmin,
+        request,
+        queryset,
+        services.soft_delete,
+        _("Delete, with a reason"),
+        _("%(count)d deleted."),
     )
 
 
 @admin.action(description=_("Restore selected"))
 def restore_selected(modeladmin, request, queryset):
     return _with_reason(
-        modeladmin, request, queryset, services.restore, _("Restore, with a reason"), _("%(count)d restored.")
+        modeladmin,
+        request,
+        queryset,
+        services.restore,
+        _("Restore, with a reason"),
+        _("%(count)d restored."),
     )
 
 
@@ -230,7 +268,12 @@ def publish_selected(modeladmin, request, queryset):
 @admin.action(description=_("Unpublish selected"))
 def unpublish_selected(modeladmin, request, queryset):
     return _with_reason(
-        modeladmin, request, queryset, services.unpublish, _("Unpublish, with a reason"), _("%(count)d unpublished.")
+        modeladmin,
+        request,
+        queryset,
+        services.unpublish,
+        _("Unpublish, with a reason"),
+        _("%(count)d unpublished."),
     )
 
 
@@ -253,7 +296,15 @@ class RecordAdmin(SimpleHistoryAdmin):
 
     # Publication, deletion, status and merges have their own actions with their own rules; a
     # revert from the history page restores content only and keeps these as they are now.
-    STATE_FIELDS = ("public_id", "created_at", "published_at", "published_by", "deleted_at", "status", "merged_into")
+    STATE_FIELDS = (
+        "public_id",
+        "created_at",
+        "published_at",
+        "published_by",
+        "deleted_at",
+        "status",
+        "merged_into",
+    )
 
     def save_model(self, request, obj, form, change):
         reason = (form.cleaned_data.get("change_reason") or "").strip()
@@ -274,13 +325,17 @@ class RecordAdmin(SimpleHistoryAdmin):
         reason = form.cleaned_data.get("change_reason") or ""
         for obj in formset.deleted_objects:
             if hasattr(obj, "deleted_at"):
-                services.soft_delete(obj, actor=request.user, reason=reason or _("Removed in the editor"))
+                services.soft_delete(
+                    obj, actor=request.user, reason=reason or _("Removed in the editor")
+                )
             else:
                 obj._change_reason = reason or _("Removed in the editor")
                 obj._history_user = request.user
                 obj.delete()
         for obj in instances:
-            services.save_record(obj, actor=request.user, reason=reason or _("Edited with its parent"))
+            services.save_record(
+                obj, actor=request.user, reason=reason or _("Edited with its parent")
+            )
         formset.save_m2m()
 
     @admin.display(description=_("state"))
@@ -308,7 +363,9 @@ class CitationInline(admin.StackedInline):
     verbose_name_plural = _("citations: the evidence for this claim")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(deleted_at__isnull=True).select_related("source")
+        return (
+            super().get_queryset(request).filter(deleted_at__isnull=True).select_related("source")
+        )
 
 
 class NameInline(admin.TabularInline):
@@ -372,12 +429,21 @@ class OrganizationAdmin(PublishableAdmin):
     fieldsets = [
         (None, {"fields": ["name", "kind", "country", "description"]}),
         (_("Why"), {"fields": ["change_reason", "confirm_not_duplicate"]}),
-        (_("Record"), {"fields": ["public_id", "published_at", "published_by", "created_at", "updated_at", "deleted_at"], "classes": ["collapse"]}),
+        (
+            _("Record"),
+            {
+                "fields": [
+                    "public_id",
+                    "published_at",
+                    "published_by",
+                    "created_at",
+                    "updated_at",
+                    "deleted_at",
+                ],
+                "classes": ["collapse"],
+            },
+        ),
     ]
-
-    def get_search_results(self, request, queryset, search_term):
-        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        return queryset, True
 
     @admin.action(description=_("Merge two selected organizations"))
     def merge_selected(self, request, queryset):
@@ -390,11 +456,15 @@ class OrganizationAdmin(PublishableAdmin):
                 keep = form.cleaned_data["keep"]
                 drop = queryset.exclude(pk=keep.pk).get()
                 try:
-                    services.merge_organizations(keep, drop, actor=request.user, reason=form.cleaned_data["reason"])
+                    services.merge_organizations(
+                        keep, drop, actor=request.user, reason=form.cleaned_data["reason"]
+                    )
                 except (ValidationError, PermissionDenied) as exc:
                     messages.error(request, "; ".join(getattr(exc, "messages", [str(exc)])))
                     return None
-                messages.success(request, _("Merged “%(drop)s” into “%(keep)s”.") % {"drop": drop, "keep": keep})
+                messages.success(
+                    request, _("Merged “%(drop)s” into “%(keep)s”.") % {"drop": drop, "keep": keep}
+                )
                 return None
         else:
             form = MergeForm(organizations=queryset)
@@ -408,7 +478,9 @@ class OrganizationAdmin(PublishableAdmin):
                 "form": form,
                 "action": "merge_selected",
                 "opts": self.model._meta,
-                "explain": _("Links, sites, products, citations, replies, names and identifiers move to the one you keep. The other's name becomes an alias and its address redirects."),
+                "explain": _(
+                    "Links, sites, products, citations, replies, names and identifiers move to the one you keep. The other's name becomes an alias and its address redirects."
+                ),
             },
         )
 
@@ -420,7 +492,19 @@ class SiteAdmin(PublishableAdmin):
     search_fields = ["name", "city", "address", "organization__name"]
     autocomplete_fields = ["organization"]
     inlines = [CitationInline]
-    fields = ["organization", "name", "role", "address", "city", "country", "latitude", "longitude", "precision", "change_reason", "public_id"]
+    fields = [
+        "organization",
+        "name",
+        "role",
+        "address",
+        "city",
+        "country",
+        "latitude",
+        "longitude",
+        "precision",
+        "change_reason",
+        "public_id",
+    ]
 
 
 @admin.register(Product)
@@ -447,7 +531,20 @@ class LinkAdmin(PublishableAdmin):
         (_("Dates and figures"), {"fields": ["start", "end", "share", "amount", "currency"]}),
         (_("Status"), {"fields": ["status", "new_status", "status_effective", "status_note"]}),
         (_("Why"), {"fields": ["change_reason"]}),
-        (_("Record"), {"fields": ["public_id", "published_at", "published_by", "created_at", "updated_at", "deleted_at"], "classes": ["collapse"]}),
+        (
+            _("Record"),
+            {
+                "fields": [
+                    "public_id",
+                    "published_at",
+                    "published_by",
+                    "created_at",
+                    "updated_at",
+                    "deleted_at",
+                ],
+                "classes": ["collapse"],
+            },
+        ),
     ]
     readonly_fields = [*PublishableAdmin.readonly_fields, "status"]
 
@@ -476,7 +573,20 @@ class SourceAdmin(RecordAdmin):
     list_display = ["title", "publisher", "kind", "published_on", "citation_count"]
     list_filter = ["kind", "language", DeletedFilter]
     search_fields = ["title", "publisher", "url"]
-    fields = ["title", "publisher", "kind", "url", "published_on", "language", "archive_url", "archived_file", "retrieved_on", "notes", "change_reason", "public_id"]
+    fields = [
+        "title",
+        "publisher",
+        "kind",
+        "url",
+        "published_on",
+        "language",
+        "archive_url",
+        "archived_file",
+        "retrieved_on",
+        "notes",
+        "change_reason",
+        "public_id",
+    ]
 
     @admin.display(description=_("citations"))
     def citation_count(self, obj):
@@ -498,7 +608,18 @@ class ResponseAdmin(RecordAdmin):
     search_fields = ["organization__name", "text"]
     autocomplete_fields = ["organization", "link"]
     actions = ["publish_selected", soft_delete_selected, restore_selected]
-    fields = ["organization", "link", "received_on", "channel", "text", "url", "document", "status", "change_reason", "public_id"]
+    fields = [
+        "organization",
+        "link",
+        "received_on",
+        "channel",
+        "text",
+        "url",
+        "document",
+        "status",
+        "change_reason",
+        "public_id",
+    ]
     readonly_fields = [*RecordAdmin.readonly_fields, "status"]
 
     def get_readonly_fields(self, request, obj=None):
@@ -509,6 +630,9 @@ class ResponseAdmin(RecordAdmin):
 
     @admin.action(description=_("Publish selected replies"))
     def publish_selected(self, request, queryset):
-        _run(request, queryset.exclude(status=ResponseStatus.PUBLISHED), services.publish_response, _("%(count)d published."))
-
-
+        _run(
+            request,
+            queryset.exclude(status=ResponseStatus.PUBLISHED),
+            services.publish_response,
+            _("%(count)d published."),
+        )

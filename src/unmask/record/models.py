@@ -79,8 +79,10 @@ class SiteQuerySet(PublishableQuerySet):
 
 class ProductQuerySet(PublishableQuerySet):
     def public(self):
-        return super().public().filter(
-            Q(maker__isnull=True) | Q(maker__in=Organization.objects.public())
+        return (
+            super()
+            .public()
+            .filter(Q(maker__isnull=True) | Q(maker__in=Organization.objects.public()))
         )
 
 
@@ -207,8 +209,12 @@ class NameKind(models.TextChoices):
 class OrganizationName(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="names")
     name = models.CharField(_("name"), max_length=300)
-    kind = models.CharField(_("kind"), max_length=20, choices=NameKind.choices, default=NameKind.ALIAS)
-    language = models.CharField(_("language"), max_length=12, blank=True, help_text=_("e.g. tr, ru, zh"))
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=NameKind.choices, default=NameKind.ALIAS
+    )
+    language = models.CharField(
+        _("language"), max_length=12, blank=True, help_text=_("e.g. tr, ru, zh")
+    )
     name_key = models.CharField(max_length=300, db_index=True, editable=False)
 
     history = HistoricalRecords()
@@ -238,7 +244,9 @@ class IdentifierScheme(models.TextChoices):
 
 
 class Identifier(models.Model):
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="identifiers")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="identifiers"
+    )
     scheme = models.CharField(_("scheme"), max_length=20, choices=IdentifierScheme.choices)
     value = models.CharField(_("value"), max_length=200)
     country = CountryField(_("issuing country"), blank=True)
@@ -282,14 +290,22 @@ class Site(Publishable):
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="sites")
     name = models.CharField(_("name"), max_length=300, blank=True)
     role = models.CharField(_("role"), max_length=20, choices=SiteRole.choices)
-    address = models.TextField(_("address"), blank=True, help_text=_("A business address, never a home."))
+    address = models.TextField(
+        _("address"), blank=True, help_text=_("A business address, never a home.")
+    )
     city = models.CharField(_("city"), max_length=200, blank=True)
     country = CountryField(_("country"))
     latitude = models.FloatField(
-        _("latitude"), null=True, blank=True, validators=[MinValueValidator(-90), MaxValueValidator(90)]
+        _("latitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
     )
     longitude = models.FloatField(
-        _("longitude"), null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)]
+        _("longitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     precision = models.CharField(
         _("precision"),
@@ -452,7 +468,11 @@ class Link(Publishable):
     start = PartialDateField(_("start date"))
     end = PartialDateField(_("end date"))
     status = models.CharField(
-        _("status"), max_length=12, choices=LinkStatus.choices, default=LinkStatus.REPORTED, editable=False
+        _("status"),
+        max_length=12,
+        choices=LinkStatus.choices,
+        default=LinkStatus.REPORTED,
+        editable=False,
     )
     share = models.DecimalField(
         _("share (%)"),
@@ -463,9 +483,15 @@ class Link(Publishable):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
         help_text=_("For ownership: the share held, in percent."),
     )
-    amount = models.DecimalField(_("amount"), max_digits=18, decimal_places=2, null=True, blank=True)
-    currency = models.CharField(_("currency"), max_length=3, blank=True, help_text=_("ISO 4217, e.g. EUR"))
-    summary = models.TextField(_("summary"), blank=True, help_text=_("What exactly is claimed, in one or two sentences."))
+    amount = models.DecimalField(
+        _("amount"), max_digits=18, decimal_places=2, null=True, blank=True
+    )
+    currency = models.CharField(
+        _("currency"), max_length=3, blank=True, help_text=_("ISO 4217, e.g. EUR")
+    )
+    summary = models.TextField(
+        _("summary"), blank=True, help_text=_("What exactly is claimed, in one or two sentences.")
+    )
 
     objects = LinkQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -481,7 +507,9 @@ class Link(Publishable):
             models.CheckConstraint(
                 condition=Q(object__isnull=False) | Q(product__isnull=False),
                 name="link_has_object_or_product",
-                violation_error_message=_("A link needs an object organization, a product, or both."),
+                violation_error_message=_(
+                    "A link needs an object organization, a product, or both."
+                ),
             ),
             models.CheckConstraint(
                 condition=~Q(subject=models.F("object")),
@@ -599,7 +627,11 @@ class Source(Record):
         ordering = ["-published_on", "title"]
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.publisher}, {self.published_on})" if self.publisher else self.title
+        return (
+            f"{self.title} ({self.publisher}, {self.published_on})"
+            if self.publisher
+            else self.title
+        )
 
     def get_absolute_url(self) -> str:
         return reverse("record:source", args=[self.public_id])
@@ -623,13 +655,21 @@ class CitationQuerySet(RecordQuerySet):
 class Citation(Record):
     """Ties a source to exactly one claim: an organization, a site, a product or a link."""
 
-    source = models.ForeignKey(Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="citations")
+    source = models.ForeignKey(
+        Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="citations"
+    )
     organization = models.ForeignKey(
         Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="citations"
     )
-    site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.CASCADE, related_name="citations")
-    product = models.ForeignKey(Product, null=True, blank=True, on_delete=models.CASCADE, related_name="citations")
-    link = models.ForeignKey(Link, null=True, blank=True, on_delete=models.CASCADE, related_name="citations")
+    site = models.ForeignKey(
+        Site, null=True, blank=True, on_delete=models.CASCADE, related_name="citations"
+    )
+    product = models.ForeignKey(
+        Product, null=True, blank=True, on_delete=models.CASCADE, related_name="citations"
+    )
+    link = models.ForeignKey(
+        Link, null=True, blank=True, on_delete=models.CASCADE, related_name="citations"
+    )
     quote = models.TextField(_("quoted passage"), blank=True)
     locator = models.CharField(_("page or locator"), max_length=200, blank=True)
     note = models.TextField(_("note"), blank=True)
@@ -644,10 +684,30 @@ class Citation(Record):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(organization__isnull=False, site__isnull=True, product__isnull=True, link__isnull=True)
-                    | Q(organization__isnull=True, site__isnull=False, product__isnull=True, link__isnull=True)
-                    | Q(organization__isnull=True, site__isnull=True, product__isnull=False, link__isnull=True)
-                    | Q(organization__isnull=True, site__isnull=True, product__isnull=True, link__isnull=False)
+                    Q(
+                        organization__isnull=False,
+                        site__isnull=True,
+                        product__isnull=True,
+                        link__isnull=True,
+                    )
+                    | Q(
+                        organization__isnull=True,
+                        site__isnull=False,
+                        product__isnull=True,
+                        link__isnull=True,
+                    )
+                    | Q(
+                        organization__isnull=True,
+                        site__isnull=True,
+                        product__isnull=False,
+                        link__isnull=True,
+                    )
+                    | Q(
+                        organization__isnull=True,
+                        site__isnull=True,
+                        product__isnull=True,
+                        link__isnull=False,
+                    )
                 ),
                 name="citation_has_one_target",
                 violation_error_message=_("A citation supports exactly one claim."),
@@ -693,7 +753,10 @@ class Response(Record):
     """An organization's reply, to one link or to its profile. Once published, always shown."""
 
     organization = models.ForeignKey(
-        Organization, verbose_name=_("organization"), on_delete=models.PROTECT, related_name="responses"
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        related_name="responses",
     )
     link = models.ForeignKey(
         Link,
@@ -723,7 +786,10 @@ class Response(Record):
         permissions = [("publish_response", _("Can publish responses"))]
 
     def __str__(self) -> str:
-        return _("Reply from %(org)s, %(date)s") % {"org": self.organization, "date": self.received_on}
+        return _("Reply from %(org)s, %(date)s") % {
+            "org": self.organization,
+            "date": self.received_on,
+        }
 
     def clean(self):
         from django.core.exceptions import ValidationError
@@ -743,3 +809,6 @@ class DemoDataset(models.Model):
 
     class Meta:
         verbose_name = _("demo data set")
+
+    def __str__(self) -> str:
+        return f"demo data (seed {self.seed}, {self.organizations} organizations)"

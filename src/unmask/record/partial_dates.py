@@ -39,7 +39,9 @@ class PartialDate:
             raise PartialDateError(
                 value,
                 str(
-                    _("“%(value)s” is not a date: use a year (2019), a month (2019-05) or a day (2019-05-17).")
+                    _(
+                        "“%(value)s” is not a date: use a year (2019), a month (2019-05) or a day (2019-05-17)."
+                    )
                     % {"value": value}
                 ),
             )
@@ -47,9 +49,13 @@ class PartialDate:
         month = int(match["m"]) if match["m"] else None
         day = int(match["d"]) if match["d"] else None
         if year < 1800 or year > 2200:
-            raise PartialDateError(value, str(_("the year %(year)s is out of range (1800–2200).") % {"year": year}))
+            raise PartialDateError(
+                value, str(_("the year %(year)s is out of range (1800–2200).") % {"year": year})
+            )
         if month is not None and not 1 <= month <= 12:
-            raise PartialDateError(value, str(_("there is no month %(month)02d.") % {"month": month}))
+            raise PartialDateError(
+                value, str(_("there is no month %(month)02d.") % {"month": month})
+            )
         if day is not None:
             last = calendar.monthrange(year, month)[1]
             if not 1 <= day <= last:

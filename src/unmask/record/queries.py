@@ -25,13 +25,19 @@ def public_counts() -> dict[str, int]:
         "links": Link.objects.public().count(),
         "sites": Site.objects.public().count(),
         "sources": Source.objects.public().count(),
-        "countries": Organization.objects.public().exclude(country="").values("country").distinct().count(),
+        "countries": Organization.objects.public()
+        .exclude(country="")
+        .values("country")
+        .distinct()
+        .count(),
     }
 
 
 def _citations():
     return Prefetch(
-        "citations", queryset=Citation.objects.alive().select_related("source"), to_attr="public_citations"
+        "citations",
+        queryset=Citation.objects.alive().select_related("source"),
+        to_attr="public_citations",
     )
 
 
@@ -40,8 +46,14 @@ def _links(queryset):
         queryset.select_related("subject", "object", "product")
         .prefetch_related(
             _citations(),
-            Prefetch("responses", queryset=Response.objects.public().select_related("organization"), to_attr="public_responses"),
-            Prefetch("status_events", queryset=LinkStatusEvent.objects.order_by("created_at", "pk")),
+            Prefetch(
+                "responses",
+                queryset=Response.objects.public().select_related("organization"),
+                to_attr="public_responses",
+            ),
+            Prefetch(
+                "status_events", queryset=LinkStatusEvent.objects.order_by("created_at", "pk")
+            ),
         )
         .order_by("relation", "-start", "pk")
     )
@@ -53,8 +65,12 @@ def organization_profile(org: Organization) -> dict:
         "org": org,
         "names": list(org.names.all()),
         "identifiers": list(org.identifiers.all()),
-        "citations": list(Citation.objects.alive().filter(organization=org).select_related("source")),
-        "sites": list(Site.objects.public().filter(organization=org).prefetch_related(_citations())),
+        "citations": list(
+            Citation.objects.alive().filter(organization=org).select_related("source")
+        ),
+        "sites": list(
+            Site.objects.public().filter(organization=org).prefetch_related(_citations())
+        ),
         "links_out": list(_links(links.filter(subject=org))),
         "links_in": list(_links(links.filter(object=org))),
         "responses": list(Response.objects.public().filter(organization=org, link__isnull=True)),
@@ -65,7 +81,9 @@ def organization_profile(org: Organization) -> dict:
 def product_page(product: Product) -> dict:
     return {
         "product": product,
-        "citations": list(Citation.objects.alive().filter(product=product).select_related("source")),
+        "citations": list(
+            Citation.objects.alive().filter(product=product).select_related("source")
+        ),
         "parts": list(Product.objects.public().filter(part_of=product).select_related("maker")),
         "links": list(_links(Link.objects.public().filter(product=product))),
     }
@@ -75,13 +93,30 @@ def source_page(source: Source) -> dict:
     cites = (
         Citation.objects.alive()
         .filter(source=source)
-        .select_related("organization", "site__organization", "product", "link__subject", "link__object", "link__product")
+        .select_related(
+            "organization",
+            "site__organization",
+            "product",
+            "link__subject",
+            "link__object",
+            "link__product",
+        )
     )
     public = {
-        "organization": set(Organization.objects.public().filter(citations__source=source).values_list("pk", flat=True)),
-        "link": set(Link.objects.public().filter(citations__source=source).values_list("pk", flat=True)),
-        "site": set(Site.objects.public().filter(citations__source=source).values_list("pk", flat=True)),
-        "product": set(Product.objects.public().filter(citations__source=source).values_list("pk", flat=True)),
+        "organization": set(
+            Organization.objects.public()
+            .filter(citations__source=source)
+            .values_list("pk", flat=True)
+        ),
+        "link": set(
+            Link.objects.public().filter(citations__source=source).values_list("pk", flat=True)
+        ),
+        "site": set(
+            Site.objects.public().filter(citations__source=source).values_list("pk", flat=True)
+        ),
+        "product": set(
+            Product.objects.public().filter(citations__source=source).values_list("pk", flat=True)
+        ),
     }
     claims = [c for c in cites if any(getattr(c, f"{k}_id") in ids for k, ids in public.items())]
     return {"source": source, "claims": claims}
@@ -96,18 +131,50 @@ class Change:
     reason: str
 
 
+def _latest_per_record(history, public_ids, limit: int):
+    """The newest history row of each of the most recently changed public records."""
+    rows, seen = [], set()
+    for row in history.filter(id__in=public_ids).order_by("-history_date")[: limit * 6]:
+        if row.id not in seen:
+            seen.add(row.id)
+            rows.append(row)
+        if len(rows) == limit:
+            break
+    return rows
+
+
 def recent_changes(limit: int = 20) -> list[Change]:
-    """The latest changes to public organizations and links, newest first."""
+    """The latest change to each recently changed public organization and link, newest first."""
     changes: list[Change] = []
-    orgs = Organization.history.filter(id__in=Organization.objects.public().values("pk")).order_by("-history_date")[:limit]
+    orgs = _latest_per_record(
+        Organization.history, Organization.objects.public().values("pk"), limit
+    )
     org_by_pk = Organization.objects.in_bulk({h.id for h in orgs})
     for h in orgs:
         org = org_by_pk[h.id]
-        changes.append(Change(h.history_date, "organization", org.name, org.get_absolute_url(), h.history_change_reason or ""))
-    links = Link.history.filter(id__in=Link.objects.public().values("pk")).order_by("-history_date")[:limit]
-    link_by_pk = Link.objects.select_related("subject", "object", "product").in_bulk({h.id for h in links})
+        changes.append(
+            Change(
+                h.history_date,
+                "organization",
+                org.name,
+                org.get_absolute_url(),
+                h.history_change_reason or "",
+            )
+        )
+    links = _latest_per_record(Link.history, Link.objects.public().values("pk"), limit)
+    link_by_pk = Link.objects.select_related("subject", "object", "product").in_bulk(
+        {h.id for h in links}
+    )
     for h in links:
         link = link_by_pk[h.id]
-        changes.append(Change(h.history_date, "link", str(link), link.subject.get_absolute_url(), h.history_change_reason or ""))
+        changes.append(
+            Change(
+                h.history_date,
+                "link",
+                str(link),
+                link.subject.get_absolute_url(),
+                h.history_change_reason or "",
+            )
+        )
     changes.sort(key=lambda c: c.when, reverse=True)
     return changes[:limit]

@@ -31,13 +31,14 @@ from unmask.record.models import (
 )
 from unmask.record.text import name_key
 
-
 # --- permissions and history -------------------------------------------------------------------
 
 
 def _check(actor, perm: str) -> None:
     if actor is not None and not actor.has_perm(perm):
-        raise PermissionDenied(_("You do not have permission to do this (%(perm)s).") % {"perm": perm})
+        raise PermissionDenied(
+            _("You do not have permission to do this (%(perm)s).") % {"perm": perm}
+        )
 
 
 def _perm(obj: models.Model, action: str) -> str:
@@ -83,7 +84,9 @@ class DuplicateOrganization(ValidationError):
         self.matches = matches
         names = "; ".join(f"{m.organization} ({m.reason})" for m in matches)
         super().__init__(
-            _("This organization may already be in the record: %(names)s. Check, then confirm to save anyway.")
+            _(
+                "This organization may already be in the record: %(names)s. Check, then confirm to save anyway."
+            )
             % {"names": names},
             code="duplicate",
         )
@@ -104,18 +107,25 @@ def find_duplicate_organizations(
     keys = {name_key(n) for n in [name, *aliases] if n and name_key(n)}
     if keys:
         same_country = models.Q(country=country) if country else models.Q()
-        by_name = alive.filter(same_country & (models.Q(name_key__in=keys) | models.Q(names__name_key__in=keys)))
+        by_name = alive.filter(
+            same_country & (models.Q(name_key__in=keys) | models.Q(names__name_key__in=keys))
+        )
         for org in by_name.distinct():
             found.setdefault(org.pk, DuplicateMatch(org, _("same name and country")))
     for scheme, value in identifiers:
         norm = normalize_identifier(scheme, value)
         if not norm:
             continue
-        for ident in Identifier.objects.filter(scheme=scheme, organization__in=alive).select_related("organization"):
+        for ident in Identifier.objects.filter(
+            scheme=scheme, organization__in=alive
+        ).select_related("organization"):
             if normalize_identifier(ident.scheme, ident.value) == norm:
                 found.setdefault(
                     ident.organization_id,
-                    DuplicateMatch(ident.organization, _("same %(scheme)s") % {"scheme": ident.get_scheme_display()}),
+                    DuplicateMatch(
+                        ident.organization,
+                        _("same %(scheme)s") % {"scheme": ident.get_scheme_display()},
+                    ),
                 )
     return list(found.values())
 
@@ -150,7 +160,9 @@ def create_organization(
             raise DuplicateOrganization(matches)
     save_with_history(org, actor, reason or _("Created"))
     for alias, kind in names:
-        save_with_history(OrganizationName(organization=org, name=alias, kind=kind), actor, reason or _("Created"))
+        save_with_history(
+            OrganizationName(organization=org, name=alias, kind=kind), actor, reason or _("Created")
+        )
     for scheme, value in identifiers:
         ident = Identifier(organization=org, scheme=scheme, value=value.strip())
         ident.full_clean()
@@ -167,15 +179,23 @@ def save_record(obj: Record, *, actor=None, reason: str = "") -> Record:
     if not creating:
         reason = _require_reason(reason)
     if creating and isinstance(obj, Link) and obj.status == LinkStatus.CONFIRMED:
-        _check(actor, "record.publish_link")  # confirming is a reviewer's decision, also at creation
+        _check(
+            actor, "record.publish_link"
+        )  # confirming is a reviewer's decision, also at creation
     if not creating and isinstance(obj, Response):
         before = Response.objects.get(pk=obj.pk)
-        if before.status == ResponseStatus.PUBLISHED and (before.text, before.organization_id, before.link_id) != (
+        if before.status == ResponseStatus.PUBLISHED and (
+            before.text,
+            before.organization_id,
+            before.link_id,
+        ) != (
             obj.text,
             obj.organization_id,
             obj.link_id,
         ):
-            raise ValidationError(_("A published reply is shown as it was received; it cannot be edited."))
+            raise ValidationError(
+                _("A published reply is shown as it was received; it cannot be edited.")
+            )
     obj.full_clean()
     save_with_history(obj, actor, reason or _("Created"))
     if creating and isinstance(obj, Link):
@@ -199,7 +219,9 @@ def update_record(obj: Record, *, actor=None, reason: str, **changes) -> Record:
 
 
 @transaction.atomic
-def merge_organizations(keep: Organization, drop: Organization, *, actor=None, reason: str) -> Organization:
+def merge_organizations(
+    keep: Organization, drop: Organization, *, actor=None, reason: str
+) -> Organization:
     """Fold `drop` into `keep`: links, sites, products, citations, responses, names and identifiers
     move over, `drop`'s name becomes an alias, and its public id redirects to `keep`."""
     _check(actor, "record.change_organization")
@@ -209,7 +231,11 @@ def merge_organizations(keep: Organization, drop: Organization, *, actor=None, r
         raise ValidationError(_("An organization cannot be merged into itself."))
     if keep.is_deleted or drop.is_deleted:
         raise ValidationError(_("Restore a deleted organization before merging it."))
-    note = _("Merged %(drop)s into %(keep)s: %(reason)s") % {"drop": drop, "keep": keep, "reason": reason}
+    note = _("Merged %(drop)s into %(keep)s: %(reason)s") % {
+        "drop": drop,
+        "keep": keep,
+        "reason": reason,
+    }
 
     for link in Link.objects.filter(models.Q(subject=drop) | models.Q(object=drop)):
         new_subject = keep if link.subject_id == drop.pk else link.subject
@@ -239,7 +265,9 @@ def merge_organizations(keep: Organization, drop: Organization, *, actor=None, r
         save_with_history(alias, actor, note)
         existing.add(alias.name_key)
     if drop.name_key not in existing:
-        save_with_history(OrganizationName(organization=keep, name=drop.name, kind="alias"), actor, note)
+        save_with_history(
+            OrganizationName(organization=keep, name=drop.name, kind="alias"), actor, note
+        )
     have = {(i.scheme, normalize_identifier(i.scheme, i.value)) for i in keep.identifiers.all()}
     for ident in drop.identifiers.all():
         if (ident.scheme, normalize_identifier(ident.scheme, ident.value)) not in have:
@@ -257,19 +285,25 @@ def merge_organizations(keep: Organization, drop: Organization, *, actor=None, r
 
 
 @transaction.atomic
-def create_link(*, actor=None, reason: str = "", status: str = LinkStatus.REPORTED, **fields) -> Link:
+def create_link(
+    *, actor=None, reason: str = "", status: str = LinkStatus.REPORTED, **fields
+) -> Link:
     link = Link(status=status, **fields)
     save_record(link, actor=actor, reason=reason)
     return link
 
 
 @transaction.atomic
-def change_status(link: Link, new_status: str, *, note: str, actor=None, effective: str = "") -> LinkStatusEvent:
+def change_status(
+    link: Link, new_status: str, *, note: str, actor=None, effective: str = ""
+) -> LinkStatusEvent:
     """Move a link to another status. The note is required and kept as a dated event."""
     _check(actor, "record.change_link")
     note = _require_reason(note, "note")
     if new_status not in LinkStatus.values:
-        raise ValidationError({"status": _("“%(status)s” is not a status.") % {"status": new_status}})
+        raise ValidationError(
+            {"status": _("“%(status)s” is not a status.") % {"status": new_status}}
+        )
     if new_status == link.status:
         raise ValidationError({"status": _("The link already has this status.")})
     if new_status == LinkStatus.CONFIRMED:
@@ -292,7 +326,11 @@ def change_status(link: Link, new_status: str, *, note: str, actor=None, effecti
     if new_status == LinkStatus.ENDED and not link.end and event.effective:
         link.end = event.effective
         link.full_clean()
-    save_with_history(link, actor, _("Status: %(status)s — %(note)s") % {"status": link.get_status_display(), "note": note})
+    save_with_history(
+        link,
+        actor,
+        _("Status: %(status)s — %(note)s") % {"status": link.get_status_display(), "note": note},
+    )
     return event
 
 
@@ -300,7 +338,9 @@ def change_status(link: Link, new_status: str, *, note: str, actor=None, effecti
 
 
 @transaction.atomic
-def add_citation(target: Publishable, source, *, actor=None, reason: str = "", **fields) -> Citation:
+def add_citation(
+    target: Publishable, source, *, actor=None, reason: str = "", **fields
+) -> Citation:
     citation = Citation(source=source, **{target.citation_field: target}, **fields)
     save_record(citation, actor=actor, reason=reason or _("Cited"))
     return citation
@@ -326,7 +366,9 @@ def publish(obj: Publishable, *, actor=None, reason: str = "") -> Publishable:
         raise ValidationError(_("A deleted record cannot be published; restore it first."))
     if not Citation.objects.alive().filter(**{obj.citation_field: obj}).exists():
         raise ValidationError(
-            _("%(kind)s “%(name)s” cannot be published without at least one citation: add a source first.")
+            _(
+                "%(kind)s “%(name)s” cannot be published without at least one citation: add a source first."
+            )
             % {"kind": str(obj._meta.verbose_name).capitalize(), "name": obj}
         )
     needs = {
@@ -375,7 +417,9 @@ def restore(obj: Record, *, actor=None, reason: str) -> Record:
     _check(actor, _perm(obj, "delete"))
     reason = _require_reason(reason)
     if getattr(obj, "merged_into_id", None):
-        raise ValidationError(_("This organization was merged into another; it cannot be restored alone."))
+        raise ValidationError(
+            _("This organization was merged into another; it cannot be restored alone.")
+        )
     if obj.deleted_at is not None:
         obj.deleted_at = None
         save_with_history(obj, actor, reason)

@@ -5,14 +5,14 @@ import django.db.models.deletion
 import django.utils.timezone
 import django_countries.fields
 import simple_history.models
-import unmask.record.models
-import unmask.record.text
 from django.conf import settings
 from django.db import migrations, models
 
+import unmask.record.models
+import unmask.record.text
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -21,532 +21,2151 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='DemoDataset',
+            name="DemoDataset",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('loaded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('seed', models.IntegerField()),
-                ('organizations', models.IntegerField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("loaded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("seed", models.IntegerField()),
+                ("organizations", models.IntegerField()),
             ],
             options={
-                'verbose_name': 'demo data set',
+                "verbose_name": "demo data set",
             },
         ),
         migrations.CreateModel(
-            name='Source',
+            name="Source",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.CharField(default=unmask.record.text.new_public_id, editable=False, max_length=12, unique=True, verbose_name='public id')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='last changed')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='deleted')),
-                ('title', models.CharField(max_length=500, verbose_name='title')),
-                ('publisher', models.CharField(blank=True, max_length=300, verbose_name='publisher')),
-                ('url', models.URLField(blank=True, max_length=1000, verbose_name='URL')),
-                ('kind', models.CharField(choices=[('news', 'News report'), ('company', 'Company publication or report'), ('registry', 'Registry record'), ('court', 'Court record'), ('customs', 'Customs or trade data'), ('government', 'Government document'), ('leak', 'Leaked document'), ('research', 'Own or partner research'), ('other', 'Other')], max_length=20, verbose_name='kind')),
-                ('published_on', unmask.record.models.PartialDateField(verbose_name='publication date')),
-                ('language', models.CharField(blank=True, max_length=12, verbose_name='language')),
-                ('archive_url', models.URLField(blank=True, max_length=1000, verbose_name='archived copy (URL)')),
-                ('archived_file', models.FileField(blank=True, upload_to='sources/%Y/', verbose_name='archived copy (file)')),
-                ('retrieved_on', models.DateField(blank=True, null=True, verbose_name='retrieved on')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "public_id",
+                    models.CharField(
+                        default=unmask.record.text.new_public_id,
+                        editable=False,
+                        max_length=12,
+                        unique=True,
+                        verbose_name="public id",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="last changed")),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="deleted"
+                    ),
+                ),
+                ("title", models.CharField(max_length=500, verbose_name="title")),
+                (
+                    "publisher",
+                    models.CharField(blank=True, max_length=300, verbose_name="publisher"),
+                ),
+                ("url", models.URLField(blank=True, max_length=1000, verbose_name="URL")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("news", "News report"),
+                            ("company", "Company publication or report"),
+                            ("registry", "Registry record"),
+                            ("court", "Court record"),
+                            ("customs", "Customs or trade data"),
+                            ("government", "Government document"),
+                            ("leak", "Leaked document"),
+                            ("research", "Own or partner research"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "published_on",
+                    unmask.record.models.PartialDateField(verbose_name="publication date"),
+                ),
+                ("language", models.CharField(blank=True, max_length=12, verbose_name="language")),
+                (
+                    "archive_url",
+                    models.URLField(
+                        blank=True, max_length=1000, verbose_name="archived copy (URL)"
+                    ),
+                ),
+                (
+                    "archived_file",
+                    models.FileField(
+                        blank=True, upload_to="sources/%Y/", verbose_name="archived copy (file)"
+                    ),
+                ),
+                (
+                    "retrieved_on",
+                    models.DateField(blank=True, null=True, verbose_name="retrieved on"),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
             ],
             options={
-                'verbose_name': 'source',
-                'verbose_name_plural': 'sources',
-                'ordering': ['-published_on', 'title'],
+                "verbose_name": "source",
+                "verbose_name_plural": "sources",
+                "ordering": ["-published_on", "title"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalSource',
+            name="HistoricalSource",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('public_id', models.CharField(db_index=True, default=unmask.record.text.new_public_id, editable=False, max_length=12, verbose_name='public id')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='deleted')),
-                ('title', models.CharField(max_length=500, verbose_name='title')),
-                ('publisher', models.CharField(blank=True, max_length=300, verbose_name='publisher')),
-                ('url', models.URLField(blank=True, max_length=1000, verbose_name='URL')),
-                ('kind', models.CharField(choices=[('news', 'News report'), ('company', 'Company publication or report'), ('registry', 'Registry record'), ('court', 'Court record'), ('customs', 'Customs or trade data'), ('government', 'Government document'), ('leak', 'Leaked document'), ('research', 'Own or partner research'), ('other', 'Other')], max_length=20, verbose_name='kind')),
-                ('published_on', unmask.record.models.PartialDateField(verbose_name='publication date')),
-                ('language', models.CharField(blank=True, max_length=12, verbose_name='language')),
-                ('archive_url', models.URLField(blank=True, max_length=1000, verbose_name='archived copy (URL)')),
-                ('archived_file', models.TextField(blank=True, max_length=100, verbose_name='archived copy (file)')),
-                ('retrieved_on', models.DateField(blank=True, null=True, verbose_name='retrieved on')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "public_id",
+                    models.CharField(
+                        db_index=True,
+                        default=unmask.record.text.new_public_id,
+                        editable=False,
+                        max_length=12,
+                        verbose_name="public id",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="deleted"
+                    ),
+                ),
+                ("title", models.CharField(max_length=500, verbose_name="title")),
+                (
+                    "publisher",
+                    models.CharField(blank=True, max_length=300, verbose_name="publisher"),
+                ),
+                ("url", models.URLField(blank=True, max_length=1000, verbose_name="URL")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("news", "News report"),
+                            ("company", "Company publication or report"),
+                            ("registry", "Registry record"),
+                            ("court", "Court record"),
+                            ("customs", "Customs or trade data"),
+                            ("government", "Government document"),
+                            ("leak", "Leaked document"),
+                            ("research", "Own or partner research"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "published_on",
+                    unmask.record.models.PartialDateField(verbose_name="publication date"),
+                ),
+                ("language", models.CharField(blank=True, max_length=12, verbose_name="language")),
+                (
+                    "archive_url",
+                    models.URLField(
+                        blank=True, max_length=1000, verbose_name="archived copy (URL)"
+                    ),
+                ),
+                (
+                    "archived_file",
+                    models.TextField(
+                        blank=True, max_length=100, verbose_name="archived copy (file)"
+                    ),
+                ),
+                (
+                    "retrieved_on",
+                    models.DateField(blank=True, null=True, verbose_name="retrieved on"),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical source',
-                'verbose_name_plural': 'historical sources',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical source",
+                "verbose_name_plural": "historical sources",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Link',
+            name="Link",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.CharField(default=unmask.record.text.new_public_id, editable=False, max_length=12, unique=True, verbose_name='public id')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='last changed')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='deleted')),
-                ('published_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='published')),
-                ('relation', models.CharField(choices=[('supplies_component', 'supplies components to'), ('supplies_material', 'supplies materials to'), ('licenses_technology', 'licenses technology to'), ('manufactures', 'manufactures'), ('integrates', 'integrates'), ('services', 'services or maintains'), ('owns', 'owns'), ('finances', 'finances or invests in'), ('insures', 'insures'), ('research_partner', 'is a research partner of'), ('distributes', 'distributes or brokers for'), ('exhibits_at', 'exhibits at'), ('operates', 'operates')], max_length=24, verbose_name='relation')),
-                ('start', unmask.record.models.PartialDateField(verbose_name='start date')),
-                ('end', unmask.record.models.PartialDateField(verbose_name='end date')),
-                ('status', models.CharField(choices=[('reported', 'Reported'), ('confirmed', 'Confirmed'), ('disputed', 'Disputed'), ('denied', 'Denied'), ('ended', 'Ended')], default='reported', editable=False, max_length=12, verbose_name='status')),
-                ('share', models.DecimalField(blank=True, decimal_places=3, help_text='For ownership: the share held, in percent.', max_digits=6, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='share (%)')),
-                ('amount', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='amount')),
-                ('currency', models.CharField(blank=True, help_text='ISO 4217, e.g. EUR', max_length=3, verbose_name='currency')),
-                ('summary', models.TextField(blank=True, help_text='What exactly is claimed, in one or two sentences.', verbose_name='summary')),
-                ('published_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='published by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "public_id",
+                    models.CharField(
+                        default=unmask.record.text.new_public_id,
+                        editable=False,
+                        max_length=12,
+                        unique=True,
+                        verbose_name="public id",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="last changed")),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="deleted"
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="published"
+                    ),
+                ),
+                (
+                    "relation",
+                    models.CharField(
+                        choices=[
+                            ("supplies_component", "supplies components to"),
+                            ("supplies_material", "supplies materials to"),
+                            ("licenses_technology", "licenses technology to"),
+                            ("manufactures", "manufactures"),
+                            ("integrates", "integrates"),
+                            ("services", "services or maintains"),
+                            ("owns", "owns"),
+                            ("finances", "finances or invests in"),
+                            ("insures", "insures"),
+                            ("research_partner", "is a research partner of"),
+                            ("distributes", "distributes or brokers for"),
+                            ("exhibits_at", "exhibits at"),
+                            ("operates", "operates"),
+                        ],
+                        max_length=24,
+                        verbose_name="relation",
+                    ),
+                ),
+                ("start", unmask.record.models.PartialDateField(verbose_name="start date")),
+                ("end", unmask.record.models.PartialDateField(verbose_name="end date")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("reported", "Reported"),
+                            ("confirmed", "Confirmed"),
+                            ("disputed", "Disputed"),
+                            ("denied", "Denied"),
+                            ("ended", "Ended"),
+                        ],
+                        default="reported",
+                        editable=False,
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "share",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=3,
+                        help_text="For ownership: the share held, in percent.",
+                        max_digits=6,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="share (%)",
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="amount",
+                    ),
+                ),
+                (
+                    "currency",
+                    models.CharField(
+                        blank=True,
+                        help_text="ISO 4217, e.g. EUR",
+                        max_length=3,
+                        verbose_name="currency",
+                    ),
+                ),
+                (
+                    "summary",
+                    models.TextField(
+                        blank=True,
+                        help_text="What exactly is claimed, in one or two sentences.",
+                        verbose_name="summary",
+                    ),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="published by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'link',
-                'verbose_name_plural': 'links',
-                'ordering': ['subject__name', 'relation'],
-                'permissions': [('publish_link', 'Can publish links')],
+                "verbose_name": "link",
+                "verbose_name_plural": "links",
+                "ordering": ["subject__name", "relation"],
+                "permissions": [("publish_link", "Can publish links")],
             },
         ),
         migrations.CreateModel(
-            name='LinkStatusEvent',
+            name="LinkStatusEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('old_status', models.CharField(blank=True, choices=[('reported', 'Reported'), ('confirmed', 'Confirmed'), ('disputed', 'Disputed'), ('denied', 'Denied'), ('ended', 'Ended')], max_length=12, verbose_name='from')),
-                ('new_status', models.CharField(choices=[('reported', 'Reported'), ('confirmed', 'Confirmed'), ('disputed', 'Disputed'), ('denied', 'Denied'), ('ended', 'Ended')], max_length=12, verbose_name='to')),
-                ('effective', unmask.record.models.PartialDateField(verbose_name='effective date')),
-                ('note', models.TextField(verbose_name='note')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='recorded')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('link', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='status_events', to='record.link')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "old_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("reported", "Reported"),
+                            ("confirmed", "Confirmed"),
+                            ("disputed", "Disputed"),
+                            ("denied", "Denied"),
+                            ("ended", "Ended"),
+                        ],
+                        max_length=12,
+                        verbose_name="from",
+                    ),
+                ),
+                (
+                    "new_status",
+                    models.CharField(
+                        choices=[
+                            ("reported", "Reported"),
+                            ("confirmed", "Confirmed"),
+                            ("disputed", "Disputed"),
+                            ("denied", "Denied"),
+                            ("ended", "Ended"),
+                        ],
+                        max_length=12,
+                        verbose_name="to",
+                    ),
+                ),
+                ("effective", unmask.record.models.PartialDateField(verbose_name="effective date")),
+                ("note", models.TextField(verbose_name="note")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="recorded"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "link",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="status_events",
+                        to="record.link",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'status change',
-                'verbose_name_plural': 'status changes',
-                'ordering': ['created_at', 'pk'],
+                "verbose_name": "status change",
+                "verbose_name_plural": "status changes",
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Organization',
+            name="Organization",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.CharField(default=unmask.record.text.new_public_id, editable=False, max_length=12, unique=True, verbose_name='public id')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='last changed')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='deleted')),
-                ('published_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='published')),
-                ('name', models.CharField(max_length=300, verbose_name='name')),
-                ('slug', models.SlugField(editable=False, max_length=90, verbose_name='slug')),
-                ('kind', models.CharField(choices=[('company', 'Company'), ('public_body', 'Public body'), ('military_unit', 'Military unit'), ('institute', 'University or institute'), ('financial', 'Bank or fund'), ('trade_fair', 'Trade fair'), ('other', 'Other')], max_length=20, verbose_name='kind')),
-                ('country', django_countries.fields.CountryField(blank=True, help_text='Where it is registered.', max_length=2, verbose_name='country')),
-                ('description', models.TextField(blank=True, help_text='Markdown. Rendered and sanitized.', verbose_name='description')),
-                ('name_key', models.CharField(db_index=True, editable=False, max_length=300)),
-                ('merged_into', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='merged_from', to='record.organization', verbose_name='merged into')),
-                ('published_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='published by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "public_id",
+                    models.CharField(
+                        default=unmask.record.text.new_public_id,
+                        editable=False,
+                        max_length=12,
+                        unique=True,
+                        verbose_name="public id",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="last changed")),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="deleted"
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="published"
+                    ),
+                ),
+                ("name", models.CharField(max_length=300, verbose_name="name")),
+                ("slug", models.SlugField(editable=False, max_length=90, verbose_name="slug")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("company", "Company"),
+                            ("public_body", "Public body"),
+                            ("military_unit", "Military unit"),
+                            ("institute", "University or institute"),
+                            ("financial", "Bank or fund"),
+                            ("trade_fair", "Trade fair"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "country",
+                    django_countries.fields.CountryField(
+                        blank=True,
+                        help_text="Where it is registered.",
+                        max_length=2,
+                        verbose_name="country",
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(
+                        blank=True,
+                        help_text="Markdown. Rendered and sanitized.",
+                        verbose_name="description",
+                    ),
+                ),
+                ("name_key", models.CharField(db_index=True, editable=False, max_length=300)),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="merged_from",
+                        to="record.organization",
+                        verbose_name="merged into",
+                    ),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="published by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'organization',
-                'verbose_name_plural': 'organizations',
-                'ordering': ['name'],
-                'permissions': [('publish_organization', 'Can publish organizations')],
+                "verbose_name": "organization",
+                "verbose_name_plural": "organizations",
+                "ordering": ["name"],
+                "permissions": [("publish_organization", "Can publish organizations")],
             },
         ),
         migrations.AddField(
-            model_name='link',
-            name='object',
-            field=models.ForeignKey(blank=True, help_text='The organization on the other side, if any.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='links_in', to='record.organization', verbose_name='object'),
+            model_name="link",
+            name="object",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The organization on the other side, if any.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="links_in",
+                to="record.organization",
+                verbose_name="object",
+            ),
         ),
         migrations.AddField(
-            model_name='link',
-            name='subject',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='links_out', to='record.organization', verbose_name='subject'),
+            model_name="link",
+            name="subject",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="links_out",
+                to="record.organization",
+                verbose_name="subject",
+            ),
         ),
         migrations.CreateModel(
-            name='HistoricalSite',
+            name="HistoricalSite",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('public_id', models.CharField(db_index=True, default=unmask.record.text.new_public_id, editable=False, max_length=12, verbose_name='public id')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='deleted')),
-                ('published_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='published')),
-                ('name', models.CharField(blank=True, max_length=300, verbose_name='name')),
-                ('role', models.CharField(choices=[('headquarters', 'Headquarters'), ('factory', 'Factory'), ('research', 'Research and development'), ('office', 'Office'), ('warehouse', 'Warehouse'), ('test_range', 'Test range'), ('port', 'Port or airfield'), ('base', 'Military base'), ('other', 'Other')], max_length=20, verbose_name='role')),
-                ('address', models.TextField(blank=True, help_text='A business address, never a home.', verbose_name='address')),
-                ('city', models.CharField(blank=True, max_length=200, verbose_name='city')),
-                ('country', django_countries.fields.CountryField(max_length=2, verbose_name='country')),
-                ('latitude', models.FloatField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(-90), django.core.validators.MaxValueValidator(90)], verbose_name='latitude')),
-                ('longitude', models.FloatField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(-180), django.core.validators.MaxValueValidator(180)], verbose_name='longitude')),
-                ('precision', models.CharField(choices=[('exact', 'Exact'), ('street', 'Street'), ('city', 'City'), ('region', 'Region'), ('country', 'Country')], default='city', help_text='How exactly the point is known. A city-level point is never shown as exact.', max_length=10, verbose_name='precision')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('published_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='published by')),
-                ('organization', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='record.organization')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "public_id",
+                    models.CharField(
+                        db_index=True,
+                        default=unmask.record.text.new_public_id,
+                        editable=False,
+                        max_length=12,
+                        verbose_name="public id",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="deleted"
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="published"
+                    ),
+                ),
+                ("name", models.CharField(blank=True, max_length=300, verbose_name="name")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("headquarters", "Headquarters"),
+                            ("factory", "Factory"),
+                            ("research", "Research and development"),
+                            ("office", "Office"),
+                            ("warehouse", "Warehouse"),
+                            ("test_range", "Test range"),
+                            ("port", "Port or airfield"),
+                            ("base", "Military base"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "address",
+                    models.TextField(
+                        blank=True,
+                        help_text="A business address, never a home.",
+                        verbose_name="address",
+                    ),
+                ),
+                ("city", models.CharField(blank=True, max_length=200, verbose_name="city")),
+                (
+                    "country",
+                    django_countries.fields.CountryField(max_length=2, verbose_name="country"),
+                ),
+                (
+                    "latitude",
+                    models.FloatField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-90),
+                            django.core.validators.MaxValueValidator(90),
+                        ],
+                        verbose_name="latitude",
+                    ),
+                ),
+                (
+                    "longitude",
+                    models.FloatField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-180),
+                            django.core.validators.MaxValueValidator(180),
+                        ],
+                        verbose_name="longitude",
+                    ),
+                ),
+                (
+                    "precision",
+                    models.CharField(
+                        choices=[
+                            ("exact", "Exact"),
+                            ("street", "Street"),
+                            ("city", "City"),
+                            ("region", "Region"),
+                            ("country", "Country"),
+                        ],
+                        default="city",
+                        help_text="How exactly the point is known. A city-level point is never shown as exact.",
+                        max_length=10,
+                        verbose_name="precision",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="published by",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="record.organization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical site',
-                'verbose_name_plural': 'historical sites',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical site",
+                "verbose_name_plural": "historical sites",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalResponse',
+            name="HistoricalResponse",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('public_id', models.CharField(db_index=True, default=unmask.record.text.new_public_id, editable=False, max_length=12, verbose_name='public id')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='deleted')),
-                ('received_on', models.DateField(verbose_name='received on')),
-                ('channel', models.CharField(choices=[('email', 'E-mail'), ('letter', 'Letter'), ('web_form', 'Reply form on this site'), ('statement', 'Public statement'), ('other', 'Other')], max_length=12, verbose_name='channel')),
-                ('text', models.TextField(verbose_name='reply')),
-                ('url', models.URLField(blank=True, max_length=1000, verbose_name='URL')),
-                ('document', models.TextField(blank=True, max_length=100, verbose_name='document')),
-                ('status', models.CharField(choices=[('received', 'Received, being checked'), ('published', 'Published')], default='received', max_length=12, verbose_name='status')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('link', models.ForeignKey(blank=True, db_constraint=False, help_text='Leave empty for a reply to the profile as a whole.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='record.link', verbose_name='link answered')),
-                ('organization', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='record.organization', verbose_name='organization')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "public_id",
+                    models.CharField(
+                        db_index=True,
+                        default=unmask.record.text.new_public_id,
+                        editable=False,
+                        max_length=12,
+                        verbose_name="public id",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="deleted"
+                    ),
+                ),
+                ("received_on", models.DateField(verbose_name="received on")),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("email", "E-mail"),
+                            ("letter", "Letter"),
+                            ("web_form", "Reply form on this site"),
+                            ("statement", "Public statement"),
+                            ("other", "Other"),
+                        ],
+                        max_length=12,
+                        verbose_name="channel",
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="reply")),
+                ("url", models.URLField(blank=True, max_length=1000, verbose_name="URL")),
+                ("document", models.TextField(blank=True, max_length=100, verbose_name="document")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("received", "Received, being checked"),
+                            ("published", "Published"),
+                        ],
+                        default="received",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "link",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="Leave empty for a reply to the profile as a whole.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="record.link",
+                        verbose_name="link answered",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="record.organization",
+                        verbose_name="organization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical response',
-                'verbose_name_plural': 'historical responses',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical response",
+                "verbose_name_plural": "historical responses",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalOrganizationName',
+            name="HistoricalOrganizationName",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(max_length=300, verbose_name='name')),
-                ('kind', models.CharField(choices=[('alias', 'Other name'), ('former', 'Former name'), ('transliteration', 'Transliteration'), ('abbreviation', 'Abbreviation'), ('local', 'Name in local script')], default='alias', max_length=20, verbose_name='kind')),
-                ('language', models.CharField(blank=True, help_text='e.g. tr, ru, zh', max_length=12, verbose_name='language')),
-                ('name_key', models.CharField(db_index=True, editable=False, max_length=300)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='record.organization')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=300, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("alias", "Other name"),
+                            ("former", "Former name"),
+                            ("transliteration", "Transliteration"),
+                            ("abbreviation", "Abbreviation"),
+                            ("local", "Name in local script"),
+                        ],
+                        default="alias",
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        blank=True,
+                        help_text="e.g. tr, ru, zh",
+                        max_length=12,
+                        verbose_name="language",
+                    ),
+                ),
+                ("name_key", models.CharField(db_index=True, editable=False, max_length=300)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="record.organization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical other name',
-                'verbose_name_plural': 'historical other names',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical other name",
+                "verbose_name_plural": "historical other names",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalOrganization',
+            name="HistoricalOrganization",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('public_id', models.CharField(db_index=True, default=unmask.record.text.new_public_id, editable=False, max_length=12, verbose_name='public id')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='deleted')),
-                ('published_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='published')),
-                ('name', models.CharField(max_length=300, verbose_name='name')),
-                ('slug', models.SlugField(editable=False, max_length=90, verbose_name='slug')),
-                ('kind', models.CharField(choices=[('company', 'Company'), ('public_body', 'Public body'), ('military_unit', 'Military unit'), ('institute', 'University or institute'), ('financial', 'Bank or fund'), ('trade_fair', 'Trade fair'), ('other', 'Other')], max_length=20, verbose_name='kind')),
-                ('country', django_countries.fields.CountryField(blank=True, help_text='Where it is registered.', max_length=2, verbose_name='country')),
-                ('description', models.TextField(blank=True, help_text='Markdown. Rendered and sanitized.', verbose_name='description')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('published_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='published by')),
-                ('merged_into', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='record.organization', verbose_name='merged into')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "public_id",
+                    models.CharField(
+                        db_index=True,
+                        default=unmask.record.text.new_public_id,
+                        editable=False,
+                        max_length=12,
+                        verbose_name="public id",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="deleted"
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="published"
+                    ),
+                ),
+                ("name", models.CharField(max_length=300, verbose_name="name")),
+                ("slug", models.SlugField(editable=False, max_length=90, verbose_name="slug")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("company", "Company"),
+                            ("public_body", "Public body"),
+                            ("military_unit", "Military unit"),
+                            ("institute", "University or institute"),
+                            ("financial", "Bank or fund"),
+                            ("trade_fair", "Trade fair"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "country",
+                    django_countries.fields.CountryField(
+                        blank=True,
+                        help_text="Where it is registered.",
+                        max_length=2,
+                        verbose_name="country",
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(
+                        blank=True,
+                        help_text="Markdown. Rendered and sanitized.",
+                        verbose_name="description",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="published by",
+                    ),
+                ),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="record.organization",
+                        verbose_name="merged into",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical organization',
-                'verbose_name_plural': 'historical organizations',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical organization",
+                "verbose_name_plural": "historical organizations",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalIdentifier',
+            name="HistoricalIdentifier",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('scheme', models.CharField(choices=[('registry', 'Company registry number'), ('lei', 'Legal Entity Identifier (LEI)'), ('vat', 'VAT number'), ('duns', 'DUNS number'), ('cage', 'CAGE / NCAGE code'), ('domain', 'Website domain'), ('wikidata', 'Wikidata item'), ('other', 'Other')], max_length=20, verbose_name='scheme')),
-                ('value', models.CharField(max_length=200, verbose_name='value')),
-                ('country', django_countries.fields.CountryField(blank=True, max_length=2, verbose_name='issuing country')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='record.organization')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "scheme",
+                    models.CharField(
+                        choices=[
+                            ("registry", "Company registry number"),
+                            ("lei", "Legal Entity Identifier (LEI)"),
+                            ("vat", "VAT number"),
+                            ("duns", "DUNS number"),
+                            ("cage", "CAGE / NCAGE code"),
+                            ("domain", "Website domain"),
+                            ("wikidata", "Wikidata item"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="scheme",
+                    ),
+                ),
+                ("value", models.CharField(max_length=200, verbose_name="value")),
+                (
+                    "country",
+                    django_countries.fields.CountryField(
+                        blank=True, max_length=2, verbose_name="issuing country"
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="record.organization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical identifier',
-                'verbose_name_plural': 'historical identifiers',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical identifier",
+                "verbose_name_plural": "historical identifiers",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='OrganizationName',
+            name="OrganizationName",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=300, verbose_name='name')),
-                ('kind', models.CharField(choices=[('alias', 'Other name'), ('former', 'Former name'), ('transliteration', 'Transliteration'), ('abbreviation', 'Abbreviation'), ('local', 'Name in local script')], default='alias', max_length=20, verbose_name='kind')),
-                ('language', models.CharField(blank=True, help_text='e.g. tr, ru, zh', max_length=12, verbose_name='language')),
-                ('name_key', models.CharField(db_index=True, editable=False, max_length=300)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='names', to='record.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=300, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("alias", "Other name"),
+                            ("former", "Former name"),
+                            ("transliteration", "Transliteration"),
+                            ("abbreviation", "Abbreviation"),
+                            ("local", "Name in local script"),
+                        ],
+                        default="alias",
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        blank=True,
+                        help_text="e.g. tr, ru, zh",
+                        max_length=12,
+                        verbose_name="language",
+                    ),
+                ),
+                ("name_key", models.CharField(db_index=True, editable=False, max_length=300)),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="names",
+                        to="record.organization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'other name',
-                'verbose_name_plural': 'other names',
-                'ordering': ['name'],
+                "verbose_name": "other name",
+                "verbose_name_plural": "other names",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Product',
+            name="Product",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.CharField(default=unmask.record.text.new_public_id, editable=False, max_length=12, unique=True, verbose_name='public id')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='last changed')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='deleted')),
-                ('published_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='published')),
-                ('name', models.CharField(max_length=300, verbose_name='name')),
-                ('slug', models.SlugField(editable=False, max_length=90, verbose_name='slug')),
-                ('kind', models.CharField(choices=[('program', 'Weapons program'), ('platform', 'Drone or platform model'), ('engine', 'Engine or propulsion'), ('component', 'Component'), ('electronics', 'Electronics'), ('material', 'Material'), ('munition', 'Munition or payload'), ('software', 'Software'), ('service', 'Service'), ('other', 'Other')], max_length=20, verbose_name='kind')),
-                ('description', models.TextField(blank=True, help_text='Markdown.', verbose_name='description')),
-                ('maker', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='products', to='record.organization', verbose_name='maker')),
-                ('part_of', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='parts', to='record.product', verbose_name='part of')),
-                ('published_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='published by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "public_id",
+                    models.CharField(
+                        default=unmask.record.text.new_public_id,
+                        editable=False,
+                        max_length=12,
+                        unique=True,
+                        verbose_name="public id",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="last changed")),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="deleted"
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="published"
+                    ),
+                ),
+                ("name", models.CharField(max_length=300, verbose_name="name")),
+                ("slug", models.SlugField(editable=False, max_length=90, verbose_name="slug")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("program", "Weapons program"),
+                            ("platform", "Drone or platform model"),
+                            ("engine", "Engine or propulsion"),
+                            ("component", "Component"),
+                            ("electronics", "Electronics"),
+                            ("material", "Material"),
+                            ("munition", "Munition or payload"),
+                            ("software", "Software"),
+                            ("service", "Service"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(blank=True, help_text="Markdown.", verbose_name="description"),
+                ),
+                (
+                    "maker",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="products",
+                        to="record.organization",
+                        verbose_name="maker",
+                    ),
+                ),
+                (
+                    "part_of",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="parts",
+                        to="record.product",
+                        verbose_name="part of",
+                    ),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="published by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'product or program',
-                'verbose_name_plural': 'products and programs',
-                'ordering': ['name'],
-                'permissions': [('publish_product', 'Can publish products')],
+                "verbose_name": "product or program",
+                "verbose_name_plural": "products and programs",
+                "ordering": ["name"],
+                "permissions": [("publish_product", "Can publish products")],
             },
         ),
         migrations.AddField(
-            model_name='link',
-            name='product',
-            field=models.ForeignKey(blank=True, help_text='What the link concerns: the component supplied, the program financed...', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='links', to='record.product', verbose_name='product or program'),
+            model_name="link",
+            name="product",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="What the link concerns: the component supplied, the program financed...",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="links",
+                to="record.product",
+                verbose_name="product or program",
+            ),
         ),
         migrations.CreateModel(
-            name='HistoricalProduct',
+            name="HistoricalProduct",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('public_id', models.CharField(db_index=True, default=unmask.record.text.new_public_id, editable=False, max_length=12, verbose_name='public id')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='deleted')),
-                ('published_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='published')),
-                ('name', models.CharField(max_length=300, verbose_name='name')),
-                ('slug', models.SlugField(editable=False, max_length=90, verbose_name='slug')),
-                ('kind', models.CharField(choices=[('program', 'Weapons program'), ('platform', 'Drone or platform model'), ('engine', 'Engine or propulsion'), ('component', 'Component'), ('electronics', 'Electronics'), ('material', 'Material'), ('munition', 'Munition or payload'), ('software', 'Software'), ('service', 'Service'), ('other', 'Other')], max_length=20, verbose_name='kind')),
-                ('description', models.TextField(blank=True, help_text='Markdown.', verbose_name='description')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('published_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='published by')),
-                ('maker', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='record.organization', verbose_name='maker')),
-                ('part_of', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='record.product', verbose_name='part of')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "public_id",
+                    models.CharField(
+                        db_index=True,
+                        default=unmask.record.text.new_public_id,
+                        editable=False,
+                        max_length=12,
+                        verbose_name="public id",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="deleted"
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="published"
+                    ),
+                ),
+                ("name", models.CharField(max_length=300, verbose_name="name")),
+                ("slug", models.SlugField(editable=False, max_length=90, verbose_name="slug")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("program", "Weapons program"),
+                            ("platform", "Drone or platform model"),
+                            ("engine", "Engine or propulsion"),
+                            ("component", "Component"),
+                            ("electronics", "Electronics"),
+                            ("material", "Material"),
+                            ("munition", "Munition or payload"),
+                            ("software", "Software"),
+                            ("service", "Service"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(blank=True, help_text="Markdown.", verbose_name="description"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="published by",
+                    ),
+                ),
+                (
+                    "maker",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="record.organization",
+                        verbose_name="maker",
+                    ),
+                ),
+                (
+                    "part_of",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="record.product",
+                        verbose_name="part of",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical product or program',
-                'verbose_name_plural': 'historical products and programs',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical product or program",
+                "verbose_name_plural": "historical products and programs",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalLink',
+            name="HistoricalLink",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('public_id', models.CharField(db_index=True, default=unmask.record.text.new_public_id, editable=False, max_length=12, verbose_name='public id')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='deleted')),
-                ('published_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='published')),
-                ('relation', models.CharField(choices=[('supplies_component', 'supplies components to'), ('supplies_material', 'supplies materials to'), ('licenses_technology', 'licenses technology to'), ('manufactures', 'manufactures'), ('integrates', 'integrates'), ('services', 'services or maintains'), ('owns', 'owns'), ('finances', 'finances or invests in'), ('insures', 'insures'), ('research_partner', 'is a research partner of'), ('distributes', 'distributes or brokers for'), ('exhibits_at', 'exhibits at'), ('operates', 'operates')], max_length=24, verbose_name='relation')),
-                ('start', unmask.record.models.PartialDateField(verbose_name='start date')),
-                ('end', unmask.record.models.PartialDateField(verbose_name='end date')),
-                ('status', models.CharField(choices=[('reported', 'Reported'), ('confirmed', 'Confirmed'), ('disputed', 'Disputed'), ('denied', 'Denied'), ('ended', 'Ended')], default='reported', editable=False, max_length=12, verbose_name='status')),
-                ('share', models.DecimalField(blank=True, decimal_places=3, help_text='For ownership: the share held, in percent.', max_digits=6, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='share (%)')),
-                ('amount', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='amount')),
-                ('currency', models.CharField(blank=True, help_text='ISO 4217, e.g. EUR', max_length=3, verbose_name='currency')),
-                ('summary', models.TextField(blank=True, help_text='What exactly is claimed, in one or two sentences.', verbose_name='summary')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('published_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='published by')),
-                ('object', models.ForeignKey(blank=True, db_constraint=False, help_text='The organization on the other side, if any.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='record.organization', verbose_name='object')),
-                ('subject', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='record.organization', verbose_name='subject')),
-                ('product', models.ForeignKey(blank=True, db_constraint=False, help_text='What the link concerns: the component supplied, the program financed...', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='record.product', verbose_name='product or program')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "public_id",
+                    models.CharField(
+                        db_index=True,
+                        default=unmask.record.text.new_public_id,
+                        editable=False,
+                        max_length=12,
+                        verbose_name="public id",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="deleted"
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="published"
+                    ),
+                ),
+                (
+                    "relation",
+                    models.CharField(
+                        choices=[
+                            ("supplies_component", "supplies components to"),
+                            ("supplies_material", "supplies materials to"),
+                            ("licenses_technology", "licenses technology to"),
+                            ("manufactures", "manufactures"),
+                            ("integrates", "integrates"),
+                            ("services", "services or maintains"),
+                            ("owns", "owns"),
+                            ("finances", "finances or invests in"),
+                            ("insures", "insures"),
+                            ("research_partner", "is a research partner of"),
+                            ("distributes", "distributes or brokers for"),
+                            ("exhibits_at", "exhibits at"),
+                            ("operates", "operates"),
+                        ],
+                        max_length=24,
+                        verbose_name="relation",
+                    ),
+                ),
+                ("start", unmask.record.models.PartialDateField(verbose_name="start date")),
+                ("end", unmask.record.models.PartialDateField(verbose_name="end date")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("reported", "Reported"),
+                            ("confirmed", "Confirmed"),
+                            ("disputed", "Disputed"),
+                            ("denied", "Denied"),
+                            ("ended", "Ended"),
+                        ],
+                        default="reported",
+                        editable=False,
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "share",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=3,
+                        help_text="For ownership: the share held, in percent.",
+                        max_digits=6,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="share (%)",
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="amount",
+                    ),
+                ),
+                (
+                    "currency",
+                    models.CharField(
+                        blank=True,
+                        help_text="ISO 4217, e.g. EUR",
+                        max_length=3,
+                        verbose_name="currency",
+                    ),
+                ),
+                (
+                    "summary",
+                    models.TextField(
+                        blank=True,
+                        help_text="What exactly is claimed, in one or two sentences.",
+                        verbose_name="summary",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="published by",
+                    ),
+                ),
+                (
+                    "object",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The organization on the other side, if any.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="record.organization",
+                        verbose_name="object",
+                    ),
+                ),
+                (
+                    "subject",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="record.organization",
+                        verbose_name="subject",
+                    ),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="What the link concerns: the component supplied, the program financed...",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="record.product",
+                        verbose_name="product or program",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical link',
-                'verbose_name_plural': 'historical links',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical link",
+                "verbose_name_plural": "historical links",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Response',
+            name="Response",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.CharField(default=unmask.record.text.new_public_id, editable=False, max_length=12, unique=True, verbose_name='public id')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='last changed')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='deleted')),
-                ('received_on', models.DateField(verbose_name='received on')),
-                ('channel', models.CharField(choices=[('email', 'E-mail'), ('letter', 'Letter'), ('web_form', 'Reply form on this site'), ('statement', 'Public statement'), ('other', 'Other')], max_length=12, verbose_name='channel')),
-                ('text', models.TextField(verbose_name='reply')),
-                ('url', models.URLField(blank=True, max_length=1000, verbose_name='URL')),
-                ('document', models.FileField(blank=True, upload_to='responses/%Y/', verbose_name='document')),
-                ('status', models.CharField(choices=[('received', 'Received, being checked'), ('published', 'Published')], default='received', max_length=12, verbose_name='status')),
-                ('link', models.ForeignKey(blank=True, help_text='Leave empty for a reply to the profile as a whole.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='responses', to='record.link', verbose_name='link answered')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='responses', to='record.organization', verbose_name='organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "public_id",
+                    models.CharField(
+                        default=unmask.record.text.new_public_id,
+                        editable=False,
+                        max_length=12,
+                        unique=True,
+                        verbose_name="public id",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="last changed")),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="deleted"
+                    ),
+                ),
+                ("received_on", models.DateField(verbose_name="received on")),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("email", "E-mail"),
+                            ("letter", "Letter"),
+                            ("web_form", "Reply form on this site"),
+                            ("statement", "Public statement"),
+                            ("other", "Other"),
+                        ],
+                        max_length=12,
+                        verbose_name="channel",
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="reply")),
+                ("url", models.URLField(blank=True, max_length=1000, verbose_name="URL")),
+                (
+                    "document",
+                    models.FileField(
+                        blank=True, upload_to="responses/%Y/", verbose_name="document"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("received", "Received, being checked"),
+                            ("published", "Published"),
+                        ],
+                        default="received",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "link",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Leave empty for a reply to the profile as a whole.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="responses",
+                        to="record.link",
+                        verbose_name="link answered",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="responses",
+                        to="record.organization",
+                        verbose_name="organization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'response',
-                'verbose_name_plural': 'responses',
-                'ordering': ['received_on', 'pk'],
-                'permissions': [('publish_response', 'Can publish responses')],
+                "verbose_name": "response",
+                "verbose_name_plural": "responses",
+                "ordering": ["received_on", "pk"],
+                "permissions": [("publish_response", "Can publish responses")],
             },
         ),
         migrations.CreateModel(
-            name='Site',
+            name="Site",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.CharField(default=unmask.record.text.new_public_id, editable=False, max_length=12, unique=True, verbose_name='public id')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='last changed')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='deleted')),
-                ('published_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='published')),
-                ('name', models.CharField(blank=True, max_length=300, verbose_name='name')),
-                ('role', models.CharField(choices=[('headquarters', 'Headquarters'), ('factory', 'Factory'), ('research', 'Research and development'), ('office', 'Office'), ('warehouse', 'Warehouse'), ('test_range', 'Test range'), ('port', 'Port or airfield'), ('base', 'Military base'), ('other', 'Other')], max_length=20, verbose_name='role')),
-                ('address', models.TextField(blank=True, help_text='A business address, never a home.', verbose_name='address')),
-                ('city', models.CharField(blank=True, max_length=200, verbose_name='city')),
-                ('country', django_countries.fields.CountryField(max_length=2, verbose_name='country')),
-                ('latitude', models.FloatField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(-90), django.core.validators.MaxValueValidator(90)], verbose_name='latitude')),
-                ('longitude', models.FloatField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(-180), django.core.validators.MaxValueValidator(180)], verbose_name='longitude')),
-                ('precision', models.CharField(choices=[('exact', 'Exact'), ('street', 'Street'), ('city', 'City'), ('region', 'Region'), ('country', 'Country')], default='city', help_text='How exactly the point is known. A city-level point is never shown as exact.', max_length=10, verbose_name='precision')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sites', to='record.organization')),
-                ('published_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='published by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "public_id",
+                    models.CharField(
+                        default=unmask.record.text.new_public_id,
+                        editable=False,
+                        max_length=12,
+                        unique=True,
+                        verbose_name="public id",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="last changed")),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="deleted"
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="published"
+                    ),
+                ),
+                ("name", models.CharField(blank=True, max_length=300, verbose_name="name")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("headquarters", "Headquarters"),
+                            ("factory", "Factory"),
+                            ("research", "Research and development"),
+                            ("office", "Office"),
+                            ("warehouse", "Warehouse"),
+                            ("test_range", "Test range"),
+                            ("port", "Port or airfield"),
+                            ("base", "Military base"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "address",
+                    models.TextField(
+                        blank=True,
+                        help_text="A business address, never a home.",
+                        verbose_name="address",
+                    ),
+                ),
+                ("city", models.CharField(blank=True, max_length=200, verbose_name="city")),
+                (
+                    "country",
+                    django_countries.fields.CountryField(max_length=2, verbose_name="country"),
+                ),
+                (
+                    "latitude",
+                    models.FloatField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-90),
+                            django.core.validators.MaxValueValidator(90),
+                        ],
+                        verbose_name="latitude",
+                    ),
+                ),
+                (
+                    "longitude",
+                    models.FloatField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-180),
+                            django.core.validators.MaxValueValidator(180),
+                        ],
+                        verbose_name="longitude",
+                    ),
+                ),
+                (
+                    "precision",
+                    models.CharField(
+                        choices=[
+                            ("exact", "Exact"),
+                            ("street", "Street"),
+                            ("city", "City"),
+                            ("region", "Region"),
+                            ("country", "Country"),
+                        ],
+                        default="city",
+                        help_text="How exactly the point is known. A city-level point is never shown as exact.",
+                        max_length=10,
+                        verbose_name="precision",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sites",
+                        to="record.organization",
+                    ),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="published by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'site',
-                'verbose_name_plural': 'sites',
-                'ordering': ['organization__name', 'name'],
-                'permissions': [('publish_site', 'Can publish sites')],
+                "verbose_name": "site",
+                "verbose_name_plural": "sites",
+                "ordering": ["organization__name", "name"],
+                "permissions": [("publish_site", "Can publish sites")],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalCitation',
+            name="HistoricalCitation",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('public_id', models.CharField(db_index=True, default=unmask.record.text.new_public_id, editable=False, max_length=12, verbose_name='public id')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='deleted')),
-                ('quote', models.TextField(blank=True, verbose_name='quoted passage')),
-                ('locator', models.CharField(blank=True, max_length=200, verbose_name='page or locator')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('link', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='record.link')),
-                ('organization', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='record.organization')),
-                ('product', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='record.product')),
-                ('site', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='record.site')),
-                ('source', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='record.source', verbose_name='source')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "public_id",
+                    models.CharField(
+                        db_index=True,
+                        default=unmask.record.text.new_public_id,
+                        editable=False,
+                        max_length=12,
+                        verbose_name="public id",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="deleted"
+                    ),
+                ),
+                ("quote", models.TextField(blank=True, verbose_name="quoted passage")),
+                (
+                    "locator",
+                    models.CharField(blank=True, max_length=200, verbose_name="page or locator"),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "link",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="record.link",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="record.organization",
+                    ),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="record.product",
+                    ),
+                ),
+                (
+                    "site",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="record.site",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="record.source",
+                        verbose_name="source",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical citation',
-                'verbose_name_plural': 'historical citations',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical citation",
+                "verbose_name_plural": "historical citations",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Citation',
+            name="Citation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.CharField(default=unmask.record.text.new_public_id, editable=False, max_length=12, unique=True, verbose_name='public id')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='last changed')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='deleted')),
-                ('quote', models.TextField(blank=True, verbose_name='quoted passage')),
-                ('locator', models.CharField(blank=True, max_length=200, verbose_name='page or locator')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('link', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='citations', to='record.link')),
-                ('organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='citations', to='record.organization')),
-                ('product', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='citations', to='record.product')),
-                ('site', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='citations', to='record.site')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='citations', to='record.source', verbose_name='source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "public_id",
+                    models.CharField(
+                        default=unmask.record.text.new_public_id,
+                        editable=False,
+                        max_length=12,
+                        unique=True,
+                        verbose_name="public id",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="last changed")),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="deleted"
+                    ),
+                ),
+                ("quote", models.TextField(blank=True, verbose_name="quoted passage")),
+                (
+                    "locator",
+                    models.CharField(blank=True, max_length=200, verbose_name="page or locator"),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "link",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="citations",
+                        to="record.link",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="citations",
+                        to="record.organization",
+                    ),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="citations",
+                        to="record.product",
+                    ),
+                ),
+                (
+                    "site",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="citations",
+                        to="record.site",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="citations",
+                        to="record.source",
+                        verbose_name="source",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'citation',
-                'verbose_name_plural': 'citations',
-                'ordering': ['pk'],
+                "verbose_name": "citation",
+                "verbose_name_plural": "citations",
+                "ordering": ["pk"],
             },
         ),
         migrations.CreateModel(
-            name='Identifier',
+            name="Identifier",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scheme', models.CharField(choices=[('registry', 'Company registry number'), ('lei', 'Legal Entity Identifier (LEI)'), ('vat', 'VAT number'), ('duns', 'DUNS number'), ('cage', 'CAGE / NCAGE code'), ('domain', 'Website domain'), ('wikidata', 'Wikidata item'), ('other', 'Other')], max_length=20, verbose_name='scheme')),
-                ('value', models.CharField(max_length=200, verbose_name='value')),
-                ('country', django_countries.fields.CountryField(blank=True, max_length=2, verbose_name='issuing country')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='identifiers', to='record.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "scheme",
+                    models.CharField(
+                        choices=[
+                            ("registry", "Company registry number"),
+                            ("lei", "Legal Entity Identifier (LEI)"),
+                            ("vat", "VAT number"),
+                            ("duns", "DUNS number"),
+                            ("cage", "CAGE / NCAGE code"),
+                            ("domain", "Website domain"),
+                            ("wikidata", "Wikidata item"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="scheme",
+                    ),
+                ),
+                ("value", models.CharField(max_length=200, verbose_name="value")),
+                (
+                    "country",
+                    django_countries.fields.CountryField(
+                        blank=True, max_length=2, verbose_name="issuing country"
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="identifiers",
+                        to="record.organization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'identifier',
-                'verbose_name_plural': 'identifiers',
-                'ordering': ['scheme', 'value'],
-                'indexes': [models.Index(fields=['scheme', 'value'], name='record_iden_scheme_9d485b_idx')],
+                "verbose_name": "identifier",
+                "verbose_name_plural": "identifiers",
+                "ordering": ["scheme", "value"],
+                "indexes": [
+                    models.Index(fields=["scheme", "value"], name="record_iden_scheme_9d485b_idx")
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='link',
-            index=models.Index(fields=['relation', 'status'], name='record_link_relatio_a9f14c_idx'),
+            model_name="link",
+            index=models.Index(
+                fields=["relation", "status"], name="record_link_relatio_a9f14c_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='link',
-            constraint=models.CheckConstraint(condition=models.Q(('object__isnull', False), ('product__isnull', False), _connector='OR'), name='link_has_object_or_product', violation_error_message='A link needs an object organization, a product, or both.'),
+            model_name="link",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("object__isnull", False), ("product__isnull", False), _connector="OR"
+                ),
+                name="link_has_object_or_product",
+                violation_error_message="A link needs an object organization, a product, or both.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='link',
-            constraint=models.CheckConstraint(condition=models.Q(('subject', models.F('object')), _negated=True), name='link_not_to_itself', violation_error_message='An organization cannot be linked to itself.'),
+            model_name="link",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("subject", models.F("object")), _negated=True),
+                name="link_not_to_itself",
+                violation_error_message="An organization cannot be linked to itself.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='site',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('latitude__isnull', True), ('longitude__isnull', True)), models.Q(('latitude__isnull', False), ('longitude__isnull', False)), _connector='OR'), name='site_point_complete', violation_error_message='Give both latitude and longitude, or neither.'),
+            model_name="site",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("latitude__isnull", True), ("longitude__isnull", True)),
+                    models.Q(("latitude__isnull", False), ("longitude__isnull", False)),
+                    _connector="OR",
+                ),
+                name="site_point_complete",
+                violation_error_message="Give both latitude and longitude, or neither.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='citation',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('link__isnull', True), ('organization__isnull', False), ('product__isnull', True), ('site__isnull', True)), models.Q(('link__isnull', True), ('organization__isnull', True), ('product__isnull', True), ('site__isnull', False)), models.Q(('link__isnull', True), ('organization__isnull', True), ('product__isnull', False), ('site__isnull', True)), models.Q(('link__isnull', False), ('organization__isnull', True), ('product__isnull', True), ('site__isnull', True)), _connector='OR'), name='citation_has_one_target', violation_error_message='A citation supports exactly one claim.'),
+            model_name="citation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("link__isnull", True),
+                        ("organization__isnull", False),
+                        ("product__isnull", True),
+                        ("site__isnull", True),
+                    ),
+                    models.Q(
+                        ("link__isnull", True),
+                        ("organization__isnull", True),
+                        ("product__isnull", True),
+                        ("site__isnull", False),
+                    ),
+                    models.Q(
+                        ("link__isnull", True),
+                        ("organization__isnull", True),
+                        ("product__isnull", False),
+                        ("site__isnull", True),
+                    ),
+                    models.Q(
+                        ("link__isnull", False),
+                        ("organization__isnull", True),
+                        ("product__isnull", True),
+                        ("site__isnull", True),
+                    ),
+                    _connector="OR",
+                ),
+                name="citation_has_one_target",
+                violation_error_message="A citation supports exactly one claim.",
+            ),
         ),
     ]

@@ -20,8 +20,10 @@ class Command(BaseCommand):
         User = get_user_model()
         user = User.objects.filter(username=username).first()
         if user is not None and not reset:
-            self.stdout.write(f"Staff account “{username}” exists; its password was shown when it was made "
-                              f"(`unmask ensure_staff --reset` sets a new one).")
+            self.stdout.write(
+                f"Staff account “{username}” exists; its password was shown when it was made "
+                f"(`unmask ensure_staff --reset` sets a new one)."
+            )
             return
         password = secrets.token_urlsafe(15)
         if user is None:
@@ -31,6 +33,8 @@ class Command(BaseCommand):
             user.save(update_fields=["password"])
         roles.ensure_roles()
         user.groups.add(Group.objects.get(name=roles.ADMIN))
-        self.stdout.write(self.style.SUCCESS(
-            f"Staff account: {username} / {password}  (shown once; sign in at /admin/)"
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Staff account: {username} / {password}  (shown once; sign in at /admin/)"
+            )
+        )
