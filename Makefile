@@ -64,6 +64,10 @@ test-postgres: $(STAMP) $(ASSETS)
 	@echo "== test suite on PostgreSQL"
 	DATABASE_URL="$${DATABASE_URL:-$(PG_URL)}" $(BIN)/pytest -p no:cacheprovider -m "not browser" $(PYTEST_ARGS)
 
+test-browser: $(STAMP) $(ASSETS)
+	$(PY) tools/ensure_browser.py
+	env -u DATABASE_URL $(BIN)/pytest -p no:cacheprovider -m browser $(PYTEST_ARGS)
+
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks

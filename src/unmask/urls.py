@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from unmask.accounts import views as account_views
+from unmask.record import views as record_views
 
 admin.site.site_header = settings.SITE_NAME
 admin.site.site_title = settings.SITE_NAME
@@ -11,6 +12,7 @@ admin.site.site_title = settings.SITE_NAME
 urlpatterns = [
     path("admin/two-factor/", account_views.two_factor, name="two_factor"),
     path("admin/", admin.site.urls),
+    path("media/<path:path>", record_views.media, name="media"),
 ]
 urlpatterns += i18n_patterns(
     path("", include("unmask.web.urls")),

@@ -98,3 +98,25 @@ def test_a_source_behind_drafts_only_stays_private(db, client):
     org = services.create_organization(name="Vantor Systems", country="FR", kind="company")
     services.add_citation(org, draft_source, locator="§2")
     assert client.get(draft_source.get_absolute_url()).status_code == 404
+
+
+def test_archived_copies_are_public_only_behind_public_claims(make_org, client, reviewer):
+    from django.core.files.base import ContentFile
+
+    archived = services.create_source(
+        title="Registry extract",
+        kind="registry",
+        archived_file=ContentFile(b"%PDF-1.4 fake", name="extract.pdf"),
+    )
+    org = services.create_organization(name="Vantor Systems", country="FR", kind="company")
+    services.add_citation(org, archived, locator="p. 1")
+    url = f"/media/{archived.archived_file.name}"
+    assert client.get(url).status_code == 404  # backs a draft only
+    client.force_login(reviewer)
+    assert client.get(url).status_code == 200  # staff see it
+    client.logout()
+    services.publish(org)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 fake"

@@ -63,3 +63,24 @@ def test_an_invalid_effective_date_changes_nothing(link):
     link.refresh_from_db()
     assert link.status == LinkStatus.REPORTED
     assert link.status_events.count() == 1
+
+
+def test_ending_needs_a_date_and_resuming_clears_it(link):
+    with pytest.raises(ValidationError, match="say when the link ended"):
+        services.change_status(link, LinkStatus.ENDED, note="Stopped, says a trade paper")
+    services.change_status(
+        link, LinkStatus.ENDED, note="Stopped, says a trade paper", effective="2022"
+    )
+    link.refresh_from_db()
+    assert link.end == "2022"
+    services.change_status(
+        link, LinkStatus.CONFIRMED, note="Deliveries resumed per 2024 customs data"
+    )
+    link.refresh_from_db()
+    assert link.end == ""
+    assert Link.objects.public().active().filter(pk=link.pk).exists()
+
+
+def test_a_status_cannot_take_effect_before_the_link_began(link):
+    with pytest.raises(ValidationError, match="before the link's start date 2018"):
+        services.change_status(link, LinkStatus.DISPUTED, note="Contradicted", effective="2017-06")

@@ -17,7 +17,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from unmask.record.partial_dates import PartialDate, PartialDateError
-from unmask.record.text import make_slug, name_key, new_public_id
+from unmask.record.text import make_slug, name_key, new_public_id, normalize_identifier
 
 
 class PartialDateField(models.CharField):
@@ -190,12 +190,16 @@ class Organization(Publishable):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.slug = make_slug(self.name, "organization")
-        self.name_key = name_key(self.name)
+        self.set_derived()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("record:organization", args=[self.public_id, self.slug])
+
+    def set_derived(self) -> None:
+        """Fields computed from others; save() calls it, and so must any bulk write."""
+        self.slug = make_slug(self.name, "organization")
+        self.name_key = name_key(self.name)
 
 
 class NameKind(models.TextChoices):
@@ -228,8 +232,11 @@ class OrganizationName(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.name_key = name_key(self.name)
+        self.set_derived()
         super().save(*args, **kwargs)
+
+    def set_derived(self) -> None:
+        self.name_key = name_key(self.name)
 
 
 class IdentifierScheme(models.TextChoices):
@@ -250,17 +257,25 @@ class Identifier(models.Model):
     scheme = models.CharField(_("scheme"), max_length=20, choices=IdentifierScheme.choices)
     value = models.CharField(_("value"), max_length=200)
     country = CountryField(_("issuing country"), blank=True)
+    normalized = models.CharField(max_length=200, editable=False, default="")
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["normalized"])
 
     class Meta:
         verbose_name = _("identifier")
         verbose_name_plural = _("identifiers")
         ordering = ["scheme", "value"]
-        indexes = [models.Index(fields=["scheme", "value"])]
+        indexes = [models.Index(fields=["scheme", "normalized"])]
 
     def __str__(self) -> str:
         return f"{self.get_scheme_display()}: {self.value}"
+
+    def save(self, *args, **kwargs):
+        self.set_derived()
+        super().save(*args, **kwargs)
+
+    def set_derived(self) -> None:
+        self.normalized = normalize_identifier(self.scheme, self.value)
 
 
 # --- sites -------------------------------------------------------------------------------------
@@ -390,11 +405,25 @@ class Product(Publishable):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.slug = make_slug(self.name, "product")
+        self.set_derived()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("record:product", args=[self.public_id, self.slug])
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        seen = {self.pk} if self.pk else set()
+        parent = self.part_of
+        while parent is not None:
+            if parent.pk in seen or parent is self:
+                raise ValidationError({"part_of": _("A product cannot be part of itself.")})
+            seen.add(parent.pk)
+            parent = parent.part_of
+
+    def set_derived(self) -> None:
+        self.slug = make_slug(self.name, "product")
 
 
 # --- links -------------------------------------------------------------------------------------

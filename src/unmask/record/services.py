@@ -28,8 +28,10 @@ from unmask.record.models import (
     Response,
     ResponseStatus,
     Site,
+    partial_date_errors,
 )
-from unmask.record.text import name_key
+from unmask.record.partial_dates import end_before_start
+from unmask.record.text import name_key, normalize_identifier
 
 # --- permissions and history -------------------------------------------------------------------
 
@@ -61,14 +63,6 @@ def _require_reason(reason: str, field: str = "reason") -> str:
 
 
 # --- duplicates ----------------------------------------------------------------------------------
-
-
-def normalize_identifier(scheme: str, value: str) -> str:
-    value = (value or "").strip()
-    if scheme == "domain":
-        value = value.lower().removeprefix("https://").removeprefix("http://").removeprefix("www.")
-        return value.split("/")[0]
-    return "".join(ch for ch in value.upper() if ch.isalnum())
 
 
 @dataclass(frozen=True)
@@ -116,17 +110,15 @@ def find_duplicate_organizations(
         norm = normalize_identifier(scheme, value)
         if not norm:
             continue
-        for ident in Identifier.objects.filter(
-            scheme=scheme, organization__in=alive
-        ).select_related("organization"):
-            if normalize_identifier(ident.scheme, ident.value) == norm:
-                found.setdefault(
-                    ident.organization_id,
-                    DuplicateMatch(
-                        ident.organization,
-                        _("same %(scheme)s") % {"scheme": ident.get_scheme_display()},
-                    ),
-                )
+        same = Identifier.objects.filter(scheme=scheme, normalized=norm, organization__in=alive)
+        for ident in same.select_related("organization"):
+            found.setdefault(
+                ident.organization_id,
+                DuplicateMatch(
+                    ident.organization,
+                    _("same %(scheme)s") % {"scheme": ident.get_scheme_display()},
+                ),
+            )
     return list(found.values())
 
 
@@ -268,9 +260,9 @@ def merge_organizations(
         save_with_history(
             OrganizationName(organization=keep, name=drop.name, kind="alias"), actor, note
         )
-    have = {(i.scheme, normalize_identifier(i.scheme, i.value)) for i in keep.identifiers.all()}
+    have = {(i.scheme, i.normalized) for i in keep.identifiers.all()}
     for ident in drop.identifiers.all():
-        if (ident.scheme, normalize_identifier(ident.scheme, ident.value)) not in have:
+        if (ident.scheme, ident.normalized) not in have:
             ident.organization = keep
             save_with_history(ident, actor, note)
     drop.merged_into = keep
@@ -316,16 +308,25 @@ def change_status(
         note=note,
         created_by=actor if actor is not None and actor.is_authenticated else None,
     )
-    from unmask.record.models import partial_date_errors
-
     errors = partial_date_errors(event, "effective")
+    if not errors and end_before_start(link.start, event.effective):
+        errors["effective"] = _(
+            "Effective date: %(date)s is before the link's start date %(start)s."
+        ) % {
+            "date": event.effective,
+            "start": link.start,
+        }
+    if not errors and new_status == LinkStatus.ENDED and not (link.end or event.effective):
+        errors["effective"] = _("Effective date: say when the link ended (a year is enough).")
     if errors:
         raise ValidationError(errors)
     event.save()
-    link.status = new_status
-    if new_status == LinkStatus.ENDED and not link.end and event.effective:
+    if new_status == LinkStatus.ENDED and not link.end:
         link.end = event.effective
-        link.full_clean()
+    elif link.status == LinkStatus.ENDED and new_status != LinkStatus.ENDED:
+        link.end = ""  # it resumed: the end date no longer holds (the event keeps it)
+    link.status = new_status
+    link.full_clean()
     save_with_history(
         link,
         actor,
@@ -439,6 +440,10 @@ def record_response(*, actor=None, reason: str = "", **fields) -> Response:
 @transaction.atomic
 def publish_response(response: Response, *, actor=None) -> Response:
     _check(actor, "record.publish_response")
-    response.status = ResponseStatus.PUBLISHED
-    save_with_history(response, actor, _("Published"))
+    if response.is_deleted:
+        raise ValidationError(_("A deleted reply cannot be published; restore it first."))
+    if response.status != ResponseStatus.PUBLISHED:
+        response.full_clean()
+        response.status = ResponseStatus.PUBLISHED
+        save_with_history(response, actor, _("Published"))
     return response

@@ -70,6 +70,7 @@ LEGAL_FORMS = {
     "ohg",
     "gbr",
 }
+LEADING_LEGAL_FORMS = {"ooo", "oao", "pao", "zao", "ao", "tov", "pat", "pt", "cv", "jsc", "pjsc"}
 _PUBLIC_ID_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # no 0/o, 1/l/i: readable aloud
 
 
@@ -93,7 +94,18 @@ def name_key(name: str) -> str:
             initials = len(word) == 1 and word.isalpha()
     while len(words) > 1 and words[-1] in LEGAL_FORMS:
         words.pop()
+    while len(words) > 1 and words[0] in LEADING_LEGAL_FORMS:  # "OOO «Koriks»", "PT Koriks"
+        words.pop(0)
     return " ".join(words)
+
+
+def normalize_identifier(scheme: str, value: str) -> str:
+    """Comparable form of an identifier: a bare lower-case domain, or upper-case letters and digits."""
+    value = (value or "").strip()
+    if scheme == "domain":
+        value = value.lower().removeprefix("https://").removeprefix("http://").removeprefix("www.")
+        return value.split("/")[0]
+    return "".join(ch for ch in value.upper() if ch.isalnum())
 
 
 def make_slug(text: str, fallback: str = "item") -> str:

@@ -34,3 +34,26 @@ def product(request, public_id: str, slug: str = ""):
 def source(request, public_id: str):
     item = get_object_or_404(Source.objects.public(), public_id=public_id)
     return render(request, "record/source.html", queries.source_page(item))
+
+
+def media(request, path: str):
+    """Uploaded files: archived copies of public sources and documents of published replies are
+    public; everything else only for staff. Served as downloads, never rendered on this origin."""
+    from django.core.files.storage import default_storage
+    from django.http import FileResponse
+
+    from unmask.record.models import Response
+
+    allowed = (
+        (request.user.is_authenticated and request.user.is_staff)
+        or Source.objects.public().filter(archived_file=path).exists()
+        or Response.objects.public().filter(document=path).exists()
+    )
+    if not allowed or ".." in path.split("/") or not default_storage.exists(path):
+        raise Http404
+    response = FileResponse(default_storage.open(path), as_attachment=True)
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["Cache-Control"] = (
+        "private, max-age=0" if request.user.is_authenticated else "public, max-age=3600"
+    )
+    return response
