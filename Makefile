@@ -41,7 +41,7 @@ demo: $(STAMP) $(ASSETS)
 	$(MANAGE) demo_data --if-empty
 	$(MANAGE) ensure_staff
 	@echo "Serving the demo on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
-	$(BIN)/granian --interface wsgi --host 127.0.0.1 --port $(PORT) --workers 2 --no-ws --log-level warning unmask.wsgi:application
+	$(BIN)/granian --interface wsgi --host 127.0.0.1 --port $(PORT) --workers 2 --backpressure 32 --no-ws --log-level warning unmask.wsgi:application
 
 run: $(STAMP) $(ASSETS)
 	UNMASK_DEBUG=1 $(MANAGE) runserver 127.0.0.1:$(PORT)

@@ -283,7 +283,6 @@ class RecordAdmin(SimpleHistoryAdmin):
     form = ReasonForm
     actions = [soft_delete_selected, restore_selected]
     readonly_fields = ["public_id", "created_at", "updated_at", "deleted_at"]
-    history_list_display = ["history_change_reason"]
     list_per_page = 50
 
     def get_actions(self, request):
