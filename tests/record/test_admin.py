@@ -143,7 +143,10 @@ def test_a_status_change_in_the_admin_needs_a_note(signed_in, make_org, make_lin
         "status_events-0-link": link.pk,
     }
     response = signed_in.post(url, data)
-    assert "a note is required for a status change" in response.content.decode()
+    assert "Say why: a note is required for this change." in response.content.decode()
+    ended = data | {"new_status": "ended", "status_note": "Supplier left the program"}
+    page = signed_in.post(url, ended).content.decode()  # a form error, not a server error
+    assert "Effective date: say when the link ended (a year is enough)." in page
     response = signed_in.post(url, data | {"status_note": "The company denies it in a letter"})
     assert response.status_code == 302
     link.refresh_from_db()

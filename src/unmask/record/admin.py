@@ -141,11 +141,21 @@ class LinkForm(ReasonForm):
             and not user.has_perm("record.publish_link")
         ):
             self.add_error("new_status", _("Only a reviewer can confirm a link."))
-        if new_status and self.instance.pk:
-            if new_status == self.instance.status:
-                self.add_error("new_status", _("The link already has this status."))
-            elif not (cleaned.get("status_note") or "").strip():
-                self.add_error("status_note", _("Say why: a note is required for a status change."))
+        elif new_status and self.instance.pk:
+            errors = services.status_change_errors(
+                self.instance,
+                new_status,
+                note=cleaned.get("status_note") or "",
+                effective=cleaned.get("status_effective") or "",
+                start=cleaned.get("start", self.instance.start),
+            )
+            fields = {
+                "status": "new_status",
+                "note": "status_note",
+                "effective": "status_effective",
+            }
+            for key, message in errors.items():
+                self.add_error(fields[key], message)
         return cleaned
 
 

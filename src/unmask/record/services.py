@@ -30,7 +30,7 @@ from unmask.record.models import (
     Site,
     partial_date_errors,
 )
-from unmask.record.partial_dates import end_before_start
+from unmask.record.partial_dates import PartialDate, end_before_start
 from unmask.record.text import name_key, normalize_identifier
 
 # --- permissions and history -------------------------------------------------------------------
@@ -285,42 +285,54 @@ def create_link(
     return link
 
 
+def status_change_errors(
+    link: Link, new_status: str, *, note: str, effective: str = "", start: str | None = None
+) -> dict[str, str]:
+    """What is wrong with a proposed status change, by field (status, note, effective).
+
+    The admin's form shows these next to its fields; change_status refuses on any of them.
+    `start` is the link's start date if the same form changes it too.
+    """
+    errors: dict[str, str] = {}
+    start = link.start if start is None else start
+    if not (note or "").strip():
+        errors["note"] = _("Say why: a note is required for this change.")
+    if new_status not in LinkStatus.values:
+        errors["status"] = _("“%(status)s” is not a status.") % {"status": new_status}
+    elif new_status == link.status:
+        errors["status"] = _("The link already has this status.")
+    probe = LinkStatusEvent(effective=effective)
+    date_errors = partial_date_errors(probe, "effective")
+    if date_errors:
+        errors.update(date_errors)
+    elif end_before_start(start, probe.effective):
+        errors["effective"] = _(
+            "Effective date: %(date)s is before the link's start date %(start)s."
+        ) % {"date": probe.effective, "start": start}
+    elif new_status == LinkStatus.ENDED and not (link.end or probe.effective):
+        errors["effective"] = _("Effective date: say when the link ended (a year is enough).")
+    return errors
+
+
 @transaction.atomic
 def change_status(
     link: Link, new_status: str, *, note: str, actor=None, effective: str = ""
 ) -> LinkStatusEvent:
     """Move a link to another status. The note is required and kept as a dated event."""
     _check(actor, "record.change_link")
-    note = _require_reason(note, "note")
-    if new_status not in LinkStatus.values:
-        raise ValidationError(
-            {"status": _("“%(status)s” is not a status.") % {"status": new_status}}
-        )
-    if new_status == link.status:
-        raise ValidationError({"status": _("The link already has this status.")})
     if new_status == LinkStatus.CONFIRMED:
         _check(actor, "record.publish_link")
-    event = LinkStatusEvent(
+    errors = status_change_errors(link, new_status, note=note, effective=effective)
+    if errors:
+        raise ValidationError(errors)
+    event = LinkStatusEvent.objects.create(
         link=link,
         old_status=link.status,
         new_status=new_status,
-        effective=effective,
-        note=note,
+        effective=str(PartialDate.parse(effective)) if effective else "",
+        note=note.strip(),
         created_by=actor if actor is not None and actor.is_authenticated else None,
     )
-    errors = partial_date_errors(event, "effective")
-    if not errors and end_before_start(link.start, event.effective):
-        errors["effective"] = _(
-            "Effective date: %(date)s is before the link's start date %(start)s."
-        ) % {
-            "date": event.effective,
-            "start": link.start,
-        }
-    if not errors and new_status == LinkStatus.ENDED and not (link.end or event.effective):
-        errors["effective"] = _("Effective date: say when the link ended (a year is enough).")
-    if errors:
-        raise ValidationError(errors)
-    event.save()
     if new_status == LinkStatus.ENDED and not link.end:
         link.end = event.effective
     elif link.status == LinkStatus.ENDED and new_status != LinkStatus.ENDED:
