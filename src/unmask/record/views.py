@@ -42,10 +42,12 @@ def media(request, path: str):
     from django.core.files.storage import default_storage
     from django.http import FileResponse
 
+    from django.contrib import admin
+
     from unmask.record.models import Response
 
     allowed = (
-        (request.user.is_authenticated and request.user.is_staff)
+        admin.site.has_permission(request)  # staff, signed in as the staff area requires
         or Source.objects.public().filter(archived_file=path).exists()
         or Response.objects.public().filter(document=path).exists()
     )
