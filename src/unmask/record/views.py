@@ -1,10 +1,12 @@
 """Public pages of the record. Thin: they fetch through `queries` and render."""
 
-from django.http import Http404
+from django.contrib import admin
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from unmask.record import queries
-from unmask.record.models import Organization, Product, Source
+from unmask.record.models import Organization, Product, Response, Source
 
 
 def organization(request, public_id: str, slug: str = ""):
@@ -39,13 +41,6 @@ def source(request, public_id: str):
 def media(request, path: str):
     """Uploaded files: archived copies of public sources and documents of published replies are
     public; everything else only for staff. Served as downloads, never rendered on this origin."""
-    from django.core.files.storage import default_storage
-    from django.http import FileResponse
-
-    from django.contrib import admin
-
-    from unmask.record.models import Response
-
     allowed = (
         admin.site.has_permission(request)  # staff, signed in as the staff area requires
         or Source.objects.public().filter(archived_file=path).exists()
