@@ -49,7 +49,7 @@ run: $(STAMP) $(ASSETS)
 test: $(STAMP) $(ASSETS)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
-	$(MANAGE) makemigrations --check --dry-run
+	env -u DATABASE_URL $(MANAGE) makemigrations --check --dry-run
 	$(PY) tools/ensure_browser.py
 	$(MAKE) --no-print-directory test-sqlite
 	@if [ -n "$$DATABASE_URL" ] || $(PY) tools/pg_ready.py "$(PG_URL)"; then \
