@@ -27,6 +27,27 @@ def _org_form(**fields) -> dict:
     return data
 
 
+def _link_form(link, **fields) -> dict:
+    """The link change form as the page sends it, with no inline rows unless added."""
+    data = {
+        "subject": link.subject_id,
+        "relation": link.relation,
+        "object": link.object_id,
+        "product": "",
+        "summary": "",
+        "start": "",
+        "end": "",
+        "share": "",
+        "amount": "",
+        "currency": "",
+        "new_status": "",
+        "status_note": "",
+        "status_effective": "",
+        "change_reason": "",
+    }
+    return data | _inline("citations") | _inline("status_events") | _inline("responses") | fields
+
+
 @pytest.fixture
 def signed_in(client, reviewer):
     client.force_login(reviewer)
@@ -111,25 +132,9 @@ def test_a_status_change_in_the_admin_needs_a_note(signed_in, make_org, make_lin
     )
     url = f"/admin/record/link/{link.pk}/change/"
     data = (
-        {
-            "subject": link.subject_id,
-            "relation": link.relation,
-            "object": link.object_id,
-            "product": "",
-            "summary": "",
-            "start": "",
-            "end": "",
-            "share": "",
-            "amount": "",
-            "currency": "",
-            "new_status": "disputed",
-            "status_note": "",
-            "status_effective": "",
-            "change_reason": "Status review",
-        }
+        _link_form(link, new_status="disputed", change_reason="Status review")
         | _inline("citations", 1, 1)
         | _inline("status_events", 1, 1)
-        | _inline("responses", 0, 0)
     )
     citation = link.citations.get()
     data |= {
@@ -243,27 +248,7 @@ def test_an_editor_gets_a_form_error_when_trying_to_confirm(client, editor, make
         make_org("Korvex Aerodynamics"), make_org("Lindqvist Composites", country="SE")
     )
     client.force_login(editor)
-    data = (
-        {
-            "subject": link.subject_id,
-            "relation": link.relation,
-            "object": link.object_id,
-            "product": "",
-            "summary": "",
-            "start": "",
-            "end": "",
-            "share": "",
-            "amount": "",
-            "currency": "",
-            "new_status": "confirmed",
-            "status_note": "Looks solid",
-            "status_effective": "",
-            "change_reason": "",
-        }
-        | _inline("citations")
-        | _inline("status_events")
-        | _inline("responses")
-    )
+    data = _link_form(link, new_status="confirmed", status_note="Looks solid")
     response = client.post(f"/admin/record/link/{link.pk}/change/", data)
     assert response.status_code == 200
     assert "Only a reviewer can confirm a link." in response.content.decode()
