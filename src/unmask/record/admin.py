@@ -338,9 +338,9 @@ class RecordAdmin(SimpleHistoryAdmin):
                     obj, actor=request.user, reason=reason or _("Removed in the editor")
                 )
             else:
-                obj._change_reason = reason or _("Removed in the editor")
-                obj._history_user = request.user
-                obj.delete()
+                services.remove_detail(
+                    obj, actor=request.user, reason=reason or _("Removed in the editor")
+                )
         for obj in instances:
             services.save_record(
                 obj, actor=request.user, reason=reason or _("Edited with its parent")

@@ -49,7 +49,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from unmask.record import services
+from unmask.record import services, visibility
 from unmask.record.models import (
     Citation,
     DemoDataset,
@@ -1117,6 +1117,8 @@ def load_demo(
     with transaction.atomic():
         if bulk:
             _write_in_bulk(plan, actor)
+            visibility.refresh_search_text()  # what save() and the services keep up to date
+            visibility.refresh_all()
         else:
             _write_with_services(plan, actor)
         DemoDataset.objects.create(seed=seed, organizations=len(plan.orgs))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -63,41 +63,13 @@ class RecordQuerySet(models.QuerySet):
 
 
 class PublishableQuerySet(RecordQuerySet):
-    def cited(self):
-        citations = Citation.objects.alive().filter(**{self.model.citation_field: OuterRef("pk")})
-        return self.filter(Exists(citations))
-
     def public(self):
-        """The one rule of publication: published by a reviewer, not deleted, and cited."""
-        return self.alive().filter(published_at__isnull=False).cited()
-
-
-class SiteQuerySet(PublishableQuerySet):
-    def public(self):
-        return super().public().filter(organization__in=Organization.objects.public())
-
-
-class ProductQuerySet(PublishableQuerySet):
-    def public(self):
-        return (
-            super()
-            .public()
-            .filter(Q(maker__isnull=True) | Q(maker__in=Organization.objects.public()))
-        )
+        """What the public may see. The flag is kept by record.visibility, which holds the rule:
+        published by a reviewer, not deleted, cited, and everything it names public too."""
+        return self.filter(is_public=True)
 
 
 class LinkQuerySet(PublishableQuerySet):
-    def public(self):
-        """A link is public only when it is cited and everything it names is public too."""
-        orgs = Organization.objects.public()
-        return (
-            super()
-            .public()
-            .filter(subject__in=orgs)
-            .filter(Q(object__isnull=True) | Q(object__in=orgs))
-            .filter(Q(product__isnull=True) | Q(product__in=Product.objects.public()))
-        )
-
     def active(self):
         return self.filter(end="").exclude(status=LinkStatus.ENDED)
 
@@ -134,6 +106,8 @@ class Publishable(Record):
         related_name="+",
     )
 
+    is_public = models.BooleanField(_("public"), default=False, db_index=True, editable=False)
+
     objects = PublishableQuerySet.as_manager()
     citation_field = ""  # the Citation foreign key that points at this kind of record
 
@@ -167,6 +141,9 @@ class Organization(Publishable):
         _("description"), blank=True, help_text=_("Markdown. Rendered and sanitized.")
     )
     name_key = models.CharField(max_length=300, db_index=True, editable=False)
+    search_text = models.TextField(
+        editable=False, default="", help_text="Folded names, other names and identifiers (search)."
+    )
     merged_into = models.ForeignKey(
         "self",
         verbose_name=_("merged into"),
@@ -177,7 +154,9 @@ class Organization(Publishable):
         related_name="merged_from",
     )
 
-    history = HistoricalRecords(excluded_fields=["updated_at", "name_key"])
+    history = HistoricalRecords(
+        excluded_fields=["updated_at", "name_key", "search_text", "is_public"]
+    )
     citation_field = "organization"
 
     class Meta:
@@ -330,8 +309,7 @@ class Site(Publishable):
         help_text=_("How exactly the point is known. A city-level point is never shown as exact."),
     )
 
-    objects = SiteQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "is_public"])
     citation_field = "site"
 
     class Meta:
@@ -391,8 +369,7 @@ class Product(Publishable):
     )
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
 
-    objects = ProductQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "is_public"])
     citation_field = "product"
 
     class Meta:
@@ -523,7 +500,7 @@ class Link(Publishable):
     )
 
     objects = LinkQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "is_public"])
     citation_field = "link"
 
     class Meta:
@@ -625,14 +602,8 @@ class SourceKind(models.TextChoices):
 
 class SourceQuerySet(RecordQuerySet):
     def public(self):
-        """Sources that support at least one public claim. Sources behind drafts stay private."""
-        cites = Citation.objects.alive().filter(source=OuterRef("pk"))
-        return self.alive().filter(
-            Exists(cites.filter(organization__in=Organization.objects.public()))
-            | Exists(cites.filter(link__in=Link.objects.public()))
-            | Exists(cites.filter(site__in=Site.objects.public()))
-            | Exists(cites.filter(product__in=Product.objects.public()))
-        )
+        """Sources that support at least one public claim (flag kept by record.visibility)."""
+        return self.filter(is_public=True)
 
 
 class Source(Record):
@@ -646,9 +617,10 @@ class Source(Record):
     archived_file = models.FileField(_("archived copy (file)"), upload_to="sources/%Y/", blank=True)
     retrieved_on = models.DateField(_("retrieved on"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    is_public = models.BooleanField(_("public"), default=False, db_index=True, editable=False)
 
     objects = SourceQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "is_public"])
 
     class Meta:
         verbose_name = _("source")
@@ -775,7 +747,12 @@ class ResponseStatus(models.TextChoices):
 
 class ResponseQuerySet(RecordQuerySet):
     def public(self):
-        return self.alive().filter(status=ResponseStatus.PUBLISHED)
+        """Published replies, shown wherever what they answer is shown."""
+        return (
+            self.alive()
+            .filter(status=ResponseStatus.PUBLISHED, organization__is_public=True)
+            .filter(Q(link__isnull=True) | Q(link__is_public=True))
+        )
 
 
 class Response(Record):
@@ -801,6 +778,11 @@ class Response(Record):
     text = models.TextField(_("reply"))
     url = models.URLField(_("URL"), max_length=1000, blank=True)
     document = models.FileField(_("document"), upload_to="responses/%Y/", blank=True)
+    contact_email = models.EmailField(
+        _("contact e-mail"),
+        blank=True,
+        help_text=_("Seen by staff only, to check who sent a reply; cleared when it is published."),
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=ResponseStatus.choices, default=ResponseStatus.RECEIVED
     )

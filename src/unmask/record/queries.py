@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db import models
 from django.db.models import Prefetch
 
 from unmask.record.models import (
@@ -84,15 +85,20 @@ def product_page(product: Product) -> dict:
         "citations": list(
             Citation.objects.alive().filter(product=product).select_related("source")
         ),
-        "parts": list(Product.objects.public().filter(part_of=product).select_related("maker")),
-        "links": list(_links(Link.objects.public().filter(product=product))),
     }
 
 
 def source_page(source: Source) -> dict:
-    cites = (
+    """The source and every public claim it supports, in one query."""
+    claims = (
         Citation.objects.alive()
         .filter(source=source)
+        .filter(
+            models.Q(organization__is_public=True)
+            | models.Q(link__is_public=True)
+            | models.Q(site__is_public=True)
+            | models.Q(product__is_public=True)
+        )
         .select_related(
             "organization",
             "site__organization",
@@ -101,25 +107,9 @@ def source_page(source: Source) -> dict:
             "link__object",
             "link__product",
         )
+        .order_by("pk")
     )
-    public = {
-        "organization": set(
-            Organization.objects.public()
-            .filter(citations__source=source)
-            .values_list("pk", flat=True)
-        ),
-        "link": set(
-            Link.objects.public().filter(citations__source=source).values_list("pk", flat=True)
-        ),
-        "site": set(
-            Site.objects.public().filter(citations__source=source).values_list("pk", flat=True)
-        ),
-        "product": set(
-            Product.objects.public().filter(citations__source=source).values_list("pk", flat=True)
-        ),
-    }
-    claims = [c for c in cites if any(getattr(c, f"{k}_id") in ids for k, ids in public.items())]
-    return {"source": source, "claims": claims}
+    return {"source": source, "claims": list(claims)}
 
 
 @dataclass
@@ -178,3 +168,120 @@ def recent_changes(limit: int = 20) -> list[Change]:
         )
     changes.sort(key=lambda c: c.when, reverse=True)
     return changes[:limit]
+
+
+# --- directory, country, supply tree, history ---------------------------------------------------
+
+PAGE_SIZE = 50
+
+
+def directory_page(filters, page_number) -> dict:
+    """One page of the directory: the organizations, their other names, and the total."""
+    from django.core.paginator import Paginator
+
+    queryset = filters.apply().prefetch_related("names")
+    paginator = Paginator(queryset, PAGE_SIZE)
+    page = paginator.get_page(page_number)
+    return {"page": page, "organizations": list(page.object_list), "total": paginator.count}
+
+
+def filter_options() -> dict:
+    countries = (
+        Organization.objects.public()
+        .exclude(country="")
+        .order_by("country")
+        .values_list("country", flat=True)
+        .distinct()
+    )
+    programs = Product.objects.public().filter(kind__in=["program", "platform"]).order_by("name")
+    return {"countries": list(countries), "products": list(programs.only("public_id", "name"))}
+
+
+def country_page(code: str) -> dict:
+    orgs = Organization.objects.public().filter(country=code).prefetch_related("names")
+    sites = Site.objects.public().filter(country=code).select_related("organization")
+    return {
+        "organizations": list(orgs.order_by("name", "pk")),
+        "sites": list(sites.order_by("organization__name", "city", "pk")),
+    }
+
+
+@dataclass
+class TreeNode:
+    product: Product
+    links: list
+    children: list
+
+
+MAX_TREE_DEPTH = 12
+
+
+def supply_tree(product: Product) -> TreeNode:
+    """The product, its parts to any depth (program → platform → subsystem → component →
+    material ...), and at each part the public links that concern it: who makes, supplies,
+    finances or services what, for whom, with what status.
+
+    Three queries whatever the size or depth: the part-of pairs of public products, the parts
+    themselves, and the links with their evidence (plus their prefetches).
+    """
+    children: dict[int, list[int]] = {}
+    for pk, parent in Product.objects.public().exclude(part_of=None).values_list("pk", "part_of"):
+        children.setdefault(parent, []).append(pk)
+    wanted, tier = [product.pk], [product.pk]
+    for _depth in range(MAX_TREE_DEPTH):
+        tier = [child for pk in tier for child in children.get(pk, [])]
+        if not tier:
+            break
+        wanted += tier
+    parts = Product.objects.filter(pk__in=wanted[1:]).select_related("maker").order_by("name", "pk")
+    nodes = {product.pk: TreeNode(product, [], [])}
+    nodes.update({p.pk: TreeNode(p, [], []) for p in parts})
+    for node in sorted(nodes.values(), key=lambda n: (n.product.name, n.product.pk)):
+        if node.product.pk != product.pk and node.product.part_of_id in nodes:
+            nodes[node.product.part_of_id].children.append(node)
+    for link in _links(Link.objects.public().filter(product__in=list(nodes))):
+        nodes[link.product_id].links.append(link)
+    return nodes[product.pk]
+
+
+@dataclass
+class HistoryEntry:
+    when: datetime
+    what: str
+    change: str
+    reason: str
+
+
+def public_history(org: Organization, limit: int = 200) -> list[HistoryEntry]:
+    """The organization's own changes and those of its public links and sites, newest first."""
+    entries: list[HistoryEntry] = []
+    labels = {"+": "created", "~": "changed", "-": "removed"}
+    for h in org.history.order_by("-history_date")[:limit]:
+        entries.append(
+            HistoryEntry(
+                h.history_date, h.name, labels[h.history_type], h.history_change_reason or ""
+            )
+        )
+    links = Link.objects.public().filter(models.Q(subject=org) | models.Q(object=org))
+    link_by_pk = links.select_related("subject", "object", "product").in_bulk()
+    for h in Link.history.filter(id__in=list(link_by_pk)).order_by("-history_date")[:limit]:
+        entries.append(
+            HistoryEntry(
+                h.history_date,
+                str(link_by_pk[h.id]),
+                labels[h.history_type],
+                h.history_change_reason or "",
+            )
+        )
+    site_ids = Site.objects.public().filter(organization=org).values("pk")
+    for h in Site.history.filter(id__in=site_ids).order_by("-history_date")[:limit]:
+        entries.append(
+            HistoryEntry(
+                h.history_date,
+                h.name or h.city,
+                labels[h.history_type],
+                h.history_change_reason or "",
+            )
+        )
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries[:limit]

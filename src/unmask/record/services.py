@@ -14,6 +14,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from unmask.record import visibility
 from unmask.record.models import (
     Citation,
     Identifier,
@@ -26,6 +27,7 @@ from unmask.record.models import (
     Publishable,
     Record,
     Response,
+    ResponseChannel,
     ResponseStatus,
     Site,
     partial_date_errors,
@@ -48,11 +50,17 @@ def _perm(obj: models.Model, action: str) -> str:
 
 
 def save_with_history(obj: models.Model, actor, reason: str, **kwargs) -> None:
-    """Save and record who and why in the object's history."""
+    """Save, record who and why in the object's history, and keep derived state in step:
+    the visibility flags (record.visibility) and organizations' search text."""
     obj._change_reason = reason
     if actor is not None and actor.is_authenticated:
         obj._history_user = actor
     obj.save(**kwargs)
+    visibility.refresh_for(obj)
+    if isinstance(obj, Organization):
+        visibility.refresh_search_text([obj.pk])
+    elif isinstance(obj, OrganizationName | Identifier):
+        visibility.refresh_search_text([obj.organization_id])
 
 
 def _require_reason(reason: str, field: str = "reason") -> str:
@@ -200,6 +208,18 @@ def save_record(obj: Record, *, actor=None, reason: str = "") -> Record:
             created_by=actor if actor is not None and actor.is_authenticated else None,
         )
     return obj
+
+
+@transaction.atomic
+def remove_detail(obj: OrganizationName | Identifier, *, actor=None, reason: str) -> None:
+    """Remove another name or an identifier of an organization (kept in the history)."""
+    _check(actor, "record.change_organization")
+    obj._change_reason = _require_reason(reason)
+    if actor is not None and actor.is_authenticated:
+        obj._history_user = actor
+    organization_id = obj.organization_id
+    obj.delete()
+    visibility.refresh_search_text([organization_id])
 
 
 @transaction.atomic
@@ -450,6 +470,27 @@ def record_response(*, actor=None, reason: str = "", **fields) -> Response:
 
 
 @transaction.atomic
+def submit_reply(
+    organization: Organization, *, text: str, contact_email: str, link: Link | None = None
+) -> Response:
+    """A reply or correction sent by anyone through the public form: it waits, unpublished, for
+    staff to check that it comes from the organization. No account, no address stored."""
+    if not organization.is_public or (link is not None and not link.is_public):
+        raise ValidationError(_("This record is not public."))
+    response = Response(
+        organization=organization,
+        link=link,
+        text=text.strip(),
+        contact_email=contact_email.strip(),
+        channel=ResponseChannel.WEB_FORM,
+        received_on=timezone.localdate(),
+    )
+    response.full_clean()
+    save_with_history(response, None, _("Sent through the reply form"))
+    return response
+
+
+@transaction.atomic
 def publish_response(response: Response, *, actor=None) -> Response:
     _check(actor, "record.publish_response")
     if response.is_deleted:
@@ -457,5 +498,6 @@ def publish_response(response: Response, *, actor=None) -> Response:
     if response.status != ResponseStatus.PUBLISHED:
         response.full_clean()
         response.status = ResponseStatus.PUBLISHED
+        response.contact_email = ""  # needed only to check the sender; not kept
         save_with_history(response, actor, _("Published"))
     return response

@@ -1,12 +1,26 @@
 from django.urls import path
 
-from unmask.record import views
+from unmask.record import feeds, views
 
 app_name = "record"
 urlpatterns = [
+    path("org/", views.directory, name="directory"),
     path("org/<str:public_id>/", views.organization, name="organization-short"),
     path("org/<str:public_id>/<str:slug>/", views.organization, name="organization"),
+    path(
+        "org/<str:public_id>/<str:slug>/history/",
+        views.organization_history,
+        name="organization-history",
+    ),
+    path(
+        "org/<str:public_id>/<str:slug>/feed/",
+        feeds.OrganizationChangesFeed(),
+        name="organization-feed",
+    ),
+    path("org/<str:public_id>/<str:slug>/reply/", views.reply, name="organization-reply"),
+    path("country/<str:code>/", views.country, name="country"),
     path("product/<str:public_id>/", views.product, name="product-short"),
     path("product/<str:public_id>/<str:slug>/", views.product, name="product"),
     path("source/<str:public_id>/", views.source, name="source"),
+    path("feeds/changes/", feeds.ChangesFeed(), name="changes-feed"),
 ]

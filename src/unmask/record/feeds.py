@@ -1,0 +1,59 @@
+"""Atom feeds of published changes to the record: all of it, and per organization."""
+
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext_lazy as _
+
+from unmask.record import queries
+from unmask.record.views import _canonical_org
+
+FEED_SIZE = 50
+
+
+class ChangesFeed(Feed):
+    feed_type = Atom1Feed
+    title = _("Changes to the record")
+    subtitle = _("Organizations and links published, changed, disputed or ended, with the reason.")
+
+    def link(self):
+        return reverse("web:home")
+
+    def items(self):
+        return queries.recent_changes(limit=FEED_SIZE)
+
+    def item_title(self, item):
+        return item.label
+
+    def item_description(self, item):
+        return item.reason
+
+    def item_link(self, item):
+        return item.url
+
+    def item_guid(self, item):
+        return f"{item.url}#{item.when.isoformat()}"
+
+    item_guid_is_permalink = False
+
+    def item_updateddate(self, item):
+        return item.when
+
+    def item_pubdate(self, item):
+        return item.when
+
+
+class OrganizationChangesFeed(ChangesFeed):
+    def get_object(self, request, public_id, slug):
+        return _canonical_org(public_id)
+
+    def title(self, org):
+        return _("Changes about %(name)s") % {"name": org.name}
+
+    def link(self, org):
+        return reverse("record:organization-history", args=[org.public_id, org.slug])
+
+    def items(self, org):
+        entries = queries.public_history(org, limit=FEED_SIZE)
+        url = reverse("record:organization", args=[org.public_id, org.slug])
+        return [queries.Change(e.when, e.change, e.what, url, e.reason) for e in entries]

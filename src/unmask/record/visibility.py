@@ -1,0 +1,172 @@
+"""The rule of publication, in one place, and the stored flag that makes it cheap to read.
+
+A record is public when a reviewer published it, it is not deleted, at least one citation backs
+it (a citation counts while neither it nor its source is deleted), and everything it names is
+public too: a site's organization, a product's maker, a link's subject, object and product.
+A source is public while it backs at least one public claim.
+
+`Model.objects.public()` reads `is_public`. Every write that can change the answer goes through
+`services.save_with_history`, which calls `refresh_for(obj)`: the flags of that record and of
+everything that depends on it are recomputed from the rule in a few UPDATE statements, in
+dependency order (organizations → products → sites → links → sources). `refresh_all()` does the
+same for every row, after bulk loads and in `unmask refresh_visibility`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Case, Exists, OuterRef, Q, Value, When
+
+from unmask.record.models import Citation, Link, Organization, Product, Site, Source
+from unmask.record.text import fold
+
+BATCH = 500
+
+
+def _cited(field: str) -> Exists:
+    return Exists(Citation.objects.alive().filter(**{field: OuterRef("pk")}))
+
+
+def _public_org(field: str) -> Exists:
+    return Exists(Organization.objects.filter(pk=OuterRef(field), is_public=True))
+
+
+def _base(field: str) -> Q:
+    return Q(deleted_at__isnull=True, published_at__isnull=False) & Q(_cited(field))
+
+
+def rule(model) -> Q:
+    """The condition under which a row of `model` is public, as a database expression."""
+    if model is Organization:
+        return _base("organization")
+    if model is Product:
+        return _base("product") & (Q(maker__isnull=True) | Q(_public_org("maker")))
+    if model is Site:
+        return _base("site") & Q(_public_org("organization"))
+    if model is Link:
+        public_product = Exists(Product.objects.filter(pk=OuterRef("product"), is_public=True))
+        return (
+            _base("link")
+            & Q(_public_org("subject"))
+            & (Q(object__isnull=True) | Q(_public_org("object")))
+            & (Q(product__isnull=True) | Q(public_product))
+        )
+    if model is Source:
+        cites = Citation.objects.alive().filter(source=OuterRef("pk"))
+        return Q(deleted_at__isnull=True) & (
+            Q(Exists(cites.filter(organization__is_public=True)))
+            | Q(Exists(cites.filter(link__is_public=True)))
+            | Q(Exists(cites.filter(site__is_public=True)))
+            | Q(Exists(cites.filter(product__is_public=True)))
+        )
+    raise TypeError(f"{model.__name__} has no visibility rule")
+
+
+ORDER = (Organization, Product, Site, Link, Source)
+
+
+def _update(model, pks: Iterable[int] | None) -> None:
+    flag = Case(When(rule(model), then=Value(True)), default=Value(False))
+    if pks is None:
+        model.objects.update(is_public=flag)
+        return
+    pks = sorted(set(pks))
+    for i in range(0, len(pks), BATCH):
+        model.objects.filter(pk__in=pks[i : i + BATCH]).update(is_public=flag)
+
+
+def refresh(
+    orgs: Iterable[int] = (),
+    products: Iterable[int] = (),
+    sites: Iterable[int] = (),
+    links: Iterable[int] = (),
+    sources: Iterable[int] = (),
+) -> None:
+    """Recompute the flags of these records and of everything whose visibility depends on them."""
+    orgs, products, sites, links, sources = map(set, (orgs, products, sites, links, sources))
+    if orgs:
+        _update(Organization, orgs)
+        products |= set(Product.objects.filter(maker__in=orgs).values_list("pk", flat=True))
+        sites |= set(Site.objects.filter(organization__in=orgs).values_list("pk", flat=True))
+        links |= set(
+            Link.objects.filter(Q(subject__in=orgs) | Q(object__in=orgs)).values_list(
+                "pk", flat=True
+            )
+        )
+    if products:
+        _update(Product, products)
+        links |= set(Link.objects.filter(product__in=products).values_list("pk", flat=True))
+    if sites:
+        _update(Site, sites)
+    if links:
+        _update(Link, links)
+    claims = (
+        Q(organization__in=orgs) | Q(product__in=products) | Q(site__in=sites) | Q(link__in=links)
+    )
+    if orgs or products or sites or links:
+        sources |= set(Citation.objects.filter(claims).values_list("source_id", flat=True))
+    if sources:
+        _update(Source, sources)
+
+
+def refresh_for(obj) -> None:
+    """After `obj` was saved: refresh whatever its change may have made (in)visible."""
+    if isinstance(obj, Organization):
+        refresh(orgs=[obj.pk])
+    elif isinstance(obj, Product):
+        refresh(products=[obj.pk])
+    elif isinstance(obj, Site):
+        refresh(sites=[obj.pk])
+    elif isinstance(obj, Link):
+        refresh(links=[obj.pk])
+    elif isinstance(obj, Citation):
+        refresh(
+            orgs=[obj.organization_id] if obj.organization_id else (),
+            products=[obj.product_id] if obj.product_id else (),
+            sites=[obj.site_id] if obj.site_id else (),
+            links=[obj.link_id] if obj.link_id else (),
+            sources=[obj.source_id],
+        )
+    elif isinstance(obj, Source):
+        cites = Citation.objects.filter(source=obj)
+        refresh(
+            orgs=cites.exclude(organization=None).values_list("organization_id", flat=True),
+            products=cites.exclude(product=None).values_list("product_id", flat=True),
+            sites=cites.exclude(site=None).values_list("site_id", flat=True),
+            links=cites.exclude(link=None).values_list("link_id", flat=True),
+            sources=[obj.pk],
+        )
+
+
+def refresh_all() -> None:
+    for model in ORDER:
+        _update(model, None)
+
+
+# --- search text ---------------------------------------------------------------------------------
+
+
+def search_text(org: Organization) -> str:
+    parts = [fold(org.name)]
+    parts += [fold(n.name) for n in org.names.all()]
+    parts += [i.normalized.lower() for i in org.identifiers.all()]
+    return " ".join(dict.fromkeys(p for p in parts if p))
+
+
+def refresh_search_text(org_ids: Iterable[int] | None = None) -> None:
+    """Rebuild the folded search text (names, other names, identifiers) of some or all orgs."""
+    orgs = Organization.objects.prefetch_related("names", "identifiers").order_by("pk")
+    if org_ids is not None:
+        orgs = orgs.filter(pk__in=set(org_ids))
+    changed = []
+    for org in orgs.iterator(chunk_size=1000):
+        text = search_text(org)
+        if text != org.search_text:
+            org.search_text = text
+            changed.append(org)
+        if len(changed) >= 1000:
+            Organization.objects.bulk_update(changed, ["search_text"])
+            changed = []
+    if changed:
+        Organization.objects.bulk_update(changed, ["search_text"])
