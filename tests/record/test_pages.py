@@ -205,3 +205,9 @@ class TestReplyForm:
         assert limited.status_code == 429
         assert "Too many replies" in limited.content.decode()
         assert client.post(url, data, REMOTE_ADDR="203.0.113.10").status_code == 302
+
+
+def test_the_language_links_keep_the_page_and_its_filters(client, program):
+    page = client.get("/de/org/", {"country": "CZ"}).content.decode()
+    assert 'href="/ar/org/?country=CZ" lang="ar"' in page
+    assert 'href="/org/?country=CZ" lang="en"' in page
