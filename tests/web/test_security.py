@@ -82,3 +82,14 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_public_pages_are_cacheable_and_answer_conditional_requests(
+    client, published_org, reviewer
+):
+    url = published_org.get_absolute_url()
+    response = client.get(url)
+    assert response["Cache-Control"] == "public, max-age=60"
+    assert client.get(url, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+    client.force_login(reviewer)
+    assert "private" in client.get(url)["Cache-Control"]
