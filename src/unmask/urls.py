@@ -12,6 +12,7 @@ admin.site.site_title = settings.SITE_NAME
 urlpatterns = [
     path("admin/two-factor/", account_views.two_factor, name="two_factor"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("unmask.api.urls")),
     path("media/<path:path>", record_views.media, name="media"),
 ]
 urlpatterns += i18n_patterns(

@@ -74,6 +74,16 @@ class LinkQuerySet(PublishableQuerySet):
         return self.filter(end="").exclude(status=LinkStatus.ENDED)
 
 
+def save_keeping_flag(obj, save, *args, **kwargs) -> None:
+    """Save without writing `is_public`: record.visibility owns that column, and an instance
+    loaded before the flag last changed would otherwise write its stale value back."""
+    if hasattr(obj, "is_public") and not obj._state.adding and kwargs.get("update_fields") is None:
+        kwargs["update_fields"] = [
+            f.name for f in obj._meta.concrete_fields if not f.primary_key and f.name != "is_public"
+        ]
+    save(*args, **kwargs)
+
+
 class Record(models.Model):
     """Fields every record carries: a public id that never changes, timestamps, soft delete."""
 
@@ -113,6 +123,9 @@ class Publishable(Record):
 
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs):
+        save_keeping_flag(self, super().save, *args, **kwargs)
 
     @property
     def is_published(self) -> bool:
@@ -633,6 +646,9 @@ class Source(Record):
             if self.publisher
             else self.title
         )
+
+    def save(self, *args, **kwargs):
+        save_keeping_flag(self, super().save, *args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("record:source", args=[self.public_id])

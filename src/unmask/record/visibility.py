@@ -14,8 +14,10 @@ same for every row, after bulk loads and in `unmask refresh_visibility`.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
+from django.db import connection
 from django.db.models import Case, Exists, OuterRef, Q, Value, When
 
 from unmask.record.models import Citation, Link, Organization, Product, Site, Source
@@ -66,14 +68,51 @@ def rule(model) -> Q:
 ORDER = (Organization, Product, Site, Link, Source)
 
 
-def _update(model, pks: Iterable[int] | None) -> None:
+_SENTINEL = -7_042_913  # stands for the primary key in the precompiled statement
+
+
+@functools.cache
+def _single_row_sql(model) -> tuple[str, tuple]:
+    """The rule for one row as SQL, compiled once per process: the ORM would rebuild and
+    recompile the same nested expression on every save (about 1-2 ms each)."""
     flag = Case(When(rule(model), then=Value(True)), default=Value(False))
-    if pks is None:
-        model.objects.update(is_public=flag)
-        return
-    pks = sorted(set(pks))
+    query = model.objects.filter(pk=_SENTINEL).annotate(new_flag=flag)
+    sql, params = query.values_list("is_public", "new_flag").query.sql_with_params()
+    return sql, tuple(params)
+
+
+def _flags_for(model, pks: list[int]) -> list[tuple[int, bool, bool]]:
+    """(pk, stored flag, flag by the rule) for each row."""
+    if len(pks) <= 20:
+        sql, template = _single_row_sql(model)
+        params, position = list(template), template.index(_SENTINEL)
+        rows = []
+        with connection.cursor() as cursor:
+            for pk in pks:
+                params[position] = pk
+                cursor.execute(sql, params)
+                rows += [(pk, old, new) for old, new in cursor.fetchall()]
+        return rows
+    flag = Case(When(rule(model), then=Value(True)), default=Value(False))
+    rows = []
     for i in range(0, len(pks), BATCH):
-        model.objects.filter(pk__in=pks[i : i + BATCH]).update(is_public=flag)
+        batch = model.objects.filter(pk__in=pks[i : i + BATCH]).annotate(new_flag=flag)
+        rows += list(batch.values_list("pk", "is_public", "new_flag"))
+    return rows
+
+
+def _update(model, pks: Iterable[int] | None) -> set[int]:
+    """Recompute the flag of these rows (all rows for None); return the pks whose flag changed."""
+    if pks is None:
+        pks = model.objects.values_list("pk", flat=True)
+    changed: dict[bool, list[int]] = {True: [], False: []}
+    for pk, old, new in _flags_for(model, sorted(set(pks))):
+        if bool(old) != bool(new):
+            changed[bool(new)].append(pk)
+    for value, ids in changed.items():
+        for i in range(0, len(ids), BATCH):
+            model.objects.filter(pk__in=ids[i : i + BATCH]).update(is_public=value)
+    return set(changed[True]) | set(changed[False])
 
 
 def refresh(
@@ -83,10 +122,11 @@ def refresh(
     links: Iterable[int] = (),
     sources: Iterable[int] = (),
 ) -> None:
-    """Recompute the flags of these records and of everything whose visibility depends on them."""
-    orgs, products, sites, links, sources = map(set, (orgs, products, sites, links, sources))
+    """Recompute the flags of these records and, where a flag changed, of what depends on it."""
+    products, sites, links, sources = map(set, (products, sites, links, sources))
+    changed_claims = Q(pk__in=[])
+    orgs = _update(Organization, orgs) if orgs else set()
     if orgs:
-        _update(Organization, orgs)
         products |= set(Product.objects.filter(maker__in=orgs).values_list("pk", flat=True))
         sites |= set(Site.objects.filter(organization__in=orgs).values_list("pk", flat=True))
         links |= set(
@@ -94,24 +134,32 @@ def refresh(
                 "pk", flat=True
             )
         )
+        changed_claims |= Q(organization__in=orgs)
+    products = _update(Product, products) if products else set()
     if products:
-        _update(Product, products)
         links |= set(Link.objects.filter(product__in=products).values_list("pk", flat=True))
+        changed_claims |= Q(product__in=products)
+    sites = _update(Site, sites) if sites else set()
     if sites:
-        _update(Site, sites)
+        changed_claims |= Q(site__in=sites)
+    links = _update(Link, links) if links else set()
     if links:
-        _update(Link, links)
-    claims = (
-        Q(organization__in=orgs) | Q(product__in=products) | Q(site__in=sites) | Q(link__in=links)
-    )
+        changed_claims |= Q(link__in=links)
     if orgs or products or sites or links:
-        sources |= set(Citation.objects.filter(claims).values_list("source_id", flat=True))
+        sources |= set(Citation.objects.filter(changed_claims).values_list("source_id", flat=True))
     if sources:
         _update(Source, sources)
 
 
 def refresh_for(obj) -> None:
-    """After `obj` was saved: refresh whatever its change may have made (in)visible."""
+    """After `obj` was saved: refresh whatever its change may have made (in)visible, and the
+    instance's own flag."""
+    _refresh_for(obj)
+    if hasattr(obj, "is_public"):
+        obj.is_public = type(obj).objects.filter(pk=obj.pk).values_list("is_public", flat=True)[0]
+
+
+def _refresh_for(obj) -> None:
     if isinstance(obj, Organization):
         refresh(orgs=[obj.pk])
     elif isinstance(obj, Product):
@@ -141,7 +189,7 @@ def refresh_for(obj) -> None:
 
 def refresh_all() -> None:
     for model in ORDER:
-        _update(model, None)
+        _update(model, None)  # in dependency order, so each rule reads fresh flags
 
 
 # --- search text ---------------------------------------------------------------------------------

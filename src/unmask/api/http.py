@@ -1,0 +1,98 @@
+"""HTTP behaviour of every API URL, wrapped around the views ninja makes: open to any origin for
+reading (CORS without credentials), HEAD answered like GET, an ETag on every answer and 304 for
+`If-None-Match`, a short public cache lifetime, no cookies, and JSON for unknown paths too.
+
+The ETag is done here rather than left to Django's ConditionalGetMiddleware: the 304 that the
+middleware makes keeps only a few headers, so a cross-origin reader would lose the CORS header
+exactly when its copy is still good. With the middleware in MIDDLEWARE as well (for the pages),
+nothing changes here: it keeps an ETag it finds and lets a 304 through."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.urls import Resolver404, URLPattern, URLResolver, resolve
+from django.utils import translation
+from django.utils.cache import get_conditional_response, set_response_etag
+
+ALLOWED_METHODS = "GET, HEAD, OPTIONS"
+CORS = {
+    "Access-Control-Allow-Origin": "*",  # public data; no credentials are ever accepted
+    "Access-Control-Expose-Headers": "ETag",
+}
+PREFLIGHT = {
+    "Access-Control-Allow-Methods": ALLOWED_METHODS,
+    "Access-Control-Allow-Headers": "Accept, Accept-Language, If-None-Match, If-Modified-Since",
+    "Access-Control-Max-Age": "86400",
+}
+CACHE_CONTROL = "public, max-age=60"
+
+
+def public_view(view):
+    """Wrap an API view: CORS on every answer, OPTIONS preflight, HEAD, no cookies."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs):
+        if request.method == "OPTIONS":
+            response = HttpResponse(status=204)
+            response["Allow"] = ALLOWED_METHODS
+            for key, value in PREFLIGHT.items():
+                response[key] = value
+        else:
+            head = request.method == "HEAD"
+            if head:
+                request.method = "GET"  # as Django's class-based views do
+            try:
+                # The API speaks one language, whatever the reader's browser asks for, so one
+                # URL always gives the same bytes (and the same ETag).
+                with translation.override(settings.LANGUAGE_CODE):
+                    response = view(request, *args, **kwargs)
+            finally:
+                if head:
+                    request.method = "HEAD"
+            if response.status_code in (200, 301):
+                response.headers.setdefault("Cache-Control", CACHE_CONTROL)
+            if response.status_code == 200 and not response.streaming:
+                set_response_etag(response)
+                response = get_conditional_response(
+                    request, etag=response.get("ETag"), response=response
+                )
+            if head and response.status_code != 304 and not response.streaming:
+                response["Content-Length"] = str(len(response.content))
+                response.content = b""
+        for key, value in CORS.items():
+            response[key] = value
+        # Readable from pages on other origins, whatever the site-wide default says.
+        response["Cross-Origin-Resource-Policy"] = "cross-origin"
+        response.cookies.clear()
+        return response
+
+    wrapped.csrf_exempt = True  # read-only and cookie-less: nothing to forge
+    return wrapped
+
+
+def wrap_patterns(patterns):
+    """Wrap every view under the API's URLs (in place) and return the patterns."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            wrap_patterns(pattern.url_patterns)
+        elif isinstance(pattern, URLPattern):
+            pattern.callback = public_view(pattern.callback)
+    return patterns
+
+
+def unknown_path(request: HttpRequest, path: str = ""):
+    """Any other URL under the API: a JSON 404 rather than the site's HTML page; a trailing slash
+    too many is forgiven with a redirect."""
+    if request.path.endswith("/"):
+        target = request.path.rstrip("/")
+        try:
+            known = resolve(target).url_name != "unknown"
+        except Resolver404:
+            known = False
+        if known:
+            query = request.META.get("QUERY_STRING", "")
+            return HttpResponsePermanentRedirect(f"{target}?{query}" if query else target)
+    return JsonResponse({"detail": "There is no such API endpoint; see the docs."}, status=404)
