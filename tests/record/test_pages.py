@@ -154,7 +154,7 @@ class TestReplyForm:
         response = client.post(
             url,
             {
-                "link": link.pk,
+                "link": link.public_id,
                 "text": "We ended all deliveries of the KX-40 in 2022.",
                 "contact_email": "press@tier1.example",
                 "website": "",
@@ -170,6 +170,7 @@ class TestReplyForm:
             "press@tier1.example",
         )
         assert "198.51.100.23" not in repr(list(Response.history.values()))
+        assert "press@tier1.example" not in repr(list(Response.history.values()))
         assert (
             "We ended all deliveries"
             not in client.get(program["orgs"][0].get_absolute_url()).content.decode()

@@ -11,7 +11,9 @@ def orgs(make_org):
     return {
         "yildirim": make_org("Yıldırım Havacılık Sanayi ve Ticaret Anonim Şirketi", country="TR"),
         "korvex": make_org(
-            "KORVEX AERODYNAMICS", country="DE", identifiers=[("lei", "DEMO00KORVEX0000001")]
+            "KORVEX AERODYNAMICS",
+            country="DE",
+            identifiers=[("lei", "DEMO00KORVEX0000001"), ("registry", "HRB 45-812")],
         ),
         "vektor": make_org(
             "Вектор Дрон", country="UA", names=[("Vektor Drone", "transliteration")]
@@ -37,6 +39,9 @@ def _names(query: str) -> set[str]:
         ("вектор", "Вектор Дрон"),
         ("vektor", "Вектор Дрон"),  # the transliteration, and the folded Cyrillic
         ("demo00korvex", "KORVEX AERODYNAMICS"),  # an identifier
+        ("DEMO00KORVEX0000001", "KORVEX AERODYNAMICS"),
+        ("HRB 45-812", "KORVEX AERODYNAMICS"),  # as printed, with its space and hyphen
+        ("hrb45812", "KORVEX AERODYNAMICS"),
     ],
 )
 def test_search_ignores_case_and_diacritics(orgs, query, expected):

@@ -27,7 +27,6 @@ PREFLIGHT = {
     "Access-Control-Allow-Headers": "Accept, Accept-Language, If-None-Match, If-Modified-Since",
     "Access-Control-Max-Age": "86400",
 }
-CACHE_CONTROL = "public, max-age=60"
 
 
 def public_view(view):
@@ -52,8 +51,10 @@ def public_view(view):
             finally:
                 if head:
                     request.method = "HEAD"
-            if response.status_code in (200, 301):
-                response.headers.setdefault("Cache-Control", CACHE_CONTROL)
+            if response.status_code in (200, 301) and settings.PAGE_MAX_AGE:
+                response.headers.setdefault(
+                    "Cache-Control", f"public, max-age={settings.PAGE_MAX_AGE}"
+                )
             if response.status_code == 200 and not response.streaming:
                 set_response_etag(response)
                 response = get_conditional_response(

@@ -625,6 +625,7 @@ class ResponseAdmin(RecordAdmin):
         "text",
         "url",
         "document",
+        "contact_email",
         "status",
         "change_reason",
         "public_id",

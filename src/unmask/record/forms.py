@@ -12,6 +12,7 @@ class ReplyForm(forms.Form):
     link = forms.ModelChoiceField(
         label=_("What you reply to"),
         queryset=Link.objects.none(),
+        to_field_name="public_id",
         required=False,
         empty_label=_("The profile as a whole"),
     )

@@ -804,7 +804,7 @@ class Response(Record):
     )
 
     objects = ResponseQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "contact_email"])
 
     class Meta:
         verbose_name = _("response")

@@ -253,10 +253,11 @@ class HistoryEntry:
 
 
 def public_history(org: Organization, limit: int = 200) -> list[HistoryEntry]:
-    """The organization's own changes and those of its public links and sites, newest first."""
+    """The organization's own changes and those of its public links and sites, newest first.
+    Only changes made while the record was published: drafts' working notes stay internal."""
     entries: list[HistoryEntry] = []
     labels = {"+": "created", "~": "changed", "-": "removed"}
-    for h in org.history.order_by("-history_date")[:limit]:
+    for h in org.history.filter(published_at__isnull=False).order_by("-history_date")[:limit]:
         entries.append(
             HistoryEntry(
                 h.history_date, h.name, labels[h.history_type], h.history_change_reason or ""
@@ -264,7 +265,8 @@ def public_history(org: Organization, limit: int = 200) -> list[HistoryEntry]:
         )
     links = Link.objects.public().filter(models.Q(subject=org) | models.Q(object=org))
     link_by_pk = links.select_related("subject", "object", "product").in_bulk()
-    for h in Link.history.filter(id__in=list(link_by_pk)).order_by("-history_date")[:limit]:
+    link_history = Link.history.filter(id__in=list(link_by_pk), published_at__isnull=False)
+    for h in link_history.order_by("-history_date")[:limit]:
         entries.append(
             HistoryEntry(
                 h.history_date,
@@ -274,7 +276,8 @@ def public_history(org: Organization, limit: int = 200) -> list[HistoryEntry]:
             )
         )
     site_ids = Site.objects.public().filter(organization=org).values("pk")
-    for h in Site.history.filter(id__in=site_ids).order_by("-history_date")[:limit]:
+    site_history = Site.history.filter(id__in=site_ids, published_at__isnull=False)
+    for h in site_history.order_by("-history_date")[:limit]:
         entries.append(
             HistoryEntry(
                 h.history_date,

@@ -2,7 +2,7 @@
 diacritics-insensitive in every script: the indexed text and the query are both folded to
 lower-case ASCII (record.text.fold), so "baykar" finds "BAYKAR" and "sirketi" finds "Şirketi".
 
-One interface, two engines: SQLite FTS5 (a contentless-delete index kept by triggers) and
+One interface, two engines: SQLite FTS5 (an external-content index kept by triggers) and
 PostgreSQL full-text search (a GIN index on to_tsvector('simple', search_text)). Every token is a
 prefix match, so "kor aero" finds "Korvex Aerodynamics".
 """

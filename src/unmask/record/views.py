@@ -3,7 +3,6 @@
 from urllib.parse import urlencode
 
 from django.contrib import admin
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
@@ -12,7 +11,7 @@ from django.urls import reverse
 from django_countries import countries
 from django_countries.fields import Country
 
-from unmask.accounts.throttle import client_key
+from unmask.accounts.throttle import client_key, over_limit
 from unmask.record import queries, services
 from unmask.record.filters import ORDERINGS, OrganizationFilters
 from unmask.record.forms import ReplyForm
@@ -88,9 +87,7 @@ def reply(request, org):
         return render(request, "record/reply_sent.html", {"org": org})
     form = ReplyForm(request.POST or None, organization=org)
     if request.method == "POST":
-        key = f"reply-rate:{client_key(request)}"
-        cache.add(key, 0, 3600)
-        if cache.incr(key) > REPLY_LIMIT:
+        if over_limit(f"reply:{client_key(request)}", REPLY_LIMIT, 3600):
             context = {"org": org, "form": form, "limited": True}
             return render(request, "record/reply.html", context, status=429)
         if form.is_valid():

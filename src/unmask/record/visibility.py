@@ -198,7 +198,8 @@ def refresh_all() -> None:
 def search_text(org: Organization) -> str:
     parts = [fold(org.name)]
     parts += [fold(n.name) for n in org.names.all()]
-    parts += [i.normalized.lower() for i in org.identifiers.all()]
+    for ident in org.identifiers.all():  # "HRB 1234" is found as "hrb1234" and as "hrb 1234"
+        parts += [ident.normalized.lower(), fold(ident.value)]
     return " ".join(dict.fromkeys(p for p in parts if p))
 
 
