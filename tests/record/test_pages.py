@@ -212,3 +212,20 @@ def test_the_language_links_keep_the_page_and_its_filters(client, program):
     page = client.get("/de/org/", {"country": "CZ"}).content.decode()
     assert 'href="/ar/org/?country=CZ" lang="ar"' in page
     assert 'href="/org/?country=CZ" lang="en"' in page
+
+
+def test_a_busy_part_shows_its_newest_links_and_points_to_the_rest(
+    client, program, make_org, make_link
+):
+    engine = program["chain"][2]
+    for i in range(6):
+        make_link(
+            make_org(f"Engine Shop {i}", country="FR", allow_duplicate=True),
+            program["integrator"],
+            product=engine,
+        )
+    tree = client.get(program["chain"][0].get_absolute_url()).content.decode().split("tree-root")[1]
+    engine_node = tree.split("KX-40 engine")[1].split("KX-40 turbine blade")[0]
+    shown = re.findall(r"Engine Shop (\d)", engine_node)
+    assert shown == ["5", "4", "3", "2", "1"]  # the newest five
+    assert f"/org/?product={engine.public_id}" in engine_node

@@ -71,7 +71,9 @@ class OrganizationFilters:
             if self.product:
                 product = Product.objects.public().filter(public_id=self.product).first()
                 links = links.filter(product=product) if product else links.none()
+            # Two EXISTS, one per side: an OR inside one subquery cannot use either index.
             qs = qs.filter(
-                Exists(links.filter(Q(subject=OuterRef("pk")) | Q(object=OuterRef("pk"))))
+                Q(Exists(links.filter(subject=OuterRef("pk"))))
+                | Q(Exists(links.filter(object=OuterRef("pk"))))
             )
         return qs.order_by(*ORDERINGS[self.sort])

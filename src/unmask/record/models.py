@@ -177,6 +177,10 @@ class Organization(Publishable):
         verbose_name_plural = _("organizations")
         ordering = ["name"]
         permissions = [("publish_organization", _("Can publish organizations"))]
+        indexes = [
+            models.Index(fields=["name", "id"], name="org_name_id"),  # the directory's order
+            models.Index(fields=["is_public", "country"], name="org_public_country"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -330,6 +334,7 @@ class Site(Publishable):
         verbose_name_plural = _("sites")
         ordering = ["organization__name", "name"]
         permissions = [("publish_site", _("Can publish sites"))]
+        indexes = [models.Index(fields=["created_at", "id"], name="site_created_id")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True, longitude__isnull=True)
@@ -521,7 +526,13 @@ class Link(Publishable):
         verbose_name_plural = _("links")
         ordering = ["subject__name", "relation"]
         permissions = [("publish_link", _("Can publish links"))]
-        indexes = [models.Index(fields=["relation", "status"])]
+        indexes = [
+            # Directory filters: "organizations with a public link of this relation and status",
+            # looked up per organization from either side.
+            models.Index(fields=["subject", "relation", "status"], name="link_subject_rel_status"),
+            models.Index(fields=["object", "relation", "status"], name="link_object_rel_status"),
+            models.Index(fields=["created_at", "id"], name="link_created_id"),  # API paging
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(object__isnull=False) | Q(product__isnull=False),

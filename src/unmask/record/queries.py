@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import Prefetch
 
 from unmask.record.models import (
@@ -211,18 +211,38 @@ class TreeNode:
     product: Product
     links: list
     children: list
+    more: bool = False  # more public links than shown: the directory filtered by product lists them
 
 
 MAX_TREE_DEPTH = 12
+LINKS_PER_NODE = 5
+
+
+def _latest_link_ids(product_ids: list[int], per_product: int) -> list[int]:
+    """The newest `per_product` public link ids of each product, in one query (a UNION ALL of
+    small index-ordered subqueries: a window function over all links is far slower)."""
+    if not product_ids:
+        return []
+    table = connection.ops.quote_name(Link._meta.db_table)  # our own table name, not input
+    part = (
+        f"SELECT id FROM (SELECT id FROM {table} WHERE product_id = %s AND is_public"  # noqa: S608
+        " ORDER BY id DESC LIMIT %s) AS latest"
+    )
+    sql = " UNION ALL ".join([part] * len(product_ids))
+    params = [value for pk in product_ids for value in (pk, per_product)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
 
 
 def supply_tree(product: Product) -> TreeNode:
     """The product, its parts to any depth (program → platform → subsystem → component →
-    material ...), and at each part the public links that concern it: who makes, supplies,
-    finances or services what, for whom, with what status.
+    material ...), and at each part the newest public links that concern it: who makes,
+    supplies, finances or services what, for whom, with what status.
 
-    Three queries whatever the size or depth: the part-of pairs of public products, the parts
-    themselves, and the links with their evidence (plus their prefetches).
+    A fixed number of queries whatever the size or depth: the part-of pairs of public products,
+    the parts, the ids of the links shown, and those links with their evidence. A part with more
+    than LINKS_PER_NODE links says so and points to the full list.
     """
     children: dict[int, list[int]] = {}
     for pk, parent in Product.objects.public().exclude(part_of=None).values_list("pk", "part_of"):
@@ -239,8 +259,19 @@ def supply_tree(product: Product) -> TreeNode:
     for node in sorted(nodes.values(), key=lambda n: (n.product.name, n.product.pk)):
         if node.product.pk != product.pk and node.product.part_of_id in nodes:
             nodes[node.product.part_of_id].children.append(node)
-    for link in _links(Link.objects.public().filter(product__in=list(nodes))):
-        nodes[link.product_id].links.append(link)
+    ids = _latest_link_ids(list(nodes), LINKS_PER_NODE + 1)
+    links = (
+        Link.objects.filter(pk__in=ids)
+        .select_related("subject", "object")
+        .prefetch_related(_citations())
+        .order_by("-pk")
+    )
+    for link in links:
+        node = nodes[link.product_id]
+        if len(node.links) < LINKS_PER_NODE:
+            node.links.append(link)
+        else:
+            node.more = True
     return nodes[product.pk]
 
 
