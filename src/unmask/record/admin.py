@@ -356,6 +356,23 @@ class RecordAdmin(SimpleHistoryAdmin):
         return _("draft") if hasattr(obj, "published_at") else "—"
 
 
+# The bookkeeping of a publishable record, folded away at the foot of its form.
+RECORD_FIELDSET = (
+    _("Record"),
+    {
+        "fields": [
+            "public_id",
+            "published_at",
+            "published_by",
+            "created_at",
+            "updated_at",
+            "deleted_at",
+        ],
+        "classes": ["collapse"],
+    },
+)
+
+
 class PublishableAdmin(RecordAdmin):
     actions = [publish_selected, unpublish_selected, soft_delete_selected, restore_selected]
     readonly_fields = [*RecordAdmin.readonly_fields, "published_at", "published_by"]
@@ -438,20 +455,7 @@ class OrganizationAdmin(PublishableAdmin):
     fieldsets = [
         (None, {"fields": ["name", "kind", "country", "description"]}),
         (_("Why"), {"fields": ["change_reason", "confirm_not_duplicate"]}),
-        (
-            _("Record"),
-            {
-                "fields": [
-                    "public_id",
-                    "published_at",
-                    "published_by",
-                    "created_at",
-                    "updated_at",
-                    "deleted_at",
-                ],
-                "classes": ["collapse"],
-            },
-        ),
+        RECORD_FIELDSET,
     ]
 
     @admin.action(description=_("Merge two selected organizations"))
@@ -540,20 +544,7 @@ class LinkAdmin(PublishableAdmin):
         (_("Dates and figures"), {"fields": ["start", "end", "share", "amount", "currency"]}),
         (_("Status"), {"fields": ["status", "new_status", "status_effective", "status_note"]}),
         (_("Why"), {"fields": ["change_reason"]}),
-        (
-            _("Record"),
-            {
-                "fields": [
-                    "public_id",
-                    "published_at",
-                    "published_by",
-                    "created_at",
-                    "updated_at",
-                    "deleted_at",
-                ],
-                "classes": ["collapse"],
-            },
-        ),
+        RECORD_FIELDSET,
     ]
     readonly_fields = [*PublishableAdmin.readonly_fields, "status"]
 
