@@ -48,7 +48,8 @@ def test_the_supply_tree_nests_four_tiers_with_each_links_status(client, program
     tree = page.split('class="tree tree-root"')[1]
     positions = [tree.index(p.name) for p in program["chain"]]
     assert positions == sorted(positions)
-    assert tree.count('<ol class="tree">') == 4  # program > airframe > engine > blade > alloy
+    depths = [int(d) for d in re.findall(r'class="tree-node depth-(\d+)"', tree)]
+    assert depths == [0, 1, 2, 3, 4]  # program > airframe > engine > blade > alloy
     material = tree.split("Nickel superalloy")[1]
     assert "Tier 3 Supplier" in material and "supplies materials to" in material
     assert "Tier 4 Supplier" in material and "Ended" in material and "2023" in material

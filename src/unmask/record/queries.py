@@ -275,6 +275,15 @@ def supply_tree(product: Product) -> TreeNode:
     return nodes[product.pk]
 
 
+def flatten(node: TreeNode, depth: int = 0) -> list[tuple[int, TreeNode]]:
+    """The tree as rows of (depth, node) in reading order: one loop renders it, where a
+    recursive template include costs more than the queries."""
+    rows = [(depth, node)]
+    for child in node.children:
+        rows += flatten(child, depth + 1)
+    return rows
+
+
 @dataclass
 class HistoryEntry:
     when: datetime

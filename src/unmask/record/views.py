@@ -123,7 +123,7 @@ def product(request, public_id: str, slug: str = ""):
     if slug != item.slug:
         return redirect(item, permanent=True)
     context = queries.product_page(item)
-    context["tree"] = queries.supply_tree(item)
+    context["tree"] = queries.flatten(queries.supply_tree(item))
     return render(request, "record/product.html", context)
 
 
