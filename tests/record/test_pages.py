@@ -44,6 +44,10 @@ def program(make_org, make_link, source):
 
 def test_the_supply_tree_nests_four_tiers_with_each_links_status(client, program):
     services.change_status(program["links"][3], "ended", note="Financing repaid", effective="2023")
+    customs = services.create_source(title="Customs 2022", kind="customs", url="https://e.org/c")
+    services.add_citation(program["links"][0], customs, locator="row 3")
+    withdrawn = services.add_citation(program["links"][0], customs, locator="row 4")
+    services.soft_delete(withdrawn, reason="Same shipment as row 3")
     page = client.get(program["chain"][0].get_absolute_url()).content.decode()
     tree = page.split('class="tree tree-root"')[1]
     positions = [tree.index(p.name) for p in program["chain"]]
@@ -53,6 +57,9 @@ def test_the_supply_tree_nests_four_tiers_with_each_links_status(client, program
     material = tree.split("Nickel superalloy")[1]
     assert "Tier 3 Supplier" in material and "supplies materials to" in material
     assert "Tier 4 Supplier" in material and "Ended" in material and "2023" in material
+    engine = tree.split("KX-40 engine")[1].split("KX-40 turbine blade")[0]
+    assert "Tier 1 Supplier" in engine and "2 sources" in engine  # the deleted citation not counted
+    assert "1 source<" in material
 
 
 def _listed(page: str) -> set[str]:
@@ -129,19 +136,35 @@ def test_the_atom_feeds_parse_and_carry_the_changes(client, program):
 
 
 def test_every_page_has_a_canonical_url_title_and_description(client, program, source):
-    org = program["orgs"][0]
-    for path in [
-        "/",
-        "/org/",
-        org.get_absolute_url(),
-        program["chain"][0].get_absolute_url(),
-        source.get_absolute_url(),
-        "/country/DE/",
-    ]:
+    """For search engines and link previews (Open Graph): each page names itself, describes
+    itself in its own words, and gives one canonical address without stray query parameters."""
+    org, product = program["orgs"][0], program["chain"][0]
+    pages = {
+        "/?from=newsletter": ("unmask", "http://testserver/"),
+        "/org/?country=DE&utm_source=x": ("Organizations", "http://testserver/org/?country=DE"),
+        f"{org.get_absolute_url()}?ref=1": (org.name, f"http://testserver{org.get_absolute_url()}"),
+        product.get_absolute_url(): (
+            product.name,
+            f"http://testserver{product.get_absolute_url()}",
+        ),
+        source.get_absolute_url(): (source.title, f"http://testserver{source.get_absolute_url()}"),
+        "/country/DE/": ("Germany", "http://testserver/country/DE/"),
+        "/methodology/": ("Methodology", "http://testserver/methodology/"),
+    }
+    default = None
+    for path, (title, canonical) in pages.items():
         page = client.get(path).content.decode()
-        assert '<link rel="canonical"' in page, path
-        assert '<meta name="description" content="' in page, path
-        assert "<title>" in page, path
+        head = page.split("</head>")[0]
+        assert re.search(rf"<title>{re.escape(title)}( · |<)", head), path
+        assert f'<meta property="og:title" content="{title}' in head, path
+        assert f'<link rel="canonical" href="{canonical}">' in head, path
+        assert f'<meta property="og:url" content="{canonical}">' in head, path
+        description = re.search(r'<meta name="description" content="([^"]+)">', head)[1]
+        assert f'<meta property="og:description" content="{description}">' in head, path
+        if path.startswith("/?"):
+            default = description
+        else:
+            assert description != default, f"{path} keeps the site's default description"
 
 
 class TestReplyForm:

@@ -120,3 +120,25 @@ def test_archived_copies_are_public_only_behind_public_claims(make_org, client, 
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
     assert b"".join(response.streaming_content) == b"%PDF-1.4 fake"
+    # Readers find it from the profile's citation and from the source page.
+    for page in (org.get_absolute_url(), archived.get_absolute_url()):
+        assert f'href="{url}" download' in client.get(page).content.decode(), page
+
+
+def test_a_reply_sent_as_a_document_can_be_downloaded_once_published(make_org, client):
+    from django.core.files.base import ContentFile
+
+    org = make_org("Vantor Systems", country="FR")
+    reply = services.record_response(
+        organization=org,
+        text="We never supplied the engine.",
+        channel="letter",
+        received_on="2024-03-01",
+        document=ContentFile(b"%PDF-1.4 letter", name="letter.pdf"),
+    )
+    url = f"/media/{reply.document.name}"
+    assert client.get(url).status_code == 404  # waiting for review
+    assert url not in client.get(org.get_absolute_url()).content.decode()
+    services.publish_response(reply)
+    assert f'href="{url}" download' in client.get(org.get_absolute_url()).content.decode()
+    assert b"".join(client.get(url).streaming_content) == b"%PDF-1.4 letter"

@@ -1,10 +1,20 @@
-"""The stored public flags always agree with the rule, computed here from scratch after each step."""
+"""The stored public flags, and the involvements derived from public links, always agree with the
+rule, computed here from scratch after each step."""
 
 import pytest
 from django.db.models import Exists, OuterRef, Q
 
 from unmask.record import services, visibility
-from unmask.record.models import Citation, Link, Organization, Product, Site, Source
+from unmask.record.models import (
+    Citation,
+    Involvement,
+    Link,
+    LinkStatus,
+    Organization,
+    Product,
+    Site,
+    Source,
+)
 
 
 def _expected() -> dict[str, set[int]]:
@@ -37,7 +47,21 @@ def _expected() -> dict[str, set[int]]:
             | Q(link__in=links)
         ).values_list("source_id", flat=True)
     )
-    return {"orgs": orgs, "products": products, "sites": sites, "links": links, "sources": sources}
+    ends = set()
+    for link in Link.objects.filter(pk__in=links).select_related("subject", "object"):
+        active = not link.end and link.status != LinkStatus.ENDED
+        for side, org in (("subject", link.subject), ("object", link.object)):
+            if org is not None:
+                row = (link.pk, org.pk, side, link.relation, link.status, link.product_id)
+                ends.add((*row, active, str(org.country), org.kind))
+    return {
+        "orgs": orgs,
+        "products": products,
+        "sites": sites,
+        "links": links,
+        "sources": sources,
+        "involvements": ends,
+    }
 
 
 def _stored() -> dict[str, set[int]]:
@@ -48,6 +72,19 @@ def _stored() -> dict[str, set[int]]:
         "sites": pks(Site),
         "links": pks(Link),
         "sources": pks(Source),
+        "involvements": set(
+            Involvement.objects.values_list(
+                "link",
+                "organization",
+                "side",
+                "relation",
+                "status",
+                "product",
+                "active",
+                "country",
+                "kind",
+            )
+        ),
     }
 
 
@@ -95,6 +132,9 @@ def test_flags_follow_the_rule_through_every_kind_of_change(world):
         lambda w: services.soft_delete(w["second"], reason="Withdrawn"),
         lambda w: services.soft_delete(w["b"], reason="Entered by mistake"),
         lambda w: services.restore(w["b"], reason="It was right"),
+        lambda w: services.change_status(w["l2"], "disputed", note="The bank denies it"),
+        lambda w: services.update_record(w["b"], country="NO", reason="Re-registered"),
+        lambda w: services.update_record(w["l1"], end="2023-06", reason="Contract ended"),
         lambda w: services.merge_organizations(w["a"], w["c"], reason="Same company"),
     ]
     assert _stored() == _expected()
@@ -107,6 +147,7 @@ def test_flags_follow_the_rule_through_every_kind_of_change(world):
 
 def test_refresh_all_repairs_flags_written_around_the_services(world):
     Link.objects.update(is_public=False)
+    Involvement.objects.filter(side="object").delete()
     Organization.objects.filter(pk=world["b"].pk).update(deleted_at="2024-01-01T00:00Z")
     visibility.refresh_all()
     assert _stored() == _expected()

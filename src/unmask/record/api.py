@@ -175,7 +175,7 @@ class ReplyOut(Schema):
     def resolve_document_url(obj, context) -> str | None:
         if not obj.document:
             return None
-        return absolute(context["request"], reverse("media", args=[obj.document.name]))
+        return absolute(context["request"], obj.document_url)
 
 
 class ResponseOut(ReplyOut):
@@ -366,7 +366,7 @@ class SourceOut(Schema):
     def resolve_archived_file_url(obj, context) -> str | None:
         if not obj.archived_file:
             return None
-        return absolute(context["request"], reverse("media", args=[obj.archived_file.name]))
+        return absolute(context["request"], obj.archived_file_url)
 
 
 # --- querysets: what is public, fetched in a fixed number of queries ---------------------------

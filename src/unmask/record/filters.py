@@ -8,9 +8,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 
-from unmask.record.models import Link, LinkStatus, Organization, OrganizationKind, Product, Relation
+from unmask.record.models import (
+    Involvement,
+    LinkStatus,
+    Organization,
+    OrganizationKind,
+    Product,
+    Relation,
+)
 from unmask.record.search import search_organizations
 
 ORDERINGS = {
@@ -63,17 +70,17 @@ class OrganizationFilters:
         if self.kind:
             qs = qs.filter(kind=self.kind)
         if self.relation or self.status or self.product:
-            links = Link.objects.public()
+            # Through the involvements (one row per end of a public link): one index range
+            # gives the matching organizations, whatever the size of the record.
+            ends = Involvement.objects.all()
+            if self.country:  # copied from the organization: narrows the same index range
+                ends = ends.filter(country=self.country)
             if self.relation:
-                links = links.filter(relation=self.relation)
+                ends = ends.filter(relation=self.relation)
             if self.status:
-                links = links.filter(status=self.status)
+                ends = ends.filter(status=self.status)
             if self.product:
                 product = Product.objects.public().filter(public_id=self.product).first()
-                links = links.filter(product=product) if product else links.none()
-            # Two EXISTS, one per side: an OR inside one subquery cannot use either index.
-            qs = qs.filter(
-                Q(Exists(links.filter(subject=OuterRef("pk"))))
-                | Q(Exists(links.filter(object=OuterRef("pk"))))
-            )
+                ends = ends.filter(product=product) if product else ends.none()
+            qs = qs.filter(pk__in=ends.values("organization_id"))
         return qs.order_by(*ORDERINGS[self.sort])

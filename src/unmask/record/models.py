@@ -10,7 +10,6 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -18,6 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from unmask.record.partial_dates import PartialDate, PartialDateError
 from unmask.record.text import make_slug, name_key, new_public_id, normalize_identifier
+from unmask.urlcache import country_name, fast_reverse
 
 
 class PartialDateField(models.CharField):
@@ -179,7 +179,13 @@ class Organization(Publishable):
         permissions = [("publish_organization", _("Can publish organizations"))]
         indexes = [
             models.Index(fields=["name", "id"], name="org_name_id"),  # the directory's order
-            models.Index(fields=["is_public", "country"], name="org_public_country"),
+            # Partial: Django writes `is_public = true` as the bare column, which no composite
+            # index can seek on; a partial index on the same term can.
+            models.Index(
+                fields=["country", "name", "id"],
+                condition=Q(is_public=True),
+                name="org_public_country_name",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -190,7 +196,21 @@ class Organization(Publishable):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("record:organization", args=[self.public_id, self.slug])
+        return fast_reverse("record:organization", self.public_id, self.slug)
+
+    # Labels and names from caches: get_FOO_display() rebuilds a dict of every choice on each
+    # call and a django-countries name is translated on each access (see unmask.urlcache).
+    @property
+    def kind_label(self) -> str:
+        return OrganizationKind(self.kind).label
+
+    @property
+    def country_name(self) -> str:
+        return country_name(self.country)
+
+    @property
+    def country_url(self) -> str:
+        return fast_reverse("record:country", str(self.country)) if self.country else ""
 
     def set_derived(self) -> None:
         """Fields computed from others; save() calls it, and so must any bulk write."""
@@ -348,6 +368,18 @@ class Site(Publishable):
         label = self.name or self.get_role_display()
         return f"{self.organization} – {label}"
 
+    @property
+    def role_label(self) -> str:
+        return SiteRole(self.role).label
+
+    @property
+    def precision_label(self) -> str:
+        return Precision(self.precision).label
+
+    @property
+    def country_name(self) -> str:
+        return country_name(self.country)
+
 
 # --- products and programs -------------------------------------------------------------------
 
@@ -404,7 +436,11 @@ class Product(Publishable):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("record:product", args=[self.public_id, self.slug])
+        return fast_reverse("record:product", self.public_id, self.slug)
+
+    @property
+    def kind_label(self) -> str:
+        return ProductKind(self.kind).label
 
     def clean(self):
         from django.core.exceptions import ValidationError
@@ -597,6 +633,42 @@ class Link(Publishable):
             raise ValidationError(errors)
 
 
+class Involvement(models.Model):
+    """An end of a public link: the organization at that end, with the link's relation, status,
+    product and whether it is still active, and the organization's country and kind copied.
+
+    Derived, never edited: record.visibility writes these rows whenever a link or an organization
+    changes. They let the directory, the API and the map filter organizations by their links in
+    time that follows the number of matches, not the size of the record: "German companies that
+    supply components" is one index range here, where the links table would have to be probed
+    for every German company.
+    """
+
+    link = models.ForeignKey(Link, on_delete=models.CASCADE, related_name="+")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    side = models.CharField(max_length=7)  # "subject" or "object"
+    relation = models.CharField(max_length=24)
+    status = models.CharField(max_length=12)
+    product = models.ForeignKey(
+        Product, null=True, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    active = models.BooleanField()
+    country = models.CharField(max_length=2)
+    kind = models.CharField(max_length=20)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["country", "relation", "organization"], name="inv_country_rel"),
+            models.Index(fields=["relation", "status", "organization"], name="inv_rel_status"),
+            models.Index(fields=["status", "organization"], name="inv_status"),
+            models.Index(fields=["product", "organization"], name="inv_product"),
+            models.Index(fields=["link"], name="inv_link"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} {self.side} of link {self.link_id}"
+
+
 class LinkStatusEvent(models.Model):
     """A dated change of a link's status, with the reason. The public sees the whole sequence."""
 
@@ -676,7 +748,16 @@ class Source(Record):
         save_keeping_flag(self, super().save, *args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("record:source", args=[self.public_id])
+        return fast_reverse("record:source", self.public_id)
+
+    @property
+    def archived_file_url(self) -> str:
+        """The stored copy, served as a download by the media view while the source is public."""
+        if not self.archived_file:
+            return ""
+        from django.urls import reverse
+
+        return reverse("media", args=[self.archived_file.name])
 
     def clean(self):
         from django.core.exceptions import ValidationError
@@ -842,6 +923,15 @@ class Response(Record):
             "org": self.organization,
             "date": self.received_on,
         }
+
+    @property
+    def document_url(self) -> str:
+        """The reply as a document, served as a download by the media view once published."""
+        if not self.document:
+            return ""
+        from django.urls import reverse
+
+        return reverse("media", args=[self.document.name])
 
     def clean(self):
         from django.core.exceptions import ValidationError

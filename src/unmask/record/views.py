@@ -58,6 +58,8 @@ def directory(request):
         filters=filters,
         options=queries.filter_options(),
         query_string=urlencode(filters.as_params()),
+        page_path=reverse("record:directory")
+        + (f"?{urlencode(filters.as_params())}" if filters.as_params() else ""),
         kinds=OrganizationKind.choices,
         relations=Relation.choices,
         statuses=LinkStatus.choices,

@@ -20,7 +20,16 @@ from collections.abc import Iterable
 from django.db import connection
 from django.db.models import Case, Exists, OuterRef, Q, Value, When
 
-from unmask.record.models import Citation, Link, Organization, Product, Site, Source
+from unmask.record.models import (
+    Citation,
+    Involvement,
+    Link,
+    LinkStatus,
+    Organization,
+    Product,
+    Site,
+    Source,
+)
 from unmask.record.text import fold
 
 BATCH = 500
@@ -122,10 +131,12 @@ def refresh(
     links: Iterable[int] = (),
     sources: Iterable[int] = (),
 ) -> None:
-    """Recompute the flags of these records and, where a flag changed, of what depends on it."""
+    """Recompute the flags of these records and, where a flag changed, of what depends on it;
+    then the involvements of the links concerned (see models.Involvement)."""
     products, sites, links, sources = map(set, (products, sites, links, sources))
+    asked_orgs, asked_links = set(orgs), set(links)
     changed_claims = Q(pk__in=[])
-    orgs = _update(Organization, orgs) if orgs else set()
+    orgs = _update(Organization, asked_orgs) if asked_orgs else set()
     if orgs:
         products |= set(Product.objects.filter(maker__in=orgs).values_list("pk", flat=True))
         sites |= set(Site.objects.filter(organization__in=orgs).values_list("pk", flat=True))
@@ -149,6 +160,17 @@ def refresh(
         sources |= set(Citation.objects.filter(changed_claims).values_list("source_id", flat=True))
     if sources:
         _update(Source, sources)
+    # An organization's country or kind is copied into its involvements, and a link's fields
+    # are in them too: rewrite them for every link asked about or touched.
+    touched = asked_links | links
+    if asked_orgs:
+        touched |= set(
+            Link.objects.filter(Q(subject__in=asked_orgs) | Q(object__in=asked_orgs)).values_list(
+                "pk", flat=True
+            )
+        )
+    if touched:
+        sync_involvements(touched)
 
 
 def refresh_for(obj) -> None:
@@ -190,6 +212,57 @@ def _refresh_for(obj) -> None:
 def refresh_all() -> None:
     for model in ORDER:
         _update(model, None)  # in dependency order, so each rule reads fresh flags
+    sync_involvements(None)
+
+
+# --- involvements ---------------------------------------------------------------------------------
+
+
+def _involvement_rows(links) -> Iterable[Involvement]:
+    fields = ("pk", "relation", "status", "product_id", "end")
+    ends = ("subject_id", "subject__country", "subject__kind")
+    ends += ("object_id", "object__country", "object__kind")
+    for row in links.values_list(*fields, *ends).iterator(chunk_size=2000):
+        pk, relation, status, product, end = row[:5]
+        active = not end and status != LinkStatus.ENDED
+        for side, (org, country, kind) in (("subject", row[5:8]), ("object", row[8:11])):
+            if org is not None:
+                yield Involvement(
+                    link_id=pk,
+                    organization_id=org,
+                    side=side,
+                    relation=relation,
+                    status=status,
+                    product_id=product,
+                    active=active,
+                    country=country or "",
+                    kind=kind,
+                )
+
+
+def sync_involvements(link_ids: Iterable[int] | None) -> None:
+    """Rewrite the involvements of these links (of all links for None) from their current state:
+    a public link has one per organization it names, any other link none."""
+    if link_ids is None:
+        Involvement.objects.all().delete()
+        chunks = [Link.objects.public()]
+    else:
+        ids = sorted(set(link_ids))
+        chunks = [
+            Link.objects.public().filter(pk__in=ids[i : i + BATCH])
+            for i in range(0, len(ids), BATCH)
+        ]
+        for i in range(0, len(ids), BATCH):
+            Involvement.objects.filter(link_id__in=ids[i : i + BATCH]).delete()
+    batch: list[Involvement] = []
+    for links in chunks:
+        for row in _involvement_rows(links):
+            batch.append(row)
+            if len(batch) >= 2000:
+                Involvement.objects.bulk_create(batch)
+                batch = []
+    if batch:
+        Involvement.objects.bulk_create(batch)
 
 
 # --- search text ---------------------------------------------------------------------------------
