@@ -29,8 +29,13 @@ const common = {
   assetNames: "[name]",
 };
 
-const jsOptions = { ...common, entryPoints: { main: "src/main.js" }, format: "iife" };
-const cssOptions = { ...common, entryPoints: { main: "src/main.css" } };
+// One bundle per page kind: the map's (MapLibre) loads only on pages that show a map.
+const jsOptions = {
+  ...common,
+  entryPoints: { main: "src/main.js", map: "src/map.js" },
+  format: "iife",
+};
+const cssOptions = { ...common, entryPoints: { main: "src/main.css", map: "src/map.css" } };
 
 await mkdir(outdir, { recursive: true });
 const started = performance.now();
@@ -40,5 +45,5 @@ if (watch) {
   console.log(`watching frontend/src → ${outdir}`);
 } else {
   await Promise.all([esbuild.build(jsOptions), esbuild.build(cssOptions)]);
-  console.log(`built main.js and main.css in ${Math.round(performance.now() - started)} ms → ${outdir}`);
+  console.log(`built the bundles in ${Math.round(performance.now() - started)} ms → ${outdir}`);
 }

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "unmask.web",
     "unmask.accounts",
     "unmask.record",
+    "unmask.maps",
     "unmask.accounts.apps.UnmaskAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -277,3 +278,16 @@ LOGGING = {
 # --- the site ----------------------------------------------------------------------------------
 SITE_NAME = env.string("UNMASK_SITE_NAME", "unmask")
 SITE_URL = env.string("UNMASK_SITE_URL", "http://127.0.0.1:8000")
+
+# --- the map -------------------------------------------------------------------------------------
+# Origins allowed to frame /embed/map/ (CSP frame-ancestors), comma-separated, such as
+# "https://campaign.example.org". Empty (the default): the embed cannot be framed anywhere.
+EMBED_ANCESTORS = env.strings("UNMASK_EMBED_ANCESTORS", [])
+for _origin in EMBED_ANCESTORS:
+    if not _origin.startswith("https://") and _origin not in ("'self'",):
+        raise env.ConfigError(
+            f"UNMASK_EMBED_ANCESTORS: {_origin!r} is not an https:// origin or 'self'"
+        )
+# A detailed basemap: a PMTiles file (Protomaps vector tiles), placed by the operator in
+# UNMASK_VAR_DIR/basemap/ and named here, e.g. "europe.pmtiles". Empty: country shapes only.
+BASEMAP_PMTILES = env.string("UNMASK_BASEMAP_PMTILES", "")

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from unmask.accounts import views as account_views
+from unmask.maps import views as map_views
 from unmask.record import views as record_views
 
 admin.site.site_header = settings.SITE_NAME
@@ -14,9 +15,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("unmask.api.urls")),
     path("media/<path:path>", record_views.media, name="media"),
+    path("basemap/<str:name>", map_views.basemap, name="basemap"),
 ]
 urlpatterns += i18n_patterns(
     path("", include("unmask.web.urls")),
     path("", include("unmask.record.urls")),
+    path("", include("unmask.maps.urls")),
     prefix_default_language=False,
 )

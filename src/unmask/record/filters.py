@@ -17,6 +17,7 @@ from unmask.record.models import (
     OrganizationKind,
     Product,
     Relation,
+    Site,
 )
 from unmask.record.search import search_organizations
 
@@ -84,3 +85,101 @@ class OrganizationFilters:
                 ends = ends.filter(product=product) if product else ends.none()
             qs = qs.filter(pk__in=ends.values("organization_id"))
         return qs.order_by(*ORDERINGS[self.sort])
+
+
+@dataclass(frozen=True)
+class NetworkFilters:
+    """The filters of the map and the network graph (and their data endpoints).
+
+    `product` is a program or product and takes in its parts at every tier; `relation`,
+    `status` and `active` (links without an end) are about the links; `kind` is the
+    organization's; `country` is where a site is on the map, and an organization's country in
+    the graph; `org` narrows to one organization (its sites; in the graph, the centre of an ego
+    network). An organization is in view when it has at least one public link matching every
+    link filter at once; with no link filter, every public organization is.
+    """
+
+    product: str = ""
+    relation: str = ""
+    status: str = ""
+    kind: str = ""
+    country: str = ""
+    active: bool = False
+    org: str = ""
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, str]) -> NetworkFilters:
+        """Read filters from query parameters; unknown values are dropped, never an error."""
+        get = lambda key: (params.get(key) or "").strip()  # noqa: E731
+        country = get("country").upper()
+        return cls(
+            product=get("product")[:12],
+            relation=get("relation") if get("relation") in Relation.values else "",
+            status=get("status") if get("status") in LinkStatus.values else "",
+            kind=get("kind") if get("kind") in OrganizationKind.values else "",
+            country=country if len(country) == 2 and country.isalpha() else "",
+            active=get("active") in ("1", "true", "on", "yes"),
+            org=get("org")[:12],
+        )
+
+    def as_params(self) -> dict[str, str]:
+        params = {k: v for k, v in asdict(self).items() if v and k != "active"}
+        if self.active:
+            params["active"] = "1"
+        return dict(sorted(params.items()))
+
+    @property
+    def active_filters(self) -> bool:
+        return bool(self.as_params())
+
+    @property
+    def link_filtered(self) -> bool:
+        return bool(self.product or self.relation or self.status or self.active)
+
+    def product_ids(self) -> list[int] | None:
+        """The filtered product and its public parts; None without a product filter, [] for
+        an unknown or private one."""
+        if not self.product:
+            return None
+        from unmask.record.queries import public_part_ids
+
+        product = Product.objects.public().filter(public_id=self.product).only("pk").first()
+        return public_part_ids(product.pk) if product else []
+
+    def involvements(self, product_ids: list[int] | None = None) -> QuerySet:
+        """The ends of public links matching the link filters (see models.Involvement)."""
+        ends = Involvement.objects.all()
+        if self.relation:
+            ends = ends.filter(relation=self.relation)
+        if self.status:
+            ends = ends.filter(status=self.status)
+        if self.active:
+            ends = ends.filter(active=True)
+        if product_ids is None:
+            product_ids = self.product_ids()
+        if product_ids is not None:
+            ends = ends.filter(product__in=product_ids)
+        return ends
+
+    def organizations(self, *, country_of_org: bool = True) -> QuerySet:
+        """Public organizations in view."""
+        qs = Organization.objects.public()
+        if self.org:
+            qs = qs.filter(public_id=self.org)
+        if self.kind:
+            qs = qs.filter(kind=self.kind)
+        if self.country and country_of_org:
+            qs = qs.filter(country=self.country)
+        if self.link_filtered:
+            qs = qs.filter(pk__in=self.involvements().values("organization_id"))
+        return qs
+
+    def sites(self) -> QuerySet:
+        """Public sites, with a point, of the organizations in view; `country` is the site's."""
+        qs = Site.objects.public().filter(latitude__isnull=False, longitude__isnull=False)
+        if self.country:
+            qs = qs.filter(country=self.country)
+        if self.org or self.kind or self.link_filtered:
+            orgs = self.organizations(country_of_org=False)
+            qs = qs.filter(organization__in=orgs.values("pk"))
+        return qs

@@ -942,6 +942,23 @@ class Response(Record):
             )
 
 
+class RecordVersion(models.Model):
+    """One row: a number raised by every write to the record, in the writer's transaction.
+
+    Caches of public data derived from many rows (the map's GeoJSON, the network graph) are keyed
+    by it, and their ETags carry it: an edit shows on the next request in every server process,
+    and an unchanged record answers a conditional request with one indexed read. See
+    record/version.py.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    value = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"record version {self.value}"
+
+
 class DemoDataset(models.Model):
     """Present while the fictional demo data is loaded; every page then says so."""
 

@@ -266,6 +266,21 @@ def _latest_link_ids(product_ids: list[int], per_product: int) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
+def public_part_ids(product_pk: int) -> list[int]:
+    """The product and its public parts to any depth (at most MAX_TREE_DEPTH tiers), tier by
+    tier, in one query: the part-of pairs of public products are few (products, not links)."""
+    children: dict[int, list[int]] = {}
+    for pk, parent in Product.objects.public().exclude(part_of=None).values_list("pk", "part_of"):
+        children.setdefault(parent, []).append(pk)
+    wanted, tier = [product_pk], [product_pk]
+    for _depth in range(MAX_TREE_DEPTH):
+        tier = [child for pk in tier for child in children.get(pk, [])]
+        if not tier:
+            break
+        wanted += tier
+    return wanted
+
+
 def supply_tree(product: Product) -> TreeNode:
     """The product, its parts to any depth (program → platform → subsystem → component →
     material ...), and at each part the newest public links that concern it: who makes,
@@ -275,15 +290,7 @@ def supply_tree(product: Product) -> TreeNode:
     the parts, the ids of the links shown, and those links with their evidence. A part with more
     than LINKS_PER_NODE links says so and points to the full list.
     """
-    children: dict[int, list[int]] = {}
-    for pk, parent in Product.objects.public().exclude(part_of=None).values_list("pk", "part_of"):
-        children.setdefault(parent, []).append(pk)
-    wanted, tier = [product.pk], [product.pk]
-    for _depth in range(MAX_TREE_DEPTH):
-        tier = [child for pk in tier for child in children.get(pk, [])]
-        if not tier:
-            break
-        wanted += tier
+    wanted = public_part_ids(product.pk)
     parts = Product.objects.filter(pk__in=wanted[1:]).select_related("maker").order_by("name", "pk")
     nodes = {product.pk: TreeNode(product, [], [])}
     nodes.update({p.pk: TreeNode(p, [], []) for p in parts})

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from django.db import connection
 from django.db.models import Case, Exists, OuterRef, Q, Value, When
 
+from unmask.record import version
 from unmask.record.models import (
     Citation,
     Involvement,
@@ -175,8 +176,9 @@ def refresh(
 
 def refresh_for(obj) -> None:
     """After `obj` was saved: refresh whatever its change may have made (in)visible, and the
-    instance's own flag."""
+    instance's own flag. Raises the record's version (record/version.py)."""
     _refresh_for(obj)
+    version.bump()
     if hasattr(obj, "is_public"):
         obj.is_public = type(obj).objects.filter(pk=obj.pk).values_list("is_public", flat=True)[0]
 
@@ -213,6 +215,7 @@ def refresh_all() -> None:
     for model in ORDER:
         _update(model, None)  # in dependency order, so each rule reads fresh flags
     sync_involvements(None)
+    version.bump()
 
 
 # --- involvements ---------------------------------------------------------------------------------

@@ -1,0 +1,1 @@
+// The map (MapLibre GL JS): filled in by the map front-end work.

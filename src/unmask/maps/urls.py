@@ -1,0 +1,11 @@
+from django.urls import path
+
+from unmask.maps import views
+
+app_name = "maps"
+urlpatterns = [
+    path("map/", views.map_page, name="map"),
+    path("map/sites.geojson", views.sites, name="sites"),
+    path("map/sites/<str:public_id>.json", views.site, name="site"),
+    path("embed/map/", views.embed, name="embed"),
+]

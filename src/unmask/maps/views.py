@@ -1,0 +1,166 @@
+"""The map: the page, its embeddable twin, and the data they load. Thin: filters and payloads
+come from record.filters and maps.geojson; the map itself is drawn in the browser (map.js)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db.models import Q
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.views.decorators.clickjacking import xframe_options_exempt
+
+from unmask.maps import geojson, options
+from unmask.record.filters import NetworkFilters
+from unmask.record.models import Link, Site
+from unmask.web.payloads import derived_response
+
+LIST_LIMIT = 100  # sites listed under the map (and without JavaScript)
+
+
+def _map_context(request, filters: NetworkFilters) -> dict:
+    sites = (
+        filters.sites()
+        .select_related("organization")
+        .order_by("organization__name", "city", "pk")[: LIST_LIMIT + 1]
+    )
+    sites = list(sites)
+    query = urlencode(filters.as_params())
+    return {
+        "page_path": reverse("maps:map") + (f"?{query}" if query else ""),
+        "filters": filters,
+        "params": filters.as_params(),
+        "options": options.filter_options(),
+        "sites": sites[:LIST_LIMIT],
+        "more_sites": len(sites) > LIST_LIMIT,
+        "total": filters.sites().count(),
+        "map_config": options.map_config(filters),
+    }
+
+
+def map_page(request):
+    filters = NetworkFilters.from_params(request.GET)
+    return render(request, "maps/map.html", _map_context(request, filters))
+
+
+@xframe_options_exempt
+def embed(request):
+    """The map alone, for campaign sites. It may be framed only by the origins listed in
+    UNMASK_EMBED_ANCESTORS; with none (the default) it cannot be framed at all."""
+    filters = NetworkFilters.from_params(request.GET)
+    response = render(request, "maps/embed.html", _map_context(request, filters))
+    if settings.EMBED_ANCESTORS:
+        response._csp_replace = {"frame-ancestors": list(settings.EMBED_ANCESTORS)}
+    else:
+        response["X-Frame-Options"] = "DENY"
+    return response
+
+
+def sites(request):
+    """GeoJSON of the public sites in view: compressed, cached per record version, with ETag."""
+    filters = NetworkFilters.from_params(request.GET)
+    return derived_response(
+        request,
+        "sites",
+        filters.as_params(),
+        lambda: geojson.sites_geojson(filters),
+        "application/geo+json",
+    )
+
+
+def site(request, public_id: str):
+    """What a site's popup shows: the organization, the site, and its public links (those
+    concerning the filtered program first), labels in the page's language."""
+    item = get_object_or_404(
+        Site.objects.public().select_related("organization"), public_id=public_id
+    )
+    org = item.organization
+    filters = NetworkFilters.from_params(request.GET)
+    links = Link.objects.public().filter(Q(subject=org) | Q(object=org))
+    product_ids = filters.product_ids()
+    if product_ids is not None:
+        links = links.filter(product__in=product_ids)
+    if filters.relation:
+        links = links.filter(relation=filters.relation)
+    if filters.status:
+        links = links.filter(status=filters.status)
+    if filters.active:
+        links = links.active()
+    shown = list(links.select_related("subject", "object", "product").order_by("-pk")[:5])
+    return JsonResponse(
+        {
+            "organization": {
+                "name": org.name,
+                "url": org.get_absolute_url(),
+                "kind": org.kind_label,
+                "country": org.country_name,
+            },
+            "site": {
+                "name": item.name,
+                "role": item.role_label,
+                "city": item.city,
+                "country": item.country_name,
+                "precision": item.precision_label,
+            },
+            "links": [_link_row(link, org) for link in shown],
+            "more_links": links.count() > len(shown),
+            "language": get_language(),
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def _link_row(link: Link, org) -> dict:
+    """A link as seen from `org`: "supplies components to X" or "X supplies components to it"."""
+    if link.object_id == org.pk:
+        text, other = link.inverse_label, link.subject
+    else:
+        text, other = link.relation_label, link.object
+    return {
+        "text": str(text),
+        "other": other.name if other else "",
+        "other_url": other.get_absolute_url() if other else "",
+        "product": link.product.name if link.product_id else "",
+        "status": str(link.status_label),
+        "status_code": link.status,
+    }
+
+
+def basemap(request, name: str):
+    """The operator's PMTiles basemap, from UNMASK_VAR_DIR/basemap/, with HTTP range requests:
+    the map reads the few tiles it shows, never the whole file. Only the configured file is
+    served. A reverse proxy may serve /basemap/ itself (docs/operations.md)."""
+    if not settings.BASEMAP_PMTILES or name != settings.BASEMAP_PMTILES:
+        raise Http404
+    path = Path(settings.VAR_DIR) / "basemap" / settings.BASEMAP_PMTILES
+    if not path.is_file():
+        raise Http404
+    size = path.stat().st_size
+    start, end = 0, size - 1
+    status = 200
+    ranged = re.fullmatch(r"bytes=(\d*)-(\d*)", request.headers.get("Range", "").strip())
+    if ranged and (ranged[1] or ranged[2]):
+        if ranged[1]:
+            start = int(ranged[1])
+            end = min(int(ranged[2]), size - 1) if ranged[2] else size - 1
+        else:  # the last N bytes
+            start = max(size - int(ranged[2]), 0)
+        if start > end or start >= size:
+            response = HttpResponse(status=416)
+            response["Content-Range"] = f"bytes */{size}"
+            return response
+        status = 206
+    with path.open("rb") as handle:
+        handle.seek(start)
+        body = handle.read(end - start + 1)
+    response = HttpResponse(body, status=status, content_type="application/octet-stream")
+    response["Accept-Ranges"] = "bytes"
+    if status == 206:
+        response["Content-Range"] = f"bytes {start}-{end}/{size}"
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

@@ -1,0 +1,65 @@
+"""Responses for data derived from much of the record (the map's GeoJSON, the network graph):
+built once per record version and set of parameters, kept compressed in the cache, and
+answered with an ETag that changes exactly when the record does.
+
+The version is one indexed read (record/version.py), so a conditional request for unchanged
+data answers 304 without building anything, and an edit is visible on the next request in every
+server process, whatever cache backend each uses.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+from collections.abc import Callable
+
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_vary_headers
+
+from unmask.record import version
+
+CACHE_SECONDS = 24 * 3600  # a new version makes new keys; old ones age out
+
+
+def _accepts_gzip(request: HttpRequest) -> bool:
+    return "gzip" in request.headers.get("Accept-Encoding", "").lower()
+
+
+def derived_response(
+    request: HttpRequest,
+    kind: str,
+    params: dict,
+    build: Callable[[], bytes],
+    content_type: str,
+    *,
+    filename: str = "",
+) -> HttpResponse:
+    """Answer with the payload `build()` makes for these parameters at the current version."""
+    digest = hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()[:20]
+    current = version.current()
+    etag = f'W/"{kind}-{current}-{digest}"'  # weak: the same for the gzip and plain encodings
+    sent = [
+        t.strip().removeprefix("W/") for t in request.headers.get("If-None-Match", "").split(",")
+    ]
+    if etag.removeprefix("W/") in sent or "*" in sent:
+        response = HttpResponse(status=304)
+        response["ETag"] = etag
+        patch_vary_headers(response, ["Accept-Encoding"])
+        return response
+    key = f"unmask:{kind}:{current}:{digest}"
+    compressed = cache.get(key)
+    if compressed is None:
+        compressed = gzip.compress(build(), compresslevel=6, mtime=0)
+        cache.set(key, compressed, CACHE_SECONDS)
+    if _accepts_gzip(request):
+        response = HttpResponse(compressed, content_type=content_type)
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(gzip.decompress(compressed), content_type=content_type)
+    response["ETag"] = etag
+    patch_vary_headers(response, ["Accept-Encoding"])
+    if filename:
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
