@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "unmask.accounts",
     "unmask.record",
     "unmask.maps",
+    "unmask.graph",
     "unmask.accounts.apps.UnmaskAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

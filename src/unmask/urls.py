@@ -21,5 +21,6 @@ urlpatterns += i18n_patterns(
     path("", include("unmask.web.urls")),
     path("", include("unmask.record.urls")),
     path("", include("unmask.maps.urls")),
+    path("", include("unmask.graph.urls")),
     prefix_default_language=False,
 )

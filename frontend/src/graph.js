@@ -1,0 +1,1 @@
+// The network graph (sigma.js): filled in by the graph front-end work.

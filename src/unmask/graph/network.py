@@ -1,0 +1,243 @@
+"""The supply network as a graph: organizations and products as nodes, public links as edges.
+
+A link goes from its subject to its object ("A supplies components to B"), or to its product
+when it names no other organization ("A manufactures the KX-40 engine"). With a program or
+product filter, the products of its tree that the links concern are nodes too, joined to the
+product they are part of, so a tiered layout can put the program at the root and the suppliers
+tier by tier below it.
+
+Two shapes of the same graph: Cytoscape.js JSON (`{"elements": {"nodes": [...], "edges":
+[...]}}`, which sigma/graphology and Cytoscape read) and GraphML (for Gephi, yEd, networkx).
+The graph is capped (MAX_EDGES, the newest links first) and says so when it is.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from xml.etree import ElementTree as ET
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from unmask.record.filters import NetworkFilters
+from unmask.record.models import INVERSE_LABELS, Link, LinkStatus, Organization, Product, Relation
+
+MAX_EDGES = 10_000
+EGO_MAX_EDGES = 2_000
+
+
+@dataclass
+class Graph:
+    nodes: dict[str, dict] = field(default_factory=dict)
+    edges: list[dict] = field(default_factory=list)
+    total_links: int = 0  # links matching the filters, before the cap
+    truncated: bool = False
+
+
+def _org_node(org: Organization) -> dict:
+    return {
+        "id": f"o:{org.public_id}",
+        "label": org.name,
+        "type": "organization",
+        "kind": org.kind,
+        "kind_label": str(org.kind_label),
+        "country": str(org.country),
+        "url": org.get_absolute_url(),
+    }
+
+
+def _product_node(product: Product) -> dict:
+    return {
+        "id": f"p:{product.public_id}",
+        "label": product.name,
+        "type": "product",
+        "kind": product.kind,
+        "kind_label": str(product.kind_label),
+        "country": "",
+        "url": product.get_absolute_url(),
+    }
+
+
+def _links(filters: NetworkFilters, product_ids: list[int] | None):
+    links = Link.objects.public()
+    if product_ids is not None:
+        links = links.filter(product__in=product_ids)
+    if filters.relation:
+        links = links.filter(relation=filters.relation)
+    if filters.status:
+        links = links.filter(status=filters.status)
+    if filters.active:
+        links = links.active()
+    if filters.kind or filters.country:
+        orgs = Organization.objects.public()
+        if filters.kind:
+            orgs = orgs.filter(kind=filters.kind)
+        if filters.country:
+            orgs = orgs.filter(country=filters.country)
+        ids = orgs.values("pk")
+        links = links.filter(Q(subject__in=ids) | Q(object__in=ids))
+    return links
+
+
+def build(filters: NetworkFilters, *, ego: str = "", depth: int = 2, limit: int = 0) -> Graph:
+    """The network in view; with `ego` (an organization's public id), its neighbourhood to
+    `depth` links away instead. `limit` keeps fewer links than the cap (a page's list)."""
+    product_ids = filters.product_ids()
+    links = _links(filters, product_ids)
+    cap = MAX_EDGES
+    if ego:
+        center = Organization.objects.public().filter(public_id=ego).first()
+        if center is None:
+            return Graph()
+        cap = EGO_MAX_EDGES
+        reached, frontier, wanted = {center.pk}, {center.pk}, set()
+        for _step in range(max(1, min(depth, 3))):
+            step = links.filter(Q(subject__in=frontier) | Q(object__in=frontier))
+            pairs = list(step.values_list("pk", "subject_id", "object_id")[: cap + 1])
+            wanted.update(pk for pk, _s, _o in pairs)
+            frontier = {o for _pk, s, o in pairs for o in (s, o) if o is not None} - reached
+            reached |= frontier
+            if not frontier or len(wanted) > cap:
+                break
+        links = Link.objects.filter(pk__in=wanted)
+    graph = Graph(total_links=links.count())
+    if limit:
+        cap = min(cap, limit)
+    chosen = list(links.select_related("subject", "object", "product").order_by("-pk")[:cap])
+    graph.truncated = graph.total_links > len(chosen)
+    products: dict[int, Product] = {}
+    for link in chosen:
+        source = _org_node(link.subject)
+        graph.nodes.setdefault(source["id"], source)
+        if link.object_id:
+            target = _org_node(link.object)
+        elif link.product_id:
+            target = _product_node(link.product)
+            products[link.product_id] = link.product
+        else:
+            continue
+        graph.nodes.setdefault(target["id"], target)
+        graph.edges.append(
+            {
+                "id": f"l:{link.public_id}",
+                "source": source["id"],
+                "target": target["id"],
+                "type": "link",
+                "relation": link.relation,
+                "label": str(Relation(link.relation).label),
+                "inverse_label": str(INVERSE_LABELS[Relation(link.relation)]),
+                "status": link.status,
+                "status_label": str(LinkStatus(link.status).label),
+                "active": link.is_active,
+                "product": link.product.name if link.product_id else "",
+                "start": link.start,
+                "end": link.end,
+            }
+        )
+    if product_ids:
+        _add_part_tree(graph, product_ids, products)
+    return graph
+
+
+def _add_part_tree(graph: Graph, product_ids: list[int], shown: dict[int, Product]) -> None:
+    """With a program filter: the program, and the chain of parts from each product that a link
+    points at up to it, as product nodes joined by part-of edges."""
+    tree = {
+        p.pk: p
+        for p in Product.objects.public().filter(pk__in=product_ids).select_related("part_of")
+    }
+    root = tree.get(product_ids[0])
+    if root is None:
+        return
+    keep = set(shown) | {root.pk}
+    for pk in list(keep):
+        node = tree.get(pk)
+        while node is not None and node.part_of_id in tree:
+            keep.add(node.part_of_id)
+            node = tree[node.part_of_id]
+    for pk in keep:
+        product = tree[pk]
+        graph.nodes.setdefault(f"p:{product.public_id}", _product_node(product))
+        if product.part_of_id in keep:
+            parent = tree[product.part_of_id]
+            graph.edges.append(
+                {
+                    "id": f"part:{product.public_id}",
+                    "source": f"p:{product.public_id}",
+                    "target": f"p:{parent.public_id}",
+                    "type": "part_of",
+                    "relation": "part_of",
+                    "label": _("part of"),
+                    "inverse_label": "",
+                    "status": "",
+                    "status_label": "",
+                    "active": True,
+                    "product": "",
+                    "start": "",
+                    "end": "",
+                }
+            )
+
+
+def cytoscape_json(graph: Graph, *, root: str = "") -> bytes:
+    payload = {
+        "elements": {
+            "nodes": [{"data": node} for node in graph.nodes.values()],
+            "edges": [{"data": edge} for edge in graph.edges],
+        },
+        "root": root,
+        "total_links": graph.total_links,
+        "truncated": graph.truncated,
+    }
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+NODE_KEYS = ("label", "type", "kind", "kind_label", "country", "url")
+EDGE_KEYS = (
+    "type",
+    "relation",
+    "label",
+    "status",
+    "status_label",
+    "active",
+    "product",
+    "start",
+    "end",
+)
+
+
+def graphml(graph: Graph) -> bytes:
+    """GraphML 1.0, directed, every attribute declared as a key (Gephi, yEd and networkx read it)."""
+    ns = "http://graphml.graphdrawing.org/xmlns"
+    ET.register_namespace("", ns)
+    root = ET.Element(f"{{{ns}}}graphml")
+    for name in NODE_KEYS:
+        ET.SubElement(
+            root,
+            f"{{{ns}}}key",
+            id=f"n_{name}",
+            attrib={"for": "node", "attr.name": name, "attr.type": "string"},
+        )
+    for name in EDGE_KEYS:
+        kind = "boolean" if name == "active" else "string"
+        ET.SubElement(
+            root,
+            f"{{{ns}}}key",
+            id=f"e_{name}",
+            attrib={"for": "edge", "attr.name": name, "attr.type": kind},
+        )
+    body = ET.SubElement(root, f"{{{ns}}}graph", id="unmask", edgedefault="directed")
+    for node in graph.nodes.values():
+        element = ET.SubElement(body, f"{{{ns}}}node", id=node["id"])
+        for name in NODE_KEYS:
+            ET.SubElement(element, f"{{{ns}}}data", key=f"n_{name}").text = str(node[name])
+    for edge in graph.edges:
+        element = ET.SubElement(
+            body, f"{{{ns}}}edge", id=edge["id"], source=edge["source"], target=edge["target"]
+        )
+        for name in EDGE_KEYS:
+            value = edge[name]
+            text = ("true" if value else "false") if name == "active" else str(value)
+            ET.SubElement(element, f"{{{ns}}}data", key=f"e_{name}").text = text
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
