@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 
 from unmask.accounts import roles
 from unmask.record import services
+from unmask.record.models import Product, Site
 
 
 def _member(django_user_model, username: str, role: str | None, **extra):
@@ -77,3 +78,64 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def network(make_org, make_link, source):
+    """A small network for the map and graph: a program with a part tree, suppliers in three
+    countries with sites of every precision, links of several relations."""
+    integrator = make_org("Talvik Aerosystems", country="TR")
+    engines = make_org("Korvex Aerodynamics", country="DE")
+    blades = make_org("Lindqvist Composites", country="SE", kind="company")
+    bank = make_org("Ostmark Kreditbank", country="DE", kind="financial")
+    chain, parent = [], None
+    for name, kind, maker in [
+        ("Talvik-9 program", "program", integrator),
+        ("KX-40 engine", "engine", engines),
+        ("KX-40 turbine blade", "component", blades),
+    ]:
+        product = services.save_record(Product(name=name, kind=kind, maker=maker, part_of=parent))
+        services.add_citation(product, source, locator="p. 2")
+        services.publish(product)
+        chain.append(product)
+        parent = product
+    other = services.save_record(Product(name="Harbour crane", kind="component", maker=engines))
+    services.add_citation(other, source, locator="p. 9")
+    services.publish(other)
+
+    def site(org, city, country, lat, lon, precision="exact", role="factory"):
+        s = services.save_record(
+            Site(
+                organization=org,
+                role=role,
+                city=city,
+                country=country,
+                latitude=lat,
+                longitude=lon,
+                precision=precision,
+            )
+        )
+        services.add_citation(s, source, locator="p. 4")
+        services.publish(s)
+        return s
+
+    sites = {
+        "integrator": site(integrator, "Ankara", "TR", 39.9334123, 32.8597456),
+        "engines": site(engines, "Kassel", "DE", 51.3127114, 9.4797461, precision="city"),
+        "engines_fr": site(engines, "Lyon", "FR", 45.764043, 4.835659, precision="street"),
+        "blades": site(blades, "Luleå", "SE", 65.584819, 22.156702, precision="region"),
+        "bank": site(bank, "Frankfurt", "DE", 50.110924, 8.682127, role="headquarters"),
+    }
+    links = {
+        "engine": make_link(engines, integrator, product=chain[1]),
+        "blade": make_link(blades, engines, product=chain[2], relation="supplies_component"),
+        "loan": make_link(bank, integrator, relation="finances"),
+        "crane": make_link(engines, bank, product=other),
+    }
+    return {
+        "orgs": {"integrator": integrator, "engines": engines, "blades": blades, "bank": bank},
+        "chain": chain,
+        "other": other,
+        "sites": sites,
+        "links": links,
+    }

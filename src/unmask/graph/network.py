@@ -110,11 +110,12 @@ def build(filters: NetworkFilters, *, ego: str = "", depth: int = 2, limit: int 
     for link in chosen:
         source = _org_node(link.subject)
         graph.nodes.setdefault(source["id"], source)
+        if link.product_id:
+            products[link.product_id] = link.product
         if link.object_id:
             target = _org_node(link.object)
         elif link.product_id:
             target = _product_node(link.product)
-            products[link.product_id] = link.product
         else:
             continue
         graph.nodes.setdefault(target["id"], target)
@@ -140,43 +141,54 @@ def build(filters: NetworkFilters, *, ego: str = "", depth: int = 2, limit: int 
     return graph
 
 
-def _add_part_tree(graph: Graph, product_ids: list[int], shown: dict[int, Product]) -> None:
-    """With a program filter: the program, and the chain of parts from each product that a link
-    points at up to it, as product nodes joined by part-of edges."""
+def _edge(edge_id: str, source: str, target: str, kind: str, label: str) -> dict:
+    return {
+        "id": edge_id,
+        "source": source,
+        "target": target,
+        "type": kind,
+        "relation": kind,
+        "label": label,
+        "inverse_label": "",
+        "status": "",
+        "status_label": "",
+        "active": True,
+        "product": "",
+        "start": "",
+        "end": "",
+    }
+
+
+def _add_part_tree(graph: Graph, product_ids: list[int], concerned: dict[int, Product]) -> None:
+    """With a program filter: the program and, for every part that a link concerns, the chain of
+    parts up to the program, as product nodes joined by part-of edges, each product joined to its
+    public maker. The tiers then run from the program down to its suppliers' suppliers."""
     tree = {
-        p.pk: p
-        for p in Product.objects.public().filter(pk__in=product_ids).select_related("part_of")
+        p.pk: p for p in Product.objects.public().filter(pk__in=product_ids).select_related("maker")
     }
     root = tree.get(product_ids[0])
     if root is None:
         return
-    keep = set(shown) | {root.pk}
+    keep = {pk for pk in concerned if pk in tree} | {root.pk}
     for pk in list(keep):
-        node = tree.get(pk)
-        while node is not None and node.part_of_id in tree:
+        node = tree[pk]
+        while node.part_of_id in tree and node.pk != root.pk:
             keep.add(node.part_of_id)
             node = tree[node.part_of_id]
-    for pk in keep:
+    for pk in sorted(keep):
         product = tree[pk]
-        graph.nodes.setdefault(f"p:{product.public_id}", _product_node(product))
-        if product.part_of_id in keep:
-            parent = tree[product.part_of_id]
+        node = _product_node(product)
+        graph.nodes.setdefault(node["id"], node)
+        if product.part_of_id in keep and pk != root.pk:
+            parent = f"p:{tree[product.part_of_id].public_id}"
             graph.edges.append(
-                {
-                    "id": f"part:{product.public_id}",
-                    "source": f"p:{product.public_id}",
-                    "target": f"p:{parent.public_id}",
-                    "type": "part_of",
-                    "relation": "part_of",
-                    "label": _("part of"),
-                    "inverse_label": "",
-                    "status": "",
-                    "status_label": "",
-                    "active": True,
-                    "product": "",
-                    "start": "",
-                    "end": "",
-                }
+                _edge(f"part:{product.public_id}", node["id"], parent, "part_of", _("part of"))
+            )
+        if product.maker_id and product.maker.is_public:
+            maker = _org_node(product.maker)
+            graph.nodes.setdefault(maker["id"], maker)
+            graph.edges.append(
+                _edge(f"maker:{product.public_id}", maker["id"], node["id"], "maker", _("makes"))
             )
 
 
