@@ -33,8 +33,11 @@ def _params(filters: NetworkFilters, ego: str, depth: int) -> dict:
     return params
 
 
-def graph_config(filters: NetworkFilters, *, ego: str = "", depth: int = 2) -> dict:
-    """The JSON the page hands to graph.js."""
+def graph_config(
+    filters: NetworkFilters, *, ego: str = "", depth: int = 2, fixed: bool = False
+) -> dict:
+    """The JSON the page hands to graph.js. `fixed`: the filters belong to the page (a record
+    page's graph), are always sent and never put in the address bar."""
     root = ""
     if filters.product:
         root = f"p:{filters.product}"
@@ -43,8 +46,11 @@ def graph_config(filters: NetworkFilters, *, ego: str = "", depth: int = 2) -> d
     return {
         "dataUrl": reverse("graph:data"),
         "graphmlUrl": reverse("graph:graphml"),
-        "params": filters.as_params(),
-        "fixed": {"ego": ego, "depth": str(depth)} if ego else {},
+        "params": {} if fixed else filters.as_params(),
+        "fixed": {
+            **(filters.as_params() if fixed else {}),
+            **({"ego": ego, "depth": str(depth)} if ego else {}),
+        },
         "root": root,
         "layout": "tree" if root else "force",
     }

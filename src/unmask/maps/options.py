@@ -60,7 +60,7 @@ def map_config(filters: NetworkFilters, *, fixed: dict | None = None) -> dict:
         "profileUrl": reverse("record:organization-short", args=["__ID__"]),
         "basemap": static("unmask/dist/basemap/countries.json"),
         "pmtiles": pmtiles,
-        "params": filters.as_params(),
+        "params": {} if fixed else filters.as_params(),  # fixed ones never go in the URL
         "fixed": fixed or {},
         "countries": country_names_by_number(),
         "labels": {

@@ -1,0 +1,352 @@
+"""The map and the network at two sizes: is the map's data small and fast, and do the map and the
+graph draw in time in a real browser?
+
+Datasets (generated with `demo_data` and cached under var/bench/ like bench_public's):
+- small: 100 organizations / 1,000 sites / 1,000 links;
+- large: 10,000 organizations / 100,000 sites / 100,000 links (bench_public's large dataset);
+- network: 5,000 organizations / 5,000 sites / 10,000 links, for the graph.
+
+For each of small and large, in a process of its own with Django's test client:
+- the GeoJSON endpoint (`/map/sites.geojson`, all public sites): cold (cache emptied before each
+  request, so the payload is built and compressed) and cached (median and p95), the 304 answer
+  to a conditional request, the compressed and uncompressed sizes.
+Then, with the site served by granian and driven by headless Chromium (Playwright, Debian's
+chromium, software WebGL):
+- time from navigation to the clusters drawn on /map/ (the page's
+  `performance.mark("unmask:clusters-drawn")`), in a fresh browser context each time;
+- on the network dataset, time from navigation to the graph laid out and drawn on /graph/
+  (`unmask:graph-drawn`) and the frames per second during a scripted pan and zoom of the
+  camera, counted with requestAnimationFrame.
+
+Targets (the issue's): at 100,000 sites the cached endpoint under 50 ms, cold under 1 s, clusters
+drawn within 2 s, GeoJSON at most 5 MB compressed; the graph of 5,000 nodes / 10,000 edges drawn
+within 3 s and at least 30 frames per second while panning and zooming. The exit code is 0 even
+on FAIL: this is a benchmark.
+
+    python benchmarks/bench_map.py [--repeat N] [--browser-runs N] [--no-browser] [--regenerate]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import bench_public  # noqa: E402 - the datasets and their cache are shared
+
+SMALL = (100, 1_000, 1_000)
+LARGE = bench_public.LARGE_SIZE
+NETWORK = (5_000, 5_000, 10_000)
+CHROMIUM = "/usr/bin/chromium"
+
+TARGET_CACHED_MS = 50
+TARGET_COLD_MS = 1000
+TARGET_CLUSTERS_MS = 2000
+TARGET_GZIP_MB = 5
+TARGET_GRAPH_MS = 3000
+TARGET_FPS = 30
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=30, help="cached requests per dataset")
+    parser.add_argument("--cold", type=int, default=5, help="cold requests per dataset")
+    parser.add_argument("--browser-runs", type=int, default=3, help="page loads per dataset")
+    parser.add_argument("--no-browser", action="store_true", help="server figures only")
+    parser.add_argument("--regenerate", action="store_true", help="ignore cached datasets")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--worker", choices=("server",), help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    args, _unknown = parser.parse_known_args()  # `make bench` passes its arguments to every script
+    return args
+
+
+# --- child: server-side figures -------------------------------------------------------------------
+
+
+def main_server(args) -> int:
+    import django
+
+    django.setup()
+    from django.core.cache import cache
+    from django.core.management import call_command
+    from django.test import Client
+
+    from unmask.runtime import settle
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+    client = Client(HTTP_HOST="127.0.0.1")
+    path = "/map/sites.geojson"
+
+    def get(**headers):
+        start = time.perf_counter()
+        response = client.get(path, HTTP_ACCEPT_ENCODING="gzip", **headers)
+        elapsed = (time.perf_counter() - start) * 1000
+        assert response.status_code in (200, 304), response.status_code
+        return response, elapsed
+
+    settle()
+    cold = []
+    for _ in range(args.cold):
+        cache.clear()
+        response, elapsed = get()
+        cold.append(elapsed)
+    compressed = response.content
+    import gzip
+
+    raw = gzip.decompress(compressed)
+    features = len(json.loads(raw)["features"])
+    cached = sorted(get()[1] for _ in range(args.repeat))
+    etag = response["ETag"]
+    conditional = sorted(get(HTTP_IF_NONE_MATCH=etag)[1] for _ in range(args.repeat))
+    Path(args.out).write_text(
+        json.dumps(
+            {
+                "features": features,
+                "cold": statistics.median(cold),
+                "cached": statistics.median(cached),
+                "cached_p95": bench_public.nearest_rank(cached, 0.95),
+                "conditional": statistics.median(conditional),
+                "gzip_bytes": len(compressed),
+                "raw_bytes": len(raw),
+            }
+        )
+    )
+    return 0
+
+
+def server_figures(directory: Path, args) -> dict:
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as out:
+        out_path = Path(out.name)
+    command = [sys.executable, __file__, "--worker", "server", "--out", str(out_path)]
+    command += ["--repeat", str(args.repeat), "--cold", str(args.cold)]
+    try:
+        subprocess.run(command, env=bench_public.child_env(directory), check=True)
+        return json.loads(out_path.read_text())
+    finally:
+        out_path.unlink(missing_ok=True)
+
+
+# --- browser figures ------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """granian serving the dataset with production settings, as `make demo` does."""
+
+    def __init__(self, directory: Path):
+        self.port = free_port()
+        env = bench_public.child_env(directory)
+        subprocess.run(
+            [sys.executable, "-m", "django", "collectstatic", "--noinput", "-v", "0"],
+            env=env,
+            check=True,
+        )
+        self.process = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "granian"),
+                *("--interface", "wsgi", "--host", "127.0.0.1", "--port", str(self.port)),
+                *("--workers", "1", "--no-ws", "--log-level", "warning"),
+                "unmask.wsgi:application",
+            ],
+            env=env,
+        )
+        self.url = f"http://127.0.0.1:{self.port}"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise SystemExit("the server did not start")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def mark_time(page, url: str, mark: str, timeout_ms: int = 60_000) -> float:
+    """Milliseconds from navigation start to the page's performance mark."""
+    page.goto(url, wait_until="commit")
+    page.wait_for_function(
+        f"performance.getEntriesByName({json.dumps(mark)}).length > 0", timeout=timeout_ms
+    )
+    return page.evaluate(f"performance.getEntriesByName({json.dumps(mark)})[0].startTime")
+
+
+FPS_SCRIPT = """async (seconds) => {
+  const graph = (window.unmaskGraphs || [])[0];
+  const renderer = graph && (graph.renderer || graph.sigma);
+  if (!renderer) return null;
+  const camera = renderer.getCamera();
+  let frames = 0, running = true;
+  const count = () => { frames += 1; if (running) requestAnimationFrame(count); };
+  requestAnimationFrame(count);
+  const start = performance.now();
+  const steps = [
+    {ratio: 0.25, x: 0.3, y: 0.3}, {ratio: 1.5, x: 0.7, y: 0.6},
+    {ratio: 0.5, x: 0.5, y: 0.5}, {ratio: 1, x: 0.5, y: 0.5},
+  ];
+  let i = 0;
+  while (performance.now() - start < seconds * 1000) {
+    await camera.animate(steps[i % steps.length], {duration: 400});
+    i += 1;
+  }
+  running = false;
+  return frames / ((performance.now() - start) / 1000);
+}"""
+
+
+def browser_figures(directory: Path, paths: dict[str, str], runs: int) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.conftest import CHROMIUM_ARGS  # the same switches as the browser tests
+
+    server = Server(directory)
+    results: dict[str, list[float]] = {name: [] for name in paths}
+    fps: list[float] = []
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            for _run in range(runs):
+                for name, (path, mark) in paths.items():
+                    context = browser.new_context(viewport={"width": 1280, "height": 800})
+                    page = context.new_page()
+                    results[name].append(mark_time(page, server.url + path, mark))
+                    if name == "graph":
+                        value = page.evaluate(FPS_SCRIPT, 4)
+                        if value is not None:
+                            fps.append(value)
+                    context.close()
+            browser.close()
+    finally:
+        server.stop()
+    figures = {name: statistics.median(values) for name, values in results.items()}
+    if fps:
+        figures["fps"] = statistics.median(fps)
+    return figures
+
+
+# --- the parent -----------------------------------------------------------------------------------
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def main() -> int:
+    args = parse_args()
+    if args.worker == "server":
+        return main_server(args)
+    print("datasets:", flush=True)
+    small_dir, how = bench_public.ensure_dataset("small", SMALL, args)
+    print(f"  small {SMALL}: {how}")
+    large_dir, how = bench_public.ensure_dataset("large", LARGE, args)
+    print(f"  large {LARGE}: {how}")
+    network_dir = None
+    if not args.no_browser:
+        network_dir, how = bench_public.ensure_dataset("network", NETWORK, args)
+        print(f"  network {NETWORK}: {how}")
+    if not args.no_browser and not Path(CHROMIUM).exists():
+        print(f"  {CHROMIUM} is missing (apt-get install chromium): browser figures skipped")
+        args.no_browser = True
+
+    rows = {}
+    for label, directory in (("small", small_dir), ("large", large_dir)):
+        print(f"  {label}: measuring the GeoJSON endpoint ...", flush=True)
+        rows[label] = server_figures(directory, args)
+        if not args.no_browser:
+            print(f"  {label}: loading /map/ in Chromium ...", flush=True)
+            rows[label].update(
+                browser_figures(
+                    directory, {"clusters": ("/map/", "unmask:clusters-drawn")}, args.browser_runs
+                )
+            )
+    graph = {}
+    if network_dir is not None:
+        print("  network: loading /graph/ in Chromium ...", flush=True)
+        graph = browser_figures(
+            network_dir, {"graph": ("/graph/", "unmask:graph-drawn")}, args.browser_runs
+        )
+
+    small, large = rows["small"], rows["large"]
+    print(
+        f"\n== map data: {small['features']:,} sites against {large['features']:,}"
+        f" (medians; {args.cold} cold and {args.repeat} cached requests; 100k/1k ratio)"
+    )
+    header = f"   {'':34} {'1k sites':>12} {'100k sites':>12} {'ratio':>7}  target"
+    print(header)
+    print("   " + "-" * (len(header) - 3))
+
+    def line(name, key, unit, target_ok=None, scale=1.0, fmt="{:.1f}"):
+        a, b = small.get(key), large.get(key)
+        if a is None or b is None:
+            print(f"   {name:34} {'-':>12} {'-':>12}")
+            return
+        ratio = b / a if a else float("nan")
+        check = "" if target_ok is None else verdict(target_ok(b))
+        print(
+            f"   {name:34} {fmt.format(a * scale):>10} {unit:<1} {fmt.format(b * scale):>10} {unit:<1}"
+            f" {ratio:>7.1f}  {check}"
+        )
+
+    line("GeoJSON cold (built, gzipped)", "cold", "ms", lambda v: v < TARGET_COLD_MS)
+    line("GeoJSON cached", "cached", "ms", lambda v: v < TARGET_CACHED_MS)
+    line("GeoJSON cached, p95", "cached_p95", "ms")
+    line("GeoJSON 304 (If-None-Match)", "conditional", "ms")
+    line(
+        "GeoJSON gzip size",
+        "gzip_bytes",
+        "MB",
+        lambda v: v <= TARGET_GZIP_MB * 1e6,
+        scale=1e-6,
+        fmt="{:.3f}",
+    )
+    line("GeoJSON uncompressed", "raw_bytes", "MB", scale=1e-6, fmt="{:.3f}")
+    line(
+        "navigation to clusters drawn",
+        "clusters",
+        "ms",
+        lambda v: v < TARGET_CLUSTERS_MS,
+        fmt="{:.0f}",
+    )
+    if graph:
+        print(f"\n== network graph: {NETWORK[0]:,} organizations, {NETWORK[2]:,} links")
+        drawn = graph.get("graph")
+        print(
+            f"   navigation to graph drawn          {drawn:>10.0f} ms"
+            f"  {verdict(drawn < TARGET_GRAPH_MS)}"
+        )
+        fps = graph.get("fps")
+        if fps is None:
+            print("   frames per second while panning: not measured (no window.unmaskGraphs)")
+        else:
+            print(
+                f"   frames per second, pan and zoom    {fps:>10.1f}"
+                f"     {verdict(fps >= TARGET_FPS)}"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    os.chdir(ROOT)
+    sys.path.insert(0, str(ROOT))  # tests.browser.conftest, for the browser switches
+    sys.exit(main())
