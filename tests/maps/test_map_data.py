@@ -148,3 +148,13 @@ def test_the_basemap_file_is_served_in_ranges(client, tmp_path):
         assert client.get("/basemap/region.pmtiles", HTTP_RANGE="bytes=200-").status_code == 416
         assert client.get("/basemap/other.pmtiles").status_code == 404
     assert client.get("/basemap/region.pmtiles").status_code == 404  # not configured
+
+
+def test_odd_values_written_around_the_services_still_make_valid_json(client, network):
+    """The payload is written by hand for speed: anything not a known choice is encoded."""
+    from unmask.record.models import Site
+
+    site = network["sites"]["bank"]
+    Site.objects.filter(pk=site.pk).update(role='other"}]', precision="\u2028")
+    feature = next(f for f in geojson(client)["features"] if f["properties"]["s"] == site.public_id)
+    assert feature["properties"]["r"] == 'other"}]' and feature["properties"]["p"] == "\u2028"

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import json
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+
 from unmask.record.filters import NetworkFilters
-from unmask.record.models import Organization, Precision
+from unmask.record.models import Organization, Precision, SiteRole
 
 DECIMALS = {
     Precision.EXACT: 5,  # about a metre
@@ -23,35 +26,64 @@ DECIMALS = {
 }
 
 
+def _text(value: str, known: dict[str, str]) -> str:
+    """A string as a JSON literal: from the table of known values, or encoded."""
+    encoded = known.get(value)
+    return encoded if encoded is not None else json.dumps(value, ensure_ascii=False)
+
+
+def _rows(queryset) -> list[tuple]:
+    """The rows of a values_list() queryset, fetched without Django's per-row conversion (the
+    values here are plain numbers and strings): 100,000 sites in a third of the time."""
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # a filter that can match nothing (an unknown program)
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def sites_geojson(filters: NetworkFilters) -> bytes:
-    rows = (
-        filters.sites()
-        .order_by("pk")
-        .values_list("public_id", "longitude", "latitude", "precision", "role", "organization_id")
+    """The GeoJSON, written feature by feature: at 100,000 sites building dictionaries for
+    json.dumps took twice as long as reading them. Every string goes through json.dumps unless it
+    is one of the known choice values or a plain public id."""
+    sites = filters.sites().order_by("pk")
+    rows = _rows(
+        sites.values_list(
+            "public_id", "longitude", "latitude", "precision", "role", "organization_id"
+        )
     )
+    precisions = {value: json.dumps(value) for value in Precision.values}
+    roles = {value: json.dumps(value) for value in SiteRole.values}
     org_index: dict[int, int] = {}
-    features = []
-    for public_id, lon, lat, precision, role, org_id in rows.iterator(chunk_size=5000):
+    parts = []
+    for public_id, lon, lat, precision, role, org_id in rows:
         index = org_index.setdefault(org_id, len(org_index))
         places = DECIMALS.get(precision, 2)
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": {
-                    "type": "Point",
-                    "coordinates": [round(lon, places), round(lat, places)],
-                },
-                "properties": {"s": public_id, "o": index, "p": precision, "r": role},
-            }
+        sid = (
+            f'"{public_id}"'
+            if public_id.isascii() and public_id.isalnum()
+            else json.dumps(public_id)
         )
-    names = dict.fromkeys(org_index)
-    orgs = Organization.objects.filter(pk__in=filters.sites().values("organization_id"))
-    for pk, public_id, name, kind in orgs.values_list("pk", "public_id", "name", "kind"):
-        if pk in names:
-            names[pk] = [public_id, name, kind]
-    payload = {
-        "type": "FeatureCollection",
-        "organizations": [names[pk] for pk in org_index],
-        "features": features,
-    }
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+        parts.append(
+            '{"type":"Feature","geometry":{"type":"Point","coordinates":['
+            f"{round(lon, places)},{round(lat, places)}]}},"
+            f'"properties":{{"s":{sid},"o":{index},"p":{_text(precision, precisions)},'
+            f'"r":{_text(role, roles)}}}}}'
+        )
+    names: dict[int, list] = {}
+    orgs = Organization.objects.filter(pk__in=sites.values("organization_id"))
+    for pk, public_id, name, kind in _rows(orgs.values_list("pk", "public_id", "name", "kind")):
+        names[pk] = [public_id, name, kind]
+    organizations = json.dumps(
+        [names[pk] for pk in org_index], ensure_ascii=False, separators=(",", ":")
+    )
+    document = (
+        '{"type":"FeatureCollection","organizations":'
+        + organizations
+        + ',"features":['
+        + ",".join(parts)
+        + "]}"
+    )
+    return document.encode()
