@@ -158,3 +158,20 @@ def test_odd_values_written_around_the_services_still_make_valid_json(client, ne
     Site.objects.filter(pk=site.pk).update(role='other"}]', precision="\u2028")
     feature = next(f for f in geojson(client)["features"] if f["properties"]["s"] == site.public_id)
     assert feature["properties"]["r"] == 'other"}]' and feature["properties"]["p"] == "\u2028"
+
+
+def test_every_range_of_the_basemap_carries_the_same_etag(client, tmp_path):
+    """Readers of PMTiles check that the ranges they combine come from one version of the file."""
+    (tmp_path / "basemap").mkdir()
+    (tmp_path / "basemap" / "region.pmtiles").write_bytes(bytes(range(100)))
+    with override_settings(VAR_DIR=tmp_path, BASEMAP_PMTILES="region.pmtiles"):
+        etags = {
+            client.get("/basemap/region.pmtiles", HTTP_RANGE=r)["ETag"]
+            for r in ("bytes=0-9", "bytes=50-59", "bytes=-5")
+        }
+        assert len(etags) == 1
+        (etag,) = etags
+        stale = client.get("/basemap/region.pmtiles", HTTP_RANGE="bytes=0-9", HTTP_IF_RANGE='"old"')
+        assert stale.status_code == 200 and len(stale.content) == 100
+        fresh = client.get("/basemap/region.pmtiles", HTTP_RANGE="bytes=0-9", HTTP_IF_RANGE=etag)
+        assert fresh.status_code == 206

@@ -140,10 +140,18 @@ def basemap(request, name: str):
     path = Path(settings.VAR_DIR) / "basemap" / settings.BASEMAP_PMTILES
     if not path.is_file():
         raise Http404
-    size = path.stat().st_size
+    stat = path.stat()
+    size = stat.st_size
+    # One ETag for the file, the same on every range: readers of PMTiles (and browsers) check
+    # that the ranges they combine come from one version of the file. Set here, the conditional
+    # middleware keeps it instead of hashing each range's bytes.
+    etag = f'"{size:x}-{stat.st_mtime_ns:x}"'
+    asked = request.headers.get("Range", "").strip()
+    if request.headers.get("If-Range") not in (None, etag):
+        asked = ""  # the file changed since the reader's last range: send all of it
     start, end = 0, size - 1
     status = 200
-    ranged = re.fullmatch(r"bytes=(\d*)-(\d*)", request.headers.get("Range", "").strip())
+    ranged = re.fullmatch(r"bytes=(\d*)-(\d*)", asked)
     if ranged and (ranged[1] or ranged[2]):
         if ranged[1]:
             start = int(ranged[1])
@@ -160,6 +168,7 @@ def basemap(request, name: str):
         body = handle.read(end - start + 1)
     response = HttpResponse(body, status=status, content_type="application/octet-stream")
     response["Accept-Ranges"] = "bytes"
+    response["ETag"] = etag
     if status == 206:
         response["Content-Range"] = f"bytes {start}-{end}/{size}"
     response["Cache-Control"] = "public, max-age=86400"
