@@ -64,6 +64,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--cold", type=int, default=5, help="cold requests per dataset")
     parser.add_argument("--browser-runs", type=int, default=3, help="page loads per dataset")
     parser.add_argument("--no-browser", action="store_true", help="server figures only")
+    parser.add_argument("--no-graph", action="store_true", help="skip the network graph")
     parser.add_argument("--regenerate", action="store_true", help="ignore cached datasets")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--worker", choices=("server",), help=argparse.SUPPRESS)
@@ -263,7 +264,7 @@ def main() -> int:
     large_dir, how = bench_public.ensure_dataset("large", LARGE, args)
     print(f"  large {LARGE}: {how}")
     network_dir = None
-    if not args.no_browser:
+    if not args.no_browser and not args.no_graph:
         network_dir, how = bench_public.ensure_dataset("network", NETWORK, args)
         print(f"  network {NETWORK}: {how}")
     if not args.no_browser and not Path(CHROMIUM).exists():

@@ -6,9 +6,11 @@
 // Output names carry no hash: Django's whitenoise manifest storage adds hashes at collectstatic.
 // Nothing here may fetch from the network at build or run time; everything is bundled.
 import * as esbuild from "esbuild";
-import { mkdir } from "node:fs/promises";
+import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+
+import { buildBasemap } from "./basemap.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const outdir = resolve(here, "../src/unmask/web/static/unmask/dist");
@@ -22,7 +24,7 @@ const common = {
   minify: !watch,
   sourcemap: watch ? "linked" : false,
   target: ["es2020", "chrome100", "firefox100", "safari15"],
-  legalComments: "none",
+  legalComments: "eof", // licence notices of bundled libraries (MapLibre: BSD) stay in the files
   logLevel: "warning",
   // Fonts and images referenced from CSS are copied next to the bundle (never loaded remotely).
   loader: { ".svg": "file", ".png": "file", ".woff2": "file" },
@@ -32,13 +34,44 @@ const common = {
 // One bundle per page kind: the map's (MapLibre) loads only on pages that show a map.
 const jsOptions = {
   ...common,
-  entryPoints: { main: "src/main.js", map: "src/map.js" },
+  entryPoints: {
+    main: "src/main.js",
+    map: "src/map.js",
+    graph: "src/graph.js",
+    // The graph's force layout runs in a worker of its own (graph/force.js; named by data-layout-worker).
+    "graph-layout": "src/graph/layout-worker.js",
+  },
   format: "iife",
+  // MapLibre (an ES module) looks at import.meta.url only to find its worker when none is set;
+  // map.js sets it, so there is nothing to find.
+  define: { "import.meta.url": "undefined" },
 };
-const cssOptions = { ...common, entryPoints: { main: "src/main.css", map: "src/map.css" } };
+const cssOptions = { ...common, entryPoints: { main: "src/main.css", map: "src/map.css", graph: "src/graph.css" } };
+
+const resolvePackage = (path) => fileURLToPath(import.meta.resolve(path));
+
+// MapLibre's worker runs as a module worker from a file of its own (CSP: worker-src 'self'); the
+// page names it (data-worker in maps/includes/map.html). Copied as published, minus the source
+// map reference, which collectstatic would otherwise try to follow.
+async function copyMapWorker() {
+  const code = await readFile(resolvePackage("maplibre-gl/dist/maplibre-gl-worker.mjs"), "utf8");
+  await writeFile(resolve(outdir, "map-worker.js"), code.replace(/\n\/\/# sourceMappingURL=\S+\s*$/, "\n"));
+}
+
+// The map's country shapes (see basemap.mjs), rebuilt only when they are older than their inputs.
+async function basemap() {
+  const out = resolve(outdir, "basemap/countries.json");
+  const inputs = [resolve(here, "basemap.mjs"), resolvePackage("world-atlas/countries-50m.json")];
+  const newest = Math.max(...(await Promise.all(inputs.map((path) => stat(path)))).map((s) => s.mtimeMs));
+  const built = await stat(out).then((s) => s.mtimeMs, () => 0);
+  if (built > newest) return;
+  const { countries, bytes } = await buildBasemap(out);
+  console.log(`basemap: ${countries} countries, ${Math.round(bytes / 1024)} KiB → ${out}`);
+}
 
 await mkdir(outdir, { recursive: true });
 const started = performance.now();
+await Promise.all([copyMapWorker(), basemap()]);
 if (watch) {
   const contexts = await Promise.all([esbuild.context(jsOptions), esbuild.context(cssOptions)]);
   await Promise.all(contexts.map((c) => c.watch()));

@@ -1,0 +1,241 @@
+"""The network graph in a real browser, as a new reader meets it: the network drawn with WebGL,
+filters that land in the address and come back with back/forward, a node's card and the way on
+to its page, search, keyboard, exports, the tiered layout of a program, a phone and a
+right-to-left page. Everything is drawn from this site (sigma.js, the layout's worker); the page
+audit fails the test on any request elsewhere or any console or CSP error. All names are
+invented (the `network` fixture in tests/conftest.py)."""
+
+from __future__ import annotations
+
+import itertools
+import re
+import struct
+import zlib
+from xml.etree import ElementTree as ET
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+DRAWN = "() => performance.getEntriesByName('unmask:graph-drawn').length > 0"
+READY = "() => document.querySelector('section[data-graph]').dataset.graphState === 'ready'"
+
+# Where a node is on the page: sigma's graphToViewport (pixels from the canvas's corner) plus
+# the canvas's own place.
+NODE_ON_PAGE = """(node) => {
+  const view = window.unmaskGraphs[0];
+  const p = view.renderer.graphToViewport(view.graph.getNodeAttributes(node));
+  const box = view.renderer.getContainer().getBoundingClientRect();
+  return { x: box.left + p.x, y: box.top + p.y, cx: p.x, cy: p.y, inside: p.x > 0 && p.y > 0
+    && p.x < box.width && p.y < box.height };
+}"""
+
+
+def wait_drawn(page):
+    page.wait_for_function(DRAWN, timeout=20_000)
+    page.wait_for_function(READY, timeout=20_000)
+
+
+def node_at(page, node_id):
+    page.locator("[data-graph-canvas]").scroll_into_view_if_needed()
+    point = page.evaluate(NODE_ON_PAGE, node_id)
+    assert point["inside"], f"{node_id} is drawn outside the canvas: {point}"
+    return point
+
+
+def png_is_drawn(data: bytes) -> bool:
+    """A PNG whose pixels are not all one colour (the graph was drawn into it)."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, idat = 8, b""
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos : pos + 8])
+        if kind == b"IDAT":
+            idat += data[pos + 8 : pos + 8 + length]
+        pos += 12 + length
+    return len(set(zlib.decompress(idat))) > 16
+
+
+def test_a_reader_explores_the_network(page, network, assert_same_origin, artifacts):
+    engines = network["orgs"]["engines"]
+    page.goto("/graph/")
+    wait_drawn(page)
+    section = page.locator("section[data-graph]")
+    expect(section.locator("[data-graph-tools]")).to_be_visible()
+    expect(section.locator("[data-graph-count]")).to_have_text(
+        "Organizations and products: 4 · links: 4"
+    )
+    stats = page.evaluate("() => window.unmaskGraphs[0].stats")
+    assert (stats["nodes"], stats["edges"], stats["layout"]) == (4, 4, "force")
+    assert page.locator("[data-graph-canvas] canvas").count() >= 2  # sigma's WebGL layers
+    page.locator("[data-graph-stage]").screenshot(path=str(artifacts / "graph-network.png"))
+
+    # A filter applies at once: the address, the count, the list and the graph follow.
+    page.get_by_label("Link", exact=True).select_option("finances")
+    expect(page).to_have_url(re.compile(r"/graph/\?relation=finances$"))
+    expect(section.locator("[data-graph-count]")).to_have_text(
+        "Organizations and products: 2 · links: 1"
+    )
+    page.wait_for_function(READY)
+    expect(section.locator("[data-graph-list] tbody tr")).to_have_count(1)
+    expect(section.locator("[data-graph-list] tbody")).to_contain_text("Ostmark Kreditbank")
+    graphml = section.get_by_role("link", name="Download as GraphML (Gephi, yEd)")
+    expect(graphml).to_have_attribute("href", "/graph/network.graphml?relation=finances")
+
+    page.get_by_label("Still active (links not ended)").check()
+    expect(page).to_have_url(re.compile(r"/graph/\?relation=finances&active=1$"))
+
+    # Back and forward restore the form and the graph.
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/graph/\?relation=finances$"))
+    expect(page.get_by_label("Still active (links not ended)")).not_to_be_checked()
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/graph/$"))
+    expect(page.get_by_label("Link", exact=True)).to_have_value("")
+    expect(section.locator("[data-graph-count]")).to_have_text(
+        "Organizations and products: 4 · links: 4"
+    )
+    page.wait_for_function(READY)
+    page.go_forward()
+    expect(section.locator("[data-graph-count]")).to_have_text(
+        "Organizations and products: 2 · links: 1"
+    )
+    page.go_back()
+    expect(section.locator("[data-graph-count]")).to_have_text(
+        "Organizations and products: 4 · links: 4"
+    )
+    page.wait_for_function(READY)
+
+    # A click on a node opens its card; its neighbours stay lit, the rest fades.
+    point = node_at(page, f"o:{engines.public_id}")
+    page.mouse.click(point["x"], point["y"])
+    card = section.locator("[data-graph-card]")
+    expect(card).to_be_visible()
+    expect(card.get_by_role("heading", level=3)).to_have_text("Korvex Aerodynamics")
+    expect(card).to_contain_text("Company · Germany")
+    expect(card.locator("[data-list=out]")).to_contain_text(
+        "supplies components to Talvik Aerosystems"
+    )
+    expect(card.locator("[data-list=in]")).to_contain_text(
+        "receives components from Lindqvist Composites"
+    )
+    page.locator("[data-graph-stage]").screenshot(path=str(artifacts / "graph-card.png"))
+    faded = page.evaluate(
+        """(nodes) => {
+          const view = window.unmaskGraphs[0];
+          view.select(nodes[0]);
+          return nodes.map((node) => view.renderer.getNodeDisplayData(node).color
+            === view.graph.getNodeAttribute(node, 'fadedColor'));
+        }""",
+        [f"o:{network['orgs'][key].public_id}" for key in ("blades", "engines", "integrator")],
+    )
+    assert faded == [False, False, True], "the blade maker and its customer lit, the rest faded"
+
+    # Escape on the canvas clears the selection; the search finds a node and selects it.
+    page.locator("[data-graph-canvas]").focus()
+    page.keyboard.press("Escape")
+    expect(card).to_be_hidden()
+    camera = "() => window.unmaskGraphs[0].renderer.getCamera()"
+    still = f"() => !({camera})().isAnimated()"
+    page.keyboard.press("+")  # the keyboard zooms and pans too
+    page.wait_for_function(f"() => ({camera})().ratio < 0.9 && ({still})()")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(f"() => ({camera})().x > 0.51 && ({still})()")
+    search = section.get_by_label("Find an organization or product")
+    expect(section.locator("datalist option")).to_have_count(4)
+    search.fill("Ostmark Kreditbank")
+    expect(card.get_by_role("heading", level=3)).to_have_text("Ostmark Kreditbank")
+    assert page.evaluate("() => window.unmaskGraphs[0].selected") == (
+        f"o:{network['orgs']['bank'].public_id}"
+    )
+    search.fill("nothing like this")
+    search.press("Enter")
+    expect(section.locator("[data-graph-status]")).to_have_text(
+        "No organization or product by that name in this graph."
+    )
+
+    # Save the view as PNG and as SVG, made in the page (after 0: the whole graph in view).
+    page.locator("[data-graph-canvas]").focus()
+    page.keyboard.press("Escape")
+    page.keyboard.press("0")
+    page.wait_for_function("() => !window.unmaskGraphs[0].renderer.getCamera().isAnimated()")
+    with page.expect_download() as download:
+        section.get_by_role("button", name="Save as PNG").click()
+    assert re.fullmatch(r"unmask-network-\d{4}-\d{2}-\d{2}\.png", download.value.suggested_filename)
+    with open(download.value.path(), "rb") as png:
+        assert png_is_drawn(png.read())
+    with page.expect_download() as download:
+        section.get_by_role("button", name="Save as SVG").click()
+    assert download.value.suggested_filename.endswith(".svg")
+    svg = ET.parse(download.value.path()).getroot()
+    ns = "{http://www.w3.org/2000/svg}"
+    assert len(svg.findall(f".//{ns}circle")) == 4
+    assert len(svg.findall(f".//{ns}line")) == 4
+    assert "Ostmark Kreditbank" in [t.text for t in svg.iter(f"{ns}text")]
+
+    # The card leads to the organization's page.
+    point = node_at(page, f"o:{engines.public_id}")
+    page.mouse.click(point["x"], point["y"])
+    expect(card.get_by_role("heading", level=3)).to_have_text("Korvex Aerodynamics")
+    card.get_by_role("link", name="Open its page").click()
+    expect(page).to_have_url(re.compile(re.escape(engines.get_absolute_url()) + "$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Korvex Aerodynamics")
+    assert_same_origin()
+
+
+def test_a_program_is_drawn_in_tiers(page, network, assert_same_origin, artifacts):
+    program = network["chain"][0]
+    orgs = network["orgs"]
+    page.goto(f"/graph/?product={program.public_id}")
+    wait_drawn(page)
+    expect(page.get_by_label("Tiers")).to_be_checked()
+    engine, blade = network["chain"][1], network["chain"][2]
+    tiers = [
+        [f"p:{program.public_id}"],
+        # tier 1: what makes or goes into the program (its integrator, the engine)
+        [f"o:{orgs['integrator'].public_id}", f"p:{engine.public_id}"],
+        # tier 2: the engine maker (supplies the integrator) and the engine's blade
+        [f"o:{orgs['engines'].public_id}", f"p:{blade.public_id}"],
+        # tier 3: the blade maker (supplies the engine maker)
+        [f"o:{orgs['blades'].public_id}"],
+    ]
+    ids = [node for tier in tiers for node in tier]
+    assert sorted(page.evaluate("() => window.unmaskGraphs[0].graph.nodes()")) == sorted(ids)
+    rows = [[node_at(page, node)["cy"] for node in tier] for tier in tiers]
+    for upper, lower in itertools.pairwise(rows):
+        assert max(upper) < min(lower), rows  # each tier wholly above the next
+    for row in rows:
+        assert max(row) - min(row) < 1, rows  # a tier is a row
+    heights = [node_at(page, node)["cy"] for node in ids]
+    page.locator("[data-graph-stage]").screenshot(path=str(artifacts / "graph-tiers.png"))
+
+    # The network layout is one click away, and back.
+    page.get_by_label("Network", exact=True).check()
+    page.wait_for_function("() => window.unmaskGraphs[0].layout === 'force'")
+    page.wait_for_function(READY)
+    page.get_by_label("Tiers").check()
+    page.wait_for_function(READY)  # after the (animated) move back
+    page.wait_for_function("() => !window.unmaskGraphs[0].renderer.getCamera().isAnimated()")
+    assert [node_at(page, node)["cy"] for node in ids] == pytest.approx(heights, abs=2)
+    assert_same_origin()
+
+
+def test_the_graph_on_a_phone_and_right_to_left(make_context, network, page_audit, artifacts):
+    phone = make_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = phone.new_page()
+    page.goto("/ar/graph/")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    wait_drawn(page)
+    box = page.locator("[data-graph-canvas]").bounding_box()
+    assert box["width"] <= 390 and 250 <= box["height"] <= 560, box
+    overflow = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    assert page.evaluate(overflow) <= 0, "the page must not scroll sideways"
+    expect(page.locator("[data-graph-list]")).to_be_visible()
+    point = node_at(page, f"o:{network['orgs']['bank'].public_id}")
+    page.touchscreen.tap(point["x"], point["y"])
+    expect(page.locator("[data-graph-card]")).to_be_visible()
+    expect(page.locator("[data-graph-card]").get_by_role("heading", level=3)).to_have_text(
+        "Ostmark Kreditbank"
+    )
+    page.screenshot(path=str(artifacts / "graph-phone-rtl.png"), full_page=True)
+    page_audit.assert_clean()

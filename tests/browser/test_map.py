@@ -1,0 +1,310 @@
+"""The map in a real browser, as a new reader meets it: clusters, filters in the address, back and
+forward, a cluster that zooms in, a site's popup and the way on to its organization. Everything
+is drawn from this site (MapLibre's worker, the country shapes, text in the browser's own fonts);
+the page audit fails the test on any request elsewhere or any console or CSP error. All names
+and places are invented or approximate."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from unmask.record import services
+from unmask.record.models import Site
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CLUSTERS_DRAWN = "() => performance.getEntriesByName('unmask:clusters-drawn').length > 0"
+
+# What the map has drawn, in pixels from the top-left corner of its canvas.
+RENDERED = """(layers) => {
+  const map = window.unmaskMaps[0];
+  const canvas = map.getCanvas().getBoundingClientRect();
+  return map.queryRenderedFeatures({ layers }).map((f) => {
+    const { x, y } = map.project(f.geometry.coordinates);
+    return { layer: f.layer.id, x, y, inside: x > 8 && y > 8 && x < canvas.width - 8
+      && y < canvas.height - 8, count: f.properties.point_count || 1, site: f.properties.s };
+  });
+}"""
+DRAWN = "(layers) => window.unmaskMaps[0].queryRenderedFeatures({ layers }).length"
+ZOOM = "() => window.unmaskMaps[0].getZoom()"
+# Still, with every tile of the view drawn: what queryRenderedFeatures sees is what is shown.
+SETTLED = """() => new Promise((resolve) => {
+  const map = window.unmaskMaps[0];
+  if (!map.isMoving() && map.loaded()) resolve();
+  else map.once("idle", () => resolve());
+})"""
+
+
+@pytest.fixture
+def record(make_org, make_link, source):
+    """Four invented organizations: a dozen sites near Kassel close enough to cluster, others in
+    Frankfurt, Luleå and Ankara, at every precision."""
+    korvex = make_org("Korvex Aerodynamics", country="DE")
+    lindqvist = make_org("Lindqvist Composites", country="SE")
+    bank = make_org("Ostmark Kreditbank", country="DE", kind="financial")
+    talvik = make_org("Talvik Aerosystems", country="TR")
+
+    def site(org, city, country, lat, lon, precision="exact", role="factory"):
+        s = services.save_record(
+            Site(
+                organization=org,
+                role=role,
+                city=city,
+                country=country,
+                latitude=lat,
+                longitude=lon,
+                precision=precision,
+            )
+        )
+        services.add_citation(s, source, locator="p. 4")
+        services.publish(s)
+
+    for i in range(12):  # about a kilometre apart: one cluster until zoomed well in
+        site(korvex, "Kassel", "DE", 51.28 + 0.009 * (i % 4), 9.44 + 0.014 * (i // 4))
+    site(bank, "Frankfurt", "DE", 50.1109, 8.6821, role="headquarters")
+    site(bank, "Frankfurt", "DE", 50.1155, 8.6724, precision="street", role="office")
+    site(lindqvist, "Luleå", "SE", 65.58, 22.15, precision="city")
+    site(lindqvist, "", "SE", 66.2, 20.1, precision="region", role="test_range")
+    site(talvik, "Ankara", "TR", 39.93, 32.86, role="headquarters")
+    make_link(korvex, talvik, summary="Wing spars for the Talvik-9 airframe")
+    make_link(bank, talvik, relation="finances")
+    make_link(lindqvist, korvex)
+    return {"korvex": korvex, "bank": bank}
+
+
+def wait_for_clusters(page):
+    page.wait_for_function(CLUSTERS_DRAWN, timeout=20_000)
+
+
+def click_on_map(page, x, y):
+    page.locator(".map-canvas canvas").click(position={"x": x, "y": y})
+
+
+def test_clusters_filters_history_zoom_popup_and_profile(
+    page, record, assert_same_origin, artifacts
+):
+    page.goto("/map/")
+    wait_for_clusters(page)
+    map_block = page.locator("section[data-map]")
+    map_block.scroll_into_view_if_needed()
+    count = page.locator("[data-map-count]")
+    expect(count).to_have_text("17 sites in view")
+    drawn = page.evaluate(RENDERED, ["site-clusters"])
+    assert drawn, "no cluster on the map"
+    assert max(c["count"] for c in drawn) >= 12
+    # Country names are drawn by the browser's own fonts (no glyph server).
+    assert page.evaluate(DRAWN, ["country-label"])
+    list_items = page.locator("[data-map-list] li")
+    expect(list_items).to_have_count(17)
+    expect(list_items.first.get_by_role("link")).to_have_text("Korvex Aerodynamics")
+    page.screenshot(path=artifacts / "map.png", full_page=True)
+
+    # A filter applies at once, shows in the address, and changes what is counted.
+    page.get_by_label("Kind of organization").select_option("financial")
+    expect(page).to_have_url(re.compile(r"/map/\?kind=financial(#[\d./-]+)?$"))
+    expect(count).to_have_text("2 sites in view")
+    expect(list_items).to_have_count(2)
+    expect(list_items.first.get_by_role("link")).to_have_text("Ostmark Kreditbank")
+    expect(page.get_by_role("link", name="Clear filters")).to_be_visible()
+    page.screenshot(path=artifacts / "map-filtered.png", full_page=True)
+
+    # Back restores the form, the address and the data; forward filters again.
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/map/(#[\d./-]+)?$"))
+    expect(page.get_by_label("Kind of organization")).to_have_value("")
+    expect(count).to_have_text("17 sites in view")
+    expect(page.get_by_role("link", name="Clear filters")).to_be_hidden()
+    page.go_forward()
+    expect(page.get_by_label("Kind of organization")).to_have_value("financial")
+    expect(count).to_have_text("2 sites in view")
+    page.go_back()
+    expect(count).to_have_text("17 sites in view")
+
+    # A cluster zooms in on a click; the list follows the view.
+    page.evaluate(SETTLED)
+    zoom = page.evaluate(ZOOM)
+    big = max(page.evaluate(RENDERED, ["site-clusters"]), key=lambda c: c["count"])
+    click_on_map(page, big["x"], big["y"])
+    page.wait_for_function(f"() => window.unmaskMaps[0].getZoom() > {zoom + 0.5}")
+    expect(count).not_to_have_text("17 sites in view")
+    expect(page).to_have_url(re.compile(r"/map/#[\d.]+/5[01]\.\d+/(8|9|10)\.\d+$"))
+
+    # Zoom on into the Kassel cluster until its sites stand apart, then open one.
+    sites = []
+    for _ in range(12):
+        page.evaluate(SETTLED)
+        drawn = [
+            f for f in page.evaluate(RENDERED, ["site-clusters", "sites-exact"]) if f["inside"]
+        ]
+        sites = [f for f in drawn if f["layer"] == "sites-exact"]
+        if sites:
+            break
+        zoom = page.evaluate(ZOOM)
+        cluster = max(drawn, key=lambda c: c["count"])
+        click_on_map(page, cluster["x"], cluster["y"])
+        page.wait_for_function(f"() => window.unmaskMaps[0].getZoom() > {zoom}")
+    assert sites, "the cluster never came apart into sites"
+    page.evaluate(SETTLED)
+    click_on_map(page, sites[0]["x"], sites[0]["y"])
+    popup = page.locator(".maplibregl-popup")
+    expect(popup.get_by_role("heading", name="Korvex Aerodynamics")).to_be_visible()
+    expect(popup).to_contain_text("Factory")
+    expect(popup).to_contain_text("Position known to: Exact")
+    expect(popup).to_contain_text("supplies components to Talvik Aerosystems")
+    expect(popup.locator(".status-badge").first).to_have_text("Reported")
+    page.screenshot(path=artifacts / "map-popup.png")
+
+    popup.get_by_role("link", name="Korvex Aerodynamics").click()
+    expect(page).to_have_url(record["korvex"].get_absolute_url())
+    expect(page.get_by_role("heading", level=1)).to_have_text("Korvex Aerodynamics")
+    assert_same_origin()
+
+
+def test_a_shared_link_opens_the_same_view(page, record, assert_same_origin):
+    page.goto("/map/?kind=company#9/51.3/9.47")
+    wait_for_clusters(page)
+    expect(page.get_by_label("Kind of organization")).to_have_value("company")
+    expect(page.locator("[data-map-count]")).to_have_text("12 sites in view")
+    assert page.evaluate(ZOOM) == pytest.approx(9, abs=0.01)
+    center = page.evaluate("() => window.unmaskMaps[0].getCenter().toArray()")
+    assert center == pytest.approx([9.47, 51.3], abs=0.01)
+    assert_same_origin()
+
+
+def test_the_map_reads_right_to_left_and_fits_a_phone(make_context, page_audit, record, artifacts):
+    ctx = make_context(viewport={"width": 360, "height": 740}, is_mobile=True, color_scheme="dark")
+    page = ctx.new_page()
+    page.goto("/ar/map/")
+    wait_for_clusters(page)
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the map page scrolls sideways by {overflow}px on a phone"
+    page.locator(".map-canvas").scroll_into_view_if_needed()
+    # The zoom buttons sit at the inline end: the left, right to left.
+    zoom_in = page.locator(".maplibregl-ctrl-zoom-in")
+    canvas = page.locator(".map-canvas").bounding_box()
+    assert zoom_in.bounding_box()["x"] < canvas["x"] + canvas["width"] / 2
+    expect(page.locator("[data-map-list] li")).to_have_count(17)
+    page.screenshot(path=artifacts / "map-phone-rtl-dark.png")
+    page_audit.assert_clean()
+
+
+def test_the_embed_is_the_map_alone(page, record, assert_same_origin, artifacts):
+    page.set_viewport_size({"width": 900, "height": 560})
+    page.goto("/embed/map/?kind=financial")
+    wait_for_clusters(page)
+    expect(page.locator("[data-map-count]")).to_have_text("2 sites in view")
+    assert page.locator("form[data-map-filters]").count() == 0
+    box = page.locator(".map-canvas").bounding_box()
+    assert box["height"] > 400  # as tall as the frame, less the credit line
+    page.screenshot(path=artifacts / "map-embed.png")
+    assert_same_origin()
+
+
+# --- an operator's PMTiles basemap -------------------------------------------------------------
+
+
+def _varint(n: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte, n = n & 0x7F, n >> 7
+        out.append(byte | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
+def _field(number: int, payload: bytes) -> bytes:  # a length-delimited protobuf field
+    return _varint(number << 3 | 2) + _varint(len(payload)) + payload
+
+
+def _uint(number: int, value: int) -> bytes:
+    return _varint(number << 3) + _varint(value)
+
+
+def _zigzag(n: int) -> int:
+    return (n << 1) ^ (n >> 31)
+
+
+def _geometry(kind: str, points: list[tuple[int, int]]) -> bytes:
+    """Vector-tile geometry commands for one point or one closed ring."""
+    commands, x, y = [], 0, 0
+    for i, (px, py) in enumerate(points):
+        if i == 0:
+            commands.append(1 | 1 << 3)  # MoveTo, one point
+        elif i == 1:
+            commands.append(2 | (len(points) - 1) << 3)  # LineTo the rest
+        commands += [_zigzag(px - x), _zigzag(py - y)]
+        x, y = px, py
+    if kind == "polygon":
+        commands.append(7 | 1 << 3)  # ClosePath
+    return b"".join(_varint(c) for c in commands)
+
+
+def _layer(name: str, features: list[tuple[str, list, dict]]) -> bytes:
+    keys, values, body = [], [], b""
+    for kind, points, properties in features:
+        tags = []
+        for key, value in properties.items():
+            keys.append(key) if key not in keys else None
+            values.append(value) if value not in values else None
+            tags += [keys.index(key), values.index(value)]
+        feature = _field(2, b"".join(_varint(t) for t in tags))
+        feature += _uint(3, 1 if kind == "point" else 3)
+        feature += _field(4, _geometry(kind, points))
+        body += _field(2, feature)
+    body += b"".join(_field(3, k.encode()) for k in keys)
+    body += b"".join(_field(4, _field(1, v.encode())) for v in values)
+    return _field(1, name.encode()) + body + _uint(5, 4096) + _uint(15, 2)
+
+
+def make_pmtiles(path) -> None:
+    """A PMTiles v3 archive of one uncompressed vector tile (z0) in the Protomaps schema: land,
+    a lake and a town near Kassel, for MapLibre to overzoom."""
+    square = [(0, 0), (4096, 0), (4096, 4096), (0, 4096), (0, 0)]
+    # Tile units at zoom 0: Kassel (9.5° E, 51.3° N) is at about (2156, 1366).
+    lake = [(2159, 1360), (2166, 1360), (2166, 1364), (2159, 1364), (2159, 1360)]
+    tile = b"".join(
+        _field(3, layer)
+        for layer in [
+            _layer("earth", [("polygon", square, {"kind": "earth"})]),
+            _layer("water", [("polygon", lake, {"kind": "lake"})]),
+            _layer(
+                "places",
+                [("point", [(2151, 1367)], {"kind": "locality", "name": "Testburg"})],
+            ),
+        ]
+    )
+    directory = _varint(1) + _varint(0) + _varint(1) + _varint(len(tile)) + _varint(1)
+    metadata = b"{}"
+    header = b"PMTiles" + bytes([3])
+    offsets = [127, len(directory), 127 + len(directory), len(metadata)]
+    data_offset = 127 + len(directory) + len(metadata)
+    offsets += [data_offset, 0, data_offset, len(tile), 1, 1, 1]
+    header += b"".join(n.to_bytes(8, "little") for n in offsets)
+    header += bytes([1, 1, 1, 1, 0, 0])  # clustered, no compression, vector tiles, zoom 0-0
+    for e7 in (-180, -85, 180, 85):
+        header += (e7 * 10_000_000).to_bytes(4, "little", signed=True)
+    header += bytes([0]) + (0).to_bytes(4, "little") + (0).to_bytes(4, "little")
+    assert len(header) == 127
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(header + directory + metadata + tile)
+
+
+def test_an_operators_pmtiles_basemap_draws_under_the_sites(
+    page, page_audit, record, settings, tmp_path, assert_same_origin, artifacts
+):
+    settings.VAR_DIR = tmp_path
+    settings.BASEMAP_PMTILES = "region.pmtiles"
+    make_pmtiles(tmp_path / "basemap" / "region.pmtiles")
+    page.goto("/map/#8/51.3/9.5")
+    wait_for_clusters(page)
+    page.evaluate(SETTLED)
+    assert page.evaluate(DRAWN, ["pm-water"]), "the lake from the PMTiles is not drawn"
+    assert page.evaluate(DRAWN, ["pm-places"]), "the town's name is not drawn"
+    assert any("/basemap/region.pmtiles" in r for r in page_audit.requests)
+    page.locator(".map-canvas").scroll_into_view_if_needed()
+    page.screenshot(path=artifacts / "map-pmtiles.png")
+    assert_same_origin()
