@@ -74,6 +74,7 @@ def graph_page(request):
             "options": options.filter_options(),
             "graph": graph,
             "rows": rows,
+            "list_limit": LIST_LIMIT,
             "graph_config": graph_config(filters, ego=ego, depth=depth),
             "page_path": reverse("graph:graph") + (f"?{query}" if query else ""),
             "query": query,
