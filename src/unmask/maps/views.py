@@ -27,7 +27,7 @@ def _map_context(request, filters: NetworkFilters) -> dict:
     sites = (
         filters.sites()
         .select_related("organization")
-        .order_by("organization__name", "city", "pk")[: LIST_LIMIT + 1]
+        .order_by("-created_at", "-pk")[: LIST_LIMIT + 1]  # newest first: an index, no sort
     )
     sites = list(sites)
     query = urlencode(filters.as_params())
