@@ -2,3 +2,16 @@
 // No inline scripts or styles anywhere (CSP: script-src 'self' + nonce, style-src 'self').
 
 document.documentElement.classList.add("js");
+
+// Pages that change their address in place (the map's and the graph's filters) announce it with
+// an "unmask:urlchange" event; the footer's language links then keep the same filters and view.
+function syncLanguageLinks() {
+  for (const link of document.querySelectorAll(".languages a[hreflang]")) {
+    const url = new URL(link.href);
+    url.search = window.location.search;
+    url.hash = window.location.hash;
+    link.href = url.href;
+  }
+}
+window.addEventListener("popstate", syncLanguageLinks);
+document.addEventListener("unmask:urlchange", syncLanguageLinks);

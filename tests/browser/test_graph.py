@@ -81,6 +81,10 @@ def test_a_reader_explores_the_network(page, network, assert_same_origin, artifa
     expect(section.locator("[data-graph-list] tbody")).to_contain_text("Ostmark Kreditbank")
     graphml = section.get_by_role("link", name="Download as GraphML (Gephi, yEd)")
     expect(graphml).to_have_attribute("href", "/graph/network.graphml?relation=finances")
+    expect(page.get_by_role("link", name="Clear filters")).to_be_visible()
+    expect(page.locator('.languages a[hreflang="fr"]')).to_have_attribute(
+        "href", re.compile(r"/fr/graph/\?relation=finances$")
+    )
 
     page.get_by_label("Still active (links not ended)").check()
     expect(page).to_have_url(re.compile(r"/graph/\?relation=finances&active=1$"))
@@ -92,6 +96,7 @@ def test_a_reader_explores_the_network(page, network, assert_same_origin, artifa
     page.go_back()
     expect(page).to_have_url(re.compile(r"/graph/$"))
     expect(page.get_by_label("Link", exact=True)).to_have_value("")
+    expect(page.get_by_role("link", name="Clear filters")).to_be_hidden()
     expect(section.locator("[data-graph-count]")).to_have_text(
         "Organizations and products: 4 · links: 4"
     )

@@ -109,6 +109,10 @@ def test_clusters_filters_history_zoom_popup_and_profile(
     expect(list_items).to_have_count(2)
     expect(list_items.first.get_by_role("link")).to_have_text("Ostmark Kreditbank")
     expect(page.get_by_role("link", name="Clear filters")).to_be_visible()
+    # The footer's language links keep the filters (the address changed in place).
+    expect(page.locator('.languages a[hreflang="de"]')).to_have_attribute(
+        "href", re.compile(r"/de/map/\?kind=financial(#[\d./-]+)?$")
+    )
     page.screenshot(path=artifacts / "map-filtered.png", full_page=True)
 
     # Back restores the form, the address and the data; forward filters again.

@@ -67,7 +67,9 @@ export function bindFilters(form, onChange) {
     const url = window.location.pathname + (search ? `?${search}` : "") + window.location.hash;
     if (url !== window.location.pathname + window.location.search + window.location.hash) {
       window.history.pushState({ unmaskFilters: params }, "", url);
+      document.dispatchEvent(new CustomEvent("unmask:urlchange"));
     }
+    showClear(form, params);
     onChange(params);
   };
   form.addEventListener("change", (event) => {
@@ -80,6 +82,13 @@ export function bindFilters(form, onChange) {
   window.addEventListener("popstate", () => {
     const params = paramsFromLocation(form);
     writeForm(form, params);
+    showClear(form, params);
     onChange(params);
   });
+}
+
+/** The form's "Clear filters" link shows only while a filter is set. */
+function showClear(form, params) {
+  const clear = form.querySelector("[data-map-clear]");
+  if (clear) clear.hidden = Object.keys(params).length === 0;
 }

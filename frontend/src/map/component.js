@@ -449,6 +449,7 @@ export class SiteMap {
     this.params = params;
     const query = queryString(params);
     history.pushState({ map: this.id }, "", `${location.pathname}${query ? `?${query}` : ""}${location.hash}`);
+    document.dispatchEvent(new CustomEvent("unmask:urlchange"));
     if (this.clear) this.clear.hidden = !query;
     this.load({ fit: "if-none-in-view" });
   }
@@ -474,6 +475,7 @@ export class SiteMap {
     const hash = formatHash(this.map);
     if (location.hash === hash) return;
     history.replaceState(history.state, "", `${location.pathname}${location.search}${hash}`);
+    document.dispatchEvent(new CustomEvent("unmask:urlchange"));
   }
 }
 
