@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "unmask.record",
     "unmask.maps",
     "unmask.graph",
+    "unmask.campaign",
     "unmask.accounts.apps.UnmaskAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -4,6 +4,7 @@ from django.db.models.signals import post_migrate
 
 EDITOR = "editor"
 REVIEWER = "reviewer"
+MODERATOR = "moderator"
 ADMIN = "admin"
 
 RECORD_MODELS = [
@@ -38,15 +39,24 @@ def role_permissions() -> dict[str, set[str]]:
             "record.publish_response",
         }
     )
-    admin = reviewer | {
-        "auth.view_user",
-        "auth.add_user",
-        "auth.change_user",
-        "auth.view_group",
-        "otp_totp.view_totpdevice",
-        "otp_totp.delete_totpdevice",
-    }
-    return {EDITOR: editor, REVIEWER: reviewer, ADMIN: admin}
+    moderator = {
+        f"campaign.{action}_{model}"
+        for model in ("action", "call", "localgroup")
+        for action in ("view", "add", "change")
+    } | {"campaign.moderate_action", "campaign.publish_call", "record.view_organization"}
+    admin = (
+        reviewer
+        | moderator
+        | {
+            "auth.view_user",
+            "auth.add_user",
+            "auth.change_user",
+            "auth.view_group",
+            "otp_totp.view_totpdevice",
+            "otp_totp.delete_totpdevice",
+        }
+    )
+    return {EDITOR: editor, REVIEWER: reviewer, MODERATOR: moderator, ADMIN: admin}
 
 
 def ensure_roles(**kwargs) -> None:

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CampaignConfig(AppConfig):
+    name = "unmask.campaign"
+    verbose_name = "Campaign"

@@ -1,0 +1,219 @@
+"""The campaign: local groups, calls to action, and the public actions that answer them.
+
+Write rules live in services.py; the moderation queue, the public pages and the feeds come on
+top of these models.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+from unmask.record.models import Organization, Product, Record
+from unmask.record.text import make_slug
+
+
+class LocalGroup(Record):
+    """A local group that organizes actions. Never a person: a group's name, city and website."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=90, editable=False)
+    city = models.CharField(_("city"), max_length=200, blank=True)
+    country = CountryField(_("country"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    contact_email = models.EmailField(
+        _("contact e-mail"), blank=True, help_text=_("Seen by moderators only.")
+    )
+    trusted = models.BooleanField(
+        _("trusted"),
+        default=False,
+        help_text=_("Signed-in members of a trusted group publish their actions directly."),
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("members"), blank=True, related_name="local_groups"
+    )
+
+    history = HistoricalRecords(excluded_fields=["updated_at", "contact_email"])
+
+    class Meta:
+        verbose_name = _("local group")
+        verbose_name_plural = _("local groups")
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.slug = make_slug(self.name, "group")
+        super().save(*args, **kwargs)
+
+
+class Call(Record):
+    """A call to action: what the campaign asks people to do, when, and against whom."""
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=90, editable=False)
+    body = models.TextField(_("text"), help_text=_("Markdown. Rendered and sanitized."))
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    translation_of = models.ForeignKey(
+        "self",
+        verbose_name=_("translation of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="translations",
+    )
+    starts_on = models.DateField(_("from"), null=True, blank=True)
+    ends_on = models.DateField(_("until"), null=True, blank=True)
+    organizations = models.ManyToManyField(
+        Organization, verbose_name=_("organizations it targets"), blank=True, related_name="calls"
+    )
+    products = models.ManyToManyField(
+        Product,
+        verbose_name=_("programs and products it targets"),
+        blank=True,
+        related_name="calls",
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("call to action")
+        verbose_name_plural = _("calls to action")
+        ordering = ["-starts_on", "title", "pk"]
+        permissions = [("publish_call", _("Can publish calls to action"))]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.slug = make_slug(self.title, "call")
+        super().save(*args, **kwargs)
+
+
+class ActionKind(models.TextChoices):
+    DEMONSTRATION = "demonstration", _("Demonstration")
+    VIGIL = "vigil", _("Vigil")
+    RALLY = "rally", _("Rally")
+    INFO_STAND = "info_stand", _("Info stand")
+    TALK = "talk", _("Talk or screening")
+    ONLINE = "online", _("Online action")
+    OTHER = "other", _("Other")
+
+
+class ActionStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted, waiting for a moderator")
+    PUBLISHED = "published", _("Published")
+    REJECTED = "rejected", _("Rejected")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class ActionQuerySet(models.QuerySet):
+    def public(self):
+        """What readers see: published actions, and cancelled ones that had been published
+        (they stay visible as cancelled)."""
+        return self.filter(
+            deleted_at__isnull=True,
+            published_at__isnull=False,
+            status__in=[ActionStatus.PUBLISHED, ActionStatus.CANCELLED],
+        )
+
+
+class Action(Record):
+    """A public, lawful action: a demonstration, a vigil, an info stand, a talk, an online action.
+
+    Times are UTC instants with the place's time zone (see times.py); a recurring action has an
+    RFC 5545 rule, and `last_ends_at` is the end of its last occurrence.
+    """
+
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=ActionKind.choices)
+    description = models.TextField(_("description"), blank=True)
+    timezone = models.CharField(_("time zone"), max_length=64)
+    starts_at = models.DateTimeField(_("starts"), db_index=True)
+    ends_at = models.DateTimeField(_("ends"))
+    recurrence = models.CharField(
+        _("repeats"),
+        max_length=200,
+        blank=True,
+        help_text=_("An RFC 5545 rule, such as FREQ=WEEKLY;COUNT=8."),
+    )
+    last_ends_at = models.DateTimeField(_("last occurrence ends"), db_index=True, editable=False)
+    online = models.BooleanField(_("online"), default=False)
+    online_url = models.URLField(_("online address"), blank=True)
+    address = models.CharField(
+        _("meeting point"),
+        max_length=300,
+        blank=True,
+        help_text=_("A public place: a square, a company's gate. Never a home address."),
+    )
+    city = models.CharField(_("city"), max_length=200, blank=True)
+    country = CountryField(_("country"), blank=True)
+    latitude = models.FloatField(
+        _("latitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.FloatField(
+        _("longitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    call = models.ForeignKey(
+        Call,
+        verbose_name=_("call it answers"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="actions",
+    )
+    group = models.ForeignKey(
+        LocalGroup,
+        verbose_name=_("group"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="actions",
+    )
+    languages = models.CharField(
+        _("languages"), max_length=100, blank=True, help_text=_("Language codes, comma-separated.")
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=ActionStatus.choices,
+        default=ActionStatus.SUBMITTED,
+        editable=False,
+    )
+    status_reason = models.TextField(_("reason"), blank=True, editable=False)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
+    contact_email = models.EmailField(
+        _("contact e-mail"),
+        blank=True,
+        help_text=_("Seen by moderators only; deleted automatically after the action."),
+    )
+    edit_token_hash = models.CharField(max_length=64, blank=True, editable=False)
+    sequence = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Raised on every change (ICS SEQUENCE)."
+    )
+
+    objects = ActionQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at", "contact_email", "edit_token_hash"])
+
+    class Meta:
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
+        ordering = ["starts_at", "pk"]
+        permissions = [("moderate_action", _("Can moderate actions"))]
+        indexes = [models.Index(fields=["status", "last_ends_at"], name="action_status_last_end")]
+
+    def __str__(self) -> str:
+        return self.title

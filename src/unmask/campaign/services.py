@@ -1,0 +1,217 @@
+"""Every write to the campaign goes through here: submitting, editing, moderating and cancelling
+actions, and deleting contact e-mails that are no longer needed.
+
+An action submitted by anyone waits for a moderator; one submitted by a signed-in member of a
+trusted group is published at once. The submitter gets a secret token (shown once; only its hash
+is stored) to follow, edit and cancel the action. Every change is kept in the history with its
+reason and raises the action's SEQUENCE for calendar readers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from unmask.campaign import times
+from unmask.campaign.models import Action, ActionStatus, LocalGroup
+
+MODERATE = "campaign.moderate_action"
+# Fields that only the moderation steps below change.
+PROTECTED = {
+    "status",
+    "status_reason",
+    "published_at",
+    "edit_token_hash",
+    "sequence",
+    "last_ends_at",
+}
+
+
+def _save(action: Action, actor, reason: str) -> None:
+    action._change_reason = reason
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        action._history_user = actor
+    action.save()
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass
+class When:
+    """What a form gives: local date and time of start and end, and the zone's name."""
+
+    start_day: date
+    start_time: time
+    end_day: date
+    end_time: time
+    zone: str
+    recurrence: str = ""
+
+
+def apply_times(action: Action, when: When) -> None:
+    """Set the action's instants from local times, or raise ValidationError naming the field."""
+    errors = {}
+    try:
+        times.zone(when.zone)
+    except times.TimeError as exc:
+        raise ValidationError({"timezone": str(exc)}) from exc
+    try:
+        start = times.to_utc(when.start_day, when.start_time, when.zone)
+    except times.TimeError as exc:
+        errors["starts_at"] = str(exc)
+    try:
+        end = times.to_utc(when.end_day, when.end_time, when.zone)
+    except times.TimeError as exc:
+        errors["ends_at"] = str(exc)
+    if errors:
+        raise ValidationError(errors)
+    if end <= start:
+        raise ValidationError({"ends_at": _("The end must come after the start.")})
+    if end - start > timedelta(days=14):
+        raise ValidationError(
+            {"ends_at": _("An action lasts at most two weeks; a repeating one can repeat.")}
+        )
+    try:
+        rule = times.check_rule(when.recurrence, start, when.zone)
+    except times.TimeError as exc:
+        raise ValidationError({"recurrence": str(exc)}) from exc
+    action.timezone, action.starts_at, action.ends_at, action.recurrence = (
+        when.zone,
+        start,
+        end,
+        rule,
+    )
+    action.last_ends_at = times.last_end(start, end, when.zone, rule)
+
+
+def _validate(action: Action) -> None:
+    action.full_clean(exclude=["last_ends_at"])
+    if not action.online and not (action.city or action.address):
+        raise ValidationError({"city": _("Give the place (at least the city), or mark it online.")})
+    if action.online and action.kind != "online" and not action.online_url and not action.city:
+        raise ValidationError({"online_url": _("Give the address of the online action.")})
+
+
+def _member_of_trusted(actor, group: LocalGroup | None) -> bool:
+    return bool(
+        group is not None
+        and group.trusted
+        and actor is not None
+        and getattr(actor, "is_authenticated", False)
+        and group.members.filter(pk=actor.pk).exists()
+    )
+
+
+@transaction.atomic
+def submit_action(when: When, *, actor=None, **fields) -> tuple[Action, str]:
+    """A new action from the public form (or a group member). Returns it and the secret token
+    of its private link, which is shown once and never stored."""
+    action = Action(**fields)
+    apply_times(action, when)
+    _validate(action)
+    token = secrets.token_urlsafe(24)
+    action.edit_token_hash = token_hash(token)
+    if _member_of_trusted(actor, action.group):
+        action.status = ActionStatus.PUBLISHED
+        action.published_at = timezone.now()
+        _save(action, actor, _("Published directly by a member of a trusted group"))
+    else:
+        _save(action, actor, _("Submitted"))
+    return action, token
+
+
+def can_edit_with_token(action: Action, token: str) -> bool:
+    return bool(token) and secrets.compare_digest(action.edit_token_hash, token_hash(token))
+
+
+@transaction.atomic
+def update_action(
+    action: Action, *, actor=None, token: str = "", when: When | None = None, reason: str, **fields
+) -> Action:
+    """Change an action: a moderator at any time, the submitter (with the token) while it waits."""
+    if actor is not None and actor.has_perm(MODERATE):
+        pass
+    elif can_edit_with_token(action, token):
+        if action.status != ActionStatus.SUBMITTED:
+            raise PermissionDenied(_("A published action can only be cancelled, not edited."))
+    else:
+        raise PermissionDenied(_("You cannot edit this action."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say what changed and why.")})
+    kept = PROTECTED & set(fields)
+    if kept:
+        raise ValueError(f"not changed by an edit: {sorted(kept)}")  # a bug, not bad input
+    for name, value in fields.items():
+        setattr(action, name, value)
+    if when is not None:
+        apply_times(action, when)
+    _validate(action)
+    action.sequence += 1
+    _save(action, actor, reason.strip())
+    return action
+
+
+def _moderator(actor) -> None:
+    if actor is None or not actor.has_perm(MODERATE):
+        raise PermissionDenied(_("Only moderators can do this."))
+
+
+@transaction.atomic
+def publish_action(action: Action, *, actor) -> Action:
+    _moderator(actor)
+    if action.status not in (ActionStatus.SUBMITTED, ActionStatus.REJECTED):
+        raise ValidationError(_("Only a waiting or rejected action can be published."))
+    action.status, action.status_reason = ActionStatus.PUBLISHED, ""
+    action.published_at = action.published_at or timezone.now()
+    action.sequence += 1
+    _save(action, actor, _("Published"))
+    return action
+
+
+@transaction.atomic
+def reject_action(action: Action, *, actor, reason: str) -> Action:
+    _moderator(actor)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason: the submitter sees it.")})
+    if action.status != ActionStatus.SUBMITTED:
+        raise ValidationError(_("Only a waiting action can be rejected; cancel a published one."))
+    action.status, action.status_reason = ActionStatus.REJECTED, reason.strip()
+    _save(action, actor, reason.strip())
+    return action
+
+
+@transaction.atomic
+def cancel_action(action: Action, *, actor=None, token: str = "", reason: str) -> Action:
+    """Cancel: by a moderator, or by the submitter with the token. A published action stays
+    visible, marked cancelled, so nobody turns up to an action that will not happen."""
+    if not (actor is not None and actor.has_perm(MODERATE)) and not can_edit_with_token(
+        action, token
+    ):
+        raise PermissionDenied(_("You cannot cancel this action."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why it is cancelled: readers see it.")})
+    if action.status == ActionStatus.CANCELLED:
+        return action
+    action.status, action.status_reason = ActionStatus.CANCELLED, reason.strip()
+    action.sequence += 1
+    _save(action, actor, reason.strip())
+    return action
+
+
+def purge_contact_emails(*, days: int, now: datetime | None = None) -> int:
+    """Delete submitters' contact e-mails `days` after their action's last occurrence ended.
+    The history tables never held them. Returns how many were deleted."""
+    now = now or timezone.now()
+    due = Action.objects.exclude(contact_email="").filter(
+        last_ends_at__lt=now - timedelta(days=days)
+    )
+    return due.update(contact_email="")

@@ -1,0 +1,115 @@
+"""Times of public actions: wall-clock times in the place's time zone, stored as UTC instants.
+
+An action at 18:00 Europe/Berlin is stored as the UTC instant of 18:00 there on that day (16:00
+UTC in summer, 17:00 in winter) with the zone's name; its local time is read back from both. A
+recurring action repeats its local wall-clock time, whatever the offset on each day: its rule
+(RFC 5545 RRULE) is expanded in local time and each occurrence converted on its own.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from dateutil.rrule import rrulestr
+from django.utils.translation import gettext as _
+
+MAX_OCCURRENCES = 200  # a weekly vigil for nearly four years
+
+
+class TimeError(ValueError):
+    """Bad input about time, with a message for the person who typed it."""
+
+
+def zone(name: str) -> ZoneInfo:
+    """The IANA time zone called `name` ("Europe/Berlin")."""
+    if not name or name not in _zone_names():
+        raise TimeError(
+            _("“%(name)s” is not a known time zone, such as Europe/Berlin.") % {"name": name}
+        )
+    try:
+        return ZoneInfo(name)
+    except ZoneInfoNotFoundError as exc:  # listed but not loadable: same answer
+        raise TimeError(_("“%(name)s” is not a known time zone.") % {"name": name}) from exc
+
+
+_names: set[str] | None = None
+
+
+def _zone_names() -> set[str]:
+    global _names
+    if _names is None:
+        _names = available_timezones() - {"localtime", "Factory"}
+    return _names
+
+
+def to_utc(day: date, clock: time, zone_name: str) -> datetime:
+    """The UTC instant of a wall-clock time in a zone. A time that does not exist there (skipped
+    when clocks go forward) is refused; one that happens twice (when they go back) is the first."""
+    tz = zone(zone_name)
+    local = datetime.combine(day, clock).replace(tzinfo=tz, fold=0)
+    instant = local.astimezone(UTC)
+    if instant.astimezone(tz).replace(tzinfo=None) != local.replace(tzinfo=None):
+        raise TimeError(
+            _("%(time)s does not exist on %(day)s in %(zone)s: the clocks go forward then.")
+            % {"time": clock.strftime("%H:%M"), "day": day.isoformat(), "zone": zone_name}
+        )
+    return instant
+
+
+def local(instant: datetime, zone_name: str) -> datetime:
+    return instant.astimezone(zone(zone_name))
+
+
+ALLOWED_FREQUENCIES = {"DAILY", "WEEKLY", "MONTHLY"}
+
+
+def check_rule(rule: str, first_start: datetime, zone_name: str) -> str:
+    """Validate a recurrence rule ("FREQ=WEEKLY;COUNT=8" or "...;UNTIL=20261231"): daily,
+    weekly or monthly, with an end (COUNT or UNTIL), at most MAX_OCCURRENCES times. Returns the
+    rule in canonical form (upper case, no "RRULE:" prefix)."""
+    text = rule.strip().upper().removeprefix("RRULE:")
+    if not text:
+        return ""
+    if "COUNT=" not in text and "UNTIL=" not in text:
+        raise TimeError(_("A repeating action needs an end: a number of times or a last date."))
+    try:
+        parsed = rrulestr(text, dtstart=local(first_start, zone_name).replace(tzinfo=None))
+    except (ValueError, TypeError) as exc:
+        raise TimeError(
+            _("This repetition rule cannot be read: %(error)s") % {"error": exc}
+        ) from exc
+    frequency = re.search(r"(?:^|;)FREQ=([A-Z]+)", text)
+    if not frequency or frequency[1] not in ALLOWED_FREQUENCIES:
+        raise TimeError(_("An action can repeat daily, weekly or monthly."))
+    if parsed.count() > MAX_OCCURRENCES:
+        raise TimeError(
+            _("An action can repeat at most %(n)d times; submit a new one after that.")
+            % {"n": MAX_OCCURRENCES}
+        )
+    return text
+
+
+def occurrences(
+    start: datetime, end: datetime, zone_name: str, rule: str
+) -> list[tuple[datetime, datetime]]:
+    """Every (start, end) of the action as UTC instants, the local wall-clock time kept on each
+    day: a weekly 18:00 vigil stays at 18:00 across a change of summer time."""
+    duration_local = local(end, zone_name).replace(tzinfo=None) - local(start, zone_name).replace(
+        tzinfo=None
+    )
+    if not rule:
+        return [(start, end)]
+    tz = zone(zone_name)
+    first = local(start, zone_name).replace(tzinfo=None)
+    result = []
+    for moment in rrulestr(rule, dtstart=first):
+        begins = moment.replace(tzinfo=tz, fold=0)
+        ends = (moment + duration_local).replace(tzinfo=tz, fold=0)
+        result.append((begins.astimezone(UTC), ends.astimezone(UTC)))
+    return result
+
+
+def last_end(start: datetime, end: datetime, zone_name: str, rule: str) -> datetime:
+    return occurrences(start, end, zone_name, rule)[-1][1]
