@@ -1,0 +1,98 @@
+"""The actions' calendar, read back with real parsers (icalendar, recurring-ical-events): local
+times with their VTIMEZONE, a repetition expanded across summer time, a UID that survives edits,
+SEQUENCE and STATUS:CANCELLED; markup stays text."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+
+import icalendar
+import pytest
+import recurring_ical_events
+from django.contrib.auth.models import Group
+
+from unmask.accounts import roles
+from unmask.campaign import services
+from unmask.campaign.services import When
+
+BERLIN = "Europe/Berlin"
+
+
+@pytest.fixture
+def moderator(db, django_user_model):
+    user = django_user_model.objects.create_user(username="mona", password="pw", is_staff=True)
+    user.groups.add(Group.objects.get(name=roles.MODERATOR))
+    return django_user_model.objects.get(pk=user.pk)
+
+
+def published(moderator, day, recurrence="", **fields):
+    values = {
+        "title": "Vigil at the Korvex gate",
+        "kind": "vigil",
+        "city": "Kassel",
+        "country": "DE",
+    }
+    values.update(fields)
+    when = When(day, time(18), day, time(19, 30), BERLIN, recurrence)
+    action, token = services.submit_action(when, **values)
+    services.publish_action(action, actor=moderator)
+    return action, token
+
+
+def feed(client, **params) -> icalendar.Calendar:
+    response = client.get("/calendar/actions.ics", params)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    return icalendar.Calendar.from_ical(response.content)
+
+
+def test_a_weekly_vigil_reads_back_at_18_00_berlin_across_the_change(client, moderator):
+    action, _token = published(moderator, date(2026, 10, 18), "FREQ=WEEKLY;COUNT=3")
+    cal = feed(client)
+    assert [tz["TZID"] for tz in cal.walk("VTIMEZONE")] == [BERLIN]
+    (event,) = cal.walk("VEVENT")
+    assert event["DTSTART"].params["TZID"] == BERLIN
+    assert event["UID"].startswith(action.public_id + "@")
+    found = recurring_ical_events.of(cal).between(datetime(2026, 10, 1), datetime(2026, 12, 1))
+    starts = sorted(e["DTSTART"].dt for e in found)
+    assert [s.strftime("%Y-%m-%d %H:%M") for s in starts] == [
+        "2026-10-18 18:00",
+        "2026-10-25 18:00",
+        "2026-11-01 18:00",
+    ]
+    assert [s.astimezone(UTC).hour for s in starts] == [16, 17, 17]
+
+
+def test_uid_stays_sequence_rises_and_a_cancelled_action_stays_as_cancelled(client, moderator):
+    action, token = published(moderator, date(2026, 12, 5), title="<b>Info</b> stand")
+    (before,) = feed(client).walk("VEVENT")
+    services.cancel_action(action, token=token, reason="The permit was refused")
+    (after,) = feed(client).walk("VEVENT")
+    assert after["UID"] == before["UID"]
+    assert int(after["SEQUENCE"]) > int(before["SEQUENCE"])
+    assert after["STATUS"] == "CANCELLED" and before["STATUS"] == "CONFIRMED"
+    assert "The permit was refused" in after["DESCRIPTION"]
+    assert str(after["SUMMARY"]) == "<b>Info</b> stand"  # text for calendars, never rendered
+
+
+def test_only_public_actions_and_the_filters(client, moderator):
+    published(moderator, date(2026, 12, 5), country="DE")
+    published(moderator, date(2026, 12, 6), title="Rally in Lyon", city="Lyon", country="FR")
+    services.submit_action(
+        When(date(2026, 12, 7), time(18), date(2026, 12, 7), time(19), BERLIN),
+        title="Not yet moderated",
+        kind="vigil",
+        city="Kassel",
+    )
+    titles = {str(e["SUMMARY"]) for e in feed(client).walk("VEVENT")}
+    assert titles == {"Vigil at the Korvex gate", "Rally in Lyon"}
+    assert {str(e["SUMMARY"]) for e in feed(client, country="FR").walk("VEVENT")} == {
+        "Rally in Lyon"
+    }
+
+
+def test_an_unchanged_calendar_answers_304(client, moderator):
+    published(moderator, date(2026, 12, 5))
+    first = client.get("/calendar/actions.ics")
+    again = client.get("/calendar/actions.ics", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
