@@ -30,6 +30,11 @@ def reviewer(db, django_user_model):
 
 
 @pytest.fixture
+def moderator(db, django_user_model):
+    return _member(django_user_model, "mona", roles.MODERATOR)
+
+
+@pytest.fixture
 def outsider(db, django_user_model):
     return _member(django_user_model, "otto", None)
 

@@ -7,23 +7,14 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from unmask.accounts import roles
 from unmask.campaign import services, times
 from unmask.campaign.models import Action, ActionStatus, LocalGroup
 from unmask.campaign.services import When
 
 BERLIN = "Europe/Berlin"
 SUMMER_TIME_ENDS = date(2026, 10, 25)  # the last Sunday of October: 03:00 CEST becomes 02:00 CET
-
-
-@pytest.fixture
-def moderator(db, django_user_model):
-    user = django_user_model.objects.create_user(username="mona", password="pw", is_staff=True)
-    user.groups.add(Group.objects.get(name=roles.MODERATOR))
-    return django_user_model.objects.get(pk=user.pk)
 
 
 def when(day=SUMMER_TIME_ENDS, start=time(18), end=time(20), zone=BERLIN, recurrence=""):

@@ -7,22 +7,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 
 import icalendar
-import pytest
 import recurring_ical_events
-from django.contrib.auth.models import Group
 
-from unmask.accounts import roles
 from unmask.campaign import services
 from unmask.campaign.services import When
 
 BERLIN = "Europe/Berlin"
-
-
-@pytest.fixture
-def moderator(db, django_user_model):
-    user = django_user_model.objects.create_user(username="mona", password="pw", is_staff=True)
-    user.groups.add(Group.objects.get(name=roles.MODERATOR))
-    return django_user_model.objects.get(pk=user.pk)
 
 
 def published(moderator, day, recurrence="", **fields):

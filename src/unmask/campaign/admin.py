@@ -1,0 +1,218 @@
+"""The moderators' workspace: the queue of submitted actions, with what a decision needs on one
+line (when, where, who, the call, a likely duplicate), and bulk publish, reject and cancel.
+Every decision goes through `services`, so the admin obeys the same rules as the public form."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from unmask.campaign import services, times
+from unmask.campaign.models import Action, ActionStatus, Call, LocalGroup
+from unmask.record.admin import ReasonForm, _run, _with_reason
+
+
+@admin.action(description=_("Publish selected actions"))
+def publish_selected(modeladmin, request, queryset):
+    _run(request, queryset, services.publish_action, _("%(count)d published."))
+
+
+@admin.action(description=_("Reject selected actions, with a reason"))
+def reject_selected(modeladmin, request, queryset):
+    return _with_reason(
+        modeladmin,
+        request,
+        queryset,
+        services.reject_action,
+        _("Reject, with a reason the submitters will see"),
+        _("%(count)d rejected."),
+    )
+
+
+@admin.action(description=_("Cancel selected actions, with a reason"))
+def cancel_selected(modeladmin, request, queryset):
+    return _with_reason(
+        modeladmin,
+        request,
+        queryset,
+        services.cancel_action,
+        _("Cancel, with a reason readers will see"),
+        _("%(count)d cancelled."),
+    )
+
+
+def _https_urls(field, **kwargs):
+    """Form fields for the admin forms: a URL typed without a scheme is https."""
+    if isinstance(field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return field.formfield(**kwargs)
+
+
+class ActionForm(ReasonForm):
+    class Meta:
+        model = Action
+        formfield_callback = _https_urls
+        fields = [
+            "title",
+            "kind",
+            "description",
+            "online",
+            "online_url",
+            "address",
+            "city",
+            "country",
+            "latitude",
+            "longitude",
+            "call",
+            "group",
+            "languages",
+            "contact_email",
+        ]
+
+
+@admin.register(Action)
+class ActionAdmin(SimpleHistoryAdmin):
+    form = ActionForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    list_display = ["title", "local_start", "place", "group", "call", "status", "duplicate"]
+    list_filter = ["status", "kind", "country", "group", "call"]
+    search_fields = ["title", "city", "address", "group__name"]
+    actions = [publish_selected, reject_selected, cancel_selected]
+    list_select_related = ["group", "call"]
+    readonly_fields = [
+        "status",
+        "status_reason",
+        "published_at",
+        "timezone",
+        "starts_at",
+        "ends_at",
+        "recurrence",
+        "last_ends_at",
+        "sequence",
+    ]
+    fieldsets = [
+        (None, {"fields": ["title", "kind", "description", "call", "group", "languages"]}),
+        (_("When"), {"fields": ["timezone", "starts_at", "ends_at", "recurrence", "last_ends_at"]}),
+        (
+            _("Where"),
+            {
+                "fields": [
+                    "online",
+                    "online_url",
+                    "address",
+                    "city",
+                    "country",
+                    "latitude",
+                    "longitude",
+                ]
+            },
+        ),
+        (
+            _("Moderation"),
+            {"fields": ["status", "status_reason", "published_at", "sequence", "contact_email"]},
+        ),
+        (_("Why"), {"fields": ["change_reason"]}),
+    ]
+
+    def has_add_permission(self, request):
+        return False  # actions come from the submission form, which checks times and places
+
+    def get_queryset(self, request):
+        """Each row knows whether another action starts at the same time in the same city."""
+        same = (
+            Action.objects.filter(starts_at=OuterRef("starts_at"), deleted_at__isnull=True)
+            .exclude(pk=OuterRef("pk"))
+            .exclude(status=ActionStatus.REJECTED)
+        )
+        same = same.annotate(lower_city=Lower("city")).filter(
+            Q(lower_city=Lower(OuterRef("city")))
+            | Q(online=True, online_url=OuterRef("online_url"))
+        )
+        return super().get_queryset(request).annotate(likely_duplicate=Exists(same))
+
+    @admin.display(description=_("starts (local time)"), ordering="starts_at")
+    def local_start(self, obj):
+        return times.local(obj.starts_at, obj.timezone).strftime("%Y-%m-%d %H:%M %Z")
+
+    @admin.display(description=_("place"))
+    def place(self, obj):
+        return _("online") if obj.online and not obj.city else f"{obj.city} ({obj.country})"
+
+    @admin.display(description=_("likely duplicate"), boolean=True, ordering="likely_duplicate")
+    def duplicate(self, obj):
+        return obj.likely_duplicate
+
+    def save_model(self, request, obj, form, change):
+        fields = {
+            name: form.cleaned_data[name] for name in form.changed_data if name != "change_reason"
+        }
+        fresh = Action.objects.get(pk=obj.pk)
+        services.update_action(
+            fresh, actor=request.user, reason=form.cleaned_data.get("change_reason") or "", **fields
+        )
+
+
+class GroupForm(ReasonForm):
+    class Meta:
+        model = LocalGroup
+        formfield_callback = _https_urls
+        fields = [
+            "name",
+            "city",
+            "country",
+            "website",
+            "description",
+            "contact_email",
+            "trusted",
+            "members",
+            "change_reason",
+        ]
+
+
+@admin.register(LocalGroup)
+class LocalGroupAdmin(SimpleHistoryAdmin):
+    form = GroupForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    list_display = ["name", "city", "country", "trusted"]
+    list_filter = ["trusted", "country"]
+    search_fields = ["name", "city"]
+    filter_horizontal = ["members"]
+
+    def save_model(self, request, obj, form, change):
+        obj._change_reason = form.cleaned_data.get("change_reason") or _("Created")
+        obj._history_user = request.user
+        super().save_model(request, obj, form, change)
+
+
+class CallForm(ReasonForm):
+    class Meta:
+        model = Call
+        fields = [
+            "title",
+            "body",
+            "language",
+            "translation_of",
+            "starts_on",
+            "ends_on",
+            "organizations",
+            "products",
+            "change_reason",
+        ]
+
+
+@admin.register(Call)
+class CallAdmin(SimpleHistoryAdmin):
+    form = CallForm
+    list_display = ["title", "language", "starts_on", "ends_on", "published_at"]
+    list_filter = ["language"]
+    search_fields = ["title"]
+    autocomplete_fields = ["organizations", "products", "translation_of"]
+
+    def save_model(self, request, obj, form, change):
+        obj._change_reason = form.cleaned_data.get("change_reason") or _("Created")
+        obj._history_user = request.user
+        super().save_model(request, obj, form, change)
