@@ -293,3 +293,8 @@ for _origin in EMBED_ANCESTORS:
 # A detailed basemap: a PMTiles file (Protomaps vector tiles), placed by the operator in
 # UNMASK_VAR_DIR/basemap/ and named here, e.g. "europe.pmtiles". Empty: country shapes only.
 BASEMAP_PMTILES = env.string("UNMASK_BASEMAP_PMTILES", "")
+
+# --- the campaign --------------------------------------------------------------------------------
+# Days after an action's last occurrence ends before its submitter's contact e-mail is deleted by
+# the daily `purge_contact_emails` job.
+CONTACT_RETENTION_DAYS = env.integer("UNMASK_CONTACT_RETENTION_DAYS", 14)

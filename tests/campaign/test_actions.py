@@ -154,3 +154,19 @@ def test_contact_emails_are_deleted_only_when_due_and_never_kept_in_history(db):
     recent.refresh_from_db()
     assert past.contact_email == "" and recent.contact_email == "other@example.org"
     assert services.purge_contact_emails(days=30, now=now + timedelta(days=30)) == 1
+
+
+def test_the_daily_purge_command_uses_the_retention_setting(db, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.CONTACT_RETENTION_DAYS = 14
+    long_ago, _t = submit(when(day=date(2020, 1, 10)), contact_email="a@example.org")
+    upcoming, _t = submit(when(day=date(2099, 1, 10)), contact_email="b@example.org")
+    out = StringIO()
+    call_command("purge_contact_emails", stdout=out)
+    assert "Deleted 1 contact e-mail" in out.getvalue()
+    long_ago.refresh_from_db()
+    upcoming.refresh_from_db()
+    assert (long_ago.contact_email, upcoming.contact_email) == ("", "b@example.org")
