@@ -86,7 +86,30 @@ def _empty_cache():
 
 
 @pytest.fixture
-def network(make_org, make_link, source):
+def make_site(db, source):
+    """Create, cite and publish a site with a point on the map."""
+
+    def make(org, city, country, lat, lon, precision="exact", role="factory"):
+        site = services.save_record(
+            Site(
+                organization=org,
+                role=role,
+                city=city,
+                country=country,
+                latitude=lat,
+                longitude=lon,
+                precision=precision,
+            )
+        )
+        services.add_citation(site, source, locator="p. 4")
+        services.publish(site)
+        return site
+
+    return make
+
+
+@pytest.fixture
+def network(make_org, make_link, make_site, source):
     """A small network for the map and graph: a program with a part tree, suppliers in three
     countries with sites of every precision, links of several relations."""
     integrator = make_org("Talvik Aerosystems", country="TR")
@@ -108,22 +131,7 @@ def network(make_org, make_link, source):
     services.add_citation(other, source, locator="p. 9")
     services.publish(other)
 
-    def site(org, city, country, lat, lon, precision="exact", role="factory"):
-        s = services.save_record(
-            Site(
-                organization=org,
-                role=role,
-                city=city,
-                country=country,
-                latitude=lat,
-                longitude=lon,
-                precision=precision,
-            )
-        )
-        services.add_citation(s, source, locator="p. 4")
-        services.publish(s)
-        return s
-
+    site = make_site
     sites = {
         "integrator": site(integrator, "Ankara", "TR", 39.9334123, 32.8597456),
         "engines": site(engines, "Kassel", "DE", 51.3127114, 9.4797461, precision="city"),

@@ -11,9 +11,6 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from unmask.record import services
-from unmask.record.models import Site
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CLUSTERS_DRAWN = "() => performance.getEntriesByName('unmask:clusters-drawn').length > 0"
@@ -39,7 +36,7 @@ SETTLED = """() => new Promise((resolve) => {
 
 
 @pytest.fixture
-def record(make_org, make_link, source):
+def record(make_org, make_link, make_site):
     """Four invented organizations: a dozen sites near Kassel close enough to cluster, others in
     Frankfurt, Luleå and Ankara, at every precision."""
     korvex = make_org("Korvex Aerodynamics", country="DE")
@@ -47,21 +44,7 @@ def record(make_org, make_link, source):
     bank = make_org("Ostmark Kreditbank", country="DE", kind="financial")
     talvik = make_org("Talvik Aerosystems", country="TR")
 
-    def site(org, city, country, lat, lon, precision="exact", role="factory"):
-        s = services.save_record(
-            Site(
-                organization=org,
-                role=role,
-                city=city,
-                country=country,
-                latitude=lat,
-                longitude=lon,
-                precision=precision,
-            )
-        )
-        services.add_citation(s, source, locator="p. 4")
-        services.publish(s)
-
+    site = make_site
     for i in range(12):  # about a kilometre apart: one cluster until zoomed well in
         site(korvex, "Kassel", "DE", 51.28 + 0.009 * (i % 4), 9.44 + 0.014 * (i // 4))
     site(bank, "Frankfurt", "DE", 50.1109, 8.6821, role="headquarters")

@@ -141,10 +141,12 @@ class NetworkFilters:
         an unknown or private one."""
         if not self.product:
             return None
-        from unmask.record.queries import public_part_ids
+        if "_product_ids" not in self.__dict__:  # once per filters object: pages ask often
+            from unmask.record.queries import public_part_ids
 
-        product = Product.objects.public().filter(public_id=self.product).only("pk").first()
-        return public_part_ids(product.pk) if product else []
+            product = Product.objects.public().filter(public_id=self.product).only("pk").first()
+            self.__dict__["_product_ids"] = public_part_ids(product.pk) if product else []
+        return self.__dict__["_product_ids"]
 
     def involvements(self, product_ids: list[int] | None = None) -> QuerySet:
         """The ends of public links matching the link filters (see models.Involvement)."""
