@@ -16,12 +16,12 @@ urlpatterns = [
     path("api/v1/", include("unmask.api.urls")),
     path("media/<path:path>", record_views.media, name="media"),
     path("basemap/<str:name>", map_views.basemap, name="basemap"),
-    path("", include("unmask.campaign.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("", include("unmask.web.urls")),
     path("", include("unmask.record.urls")),
     path("", include("unmask.maps.urls")),
     path("", include("unmask.graph.urls")),
+    path("", include("unmask.campaign.urls")),
     prefix_default_language=False,
 )

@@ -13,8 +13,13 @@ from unmask.campaign import services, times
 from unmask.campaign.models import Action, ActionStatus, LocalGroup
 from unmask.campaign.services import When
 
+from .dates import SUMMER_TIME_ENDS, SUMMER_TIME_STARTS, days
+
 BERLIN = "Europe/Berlin"
-SUMMER_TIME_ENDS = date(2026, 10, 25)  # the last Sunday of October: 03:00 CEST becomes 02:00 CET
+
+
+def at(day, hour) -> datetime:
+    return datetime.combine(day, time(hour), tzinfo=UTC)
 
 
 def when(day=SUMMER_TIME_ENDS, start=time(18), end=time(20), zone=BERLIN, recurrence=""):
@@ -34,14 +39,14 @@ def submit(when_=None, **fields):
 
 def test_18_00_in_berlin_on_the_day_summer_time_ends_is_17_00_utc(db):
     action, _token = submit()
-    assert action.starts_at == datetime(2026, 10, 25, 17, 0, tzinfo=UTC)  # CET, UTC+1
-    day_before, _token = submit(when(day=date(2026, 10, 24)))
-    assert day_before.starts_at == datetime(2026, 10, 24, 16, 0, tzinfo=UTC)  # CEST, UTC+2
+    assert action.starts_at == at(SUMMER_TIME_ENDS, 17)  # CET, UTC+1
+    day_before, _token = submit(when(day=days(-1, SUMMER_TIME_ENDS)))
+    assert day_before.starts_at == at(days(-1, SUMMER_TIME_ENDS), 16)  # CEST, UTC+2
     assert times.local(action.starts_at, BERLIN).strftime("%H:%M %Z") == "18:00 CET"
 
 
 def test_a_weekly_vigil_keeps_18_00_local_across_the_change(db):
-    action, _token = submit(when(day=date(2026, 10, 18), recurrence="FREQ=WEEKLY;COUNT=3"))
+    action, _token = submit(when(day=days(-7, SUMMER_TIME_ENDS), recurrence="FREQ=WEEKLY;COUNT=3"))
     starts = [
         start
         for start, _end in times.occurrences(
@@ -49,11 +54,11 @@ def test_a_weekly_vigil_keeps_18_00_local_across_the_change(db):
         )
     ]
     assert starts == [
-        datetime(2026, 10, 18, 16, 0, tzinfo=UTC),
-        datetime(2026, 10, 25, 17, 0, tzinfo=UTC),
-        datetime(2026, 11, 1, 17, 0, tzinfo=UTC),
+        at(days(-7, SUMMER_TIME_ENDS), 16),
+        at(SUMMER_TIME_ENDS, 17),
+        at(days(7, SUMMER_TIME_ENDS), 17),
     ]
-    assert action.last_ends_at == datetime(2026, 11, 1, 19, 0, tzinfo=UTC)
+    assert action.last_ends_at == at(days(7, SUMMER_TIME_ENDS), 19)
 
 
 @pytest.mark.parametrize(
@@ -63,7 +68,7 @@ def test_a_weekly_vigil_keeps_18_00_local_across_the_change(db):
         (when(start=time(20), end=time(18)), "ends_at", "after the start"),
         # 02:30 does not exist in Berlin on the day summer time starts.
         (
-            When(date(2026, 3, 29), time(2, 30), date(2026, 3, 29), time(4), BERLIN),
+            When(SUMMER_TIME_STARTS, time(2, 30), SUMMER_TIME_STARTS, time(4), BERLIN),
             "starts_at",
             "does not exist",
         ),
@@ -111,7 +116,7 @@ def test_the_secret_link_edits_while_waiting_and_cancels_later(db, moderator):
     with pytest.raises(PermissionDenied):
         services.update_action(action, token="wrong", reason="Typo", title="Vigil")
     services.update_action(action, token=token, reason="Later start", when=when(start=time(19)))
-    assert action.starts_at == datetime(2026, 10, 25, 18, 0, tzinfo=UTC) and action.sequence == 1
+    assert action.starts_at == at(SUMMER_TIME_ENDS, 18) and action.sequence == 1
     services.publish_action(action, actor=moderator)
     with pytest.raises(PermissionDenied):  # published: the submitter can cancel, not edit
         services.update_action(action, token=token, reason="Move", city="Hanau")

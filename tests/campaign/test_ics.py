@@ -4,13 +4,15 @@ SEQUENCE and STATUS:CANCELLED; markup stays text."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, time
 
 import icalendar
 import recurring_ical_events
 
 from unmask.campaign import services
 from unmask.campaign.services import When
+
+from .dates import SOON, SUMMER_TIME_ENDS, days
 
 BERLIN = "Europe/Berlin"
 
@@ -37,24 +39,22 @@ def feed(client, **params) -> icalendar.Calendar:
 
 
 def test_a_weekly_vigil_reads_back_at_18_00_berlin_across_the_change(client, moderator):
-    action, _token = published(moderator, date(2026, 10, 18), "FREQ=WEEKLY;COUNT=3")
+    action, _token = published(moderator, days(-7, SUMMER_TIME_ENDS), "FREQ=WEEKLY;COUNT=3")
     cal = feed(client)
     assert [tz["TZID"] for tz in cal.walk("VTIMEZONE")] == [BERLIN]
     (event,) = cal.walk("VEVENT")
     assert event["DTSTART"].params["TZID"] == BERLIN
     assert event["UID"].startswith(action.public_id + "@")
-    found = recurring_ical_events.of(cal).between(datetime(2026, 10, 1), datetime(2026, 12, 1))
+    window = (days(-30, SUMMER_TIME_ENDS), days(30, SUMMER_TIME_ENDS))
+    found = recurring_ical_events.of(cal).between(*window)
     starts = sorted(e["DTSTART"].dt for e in found)
-    assert [s.strftime("%Y-%m-%d %H:%M") for s in starts] == [
-        "2026-10-18 18:00",
-        "2026-10-25 18:00",
-        "2026-11-01 18:00",
-    ]
+    expected = [days(n, SUMMER_TIME_ENDS) for n in (-7, 0, 7)]
+    assert [s.strftime("%Y-%m-%d %H:%M") for s in starts] == [f"{d} 18:00" for d in expected]
     assert [s.astimezone(UTC).hour for s in starts] == [16, 17, 17]
 
 
 def test_uid_stays_sequence_rises_and_a_cancelled_action_stays_as_cancelled(client, moderator):
-    action, token = published(moderator, date(2026, 12, 5), title="<b>Info</b> stand")
+    action, token = published(moderator, SOON, title="<b>Info</b> stand")
     (before,) = feed(client).walk("VEVENT")
     services.cancel_action(action, token=token, reason="The permit was refused")
     (after,) = feed(client).walk("VEVENT")
@@ -66,10 +66,10 @@ def test_uid_stays_sequence_rises_and_a_cancelled_action_stays_as_cancelled(clie
 
 
 def test_only_public_actions_and_the_filters(client, moderator):
-    published(moderator, date(2026, 12, 5), country="DE")
-    published(moderator, date(2026, 12, 6), title="Rally in Lyon", city="Lyon", country="FR")
+    published(moderator, SOON, country="DE")
+    published(moderator, days(1), title="Rally in Lyon", city="Lyon", country="FR")
     services.submit_action(
-        When(date(2026, 12, 7), time(18), date(2026, 12, 7), time(19), BERLIN),
+        When(days(2), time(18), days(2), time(19), BERLIN),
         title="Not yet moderated",
         kind="vigil",
         city="Kassel",
@@ -82,7 +82,7 @@ def test_only_public_actions_and_the_filters(client, moderator):
 
 
 def test_an_unchanged_calendar_answers_304(client, moderator):
-    published(moderator, date(2026, 12, 5))
+    published(moderator, SOON)
     first = client.get("/calendar/actions.ics")
     again = client.get("/calendar/actions.ics", HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 304

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import time
 
 from unmask.campaign import services
 from unmask.campaign.models import Action, ActionStatus
 from unmask.campaign.services import When
 
+from .dates import SOON
+
 BERLIN = "Europe/Berlin"
 
 
-def submit(title="Vigil at the Korvex gate", city="Kassel", day=date(2026, 12, 5), **fields):
+def submit(title="Vigil at the Korvex gate", city="Kassel", day=SOON, **fields):
     when = When(day, time(18), day, time(19), BERLIN)
     return services.submit_action(
         when, title=title, kind="vigil", city=city, country="DE", **fields

@@ -36,3 +36,13 @@ def actions_ics(request):
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="actions.ics"'
     return response
+
+
+def _todo(request, *args, **kwargs):
+    from django.http import Http404
+
+    raise Http404
+
+
+upcoming = month = action = action_ics = group = calls = call = embed_actions = _todo
+submit = challenge = submitted = manage = _todo

@@ -11,15 +11,20 @@ from django.utils import timezone
 
 from unmask.record.models import RecordVersion
 
+# One row per scope: the record's, and the campaign's (calls, groups, actions), so that a new
+# action does not throw away the map's cached sites, nor an edit to the record the feeds.
+RECORD = 1
+CAMPAIGN = 2
 
-def current() -> int:
+
+def current(scope: int = RECORD) -> int:
     """The version now: 0 for a database that has never been written to."""
-    return RecordVersion.objects.filter(pk=1).values_list("value", flat=True).first() or 0
+    return RecordVersion.objects.filter(pk=scope).values_list("value", flat=True).first() or 0
 
 
-def bump() -> None:
-    updated = RecordVersion.objects.filter(pk=1).update(
+def bump(scope: int = RECORD) -> None:
+    updated = RecordVersion.objects.filter(pk=scope).update(
         value=F("value") + 1, changed_at=timezone.now()
     )
     if not updated:
-        RecordVersion.objects.get_or_create(pk=1, defaults={"value": 1})
+        RecordVersion.objects.get_or_create(pk=scope, defaults={"value": 1})

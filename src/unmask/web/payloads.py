@@ -35,10 +35,12 @@ def derived_response(
     content_type: str,
     *,
     filename: str = "",
+    scope: int = version.RECORD,
 ) -> HttpResponse:
-    """Answer with the payload `build()` makes for these parameters at the current version."""
+    """Answer with the payload `build()` makes for these parameters at the current version of
+    `scope` (the record's, or the campaign's: record/version.py)."""
     digest = hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()[:20]
-    current = version.current()
+    current = version.current(scope)
     etag = f'W/"{kind}-{current}-{digest}"'  # weak: the same for the gzip and plain encodings
     sent = [
         t.strip().removeprefix("W/") for t in request.headers.get("If-None-Match", "").split(",")
