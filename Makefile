@@ -39,6 +39,7 @@ demo: $(STAMP) $(ASSETS)
 	$(MANAGE) migrate --noinput -v 0
 	$(MANAGE) collectstatic --noinput -v 0
 	$(MANAGE) demo_data --if-empty
+	$(MANAGE) demo_campaign --if-empty
 	$(MANAGE) ensure_staff
 	@echo "Serving the demo on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
 	$(BIN)/granian --interface wsgi --host 127.0.0.1 --port $(PORT) --workers 2 --backpressure 32 --no-ws --log-level warning unmask.wsgi:application

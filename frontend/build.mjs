@@ -38,6 +38,10 @@ const jsOptions = {
     main: "src/main.js",
     map: "src/map.js",
     graph: "src/graph.js",
+    // Keyboard shortcuts of the moderators' screen (/moderate/).
+    moderate: "src/moderate.js",
+    // The action form's proof-of-work widget (ALTCHA); its worker is copied by copyPowWorker().
+    submit: "src/submit.js",
     // The graph's force layout runs in a worker of its own (graph/force.js; named by data-layout-worker).
     "graph-layout": "src/graph/layout-worker.js",
   },
@@ -46,7 +50,9 @@ const jsOptions = {
   // map.js sets it, so there is nothing to find.
   define: { "import.meta.url": "undefined" },
 };
-const cssOptions = { ...common, entryPoints: { main: "src/main.css", map: "src/map.css", graph: "src/graph.css" } };
+const cssOptions = { ...common, entryPoints: { main: "src/main.css", map: "src/map.css", graph: "src/graph.css", submit: "src/submit.css" } };
+
+cssOptions.entryPoints.moderate = "src/moderate.css"; // the moderators' screen
 
 const resolvePackage = (path) => fileURLToPath(import.meta.resolve(path));
 
@@ -56,6 +62,12 @@ const resolvePackage = (path) => fileURLToPath(import.meta.resolve(path));
 async function copyMapWorker() {
   const code = await readFile(resolvePackage("maplibre-gl/dist/maplibre-gl-worker.mjs"), "utf8");
   await writeFile(resolve(outdir, "map-worker.js"), code.replace(/\n\/\/# sourceMappingURL=\S+\s*$/, "\n"));
+}
+
+// ALTCHA's PBKDF2 worker, as published, next to the bundle (the form names it: data-worker).
+async function copyPowWorker() {
+  const code = await readFile(resolvePackage("altcha/workers/pbkdf2"), "utf8");
+  await writeFile(resolve(outdir, "altcha-pbkdf2.js"), code.replace(/\n\/\/# sourceMappingURL=\S+\s*$/, "\n"));
 }
 
 // The map's country shapes (see basemap.mjs), rebuilt only when they are older than their inputs.
@@ -71,7 +83,7 @@ async function basemap() {
 
 await mkdir(outdir, { recursive: true });
 const started = performance.now();
-await Promise.all([copyMapWorker(), basemap()]);
+await Promise.all([copyMapWorker(), copyPowWorker(), basemap()]);
 if (watch) {
   const contexts = await Promise.all([esbuild.context(jsOptions), esbuild.context(cssOptions)]);
   await Promise.all(contexts.map((c) => c.watch()));

@@ -298,3 +298,14 @@ BASEMAP_PMTILES = env.string("UNMASK_BASEMAP_PMTILES", "")
 # Days after an action's last occurrence ends before its submitter's contact e-mail is deleted by
 # the daily `purge_contact_emails` job.
 CONTACT_RETENTION_DAYS = env.integer("UNMASK_CONTACT_RETENTION_DAYS", 14)
+# The action form's proof of work (ALTCHA, PBKDF2/SHA-256): the browser derives a key for
+# every counter up to a secret one drawn between POW_COUNTER/2 and POW_COUNTER, each derivation
+# costing POW_COST iterations. The defaults cost a person's browser about a second (see
+# `make bench`); raise them when spam gets through. A challenge expires after POW_MINUTES and is
+# accepted once.
+POW_COST = env.integer("UNMASK_POW_COST", 1000)
+POW_COUNTER = env.integer("UNMASK_POW_COUNTER", 2400)
+POW_MINUTES = env.integer("UNMASK_POW_MINUTES", 30)
+# Attempts to submit an action accepted from one address per hour (counted in the cache only, under a
+# salted hash of the address).
+SUBMIT_LIMIT = env.integer("UNMASK_SUBMIT_LIMIT", 10)

@@ -86,3 +86,14 @@ def test_an_unchanged_calendar_answers_304(client, moderator):
     first = client.get("/calendar/actions.ics")
     again = client.get("/calendar/actions.ics", HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 304
+
+
+def test_text_survives_escaping_and_line_folding(client, moderator):
+    title = "Vigil; gate 2, Kassel \\ Ölmühle — ünïcödé " * 3
+    description = "Bring:\n- candles, banners;\n- 🕯️ " + "ä" * 120
+    published(moderator, SOON, title=title, description=description, address="Gate 2, Nord")
+    raw = client.get("/calendar/actions.ics").content
+    assert all(len(line) <= 75 for line in raw.split(b"\r\n"))
+    (event,) = icalendar.Calendar.from_ical(raw).walk("VEVENT")
+    assert str(event["SUMMARY"]) == title and str(event["DESCRIPTION"]) == description
+    assert str(event["LOCATION"]) == "Gate 2, Nord, Kassel, Germany"

@@ -1,11 +1,14 @@
-// One map component (section[data-map]): the MapLibre map, its data, the list of the sites in
-// view, the popups, and on the map page the filter form and the address.
+// One map component (section[data-map]): the MapLibre map, its data layers (layers.js: the
+// record's sites, the campaign's actions, or both), the list of what is in view of one of them,
+// the popups, and on a page with a filter form the form and the address.
 import { AttributionControl, Map as MapLibreMap, NavigationControl, Popup, addProtocol } from "maplibre-gl";
 import { Protocol } from "pmtiles";
 
-import { choicePopup, messagePopup, sitePopup } from "./popup.js";
+import { layersFromConfig } from "./layers.js";
+import { choicePopup } from "./popup.js";
 import { readStrings } from "./strings.js";
 import {
+  FILTER_KEYS,
   fillForm,
   formKeys,
   formatHash,
@@ -15,10 +18,10 @@ import {
   queryString,
   sameParams,
 } from "./state.js";
-import { CLUSTER_MAX_ZOOM, LAYERS, SITE_LAYERS, SITES, buildStyle, colourPaint, readColours } from "./style.js";
+import { ACTIONS, CLUSTER_MAX_ZOOM, actionImages, buildStyle, colourPaint, readColours } from "./style.js";
 
-const LIST_LIMIT = 100; // sites listed under the map, as the server lists without JavaScript
-const CHOICES_LIMIT = 50; // sites listed in the popup of a place that holds several
+const LIST_LIMIT = 100; // items listed under the map, as the server lists without JavaScript
+const CHOICES_LIMIT = 50; // items listed in the popup of a place that holds several
 const MARK = "unmask:clusters-drawn";
 const WORLD = { center: [15, 30], zoom: 1 };
 
@@ -29,8 +32,6 @@ function usePmtiles() {
     pmtilesReady = true;
   }
 }
-
-const fill = (template, id) => template.replace("__ID__", encodeURIComponent(id));
 
 export class SiteMap {
   constructor(section) {
@@ -43,22 +44,24 @@ export class SiteMap {
     this.count = section.querySelector("[data-map-count]");
     this.heading = section.querySelector("[data-map-list-heading]");
     this.form = this.findForm();
+    this.filterKeys = this.config.filterKeys || FILTER_KEYS;
+    this.layers = layersFromConfig(this.config, this);
+    this.listed = this.layers.find((layer) => layer.name === this.config.list) || this.layers[0];
     // The map page and the embed keep their filters and position in the address; a map on a
     // record page leaves the page's address alone.
     this.inAddress = Boolean(this.form) || document.documentElement.classList.contains("embed");
     this.params = { ...(this.config.params || {}) };
-    this.sites = emptySites();
     this.popup = null;
     this.marked = false;
     this.map = null;
 
     const view = this.inAddress ? parseHash(location.hash) : null;
-    const first = this.fetchSites(); // under way while MapLibre starts
+    const first = this.fetchLayers(this.layers); // under way while MapLibre starts
     try {
       this.createMap(view);
     } catch {
       // No WebGL (or a browser too old): the list and the form keep working without the map.
-      this.loading.abort();
+      first.controller.abort();
       this.canvas.replaceChildren(paragraph("map-nojs", this.strings.text("no-map")));
       return;
     }
@@ -66,6 +69,11 @@ export class SiteMap {
     if (this.inAddress) this.bindAddress();
     this.bindList();
     this.load({ fit: view ? "never" : "always" }, first);
+  }
+
+  /** Sites, for the benchmarks and older callers: the sites layer's index. */
+  get sites() {
+    return this.layers.find((layer) => layer.name === "sites")?.data || { length: 0 };
   }
 
   findForm() {
@@ -84,7 +92,13 @@ export class SiteMap {
     if (pmtiles) usePmtiles();
     const map = new MapLibreMap({
       container: this.canvas,
-      style: buildStyle({ config: this.config, colours: readColours(this.section), lang: this.strings.lang, pmtiles }),
+      style: buildStyle({
+        config: this.config,
+        colours: readColours(this.section),
+        lang: this.strings.lang,
+        pmtiles,
+        layers: this.layers.map((layer) => layer.name),
+      }),
       ...(view || WORLD),
       minZoom: 0,
       maxZoom: 17,
@@ -101,6 +115,7 @@ export class SiteMap {
     map.addControl(new NavigationControl({ showCompass: false }), rtl ? "top-left" : "top-right");
     map.addControl(new AttributionControl({ compact: true }), "bottom-right");
     this.map = map;
+    if (this.layers.some((layer) => layer.name === ACTIONS)) this.addImages();
     // The sites can go in as soon as the style is parsed, while the basemap still loads.
     this.styleReady = new Promise((resolve) => {
       if (map.isStyleLoaded()) resolve();
@@ -118,7 +133,7 @@ export class SiteMap {
       this.closePopup();
       map.getCanvas().focus();
     });
-    for (const layer of [LAYERS.clusters, ...SITE_LAYERS]) {
+    for (const layer of this.hitLayers()) {
       map.on("mouseenter", layer, () => (map.getCanvas().style.cursor = "pointer"));
       map.on("mouseleave", layer, () => (map.getCanvas().style.cursor = ""));
     }
@@ -127,11 +142,38 @@ export class SiteMap {
   }
 
   applyColours() {
-    const paint = colourPaint(readColours(this.section));
+    const colours = readColours(this.section);
+    const paint = colourPaint(colours);
     for (const [layer, properties] of Object.entries(paint)) {
       if (!this.map.getLayer(layer)) continue;
       for (const [name, value] of Object.entries(properties)) this.map.setPaintProperty(layer, name, value);
     }
+    if (this.layers.some((layer) => layer.name === ACTIONS)) {
+      for (const [name, { data }] of Object.entries(actionImages(colours))) {
+        if (this.map.hasImage(name)) this.map.updateImage(name, data);
+      }
+    }
+  }
+
+  /** The actions' pictures are drawn here, not fetched: added before the style asks for them. */
+  addImages() {
+    const images = actionImages(readColours(this.section));
+    const add = (name) => {
+      if (!images[name] || this.map.hasImage(name)) return;
+      const { data, pixelRatio } = images[name];
+      this.map.addImage(name, data, { pixelRatio });
+    };
+    this.map.on("styleimagemissing", (event) => add(event.id));
+    try {
+      for (const name of Object.keys(images)) add(name);
+    } catch {
+      // The style is not ready for images yet: styleimagemissing adds each when it is needed.
+    }
+  }
+
+  /** The map layers a click can hit, every data layer's clusters and points. */
+  hitLayers() {
+    return this.layers.flatMap((layer) => layer.hitLayers);
   }
 
   // --- data ---------------------------------------------------------------------------------------
@@ -141,70 +183,83 @@ export class SiteMap {
     return queryString({ ...this.params, ...(this.config.fixed || {}) });
   }
 
-  /** Ask for the sites for the current filters; a newer request cancels an older one. */
-  fetchSites() {
+  /**
+   * Ask for the data of `layers` (those the filters apply to get the current filters); a newer
+   * request cancels an older one.
+   */
+  fetchLayers(layers) {
     this.loading?.abort();
     const controller = (this.loading = new AbortController());
     const query = this.query();
-    const url = this.config.sitesUrl + (query ? `?${query}` : "");
-    const data = fetch(url, { signal: controller.signal, headers: { Accept: "application/geo+json" } }).then(
-      (response) => {
-        if (!response.ok) throw new Error(`HTTP ${response.status}`);
-        return response.json();
-      },
+    const data = Promise.all(
+      layers.map((layer) => {
+        const url = layer.settings.url + (layer.filtered && query ? `?${query}` : "");
+        return fetch(url, { signal: controller.signal, headers: { Accept: "application/geo+json" } }).then(
+          (response) => {
+            if (!response.ok) throw new Error(`HTTP ${response.status}`);
+            return response.json();
+          },
+        );
+      }),
     );
     data.catch(() => {}); // a request dropped for a newer one is no error
-    return { controller, data };
+    return { controller, data, layers };
   }
 
   /**
-   * Load the sites for the current filters (or those of `request`, already under way) and draw
-   * them. `fit`: "always", "if-none-in-view" or "never".
+   * Load the data of every layer (or of the filtered ones after a change of filters, or of
+   * `request`, already under way) and draw it. `fit`: "always", "if-none-in-view" or "never".
    */
-  async load({ fit }, request = this.fetchSites()) {
+  async load({ fit }, request = this.fetchLayers(this.layers.filter((layer) => layer.filtered))) {
     const { controller } = request;
     this.section.setAttribute("aria-busy", "true");
     try {
       const data = await request.data;
       await this.styleReady;
       if (controller.signal.aborted) return;
-      await this.setData(data, fit);
+      await this.setData(request.layers, data, fit);
     } catch (error) {
       if (error.name === "AbortError" || controller.signal.aborted) return;
-      this.setCount(this.strings.text("error"));
+      this.setCount(this.listed.text("error"));
     } finally {
       if (this.loading === controller) this.section.removeAttribute("aria-busy");
     }
   }
 
-  async setData(data, fit) {
+  async setData(layers, data, fit) {
     this.closePopup();
-    this.sites = indexSites(data, this.strings.collator);
-    const source = this.map.getSource(SITES);
-    const update = source.setData(data);
-    // "always" on first load; after a change of filters, only when none of the sites is in view.
-    if (fit === "always" || (fit === "if-none-in-view" && this.sites.length && !this.anyInView())) {
-      this.fitToData(fit !== "always");
+    const updates = layers.map((layer, i) => {
+      layer.index(data[i]);
+      return this.map.getSource(layer.source).setData(data[i]);
+    });
+    // "always" on first load; after a change of filters, only when none of what changed is in view.
+    const changed = layers.some((layer) => layer.data.length);
+    if (fit === "always" || (fit === "if-none-in-view" && changed && !this.anyInView(layers))) {
+      this.fitToData(layers, fit !== "always");
     }
     this.renderList();
-    await update;
+    await Promise.all(updates);
     if (!this.marked) {
       this.marked = true;
-      this.map.once("idle", () => performance.mark(MARK, { detail: { map: this.id, sites: this.sites.length } }));
+      const detail = { map: this.id, sites: this.sites.length || 0 };
+      for (const layer of this.layers) if (layer.name !== "sites") detail[layer.name] = layer.data.length;
+      this.map.once("idle", () => performance.mark(MARK, { detail }));
       this.map.triggerRepaint();
     }
   }
 
-  fitToData(animate) {
-    const { lon, lat, length } = this.sites;
-    if (!length) return;
+  fitToData(layers, animate) {
     let [west, south, east, north] = [Infinity, Infinity, -Infinity, -Infinity];
-    for (let i = 0; i < length; i++) {
-      west = Math.min(west, lon[i]);
-      east = Math.max(east, lon[i]);
-      south = Math.min(south, lat[i]);
-      north = Math.max(north, lat[i]);
+    for (const { data } of layers) {
+      const { lon, lat, length } = data;
+      for (let i = 0; i < length; i++) {
+        west = Math.min(west, lon[i]);
+        east = Math.max(east, lon[i]);
+        south = Math.min(south, lat[i]);
+        north = Math.max(north, lat[i]);
+      }
     }
+    if (west === Infinity) return;
     const { clientWidth: width, clientHeight: height } = this.map.getContainer();
     const padding = Math.max(0, Math.min(48, width / 5, height / 5));
     this.map.fitBounds(
@@ -218,57 +273,52 @@ export class SiteMap {
 
   // --- the list of what is in view ----------------------------------------------------------------
 
-  /** A test for "is this site in view", for the map's current bounds. */
-  viewTest() {
+  /** A test for "is this point of `data` in view", for the map's current bounds. */
+  viewTest({ lon, lat }) {
     const bounds = this.map.getBounds();
     const west = bounds.getWest();
     const span = bounds.getEast() - west;
     const south = bounds.getSouth();
     const north = bounds.getNorth();
-    const { lon, lat } = this.sites;
     if (span >= 360) return (i) => lat[i] >= south && lat[i] <= north;
     return (i) => lat[i] >= south && lat[i] <= north && (((lon[i] - west) % 360) + 360) % 360 <= span;
   }
 
-  anyInView() {
-    const inView = this.viewTest();
-    for (let i = 0; i < this.sites.length; i++) if (inView(i)) return true;
+  anyInView(layers) {
+    for (const { data } of layers) {
+      const inView = this.viewTest(data);
+      for (let i = 0; i < data.length; i++) if (inView(i)) return true;
+    }
     return false;
   }
 
   renderList() {
-    const { sites, strings } = this;
-    if (!sites.loaded) return;
-    const inView = this.viewTest();
+    const { listed } = this;
+    if (!listed || !listed.data.loaded) return;
+    const counts = [];
     const shown = [];
     let total = 0;
-    for (const i of sites.order) {
-      if (!inView(i)) continue;
-      total += 1;
-      if (shown.length < LIST_LIMIT) shown.push(i);
+    for (const layer of this.layers) {
+      if (!layer.data.loaded) continue;
+      const inView = this.viewTest(layer.data);
+      let n = 0;
+      for (const i of layer.data.order) {
+        if (!inView(i)) continue;
+        n += 1;
+        if (layer === listed && shown.length < LIST_LIMIT) shown.push(i);
+      }
+      if (layer === listed) total = n;
+      counts.push(layer.count("in-view", n));
     }
-    const { roles = {}, precisions = {} } = this.config.labels || {};
-    const items = shown.map((i) => {
-      const [orgId, name] = sites.orgs[sites.org[i]];
-      const link = document.createElement("a");
-      link.href = fill(this.config.profileUrl, orgId);
-      link.textContent = name;
-      const meta = document.createElement("span");
-      meta.className = "meta";
-      meta.textContent = [roles[sites.role[i]], precisions[sites.precision[i]]].filter(Boolean).join(" · ");
-      const item = document.createElement("li");
-      item.dataset.site = sites.id[i];
-      item.append(link, " ", meta);
-      return item;
-    });
+    const items = shown.map((i) => listed.listItem(i));
     if (!items.length) {
       const item = document.createElement("li");
-      item.textContent = strings.text(sites.length ? "none-in-view" : "none");
+      item.textContent = listed.text(listed.data.length ? "none-in-view" : "none");
       items.push(item);
     }
     this.list.replaceChildren(...items);
-    if (this.heading) this.heading.textContent = strings.text("heading");
-    this.setCount(strings.count("in-view", total));
+    if (this.heading) this.heading.textContent = listed.text("heading");
+    this.setCount(counts.join(" · "));
 
     let more = this.section.querySelector("[data-map-more]");
     if (total > LIST_LIMIT) {
@@ -277,7 +327,7 @@ export class SiteMap {
         more.dataset.mapMore = "";
         this.list.after(more);
       }
-      more.textContent = strings.count("more", total - LIST_LIMIT);
+      more.textContent = listed.count("more", total - LIST_LIMIT);
       more.hidden = false;
     } else if (more) {
       more.hidden = true;
@@ -289,43 +339,51 @@ export class SiteMap {
   }
 
   bindList() {
-    // Pointing at or tabbing to a site in the list rings it on the map.
-    const site = (event) => event.target.closest?.("li[data-site]")?.dataset.site || "";
-    this.list.addEventListener("mouseover", (event) => this.highlight(site(event)));
-    this.list.addEventListener("focusin", (event) => this.highlight(site(event)));
-    this.list.addEventListener("mouseleave", () => this.highlight(""));
-    this.list.addEventListener("focusout", () => this.highlight(""));
+    // Pointing at or tabbing to an item in the list rings it on the map.
+    const attribute = this.listed.itemAttribute;
+    const item = (event) => event.target.closest?.(`li[data-${attribute}]`)?.dataset[attribute] || "";
+    this.list.addEventListener("mouseover", (event) => this.highlight(this.listed, item(event)));
+    this.list.addEventListener("focusin", (event) => this.highlight(this.listed, item(event)));
+    this.list.addEventListener("mouseleave", () => this.highlight(null, ""));
+    this.list.addEventListener("focusout", () => this.highlight(null, ""));
   }
 
-  highlight(id) {
-    const selected = id || this.popup?.site || "";
-    if (selected === this.highlighted) return;
-    this.highlighted = selected;
-    this.map.setFilter(LAYERS.selected, ["==", ["get", "s"], selected]);
+  /** Ring one item of one layer (or, with none, the item whose popup is open). */
+  highlight(layer, id) {
+    if (!id && this.popup) ({ layer, item: id } = this.popup);
+    const key = id && layer ? `${layer.name}:${id}` : "";
+    if (key === this.highlighted) return;
+    this.highlighted = key;
+    for (const each of this.layers) {
+      this.map.setFilter(each.selected, ["==", ["get", each.idKey], each === layer ? id || "" : ""]);
+    }
   }
 
   // --- clicks and popups --------------------------------------------------------------------------
 
   onClick(event) {
-    const hits = this.map.queryRenderedFeatures(event.point, { layers: [LAYERS.clusters, ...SITE_LAYERS] });
-    const cluster = hits.find((feature) => feature.layer.id === LAYERS.clusters);
-    if (cluster) {
-      this.openCluster(cluster, event.lngLat);
-      return;
-    }
-    for (const layer of SITE_LAYERS) {
-      const here = hits.filter((feature) => feature.layer.id === layer);
-      if (!here.length) continue;
-      const where = near(here[0].geometry.coordinates, event.lngLat);
-      const ids = new Set(here.map((feature) => feature.properties.s));
-      if (ids.size === 1) this.openSite(here[0].properties.s, where);
-      else this.openChoices(dedupe(here), ids.size, where);
-      return;
+    const hits = this.map.queryRenderedFeatures(event.point, { layers: this.hitLayers() });
+    // The layer drawn on top first: the actions over the sites.
+    for (const layer of [...this.layers].reverse()) {
+      const cluster = hits.find((feature) => feature.layer.id === layer.clusters);
+      if (cluster) {
+        this.openCluster(layer, cluster, event.lngLat);
+        return;
+      }
+      for (const id of layer.points) {
+        const here = hits.filter((feature) => feature.layer.id === id);
+        if (!here.length) continue;
+        const where = near(here[0].geometry.coordinates, event.lngLat);
+        const ids = new Set(here.map((feature) => feature.properties[layer.idKey]));
+        if (ids.size === 1) layer.open(here[0].properties[layer.idKey], where);
+        else this.openChoices(layer, dedupe(here, layer.idKey), ids.size, where);
+        return;
+      }
     }
   }
 
-  async openCluster(feature, clickedAt) {
-    const source = this.map.getSource(SITES);
+  async openCluster(layer, feature, clickedAt) {
+    const source = this.map.getSource(layer.source);
     const { cluster_id: clusterId, point_count: total } = feature.properties;
     const where = near(feature.geometry.coordinates, clickedAt);
     try {
@@ -335,63 +393,37 @@ export class SiteMap {
         this.map.easeTo({ center: where, zoom: Math.min(Math.max(zoom, this.map.getZoom() + 1), CLUSTER_MAX_ZOOM + 1), duration: 500 });
         return;
       }
-      // The sites share one place and never come apart: list them instead.
+      // The items share one place and never come apart: list them instead.
       const leaves = await source.getClusterLeaves(clusterId, CHOICES_LIMIT, 0);
-      this.openChoices(leaves, total, where);
+      this.openChoices(layer, leaves, total, where);
     } catch {
       // The data changed under the click (new filters): nothing to open.
     }
   }
 
-  openChoices(features, total, where) {
-    const { roles = {}, precisions = {} } = this.config.labels || {};
-    const sites = features
-      .map(({ properties: p }) => ({
-        id: p.s,
-        name: this.sites.orgs[p.o]?.[1] || "",
-        meta: [roles[p.r], precisions[p.p]].filter(Boolean).join(" · "),
-      }))
+  openChoices(layer, features, total, where) {
+    const items = features
+      .map((feature) => layer.choice(feature))
       .sort((a, b) => this.strings.collator.compare(a.name, b.name));
-    this.showPopup(where, choicePopup(sites, total, this.strings, (id) => this.openSite(id, where)), "");
+    const popup = choicePopup(items, total, this.strings, (id) => layer.open(id, where), layer.prefix);
+    this.showPopup(where, popup, layer, "");
   }
 
-  async openSite(id, where) {
-    const popup = this.showPopup(where, messagePopup(this.strings.text("details-loading")), id);
-    this.details?.abort();
-    const controller = (this.details = new AbortController());
-    const query = this.query();
-    try {
-      const response = await fetch(fill(this.config.siteUrl, id) + (query ? `?${query}` : ""), {
-        signal: controller.signal,
-        headers: { Accept: "application/json" },
-      });
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      const data = await response.json();
-      if (this.popup === popup) {
-        popup.setDOMContent(sitePopup(data, this.strings));
-        this.keepInView(popup);
-      }
-    } catch (error) {
-      if (error.name !== "AbortError" && this.popup === popup) {
-        popup.setDOMContent(messagePopup(this.strings.text("details-error")));
-      }
-    }
-  }
-
-  showPopup(where, content, site) {
+  showPopup(where, content, layer, item) {
     this.closePopup();
     const popup = new Popup({ maxWidth: "22rem", className: "map-popup-frame", focusAfterOpen: true })
       .setLngLat(where)
       .setDOMContent(content)
       .addTo(this.map);
-    popup.site = site;
+    popup.layer = layer;
+    popup.item = item;
     popup.on("close", () => {
       if (this.popup !== popup) return;
       this.popup = null;
-      this.highlight("");
+      this.highlight(null, "");
     });
     this.popup = popup;
-    this.highlight(site);
+    this.highlight(layer, item);
     this.keepInView(popup);
     return popup;
   }
@@ -433,7 +465,7 @@ export class SiteMap {
     this.clear = form.querySelector("[data-map-clear]");
     this.clear?.addEventListener("click", (event) => {
       event.preventDefault();
-      fillForm(form, {});
+      fillForm(form, {}, this.filterKeys);
       this.setParams({});
     });
   }
@@ -441,7 +473,7 @@ export class SiteMap {
   applyForm() {
     const shown = formKeys(this.form);
     const kept = Object.fromEntries(Object.entries(this.params).filter(([key]) => !shown.has(key)));
-    this.setParams({ ...kept, ...paramsFromForm(this.form) });
+    this.setParams({ ...kept, ...paramsFromForm(this.form, this.filterKeys) });
   }
 
   setParams(params) {
@@ -458,10 +490,10 @@ export class SiteMap {
     window.addEventListener("popstate", () => {
       const view = parseHash(location.hash);
       if (view) this.map.jumpTo(view);
-      const next = paramsFromSearch(location.search);
+      const next = paramsFromSearch(location.search, this.filterKeys);
       if (sameParams(next, this.params)) return;
       this.params = next;
-      if (this.form) fillForm(this.form, next);
+      if (this.form) fillForm(this.form, next, this.filterKeys);
       if (this.clear) this.clear.hidden = !queryString(next);
       this.load({ fit: view ? "never" : "if-none-in-view" });
     });
@@ -488,52 +520,6 @@ function paragraph(className, text) {
   return p;
 }
 
-function emptySites() {
-  return { length: 0, loaded: false, lon: [], lat: [], org: [], id: [], role: [], precision: [], orgs: [], order: [] };
-}
-
-/**
- * The sites as flat arrays, for the list: fast to scan at every move of the map, and ordered
- * once by organization name (the order the server lists them in).
- */
-function indexSites(data, collator) {
-  const features = data.features || [];
-  const orgs = data.organizations || [];
-  const length = features.length;
-  const sites = {
-    length,
-    loaded: true,
-    orgs,
-    lon: new Float64Array(length),
-    lat: new Float64Array(length),
-    org: new Int32Array(length),
-    id: new Array(length),
-    role: new Array(length),
-    precision: new Array(length),
-  };
-  features.forEach((feature, i) => {
-    const [lon, lat] = feature.geometry.coordinates;
-    const p = feature.properties;
-    sites.lon[i] = lon;
-    sites.lat[i] = lat;
-    sites.org[i] = p.o;
-    sites.id[i] = p.s;
-    sites.role[i] = p.r;
-    sites.precision[i] = p.p;
-  });
-  // Organizations by name, then their sites in that order (a counting sort: linear in sites).
-  const byName = orgs.map((_, i) => i).sort((a, b) => collator.compare(orgs[a][1], orgs[b][1]));
-  const rank = new Int32Array(orgs.length);
-  byName.forEach((org, r) => (rank[org] = r));
-  const starts = new Int32Array(orgs.length + 1);
-  for (let i = 0; i < length; i++) starts[rank[sites.org[i]] + 1] += 1;
-  for (let r = 0; r < orgs.length; r++) starts[r + 1] += starts[r];
-  const order = new Int32Array(length);
-  for (let i = 0; i < length; i++) order[starts[rank[sites.org[i]]]++] = i;
-  sites.order = order;
-  return sites;
-}
-
 /** The feature's point on the world copy the user clicked on. */
 function near([lon, lat], clickedAt) {
   let x = lon;
@@ -542,7 +528,7 @@ function near([lon, lat], clickedAt) {
   return [x, lat];
 }
 
-function dedupe(features) {
+function dedupe(features, key) {
   const seen = new Set();
-  return features.filter((feature) => !seen.has(feature.properties.s) && seen.add(feature.properties.s));
+  return features.filter((feature) => !seen.has(feature.properties[key]) && seen.add(feature.properties[key]));
 }

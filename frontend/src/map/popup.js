@@ -68,14 +68,63 @@ export function sitePopup(data, strings) {
  * Several sites at one place (they never come apart by zooming in): a list to choose from.
  * `sites` are [{id, name, meta}]; `total` may be more than are listed.
  */
-export function choicePopup(sites, total, strings, onChoose) {
+export function choicePopup(sites, total, strings, onChoose, prefix = "") {
   const list = el("ul", { class: "map-popup-choices" });
   for (const site of sites) {
     const button = el("button", { type: "button", class: "map-popup-choice" }, site.name);
     button.addEventListener("click", () => onChoose(site.id));
     list.append(el("li", {}, button, " ", el("span", { class: "meta" }, site.meta)));
   }
-  const root = el("div", { class: "map-popup" }, el("h3", { class: "map-popup-title" }, strings.count("here", total)), list);
-  if (total > sites.length) root.append(el("p", { class: "meta" }, strings.count("more", total - sites.length)));
+  const root = el("div", { class: "map-popup" }, el("h3", { class: "map-popup-title" }, strings.count(`${prefix}here`, total)), list);
+  if (total > sites.length) root.append(el("p", { class: "meta" }, strings.count(`${prefix}more`, total - sites.length)));
   return root;
+}
+
+/**
+ * An action, from the properties of its feature (campaign/geo.py): its title links to its page;
+ * then when (at the place's own time), what and where; a cancelled one says so and is struck.
+ */
+export function actionPopup(p, url, when, cancelledText) {
+  const cancelled = p.cancelled === true || p.cancelled === "true";
+  const title = el("a", { href: url }, p.title);
+  const root = el("div", { class: `map-popup map-popup-action${cancelled ? " cancelled" : ""}` });
+  root.append(el("h3", { class: "map-popup-title" }, title));
+  if (cancelled) root.append(el("p", {}, el("strong", { class: "action-cancelled" }, cancelledText)));
+  root.append(
+    el("p", { class: "map-popup-when" }, el("time", { datetime: p.start }, when)),
+    el("p", { class: "meta" }, joined(p.kind, p.city)),
+  );
+  return root;
+}
+
+const formats = new Map();
+
+/**
+ * A start time as the place's clock shows it ("Sat 6 Jun 2026, 18:00 CEST"), from an ISO time
+ * with its offset and the place's zone. A zone this browser does not know: the ISO time's own
+ * date and clock time, which are already the place's.
+ */
+export function formatStart(iso, zone, lang) {
+  const date = new Date(iso);
+  if (!iso || Number.isNaN(date.getTime())) return iso || "";
+  const key = `${lang}|${zone}`;
+  let format = formats.get(key);
+  if (format === undefined) {
+    try {
+      format = new Intl.DateTimeFormat(lang, {
+        weekday: "short",
+        day: "numeric",
+        month: "short",
+        year: "numeric",
+        hour: "2-digit",
+        minute: "2-digit",
+        timeZone: zone,
+        timeZoneName: "short",
+      });
+    } catch {
+      format = null;
+    }
+    formats.set(key, format);
+  }
+  return format ? format.format(date) : iso.slice(0, 16).replace("T", " ");
 }

@@ -1,15 +1,16 @@
 // The map's state in the address: filters in the query string (only those that are set;
 // `active=1`), the position in the hash (#zoom/latitude/longitude), so a shared link opens the
-// same view.
+// same view. The keys are the page's (config.filterKeys): the record's map by default, the
+// actions map's (call, group, country, city, kind) on the campaign's.
 
 export const FILTER_KEYS = ["product", "relation", "status", "kind", "country", "active", "org"];
 const TRUE = new Set(["1", "true", "on", "yes"]);
 
-function clean(entries) {
+function clean(entries, keys) {
   const params = {};
   for (const [key, raw] of entries) {
     const value = String(raw).trim();
-    if (!FILTER_KEYS.includes(key) || !value) continue;
+    if (!keys.includes(key) || !value) continue;
     if (key === "active") {
       if (TRUE.has(value.toLowerCase())) params.active = "1";
     } else {
@@ -19,8 +20,8 @@ function clean(entries) {
   return params;
 }
 
-export const paramsFromSearch = (search) => clean(new URLSearchParams(search));
-export const paramsFromForm = (form) => clean(new FormData(form));
+export const paramsFromSearch = (search, keys = FILTER_KEYS) => clean(new URLSearchParams(search), keys);
+export const paramsFromForm = (form, keys = FILTER_KEYS) => clean(new FormData(form), keys);
 
 /** Sorted, so the same filters always make the same URL (and hit the same cache entry). */
 export function queryString(params) {
@@ -32,9 +33,9 @@ export function queryString(params) {
 export const sameParams = (a, b) => queryString(a) === queryString(b);
 
 /** Set the form's fields to `params` (fields missing from `params` are cleared). */
-export function fillForm(form, params) {
+export function fillForm(form, params, keys = FILTER_KEYS) {
   for (const field of form.elements) {
-    if (!FILTER_KEYS.includes(field.name)) continue;
+    if (!keys.includes(field.name)) continue;
     if (field.type === "checkbox") field.checked = Boolean(params[field.name]);
     else field.value = params[field.name] || "";
   }

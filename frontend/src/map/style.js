@@ -15,6 +15,16 @@ export const LAYERS = {
 // What a click can hit, most precise first.
 export const SITE_LAYERS = [LAYERS.exact, LAYERS.city, LAYERS.region];
 
+// The actions layer (campaign): diamonds drawn on a canvas here (no sprite to fetch), struck
+// and grey when cancelled, clustered in a source of their own, above the sites.
+export const ACTIONS = "actions";
+export const ACTION_LAYERS = {
+  clusters: "action-clusters",
+  points: "action-points",
+  selected: "action-selected",
+};
+export const ACTION_IMAGES = { pin: "action-pin", cancelled: "action-pin-cancelled", cluster: "action-cluster" };
+
 // Font stacks for text drawn locally. MapLibre reads the weight from the first name.
 const FONT = ["system-ui", "Noto Sans", "sans-serif"];
 const FONT_BOLD = ["Noto Sans Bold", "system-ui", "Noto Sans", "sans-serif"];
@@ -33,6 +43,10 @@ export function readColours(element) {
     site: get("--map-site", "#b4134b"),
     siteText: get("--map-site-text", "#ffffff"),
     siteEdge: get("--map-site-edge", "#ffffff"),
+    action: get("--map-action", "#1d5fa8"),
+    actionText: get("--map-action-text", "#ffffff"),
+    actionEdge: get("--map-action-edge", "#ffffff"),
+    cancelled: get("--map-action-cancelled", "#8a8d93"),
   };
 }
 
@@ -54,7 +68,54 @@ export function colourPaint(c) {
     [LAYERS.clusters]: { "circle-color": c.site, "circle-stroke-color": c.siteEdge },
     [LAYERS.count]: { "text-color": c.siteText },
     [LAYERS.selected]: { "circle-stroke-color": c.label },
+    [ACTION_LAYERS.clusters]: { "text-color": c.actionText },
+    [ACTION_LAYERS.selected]: { "circle-stroke-color": c.label },
   };
+}
+
+/**
+ * The actions' pictures, as MapLibre images: a diamond in the action colour with a light edge,
+ * a grey struck one for a cancelled action, a larger one for clusters. Drawn at the screen's
+ * pixel ratio; drawn again when the colour scheme changes.
+ */
+export function actionImages(c, ratio = window.devicePixelRatio || 1) {
+  const pixelRatio = Math.max(1, Math.min(3, Math.round(ratio)));
+  return {
+    [ACTION_IMAGES.pin]: diamond(18, c.action, c.actionEdge, "", pixelRatio),
+    [ACTION_IMAGES.cancelled]: diamond(18, c.cancelled, c.actionEdge, c.label, pixelRatio),
+    [ACTION_IMAGES.cluster]: diamond(34, c.action, c.actionEdge, "", pixelRatio),
+  };
+}
+
+function diamond(size, fill, edge, strike, pixelRatio) {
+  const side = size * pixelRatio;
+  const canvas = document.createElement("canvas");
+  canvas.width = canvas.height = side;
+  const ctx = canvas.getContext("2d");
+  ctx.scale(pixelRatio, pixelRatio);
+  const half = size / 2;
+  const inset = 1.5;
+  ctx.beginPath();
+  ctx.moveTo(half, inset);
+  ctx.lineTo(size - inset, half);
+  ctx.lineTo(half, size - inset);
+  ctx.lineTo(inset, half);
+  ctx.closePath();
+  ctx.fillStyle = fill;
+  ctx.fill();
+  ctx.lineWidth = 1.5;
+  ctx.strokeStyle = edge;
+  ctx.stroke();
+  if (strike) {
+    // Struck through: a line across, corner to corner.
+    ctx.beginPath();
+    ctx.moveTo(1, size - 1);
+    ctx.lineTo(size - 1, 1);
+    ctx.lineWidth = 2.5;
+    ctx.strokeStyle = strike;
+    ctx.stroke();
+  }
+  return { data: ctx.getImageData(0, 0, side, side), pixelRatio };
 }
 
 const precision = (...values) => ["in", ["get", "p"], ["literal", values]];
@@ -66,8 +127,9 @@ const unclustered = ["!", ["has", "point_count"]];
  * @param {object} options.colours from readColours()
  * @param {string} options.lang the page's language
  * @param {boolean} options.pmtiles draw the operator's PMTiles basemap
+ * @param {string[]} [options.layers] the data layers to draw: "sites", "actions" (default: sites)
  */
-export function buildStyle({ config, colours, lang, pmtiles }) {
+export function buildStyle({ config, colours, lang, pmtiles, layers: wanted = [SITES] }) {
   const basemap = new URL(config.basemap, document.baseURI).href;
   const countryName = ["coalesce", ["get", ["get", "c"], ["literal", config.countries || {}]], ["get", "n"]];
   const layers = [
@@ -97,6 +159,32 @@ export function buildStyle({ config, colours, lang, pmtiles }) {
       },
       paint: { "text-halo-width": 1.5 },
     },
+    ...(wanted.includes(SITES) ? siteLayers(lang) : []),
+    ...(wanted.includes(ACTIONS) ? actionLayers(lang) : []),
+  ];
+  const paint = colourPaint(colours);
+  for (const layer of layers) Object.assign(layer.paint, paint[layer.id] || {});
+
+  const empty = { type: "FeatureCollection", features: [] };
+  const sources = { countries: { type: "geojson", data: basemap, attribution: "Natural Earth" } };
+  if (wanted.includes(SITES)) {
+    sources[SITES] = { type: "geojson", data: empty, cluster: true, clusterRadius: 48, clusterMaxZoom: CLUSTER_MAX_ZOOM };
+  }
+  if (wanted.includes(ACTIONS)) {
+    sources[ACTIONS] = { type: "geojson", data: empty, cluster: true, clusterRadius: 40, clusterMaxZoom: CLUSTER_MAX_ZOOM };
+  }
+  if (pmtiles) {
+    sources.protomaps = {
+      type: "vector",
+      url: `pmtiles://${new URL(config.pmtiles, document.baseURI).href}`,
+      attribution: '<a href="https://openstreetmap.org/copyright">© OpenStreetMap</a>',
+    };
+  }
+  return { version: 8, sources, layers };
+}
+
+function siteLayers(lang) {
+  return [
     {
       // Known only to its region or country: a big faint circle.
       id: LAYERS.region,
@@ -170,27 +258,54 @@ export function buildStyle({ config, colours, lang, pmtiles }) {
       },
     },
   ];
-  const paint = colourPaint(colours);
-  for (const layer of layers) Object.assign(layer.paint, paint[layer.id] || {});
+}
 
-  const sources = {
-    countries: { type: "geojson", data: basemap, attribution: "Natural Earth" },
-    [SITES]: {
-      type: "geojson",
-      data: { type: "FeatureCollection", features: [] },
-      cluster: true,
-      clusterRadius: 48,
-      clusterMaxZoom: CLUSTER_MAX_ZOOM,
+function actionLayers(lang) {
+  const overlap = { "icon-allow-overlap": true, "icon-ignore-placement": true };
+  return [
+    {
+      id: ACTION_LAYERS.points,
+      type: "symbol",
+      source: ACTIONS,
+      filter: unclustered,
+      layout: {
+        ...overlap,
+        "icon-image": ["case", ["==", ["get", "cancelled"], true], ACTION_IMAGES.cancelled, ACTION_IMAGES.pin],
+        "icon-size": ["interpolate", ["linear"], ["zoom"], 2, 0.85, 10, 1, 16, 1.2],
+        // The upcoming ones above the cancelled ones.
+        "symbol-sort-key": ["case", ["==", ["get", "cancelled"], true], 0, 1],
+      },
+      paint: {},
     },
-  };
-  if (pmtiles) {
-    sources.protomaps = {
-      type: "vector",
-      url: `pmtiles://${new URL(config.pmtiles, document.baseURI).href}`,
-      attribution: '<a href="https://openstreetmap.org/copyright">© OpenStreetMap</a>',
-    };
-  }
-  return { version: 8, sources, layers };
+    {
+      id: ACTION_LAYERS.clusters,
+      type: "symbol",
+      source: ACTIONS,
+      filter: ["has", "point_count"],
+      layout: {
+        ...overlap,
+        "icon-image": ACTION_IMAGES.cluster,
+        "icon-size": ["step", ["get", "point_count"], 0.85, 10, 1, 100, 1.25],
+        "text-field": ["number-format", ["get", "point_count"], { locale: lang }],
+        "text-font": FONT_BOLD,
+        "text-size": 12,
+        "text-allow-overlap": true,
+        "text-ignore-placement": true,
+      },
+      paint: {},
+    },
+    {
+      id: ACTION_LAYERS.selected,
+      type: "circle",
+      source: ACTIONS,
+      filter: ["==", ["get", "id"], ""],
+      paint: {
+        "circle-radius": 13,
+        "circle-color": "rgba(0, 0, 0, 0)",
+        "circle-stroke-width": 3,
+      },
+    },
+  ];
 }
 
 // A few layers of the Protomaps basemap schema (v4), in the site's colours: land and water,

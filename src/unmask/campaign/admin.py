@@ -6,13 +6,11 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
-from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from unmask.campaign import services, times
-from unmask.campaign.models import Action, ActionStatus, Call, LocalGroup
+from unmask.campaign import moderation, services, times
+from unmask.campaign.models import Action, Call, LocalGroup
 from unmask.record.admin import ReasonForm, _run, _with_reason
 
 
@@ -42,6 +40,23 @@ def cancel_selected(modeladmin, request, queryset):
         services.cancel_action,
         _("Cancel, with a reason readers will see"),
         _("%(count)d cancelled."),
+    )
+
+
+@admin.action(description=_("Publish selected calls"))
+def publish_calls(modeladmin, request, queryset):
+    _run(request, queryset, services.publish_call, _("%(count)d published."))
+
+
+@admin.action(description=_("Withdraw selected calls, with a reason"))
+def withdraw_calls(modeladmin, request, queryset):
+    return _with_reason(
+        modeladmin,
+        request,
+        queryset,
+        services.withdraw_call,
+        _("Withdraw, with a reason kept in the history"),
+        _("%(count)d withdrawn."),
     )
 
 
@@ -123,16 +138,7 @@ class ActionAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         """Each row knows whether another action starts at the same time in the same city."""
-        same = (
-            Action.objects.filter(starts_at=OuterRef("starts_at"), deleted_at__isnull=True)
-            .exclude(pk=OuterRef("pk"))
-            .exclude(status=ActionStatus.REJECTED)
-        )
-        same = same.annotate(lower_city=Lower("city")).filter(
-            Q(lower_city=Lower(OuterRef("city")))
-            | Q(online=True, online_url=OuterRef("online_url"))
-        )
-        return super().get_queryset(request).annotate(likely_duplicate=Exists(same))
+        return moderation.with_duplicate_flag(super().get_queryset(request))
 
     @admin.display(description=_("starts (local time)"), ordering="starts_at")
     def local_start(self, obj):
@@ -211,6 +217,7 @@ class CallAdmin(SimpleHistoryAdmin):
     list_filter = ["language"]
     search_fields = ["title"]
     autocomplete_fields = ["organizations", "products", "translation_of"]
+    actions = [publish_calls, withdraw_calls]
 
     def save_model(self, request, obj, form, change):
         obj._change_reason = form.cleaned_data.get("change_reason") or _("Created")

@@ -1,11 +1,125 @@
-"""Atom feeds of calls to action and of actions."""
+"""Atom feeds of actions and of calls to action, for feed readers and for other sites.
 
-from django.http import Http404
+Built with Django's Atom1Feed; cached and answered with an ETag by web/payloads.py, keyed by the
+campaign's version, so a reader polling an unchanged feed gets 304. An action's entry keeps its
+id across edits and says so when the action is cancelled. Titles and summaries are plain text
+(the feed generator escapes them); a call's text is its sanitized HTML."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.template.defaultfilters import linebreaks_filter
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from unmask.campaign import queries, times
+from unmask.campaign.models import ActionStatus
+from unmask.record import version
+from unmask.web.markdown import render as render_markdown
+from unmask.web.payloads import derived_response
+
+FEED_SIZE = 100
+ATOM = "application/atom+xml; charset=utf-8"
+
+
+def _params(request, **extra) -> dict:
+    return {
+        "host": request.get_host(),
+        "scheme": request.scheme,
+        "lang": get_language(),
+        "day": timezone.now().date().isoformat(),
+        **extra,
+    }
+
+
+def _tag(request, kind: str, public_id: str, created) -> str:
+    """A stable Atom id (RFC 4151 tag URI): the same across edits and hosts' ports."""
+    host = request.get_host().split(":")[0]
+    return f"tag:{host},{created:%Y-%m-%d}:{kind}/{public_id}"
 
 
 def actions_atom(request):
-    raise Http404
+    """Actions published, changed or cancelled, newest change first; the same filters as the
+    list and the ICS feed."""
+    filters = queries.ActionFilters.from_params(request.GET)
+
+    def build() -> bytes:
+        since = timezone.now() - timedelta(days=30)
+        actions = filters.apply(queries.public_actions().filter(last_ends_at__gte=since))
+        base = f"{request.scheme}://{request.get_host()}"
+        feed = Atom1Feed(
+            title=_("Actions · %(site)s") % {"site": settings.SITE_NAME},
+            link=base + reverse("campaign:actions"),
+            description=_("Public actions announced by local groups."),
+            feed_url=request.build_absolute_uri(),
+            language=get_language(),
+            feed_guid=f"{base}{reverse('campaign:actions-atom')}",
+        )
+        for action in actions.order_by("-updated_at", "-pk")[:FEED_SIZE]:
+            start = times.local(action.starts_at, action.timezone)
+            title = action.title
+            if action.status == ActionStatus.CANCELLED:
+                title = _("Cancelled: %(title)s") % {"title": title}
+            when = f"{start:%Y-%m-%d %H:%M} ({action.timezone})"
+            lines = [when, action.place]
+            if action.status == ActionStatus.CANCELLED and action.status_reason:
+                lines.append(action.status_reason)
+            if action.description:
+                lines.append(action.description)
+            feed.add_item(
+                title=title,
+                link=base + action.get_absolute_url(),
+                # Atom's summary here is HTML: plain text is escaped first, so markup typed in
+                # the form reaches feed readers as text.
+                description=linebreaks_filter("\n\n".join(line for line in lines if line), True),
+                unique_id=_tag(request, "action", action.public_id, action.created_at),
+                unique_id_is_permalink=False,
+                pubdate=action.published_at,
+                updateddate=action.updated_at,
+                categories=[action.get_kind_display()],
+            )
+        return feed.writeString("utf-8").encode()
+
+    return derived_response(
+        request,
+        "atom-actions",
+        _params(request, **filters.as_params()),
+        build,
+        ATOM,
+        scope=version.CAMPAIGN,
+    )
 
 
 def calls_atom(request):
-    raise Http404
+    """Calls to action, newest first, with their text."""
+
+    def build() -> bytes:
+        base = f"{request.scheme}://{request.get_host()}"
+        feed = Atom1Feed(
+            title=_("Calls to action · %(site)s") % {"site": settings.SITE_NAME},
+            link=base + reverse("campaign:calls"),
+            description=_("What the campaign asks people to do."),
+            feed_url=request.build_absolute_uri(),
+            language=get_language(),
+            feed_guid=f"{base}{reverse('campaign:calls-atom')}",
+        )
+        for call in queries.public_calls().order_by("-published_at", "-pk")[:FEED_SIZE]:
+            feed.add_item(
+                title=call.title,
+                link=base + call.get_absolute_url(),
+                description=str(render_markdown(call.body)),
+                unique_id=_tag(request, "call", call.public_id, call.created_at),
+                unique_id_is_permalink=False,
+                pubdate=call.published_at,
+                updateddate=call.updated_at,
+            )
+        return feed.writeString("utf-8").encode()
+
+    return derived_response(
+        request, "atom-calls", _params(request), build, ATOM, scope=version.CAMPAIGN
+    )

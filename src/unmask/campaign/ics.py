@@ -6,65 +6,134 @@ Berlin on either side of a change of summer time. The UID is the action's public
 changes; SEQUENCE rises with every change; a cancelled action stays in the feed with
 STATUS:CANCELLED, so subscribed calendars strike it out instead of silently losing it; a
 repeating action carries its RRULE. Text is plain text: calendar apps do not render markup.
+
+The events are written here, line by line, with RFC 5545's text escaping and line folding: the
+`icalendar` library took 1.4 ms an event, 14 s for a feed of 10,000 actions; this takes a few
+microseconds. The VTIMEZONE blocks come from `icalendar` (one per zone, for the dates the file
+spans, cached), and the tests read every file back with `icalendar` and `recurring-ical-events`.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 
-from icalendar import Calendar, Event, vRecur
+from icalendar import Timezone
 
 from unmask.campaign import times
-from unmask.campaign.models import Action, ActionStatus
+from unmask.campaign.models import Action, ActionKind, ActionStatus
+
+CRLF = "\r\n"
+EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def escape(text: str) -> str:
+    """TEXT value escaping (RFC 5545 3.3.11)."""
+    return (
+        text.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+        .replace("\r", "\\n")
+    )
+
+
+def fold(line: str) -> str:
+    """Lines of at most 75 octets, continued with a space (RFC 5545 3.1), never splitting a
+    UTF-8 character."""
+    data = line.encode()
+    if len(data) <= 75:
+        return line
+    parts, start, limit = [], 0, 75
+    while start < len(data):
+        end = min(start + limit, len(data))
+        while end < len(data) and (data[end] & 0xC0) == 0x80:  # inside a character
+            end -= 1
+        parts.append(data[start:end].decode())
+        start, limit = end, 74  # continuation lines begin with a space
+    return (CRLF + " ").join(parts)
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _local(moment: datetime, zone: str) -> str:
+    return times.local(moment, zone).strftime("%Y%m%dT%H%M%S")
+
+
+@lru_cache(maxsize=512)
+def vtimezone(zone: str, first: date, last: date) -> str:
+    block = Timezone.from_tzinfo(times.zone(zone), zone, first_date=first, last_date=last)
+    return block.to_ical().decode().replace("\r\n", CRLF).rstrip(CRLF) + CRLF
 
 
 def calendar(actions, *, name: str, host: str, base_url: str) -> bytes:
     """The calendar of these actions. `host` makes UIDs unique to this site ("uid@host");
     `base_url` makes links absolute."""
-    cal = Calendar()
-    cal.add("prodid", f"-//unmask//{host}//EN")
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", name)
     actions = list(actions)
     # DTSTAMP: when the calendar's content last changed, not the time of the request, so that
     # an unchanged calendar is byte for byte the same and answers conditional requests with 304.
-    changed = [a.updated_at for a in actions]
-    stamp = (max(changed) if changed else datetime(2026, 1, 1, tzinfo=UTC)).astimezone(UTC)
-    stamp = stamp.replace(microsecond=0)
+    stamp = max((a.updated_at for a in actions), default=EPOCH)
+    stamp_text = _utc(stamp.replace(microsecond=0))
+    kinds = {value: str(label) for value, label in ActionKind.choices}
+    out = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        fold(f"PRODID:-//unmask//{escape(host)}//EN"),
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        fold(f"X-WR-CALNAME:{escape(name)}"),
+    ]
+    spans: dict[str, tuple[date, date]] = {}
+    events = []
     for action in actions:
-        cal.add_component(event(action, host=host, base_url=base_url, stamp=stamp))
-    cal.add_missing_timezones()
-    return cal.to_ical()
+        first, last = action.starts_at.date(), action.last_ends_at.date()
+        known = spans.get(action.timezone)
+        spans[action.timezone] = (
+            (min(known[0], first), max(known[1], last)) if known else (first, last)
+        )
+        events.append(event(action, host=host, stamp=stamp_text, kinds=kinds))
+    for zone, (first, last) in sorted(spans.items()):
+        out.append(
+            vtimezone(zone, first - timedelta(days=1), last + timedelta(days=1)).rstrip(CRLF)
+        )
+    out.extend(events)
+    out.append("END:VCALENDAR")
+    return (CRLF.join(out) + CRLF).encode()
 
 
-def event(action: Action, *, host: str, base_url: str, stamp: datetime) -> Event:
-    item = Event()
-    item.add("uid", f"{action.public_id}@{host}")
-    item.add("dtstamp", stamp)
-    item.add("last-modified", action.updated_at.astimezone(UTC).replace(microsecond=0))
-    item.add("sequence", action.sequence)
-    item.add("summary", action.title)
-    item.add("dtstart", times.local(action.starts_at, action.timezone))
-    item.add("dtend", times.local(action.ends_at, action.timezone))
+def event(action: Action, *, host: str, stamp: str, kinds: dict[str, str]) -> str:
+    zone = action.timezone
+    lines = [
+        "BEGIN:VEVENT",
+        fold(f"SUMMARY:{escape(action.title)}"),
+        f"DTSTART;TZID={zone}:{_local(action.starts_at, zone)}",
+        f"DTEND;TZID={zone}:{_local(action.ends_at, zone)}",
+        f"DTSTAMP:{stamp}",
+        fold(f"UID:{action.public_id}@{escape(host)}"),
+        f"SEQUENCE:{action.sequence}",
+    ]
     if action.recurrence:
-        item.add("rrule", vRecur.from_ical(action.recurrence))
+        lines.append(f"RRULE:{action.recurrence}")
     cancelled = action.status == ActionStatus.CANCELLED
-    item.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    lines.append("STATUS:CANCELLED" if cancelled else "STATUS:CONFIRMED")
     description = action.description
     if cancelled and action.status_reason:
         description = f"{action.status_reason}\n\n{description}".strip()
     if description:
-        item.add("description", description)
+        lines.append(fold(f"DESCRIPTION:{escape(description)}"))
     place = ", ".join(
         p for p in (action.address, action.city, action.country.name if action.country else "") if p
     )
     if action.online:
         place = ", ".join(p for p in (place, action.online_url) if p)
     if place:
-        item.add("location", place)
+        lines.append(fold(f"LOCATION:{escape(place)}"))
     if action.latitude is not None and action.longitude is not None:
-        item.add("geo", (action.latitude, action.longitude))
-    item.add("categories", [action.get_kind_display()])
-    return item
+        lines.append(f"GEO:{action.latitude:.6f};{action.longitude:.6f}")
+    lines.append(fold(f"CATEGORIES:{escape(kinds.get(action.kind, action.kind))}"))
+    lines.append(f"LAST-MODIFIED:{_utc(action.updated_at.replace(microsecond=0))}")
+    lines.append("END:VEVENT")
+    return CRLF.join(lines)

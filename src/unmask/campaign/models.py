@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from unmask.record.models import Organization, Product, Record
 from unmask.record.text import make_slug
+from unmask.urlcache import fast_reverse
 
 
 class LocalGroup(Record):
@@ -51,6 +52,9 @@ class LocalGroup(Record):
     def save(self, *args, **kwargs):
         self.slug = make_slug(self.name, "group")
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return fast_reverse("campaign:group", self.public_id, self.slug)
 
 
 class Call(Record):
@@ -95,6 +99,9 @@ class Call(Record):
     def save(self, *args, **kwargs):
         self.slug = make_slug(self.title, "call")
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return fast_reverse("campaign:call", self.public_id, self.slug)
 
 
 class ActionKind(models.TextChoices):
@@ -217,3 +224,23 @@ class Action(Record):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def slug(self) -> str:
+        return make_slug(self.title, "action")
+
+    def get_absolute_url(self) -> str:
+        return fast_reverse("campaign:action", self.public_id, self.slug)
+
+    @property
+    def place(self) -> str:
+        """Where, in one line: meeting point, city, country; or the online address."""
+        parts = [self.address, self.city, self.country.name if self.country else ""]
+        where = ", ".join(p for p in parts if p)
+        if self.online:
+            return ", ".join(p for p in (where, self.online_url) if p) or str(_("Online"))
+        return where
+
+    @property
+    def language_list(self) -> list[str]:
+        return [c for c in self.languages.split(",") if c]

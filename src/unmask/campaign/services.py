@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from unmask.campaign import times
-from unmask.campaign.models import Action, ActionStatus, LocalGroup
+from unmask.campaign.models import Action, ActionStatus, Call, LocalGroup
 
 MODERATE = "campaign.moderate_action"
 # Fields that only the moderation steps below change.
@@ -34,11 +34,11 @@ PROTECTED = {
 }
 
 
-def _save(action: Action, actor, reason: str) -> None:
-    action._change_reason = reason
+def _save(item: Action | Call | LocalGroup, actor, reason: str) -> None:
+    item._change_reason = reason
     if actor is not None and getattr(actor, "is_authenticated", False):
-        action._history_user = actor
-    action.save()
+        item._history_user = actor
+    item.save()
 
 
 def token_hash(token: str) -> str:
@@ -207,6 +207,49 @@ def cancel_action(action: Action, *, actor=None, token: str = "", reason: str) -
     return action
 
 
+PUBLISH_CALL = "campaign.publish_call"
+
+
+@transaction.atomic
+def publish_call(call: Call, *, actor) -> Call:
+    """Put a call to action on the site (and in the calls' feed). Organizers write calls in the
+    admin; publishing is a separate, permitted step."""
+    if actor is None or not actor.has_perm(PUBLISH_CALL):
+        raise PermissionDenied(_("Only organizers can publish calls to action."))
+    if call.published_at is None:
+        call.published_at = timezone.now()
+        _save(call, actor, _("Published"))
+    return call
+
+
+@transaction.atomic
+def withdraw_call(call: Call, *, actor, reason: str) -> Call:
+    if actor is None or not actor.has_perm(PUBLISH_CALL):
+        raise PermissionDenied(_("Only organizers can withdraw calls to action."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the call is withdrawn.")})
+    call.published_at = None
+    _save(call, actor, reason.strip())
+    return call
+
+
+def group_for(name: str, *, city: str = "", country: str = "", actor=None) -> LocalGroup | None:
+    """The local group a submitter names: an existing one of that name (and country, when
+    given), or a new one. A new group has no page until one of its actions is published."""
+    name = " ".join(name.split())
+    if not name:
+        return None
+    found = LocalGroup.objects.filter(name__iexact=name, deleted_at__isnull=True)
+    if country:
+        found = found.filter(country__in=[country, ""])
+    group = found.order_by("pk").first()
+    if group is None:
+        group = LocalGroup(name=name[:200], city=city[:200], country=country)
+        group.full_clean()
+        _save(group, actor, _("Named by a submitted action"))
+    return group
+
+
 def purge_contact_emails(*, days: int, now: datetime | None = None) -> int:
     """Delete submitters' contact e-mails `days` after their action's last occurrence ended.
     The history tables never held them. Returns how many were deleted."""
@@ -215,3 +258,15 @@ def purge_contact_emails(*, days: int, now: datetime | None = None) -> int:
         last_ends_at__lt=now - timedelta(days=days)
     )
     return due.update(contact_email="")
+
+
+@transaction.atomic
+def set_group_trusted(group: LocalGroup, *, actor, trusted: bool) -> LocalGroup:
+    """Trust a group (its signed-in members then publish directly) or stop trusting it."""
+    _moderator(actor)
+    if group.trusted == trusted:
+        return group
+    group.trusted = trusted
+    reason = _("Trusted by a moderator") if trusted else _("No longer trusted")
+    _save(group, actor, reason)
+    return group

@@ -15,6 +15,7 @@ urlpatterns = [
     path("groups/<str:public_id>/", views.group, name="group-short"),
     path("groups/<str:public_id>/<str:slug>/", views.group, name="group"),
     path("calls/", views.calls, name="calls"),
+    path("calls/<str:public_id>/sites.geojson", geo.call_sites, name="call-sites"),
     path("calls/<str:public_id>/", views.call, name="call-short"),
     path("calls/<str:public_id>/<str:slug>/", views.call, name="call"),
     path("embed/actions/", views.embed_actions, name="embed-actions"),
@@ -25,7 +26,6 @@ urlpatterns = [
     # Submitting without an account, then following it through the secret link
     path("submit/", views.submit, name="submit"),
     path("submit/challenge.json", views.challenge, name="challenge"),
-    path("submit/sent/", views.submitted, name="submitted"),
     path("submit/manage/<str:token>/", views.manage, name="manage"),
     # Moderators
     path("moderate/", moderation.queue, name="moderate"),

@@ -1,48 +1,350 @@
-"""Public views of the campaign. For now: the actions' iCalendar feed."""
+"""Public views of the campaign: upcoming actions as a list and a month calendar, the pages of
+actions, groups and calls, the iCalendar feeds, the embeddable list, and the form anyone can
+submit an action with, followed through its secret link. Thin: rules live in services.py,
+reads in queries.py, the proof of work in pow.py."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_exempt
 
-from unmask.campaign import ics
-from unmask.campaign.models import Action
+from unmask.accounts.throttle import client_key, over_limit
+from unmask.campaign import forms, ics, pow, queries, services
+from unmask.campaign.models import Action, ActionKind, ActionStatus
+from unmask.record import version
+from unmask.web.payloads import derived_response
 
-RECENT_DAYS = 30  # ended actions stay in the feed this long, then calendars keep their copy
+RECENT_DAYS = 30  # ended actions stay in the feeds this long; calendars keep their own copy
+PAGE_SIZE = 50
+
+
+def _filter_context(filters: queries.ActionFilters) -> dict:
+    params = filters.as_params()
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    return {
+        "filters": filters,
+        "params": params,
+        "query": query,
+        "kinds": ActionKind.choices,
+        "calls": queries.public_calls().order_by("-starts_on", "title"),
+    }
+
+
+def upcoming(request):
+    filters = queries.ActionFilters.from_params(request.GET)
+    page = Paginator(queries.upcoming(filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "campaign/actions.html",
+        {**_filter_context(filters), "page": page, "page_path": request.get_full_path()},
+    )
+
+
+def _month(value: str) -> tuple[int, int]:
+    try:
+        year, month = (int(p) for p in value.split("-", 1))
+        date(year, month, 1)
+    except (ValueError, TypeError):
+        today = timezone.localdate()
+        return today.year, today.month
+    return year, month
+
+
+def month(request):
+    filters = queries.ActionFilters.from_params(request.GET)
+    year, number = _month(request.GET.get("month", ""))
+    first = date(year, number, 1)
+    before = first - timedelta(days=1)
+    after = first + timedelta(days=32)
+    return render(
+        request,
+        "campaign/calendar.html",
+        {
+            **_filter_context(filters),
+            "weeks": queries.month_grid(year, number, filters),
+            "first": first,
+            "previous_month": f"{before.year}-{before.month:02d}",
+            "next_month": f"{after.year}-{after.month:02d}",
+            "page_path": request.get_full_path(),
+        },
+    )
+
+
+def action(request, public_id: str, slug: str = ""):
+    item = get_object_or_404(queries.public_actions(), public_id=public_id)
+    if slug != item.slug:
+        return redirect(item, permanent=True)
+    now = timezone.now()
+    occurrences = [
+        queries.Occurrence(item, *(forms.times.local(t, item.timezone) for t in pair))
+        for pair in forms.times.occurrences(
+            item.starts_at, item.ends_at, item.timezone, item.recurrence
+        )
+    ]
+    return render(
+        request,
+        "campaign/action.html",
+        {
+            "action": item,
+            "next": queries.next_occurrence(item, now),
+            "occurrences": occurrences[:52],
+            "ended": item.last_ends_at < now,
+        },
+    )
+
+
+def _ics_response(request, actions, *, kind: str, params: dict, filename: str):
+    host = request.get_host()
+
+    def build() -> bytes:
+        return ics.calendar(
+            actions.order_by("starts_at", "pk"),
+            name=settings.SITE_NAME,
+            host=host.split(":")[0],
+            base_url=f"{request.scheme}://{host}",
+        )
+
+    response = derived_response(
+        request,
+        kind,
+        {**params, "host": host, "lang": get_language(), "day": timezone.now().date().isoformat()},
+        build,
+        "text/calendar; charset=utf-8",
+        scope=version.CAMPAIGN,
+    )
+    if response.status_code == 200:
+        response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
 
 
 def actions_ics(request):
     """Published (and cancelled) actions, upcoming and of the last month, optionally for one call
-    (`?call=<public id>`), one country (`?country=DE`) or one group (`?group=<public id>`)."""
-    actions = Action.objects.public().filter(
-        last_ends_at__gte=timezone.now() - timedelta(days=RECENT_DAYS)
+    (`?call=<public id>`), one country (`?country=DE`), one group (`?group=<public id>`)..."""
+    filters = queries.ActionFilters.from_params(request.GET)
+    since = timezone.now() - timedelta(days=RECENT_DAYS)
+    actions = filters.apply(queries.public_actions().filter(last_ends_at__gte=since))
+    return _ics_response(
+        request, actions, kind="ics", params=filters.as_params(), filename="actions.ics"
     )
-    name = settings.SITE_NAME
-    if call := request.GET.get("call", "").strip()[:12]:
-        actions = actions.filter(call__public_id=call)
-    if country := request.GET.get("country", "").strip().upper()[:2]:
-        actions = actions.filter(country=country)
-    if group := request.GET.get("group", "").strip()[:12]:
-        actions = actions.filter(group__public_id=group)
-    body = ics.calendar(
-        actions.select_related("call", "group").order_by("starts_at", "pk"),
-        name=name,
-        host=request.get_host().split(":")[0],
-        base_url=f"{request.scheme}://{request.get_host()}",
+
+
+def action_ics(request, public_id: str):
+    """One action, to add to a calendar."""
+    item = get_object_or_404(queries.public_actions(), public_id=public_id)
+    actions = queries.public_actions().filter(pk=item.pk)
+    response = _ics_response(
+        request, actions, kind="ics-one", params={"id": public_id}, filename=f"{item.slug}.ics"
     )
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="actions.ics"'
+    if response.status_code == 200:
+        response["Content-Disposition"] = f'attachment; filename="{item.slug}.ics"'
     return response
 
 
-def _todo(request, *args, **kwargs):
-    from django.http import Http404
+def group(request, public_id: str, slug: str = ""):
+    item = queries.public_group(public_id)
+    if item is None:
+        raise Http404
+    if slug != item.slug:
+        return redirect(item, permanent=True)
+    filters = queries.ActionFilters(group=item.public_id)
+    return render(
+        request,
+        "campaign/group.html",
+        {
+            "group": item,
+            "upcoming": queries.upcoming(filters),
+            "past": queries.past(queries.public_actions().filter(group=item)),
+            "params": filters.as_params(),
+        },
+    )
 
-    raise Http404
+
+def calls(request):
+    items = queries.public_calls().order_by("-starts_on", "title")
+    return render(request, "campaign/calls.html", {"calls": items})
 
 
-upcoming = month = action = action_ics = group = calls = call = embed_actions = _todo
-submit = challenge = submitted = manage = _todo
+def call(request, public_id: str, slug: str = ""):
+    item = get_object_or_404(queries.public_calls(), public_id=public_id)
+    if slug != item.slug:
+        return redirect(item, permanent=True)
+    filters = queries.ActionFilters(call=item.public_id)
+    return render(
+        request,
+        "campaign/call.html",
+        {
+            "call": item,
+            "translations": queries.translations(item),
+            "organizations": item.organizations.public().order_by("name"),
+            "products": item.products.public().order_by("name"),
+            "upcoming": queries.upcoming(filters),
+            "past": queries.past(queries.public_actions().filter(call=item)),
+            "params": filters.as_params(),
+        },
+    )
+
+
+@xframe_options_exempt
+def embed_actions(request):
+    """Upcoming actions alone, for a group's or a call's website: the same filters as the list,
+    and ?limit= (at most 100). Framed only by the origins in UNMASK_EMBED_ANCESTORS."""
+    filters = queries.ActionFilters.from_params(request.GET)
+    try:
+        limit = max(1, min(100, int(request.GET.get("limit", 20))))
+    except ValueError:
+        limit = 20
+    response = render(
+        request,
+        "campaign/embed_actions.html",
+        {"occurrences": queries.upcoming(filters)[:limit], **_filter_context(filters)},
+    )
+    if settings.EMBED_ANCESTORS:
+        response._csp_replace = {"frame-ancestors": list(settings.EMBED_ANCESTORS)}
+    else:
+        response["X-Frame-Options"] = "DENY"
+    return response
+
+
+# --- submitting -------------------------------------------------------------------------------
+def challenge(request):
+    """A fresh proof-of-work challenge for the widget. Never cached, sets no cookie."""
+    response = JsonResponse(pow.challenge())
+    add_never_cache_headers(response)
+    return response
+
+
+def _form_context(form, **extra) -> dict:
+    return {
+        "form": form,
+        "group_names": forms.public_groups(),
+        "challenge_url": reverse("campaign:challenge"),
+        **extra,
+    }
+
+
+def submit(request):
+    initial = {"repeat_count": 4, "call": request.GET.get("call", "")[:12] or None}
+    form = forms.SubmitForm(request.POST or None, initial=initial)
+    if request.method != "POST":
+        return render(request, "campaign/submit.html", _form_context(form))
+    if over_limit(f"submit:{client_key(request)}", settings.SUBMIT_LIMIT, 3600):
+        return render(
+            request, "campaign/submit.html", _form_context(form, limited=True), status=429
+        )
+    if not form.is_valid():
+        return render(request, "campaign/submit.html", _form_context(form), status=400)
+    verdict = pow.verify(request.POST.get("altcha", ""))
+    if not verdict.ok:
+        context = _form_context(form, pow_error=verdict.message)
+        return render(request, "campaign/submit.html", context, status=400)
+    data = form.cleaned_data
+    try:
+        with transaction.atomic():  # a group named by a refused action is not kept
+            group = services.group_for(
+                data.get("group_name", ""),
+                city=data.get("city", ""),
+                country=data.get("country", ""),
+            )
+            _item, token = services.submit_action(
+                form.when(),
+                actor=request.user,
+                group=group,
+                contact_email=data.get("contact_email", ""),
+                **form.fields_for_action(),
+            )
+    except ValidationError as exc:
+        form.add_service_errors(exc)
+        return render(request, "campaign/submit.html", _form_context(form), status=400)
+    return redirect(reverse("campaign:manage", args=[token]) + "?new=1")
+
+
+def _by_token(token: str) -> Action:
+    if not token or len(token) > 64:
+        raise Http404
+    item = Action.objects.filter(
+        edit_token_hash=services.token_hash(token), deleted_at__isnull=True
+    ).first()
+    if item is None:
+        raise Http404
+    return item
+
+
+@never_cache
+def manage(request, token: str):
+    """The submitter's secret link: the status, the reason of a decision, an edit form while the
+    action waits, and cancelling. Never cached, never indexed, linked from nowhere."""
+    item = _by_token(token)
+    edit_form = None
+    cancel_error = ""
+    status = 200
+    waiting = item.status == ActionStatus.SUBMITTED
+    if request.method == "POST" and request.POST.get("do") == "cancel":
+        try:
+            services.cancel_action(item, token=token, reason=request.POST.get("reason", ""))
+        except (ValidationError, PermissionDenied) as exc:
+            cancel_error = " ".join(getattr(exc, "messages", [str(exc)]))
+            status = 400
+        else:
+            messages.success(request, _("The action is cancelled."))
+            return redirect("campaign:manage", token=token)
+    elif request.method == "POST" and request.POST.get("do") == "edit" and waiting:
+        edit_form = forms.ActionForm(request.POST)
+        if edit_form.is_valid():
+            data = edit_form.cleaned_data
+            try:
+                with transaction.atomic():
+                    group = services.group_for(
+                        data.get("group_name", ""),
+                        city=data.get("city", ""),
+                        country=data.get("country", ""),
+                    )
+                    services.update_action(
+                        item,
+                        token=token,
+                        when=edit_form.when(),
+                        reason=_("Edited by the submitter"),
+                        group=group,
+                        **edit_form.fields_for_action(),
+                    )
+            except ValidationError as exc:
+                edit_form.add_service_errors(exc)
+            else:
+                messages.success(request, _("Your changes are saved."))
+                return redirect("campaign:manage", token=token)
+        status = 400
+    if edit_form is None and waiting:
+        edit_form = forms.ActionForm(initial=forms.ActionForm.initial_from(item))
+    response = render(
+        request,
+        "campaign/manage.html",
+        {
+            "action": item,
+            "new": request.GET.get("new") == "1",
+            "link": request.build_absolute_uri(reverse("campaign:manage", args=[token])),
+            "edit_form": edit_form,
+            "group_names": forms.public_groups(),
+            "cancel_error": cancel_error,
+            "can_cancel": item.status in (ActionStatus.SUBMITTED, ActionStatus.PUBLISHED),
+            "typed_reason": request.POST.get("reason", ""),
+        },
+        status=status,
+    )
+    # The link is the secret: Referrer-Policy stays same-origin at most (web/middleware.py), so
+    # no other site ever sees it.
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    patch_cache_control(response, private=True)
+    return response

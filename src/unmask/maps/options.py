@@ -49,23 +49,48 @@ def country_names_by_number() -> dict[str, str]:
     return names
 
 
-def map_config(filters: NetworkFilters, *, fixed: dict | None = None) -> dict:
-    """The JSON the page hands to map.js (in a <script type="application/json">)."""
+def basemap_config() -> dict:
+    """What every map of this site draws under its layers: the country shapes, the operator's
+    PMTiles if any, and country names in the page's language. Shared with the campaign's maps
+    and the location picker."""
     pmtiles = ""
     if settings.BASEMAP_PMTILES:
         pmtiles = reverse("basemap", args=[settings.BASEMAP_PMTILES])
     return {
-        "sitesUrl": reverse("maps:sites"),
-        "siteUrl": reverse("maps:site", args=["__ID__"]),
-        "profileUrl": reverse("record:organization-short", args=["__ID__"]),
         "basemap": static("unmask/dist/basemap/countries.json"),
         "pmtiles": pmtiles,
-        "params": {} if fixed else filters.as_params(),  # fixed ones never go in the URL
-        "fixed": fixed or {},
         "countries": country_names_by_number(),
+    }
+
+
+def sites_layer_config(url: str = "", *, filtered: bool = True) -> dict:
+    """The sites layer of a map (map.js): where its GeoJSON is (maps.geojson's format), whether
+    the page's filters apply to it, and what its popups and list need."""
+    return {
+        "url": url or reverse("maps:sites"),
+        "filtered": filtered,
+        "siteUrl": reverse("maps:site", args=["__ID__"]),
+        "profileUrl": reverse("record:organization-short", args=["__ID__"]),
         "labels": {
             "roles": dict(SiteRole.choices),
             "precisions": dict(Precision.choices),
             "kinds": dict(OrganizationKind.choices),
         },
+    }
+
+
+def map_config(filters: NetworkFilters, *, fixed: dict | None = None) -> dict:
+    """The JSON the page hands to map.js (in a <script type="application/json">): one layer,
+    the sites. `layers` lists the layers map.js draws (see frontend/src/map/layers.js); the
+    flat keys (sitesUrl...) are what the sites layer reads when `layers` is absent."""
+    sites = sites_layer_config()
+    return {
+        **basemap_config(),
+        "layers": {"sites": sites},
+        "sitesUrl": sites["url"],
+        "siteUrl": sites["siteUrl"],
+        "profileUrl": sites["profileUrl"],
+        "params": {} if fixed else filters.as_params(),  # fixed ones never go in the URL
+        "fixed": fixed or {},
+        "labels": sites["labels"],
     }

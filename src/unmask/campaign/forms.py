@@ -1,0 +1,257 @@
+"""The public form for actions: submitted by anyone without an account, edited through the
+secret link. Local dates and times in the place's zone; a repetition chosen in words and turned
+into an RFC 5545 rule; the group named in words. The services check the rest and their errors
+land on the field they concern, so the form always says which field is wrong and why."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from django import forms
+from django.conf import settings
+from django.conf.locale import LANG_INFO
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from unmask.campaign import times
+from unmask.campaign.models import Action, ActionKind, Call, LocalGroup
+from unmask.campaign.services import When
+
+REPEATS = [
+    ("", _("Does not repeat")),
+    ("FREQ=WEEKLY", _("Every week")),
+    ("FREQ=WEEKLY;INTERVAL=2", _("Every two weeks")),
+    ("FREQ=MONTHLY", _("Every month, on the same day")),
+]
+# Where a service's error about a model field belongs on this form.
+FIELD_OF = {
+    "starts_at": "start_time",
+    "ends_at": "end_time",
+    "timezone": "timezone",
+    "recurrence": "repeat",
+    "group": "group_name",
+}
+
+
+@cache
+def zone_choices() -> list[tuple[str, str]]:
+    names = sorted(
+        n for n in times._zone_names() if "/" in n and n.split("/")[0] not in {"Etc", "SystemV"}
+    )
+    return [("", _("Choose the time zone of the place"))] + [
+        (n, n.replace("_", " ")) for n in names
+    ]
+
+
+@cache
+def language_choices() -> list[tuple[str, str]]:
+    found = {
+        code: info["name_local"]
+        for code, info in LANG_INFO.items()
+        if "name_local" in info and len(code) == 2
+    }
+    return sorted(found.items(), key=lambda item: item[1].casefold())
+
+
+class ActionForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind of action"), choices=ActionKind.choices)
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "Plain text: what happens, what to bring, accessibility. Markup is shown as typed."
+        ),
+    )
+    start_day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_time = forms.TimeField(
+        label=_("Starts at"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    end_day = forms.DateField(
+        label=_("Ends on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Leave empty when it ends the same day."),
+    )
+    end_time = forms.TimeField(
+        label=_("Ends at"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    timezone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=zone_choices,
+        help_text=_("The time zone of the place, where people will be. Times are in it."),
+    )
+    repeat = forms.ChoiceField(label=_("Repeats"), choices=REPEATS, required=False)
+    repeat_count = forms.IntegerField(
+        label=_("How many times in all"),
+        required=False,
+        min_value=2,
+        max_value=52,
+        help_text=_("For a repeating action, from 2 to 52."),
+    )
+    online = forms.BooleanField(label=_("Online action"), required=False)
+    online_url = forms.URLField(
+        label=_("Online address"), required=False, assume_scheme="https", max_length=200
+    )
+    address = forms.CharField(
+        label=_("Meeting point"),
+        required=False,
+        max_length=300,
+        help_text=_("A public place: a square, a company's gate. Never a home address."),
+    )
+    city = forms.CharField(label=_("City"), required=False, max_length=200)
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    latitude = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90)
+    longitude = forms.FloatField(
+        label=_("Longitude"), required=False, min_value=-180, max_value=180
+    )
+    call = forms.ModelChoiceField(
+        label=_("The call it answers"),
+        queryset=Call.objects.none(),
+        to_field_name="public_id",
+        required=False,
+        empty_label=_("None"),
+    )
+    group_name = forms.CharField(
+        label=_("Group"),
+        required=False,
+        max_length=200,
+        help_text=_("The local group that organizes it, if any. Never a person's name."),
+        widget=forms.TextInput(attrs={"list": "group-names", "autocomplete": "off"}),
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Languages spoken"),
+        required=False,
+        choices=language_choices,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", _("Choose a country")), *countries]
+        self.fields["call"].queryset = Call.objects.filter(
+            published_at__isnull=False, deleted_at__isnull=True
+        ).order_by("-starts_on", "title")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("repeat") and not data.get("repeat_count"):
+            self.add_error("repeat_count", _("Say how many times it happens in all."))
+        if data.get("online") and not data.get("online_url") and not data.get("city"):
+            self.add_error("online_url", _("Give the address of the online action."))
+        if not data.get("online") and not (data.get("city") or data.get("address")):
+            self.add_error("city", _("Give the place (at least the city), or mark it online."))
+        if (data.get("latitude") is None) != (data.get("longitude") is None):
+            self.add_error("longitude", _("Give both latitude and longitude, or neither."))
+        return data
+
+    # --- what the services take -------------------------------------------------------------
+    def when(self) -> When:
+        data = self.cleaned_data
+        rule = ""
+        if data.get("repeat"):
+            rule = f"{data['repeat']};COUNT={data['repeat_count']}"
+        return When(
+            start_day=data["start_day"],
+            start_time=data["start_time"],
+            end_day=data.get("end_day") or data["start_day"],
+            end_time=data["end_time"],
+            zone=data["timezone"],
+            recurrence=rule,
+        )
+
+    def fields_for_action(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "title": data["title"].strip(),
+            "kind": data["kind"],
+            "description": data.get("description", "").strip(),
+            "online": bool(data.get("online")),
+            "online_url": data.get("online_url", ""),
+            "address": data.get("address", "").strip(),
+            "city": data.get("city", "").strip(),
+            "country": data.get("country", ""),
+            "latitude": data.get("latitude"),
+            "longitude": data.get("longitude"),
+            "call": data.get("call"),
+            "languages": ",".join(data.get("languages") or []),
+        }
+
+    def add_service_errors(self, exc: ValidationError) -> None:
+        """Put a service's refusal next to the field it concerns."""
+        if hasattr(exc, "error_dict"):
+            for name, errors in exc.error_dict.items():
+                field = FIELD_OF.get(name, name)
+                self.add_error(field if field in self.fields else None, errors)
+        else:
+            self.add_error(None, exc)
+
+    @classmethod
+    def initial_from(cls, action: Action) -> dict:
+        """The form filled with an action, for the submitter's edit through the secret link."""
+        start = times.local(action.starts_at, action.timezone)
+        end = times.local(action.ends_at, action.timezone)
+        repeat, count = "", None
+        if action.recurrence:
+            parts = dict(p.split("=", 1) for p in action.recurrence.split(";") if "=" in p)
+            count = int(parts.pop("COUNT", 0)) or None
+            base = ";".join(f"{k}={v}" for k, v in parts.items())
+            repeat = base if base in dict(REPEATS) else ""
+        return {
+            "title": action.title,
+            "kind": action.kind,
+            "description": action.description,
+            "start_day": start.date(),
+            "start_time": start.time(),
+            "end_day": end.date() if end.date() != start.date() else None,
+            "end_time": end.time(),
+            "timezone": action.timezone,
+            "repeat": repeat,
+            "repeat_count": count,
+            "online": action.online,
+            "online_url": action.online_url,
+            "address": action.address,
+            "city": action.city,
+            "country": action.country.code if action.country else "",
+            "latitude": action.latitude,
+            "longitude": action.longitude,
+            "call": action.call.public_id if action.call else None,
+            "group_name": action.group.name if action.group else "",
+            "languages": [c for c in action.languages.split(",") if c],
+        }
+
+
+class SubmitForm(ActionForm):
+    """The public form adds the contact e-mail, the honeypot and the proof of work."""
+
+    contact_email = forms.EmailField(
+        label=_("Contact e-mail (optional)"),
+        required=False,
+        help_text=_(
+            "Only moderators see it, to ask about the action. It is deleted automatically "
+            "%(days)s days after the action ends."
+        )
+        % {"days": settings.CONTACT_RETENTION_DAYS},
+    )
+    # People never see this field (hidden by the stylesheet); bots that fill every field do.
+    website = forms.CharField(label=_("Leave this empty"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+
+    def clean_website(self):
+        if self.cleaned_data.get("website"):
+            raise forms.ValidationError(_("This field must stay empty."))
+        return ""
+
+
+def public_groups():
+    """Group names a submitter can pick from: groups with a published action, and trusted ones."""
+    public = Q(trusted=True) | Q(actions__published_at__isnull=False)
+    groups = LocalGroup.objects.filter(public, deleted_at__isnull=True)
+    return groups.order_by("name").values_list("name", flat=True).distinct()[:500]

@@ -1,0 +1,174 @@
+"""What the campaign's public pages read: filtered public actions, their next occurrence, the
+month calendar, and the pages of groups and calls."""
+
+from __future__ import annotations
+
+import calendar as pycalendar
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from unmask.campaign import times
+from unmask.campaign.models import Action, ActionKind, Call, LocalGroup
+
+UPCOMING_LIMIT = 2000  # the list shows this many at most; narrower filters show the rest
+
+
+@dataclass
+class ActionFilters:
+    """?country=DE&city=Kassel&call=<public id>&group=<public id>&kind=vigil"""
+
+    country: str = ""
+    city: str = ""
+    call: str = ""
+    group: str = ""
+    kind: str = ""
+
+    @classmethod
+    def from_params(cls, params) -> ActionFilters:
+        """Unknown values are dropped, never an error."""
+        kind = (params.get("kind") or "").strip()
+        country = (params.get("country") or "").strip().upper()
+        return cls(
+            country=country if len(country) == 2 and country.isalpha() else "",
+            city=" ".join((params.get("city") or "").split())[:200],
+            call=(params.get("call") or "").strip()[:12],
+            group=(params.get("group") or "").strip()[:12],
+            kind=kind if kind in ActionKind.values else "",
+        )
+
+    def as_params(self) -> dict:
+        return dict(sorted((k, v) for k, v in self.__dict__.items() if v))
+
+    @property
+    def active_filters(self) -> bool:
+        return bool(self.as_params())
+
+    def matches_city(self, city: str) -> bool:
+        """The city compared in Python, for every script: SQLite's case-insensitive match
+        knows ASCII only (apply() uses it, so "LULEÅ" finds "Luleå" on PostgreSQL only)."""
+        return not self.city or city.casefold().strip() == self.city.casefold()
+
+    def actions(self, now: datetime | None = None) -> QuerySet:
+        """Public actions with a point, upcoming or running at `now`, in the filters but the
+        city (see matches_city): what the map draws."""
+        qs = Action.objects.public().filter(
+            last_ends_at__gte=now or timezone.now(),
+            latitude__isnull=False,
+            longitude__isnull=False,
+        )
+        return replace(self, city="").apply(qs).order_by("starts_at", "pk")
+
+    def apply(self, actions: QuerySet) -> QuerySet:
+        if self.country:
+            actions = actions.filter(country=self.country)
+        if self.city:
+            actions = actions.filter(city__iexact=self.city)
+        if self.call:
+            actions = actions.filter(call__public_id=self.call)
+        if self.group:
+            actions = actions.filter(group__public_id=self.group)
+        if self.kind:
+            actions = actions.filter(kind=self.kind)
+        return actions
+
+
+@dataclass
+class Occurrence:
+    action: Action
+    starts: datetime  # local, in the action's zone
+    ends: datetime
+
+    @property
+    def cancelled(self) -> bool:
+        return self.action.status == "cancelled"
+
+
+def public_actions() -> QuerySet:
+    return Action.objects.public().select_related("call", "group")
+
+
+def next_occurrence(action: Action, now: datetime) -> Occurrence | None:
+    """The occurrence running now or coming next, in local time; None once all have ended."""
+    for start, end in times.occurrences(
+        action.starts_at, action.ends_at, action.timezone, action.recurrence
+    ):
+        if end >= now:
+            return Occurrence(
+                action, times.local(start, action.timezone), times.local(end, action.timezone)
+            )
+    return None
+
+
+def upcoming(filters: ActionFilters, now: datetime | None = None) -> list[Occurrence]:
+    """Upcoming and running public actions, soonest first, each at its next occurrence."""
+    now = now or timezone.now()
+    actions = filters.apply(public_actions().filter(last_ends_at__gte=now))
+    found = [next_occurrence(a, now) for a in actions.order_by("starts_at", "pk")[:UPCOMING_LIMIT]]
+    found = [o for o in found if o is not None]
+    found.sort(key=lambda o: (o.starts.astimezone(UTC), o.action.pk))
+    return found
+
+
+def past(actions: QuerySet, now: datetime | None = None, limit: int = 50) -> QuerySet:
+    now = now or timezone.now()
+    return actions.filter(last_ends_at__lt=now).order_by("-last_ends_at", "-pk")[:limit]
+
+
+@dataclass
+class Day:
+    day: date
+    in_month: bool
+    occurrences: list[Occurrence] = field(default_factory=list)
+
+    @property
+    def is_today(self) -> bool:
+        return self.day == timezone.localdate()
+
+
+def month_grid(year: int, month: int, filters: ActionFilters) -> list[list[Day]]:
+    """The weeks of a month (Monday first), each day with the occurrences that start on it, by
+    the date where they happen."""
+    weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    days = {d: Day(d, d.month == month) for week in weeks for d in week}
+    # A day ahead and behind: a place's date can differ from UTC's.
+    lo = datetime.combine(weeks[0][0] - timedelta(days=1), datetime.min.time(), UTC)
+    hi = datetime.combine(weeks[-1][-1] + timedelta(days=2), datetime.min.time(), UTC)
+    actions = filters.apply(public_actions().filter(last_ends_at__gte=lo, starts_at__lt=hi))
+    for action in actions.order_by("starts_at", "pk"):
+        for start, end in times.occurrences(
+            action.starts_at, action.ends_at, action.timezone, action.recurrence
+        ):
+            if start >= hi:
+                break
+            local_start = times.local(start, action.timezone)
+            if local_start.date() in days:
+                days[local_start.date()].occurrences.append(
+                    Occurrence(action, local_start, times.local(end, action.timezone))
+                )
+    for day in days.values():
+        day.occurrences.sort(key=lambda o: (o.starts.time(), o.action.pk))
+    return [[days[d] for d in week] for week in weeks]
+
+
+def public_calls() -> QuerySet:
+    return Call.objects.filter(published_at__isnull=False, deleted_at__isnull=True)
+
+
+def public_group(public_id: str) -> LocalGroup | None:
+    """A group has a page once it is trusted or one of its actions was published."""
+    return (
+        LocalGroup.objects.filter(public_id=public_id, deleted_at__isnull=True)
+        .filter(Q(trusted=True) | Q(actions__published_at__isnull=False))
+        .distinct()
+        .first()
+    )
+
+
+def translations(call: Call) -> list[Call]:
+    """The same call in other languages: its original and the original's other translations."""
+    root = call.translation_of or call
+    family = public_calls().filter(Q(pk=root.pk) | Q(translation_of=root)).exclude(pk=call.pk)
+    return list(family.order_by("language"))

@@ -1,0 +1,203 @@
+"""Anyone can announce an action without an account, and spam cannot: the proof of work made
+and checked by this site (solved here with the real ALTCHA solver), accepted once; the honeypot;
+the rate limit. Every refusal says which field and why, and keeps what was typed. Then the
+secret link: status, edit while waiting, cancel."""
+
+from __future__ import annotations
+
+import re
+
+import altcha
+import pytest
+
+from unmask.campaign import services
+from unmask.campaign.models import Action, ActionStatus, LocalGroup
+
+from .dates import SOON, SUMMER_TIME_ENDS
+
+
+@pytest.fixture(autouse=True)
+def quick_pow(settings, db):
+    # The real algorithm and checks, with a small counter so the suite stays fast.
+    settings.POW_COST = 10
+    settings.POW_COUNTER = 40
+
+
+def solved(client) -> str:
+    response = client.get("/submit/challenge.json")
+    assert response.status_code == 200 and not response.cookies
+    assert "no-store" in response["Cache-Control"]
+    challenge = altcha.Challenge.from_dict(response.json())
+    return altcha.Payload(challenge, altcha.solve_challenge(challenge)).to_base64()
+
+
+def typed(**overrides) -> dict:
+    data = {
+        "title": "Vigil at the Korvex gate",
+        "kind": "vigil",
+        "description": "Bring candles.",
+        "start_day": SOON.isoformat(),
+        "start_time": "18:00",
+        "end_time": "19:30",
+        "timezone": "Europe/Berlin",
+        "city": "Kassel",
+        "country": "DE",
+        "address": "Gate 2, Industriestraße",
+        "group_name": "Kassel Peace Circle",
+        "languages": ["de", "en"],
+        "contact_email": "circle@example.org",
+        "website": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def post(client, data, payload: str | None = ""):
+    if payload == "":
+        payload = solved(client)
+    if payload is not None:
+        data = {**data, "altcha": payload}
+    return client.post("/submit/", data)
+
+
+def test_a_reader_gets_no_cookie_until_they_open_the_form(client):
+    for url in ("/actions/", "/actions/calendar/", "/calls/", "/feeds/actions.atom"):
+        assert not client.get(url).cookies, url
+    assert "csrftoken" in client.get("/submit/").cookies  # the form needs its CSRF cookie
+
+
+def test_submit_with_a_solved_proof_of_work_then_follow_it_by_the_secret_link(client):
+    response = post(client, typed())
+    assert response.status_code == 302
+    link = response["Location"]
+    assert re.match(r"^/submit/manage/[\w-]{20,}/\?new=1$", link)
+    action = Action.objects.get()
+    assert action.status == ActionStatus.SUBMITTED
+    assert action.group == LocalGroup.objects.get(name="Kassel Peace Circle")
+    assert action.languages == "de,en" and action.contact_email == "circle@example.org"
+    assert link.split("/")[3] not in action.edit_token_hash  # only its hash is kept
+
+    page = client.get(link)
+    assert page.status_code == 200
+    assert "no-store" in page["Cache-Control"] or "no-cache" in page["Cache-Control"]
+    assert page["Referrer-Policy"] in ("no-referrer", "same-origin")  # never sent elsewhere
+    assert b"Submitted, waiting for a moderator" in page.content
+    assert b"Keep this private link" in page.content
+    again = client.get(link.split("?")[0])
+    assert b"Keep this private link" not in again.content  # shown once, after submitting
+
+
+def test_a_solved_challenge_is_accepted_once(client):
+    payload = solved(client)
+    assert post(client, typed(), payload).status_code == 302
+    replay = post(client, typed(title="The same, again"), payload)
+    assert replay.status_code == 400
+    assert b"already used" in replay.content
+    assert b'value="The same, again"' in replay.content  # what was typed is still there
+    assert Action.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("payload", "words"),
+    [
+        (None, b"did not run"),
+        ("bm90IGEgcGF5bG9hZA==", b"failed"),
+    ],
+)
+def test_a_missing_or_wrong_proof_of_work_is_refused(client, payload, words):
+    response = post(client, typed(), payload)
+    assert response.status_code == 400
+    assert words in response.content
+    assert b'value="Vigil at the Korvex gate"' in response.content
+    assert not Action.objects.exists()
+
+
+def test_a_challenge_from_elsewhere_is_refused(client):
+    forged = altcha.create_challenge("PBKDF2/SHA-256", 10, counter=3, hmac_secret="not ours")
+    payload = altcha.Payload(forged, altcha.solve_challenge(forged)).to_base64()
+    assert post(client, typed(), payload).status_code == 400
+    assert not Action.objects.exists()
+
+
+def test_a_filled_honeypot_is_refused(client):
+    response = post(client, typed(website="https://spam.example"))
+    assert response.status_code == 400
+    assert b"must stay empty" in response.content
+    assert not Action.objects.exists()
+
+
+def test_the_rate_limit_answers_429_and_keeps_the_form(client, settings):
+    settings.SUBMIT_LIMIT = 2
+    for n in range(2):
+        assert post(client, typed(title=f"Vigil {n}")).status_code == 302
+    response = post(client, typed(title="One too many"))
+    assert response.status_code == 429
+    assert b"Too many submissions" in response.content
+    assert b'value="One too many"' in response.content
+    assert Action.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "words"),
+    [
+        ({"end_time": "17:00"}, "end_time", b"The end must come after the start"),
+        ({"timezone": "Europe/Atlantis"}, "timezone", b"Europe/Atlantis is not one of"),
+        ({"city": "", "address": ""}, "city", b"at least the city"),
+        ({"repeat": "FREQ=WEEKLY", "repeat_count": ""}, "repeat_count", b"how many times"),
+        ({"start_day": "31.02.2027"}, "start_day", b"Enter a valid date"),
+    ],
+)
+def test_bad_input_names_the_field_and_keeps_the_rest(client, overrides, field, words):
+    response = post(client, typed(**overrides))
+    assert response.status_code == 400
+    html = response.content.decode()
+    block = re.search(rf'<div class="field field-{field} has-error">(.*?)</div>', html, re.S)
+    assert block, f"no error shown at {field}"
+    assert words.decode() in block.group(1)
+    assert 'value="Vigil at the Korvex gate"' in html and "Bring candles." in html
+    assert not Action.objects.exists()
+
+
+def test_18_00_in_berlin_on_the_day_summer_time_ends_is_shown_as_18_00(client, moderator):
+    response = post(client, typed(start_day=SUMMER_TIME_ENDS.isoformat()))
+    assert response.status_code == 302
+    action = Action.objects.get()
+    assert action.starts_at.hour == 17  # CET is UTC+1 from that night
+    services.publish_action(action, actor=moderator)
+    page = client.get(action.get_absolute_url()).content.decode()
+    assert "18:00" in page and "Europe/Berlin (CET)" in page
+    assert f'datetime="{SUMMER_TIME_ENDS.isoformat()}T18:00:00+01:00"' in page
+
+
+def test_the_secret_link_edits_while_waiting_and_cancels_after_publishing(client, moderator):
+    link = post(client, typed())["Location"].split("?")[0]
+    edit = typed(title="Vigil at the Korvex gate, gate 3", start_time="18:30", do="edit")
+    assert client.post(link, edit).status_code == 302
+    action = Action.objects.get()
+    assert action.title.endswith("gate 3") and action.sequence == 1
+
+    bad = client.post(link, {**edit, "end_time": "10:00"})  # refused, typed text kept
+    assert bad.status_code == 400 and b"after the start" in bad.content
+    assert b'value="Vigil at the Korvex gate, gate 3"' in bad.content
+
+    services.publish_action(action, actor=moderator)
+    page = client.get(link)
+    assert (
+        b"can no longer be changed" in page.content
+        and b'name="do" value="edit"' not in page.content
+    )
+    assert client.post(link, {"do": "cancel", "reason": ""}).status_code == 400
+    assert client.post(link, {"do": "cancel", "reason": "Permit refused"}).status_code == 302
+    action.refresh_from_db()
+    assert action.status == ActionStatus.CANCELLED and action.status_reason == "Permit refused"
+    public = client.get(action.get_absolute_url())
+    assert b"Cancelled." in public.content and b"Permit refused" in public.content
+
+
+def test_a_rejected_action_shows_the_reason_on_the_secret_link_only(client, moderator):
+    link = post(client, typed())["Location"].split("?")[0]
+    action = Action.objects.get()
+    services.reject_action(action, actor=moderator, reason="Not a public action")
+    assert b"Not a public action" in client.get(link).content
+    assert client.get(f"/actions/{action.public_id}/").status_code == 404
+    assert client.get("/submit/manage/not-the-token/").status_code == 404
