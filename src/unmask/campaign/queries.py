@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django_countries.fields import Country
 
 from unmask.campaign import times
 from unmask.campaign.models import Action, ActionKind, Call, LocalGroup
@@ -151,6 +152,18 @@ def month_grid(year: int, month: int, filters: ActionFilters) -> list[list[Day]]
     for day in days.values():
         day.occurrences.sort(key=lambda o: (o.starts.time(), o.action.pk))
     return [[days[d] for d in week] for week in weeks]
+
+
+def action_countries() -> list[tuple[str, str]]:
+    """(code, name) of the countries with public actions, by name, for the filters."""
+    codes = (
+        Action.objects.public()
+        .exclude(country="")
+        .order_by()
+        .values_list("country", flat=True)
+        .distinct()
+    )
+    return sorted(((c, Country(c).name) for c in codes), key=lambda item: item[1].casefold())
 
 
 def public_calls() -> QuerySet:

@@ -41,6 +41,7 @@ def _filter_context(filters: queries.ActionFilters) -> dict:
         "query": query,
         "kinds": ActionKind.choices,
         "calls": queries.public_calls().order_by("-starts_on", "title"),
+        "countries": queries.action_countries(),
     }
 
 
