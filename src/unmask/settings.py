@@ -304,7 +304,7 @@ CONTACT_RETENTION_DAYS = env.integer("UNMASK_CONTACT_RETENTION_DAYS", 14)
 # `make bench`); raise them when spam gets through. A challenge expires after POW_MINUTES and is
 # accepted once.
 POW_COST = env.integer("UNMASK_POW_COST", 1000)
-POW_COUNTER = env.integer("UNMASK_POW_COUNTER", 2400)
+POW_COUNTER = env.integer("UNMASK_POW_COUNTER", 4000)
 POW_MINUTES = env.integer("UNMASK_POW_MINUTES", 30)
 # Attempts to submit an action accepted from one address per hour (counted in the cache only, under a
 # salted hash of the address).
