@@ -108,3 +108,6 @@ if (queue && !document.querySelector(".mod-item .has-error")) {
   const target = window.location.hash && document.getElementById(window.location.hash.slice(1));
   if (target && target.classList.contains("mod-item")) focusItem(target);
 }
+
+// The shortcuts are live: say so (browser tests wait for it before pressing keys).
+document.documentElement.dataset.shortcuts = "ready";

@@ -33,6 +33,7 @@ def test_a_moderator_publishes_with_j_then_p(page, moderator, assert_same_origin
     page.click("input[type=submit]")
     expect(page.get_by_role("heading", name="Actions waiting for a moderator")).to_be_visible()
     expect(page.get_by_text("for keyboard shortcuts")).to_be_visible()
+    page.wait_for_selector("html[data-shortcuts=ready]", state="attached")
 
     page.keyboard.press("?")
     expect(page.locator("#mod-keys")).to_be_visible()
