@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "unmask.maps",
     "unmask.graph",
     "unmask.campaign",
+    "unmask.exchange",
     "unmask.accounts.apps.UnmaskAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -309,3 +310,15 @@ POW_MINUTES = env.integer("UNMASK_POW_MINUTES", 30)
 # Attempts to submit an action accepted from one address per hour (counted in the cache only, under a
 # salted hash of the address).
 SUBMIT_LIMIT = env.integer("UNMASK_SUBMIT_LIMIT", 10)
+
+# --- open data -----------------------------------------------------------------------------------
+# Bulk files of the public record (`unmask export`, the /data/ page) are written here.
+EXPORT_DIR = Path(env.string("UNMASK_EXPORT_DIR", str(VAR_DIR / "exports")))
+# The licence the bulk files are published under: an SPDX id and the address of its text.
+DATA_LICENCE = env.string("UNMASK_DATA_LICENCE", "CC-BY-4.0")
+DATA_LICENCE_URL = env.string(
+    "UNMASK_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/"
+)
+# FollowTheMoney entity ids are "<prefix>-<kind>-<public id>": one prefix per instance keeps
+# entities of two instances apart when investigators merge their files.
+FTM_PREFIX = env.string("UNMASK_FTM_PREFIX", "unmask")

@@ -23,5 +23,6 @@ urlpatterns += i18n_patterns(
     path("", include("unmask.maps.urls")),
     path("", include("unmask.graph.urls")),
     path("", include("unmask.campaign.urls")),
+    path("", include("unmask.exchange.urls")),
     prefix_default_language=False,
 )

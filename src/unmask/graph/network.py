@@ -80,12 +80,20 @@ def _links(filters: NetworkFilters, product_ids: list[int] | None):
     return links
 
 
-def build(filters: NetworkFilters, *, ego: str = "", depth: int = 2, limit: int = 0) -> Graph:
+def build(
+    filters: NetworkFilters,
+    *,
+    ego: str = "",
+    depth: int = 2,
+    limit: int = 0,
+    uncapped: bool = False,
+) -> Graph:
     """The network in view; with `ego` (an organization's public id), its neighbourhood to
-    `depth` links away instead. `limit` keeps fewer links than the cap (a page's list)."""
+    `depth` links away instead. `limit` keeps fewer links than the cap (a page's list);
+    `uncapped` keeps every link (the bulk GraphML file)."""
     product_ids = filters.product_ids()
     links = _links(filters, product_ids)
-    cap = MAX_EDGES
+    cap = None if uncapped else MAX_EDGES
     if ego:
         center = Organization.objects.public().filter(public_id=ego).first()
         if center is None:
@@ -103,7 +111,7 @@ def build(filters: NetworkFilters, *, ego: str = "", depth: int = 2, limit: int 
         links = Link.objects.filter(pk__in=wanted)
     graph = Graph(total_links=links.count())
     if limit:
-        cap = min(cap, limit)
+        cap = min(cap, limit) if cap else limit
     chosen = list(links.select_related("subject", "object", "product").order_by("-pk")[:cap])
     graph.truncated = graph.total_links > len(chosen)
     products: dict[int, Product] = {}

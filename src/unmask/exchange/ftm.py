@@ -1,0 +1,210 @@
+"""The public record as FollowTheMoney entities (https://followthemoney.tech), one JSON object a
+line, built with the `followthemoney` library so that every entity is valid under its model.
+OpenSanctions, Aleph and yente read these files as they are. The mapping is documented in
+docs/ftm.md; in short:
+
+- organizations: Company (companies, banks and funds), PublicBody (public bodies, military
+  units), Organization (institutes, trade fairs, others), with their other names (alias),
+  identifiers (registrationNumber, leiCode, vatCode, dunsCode, cageCode, wikidataId, website),
+  country and description, and their sites as addressEntity;
+- sites: Address (full address, city, country, and the point only when it is known to the
+  street or better: a site known to its city is not a point);
+- products: Project (weapons programs) and Asset (everything else); who makes a product and
+  what it is part of are UnknownLinks with the role "makes" and "is part of";
+- links: Ownership (owns), Debt (finances or invests in), Representation (distributes or
+  brokers for), Membership (exhibits at), UnknownLink with the relation as its role (supplies,
+  licenses, manufactures, integrates, services, insures, research partner, operates); each with
+  its start and end dates, status, summary, the product it concerns, and the URLs of the sources
+  that support it (sourceUrl).
+
+Ids are stable across exports: "<prefix>-<kind>-<public id>" (prefix UNMASK_FTM_PREFIX).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import IO
+
+from django.conf import settings
+from followthemoney import model
+from followthemoney.proxy import EntityProxy
+
+from unmask.exchange.selection import Selection
+from unmask.record.models import IdentifierScheme, OrganizationKind, ProductKind, Relation
+
+ORG_SCHEMA = {
+    OrganizationKind.COMPANY: "Company",
+    OrganizationKind.FINANCIAL: "Company",
+    OrganizationKind.PUBLIC_BODY: "PublicBody",
+    OrganizationKind.MILITARY_UNIT: "PublicBody",
+    OrganizationKind.INSTITUTE: "Organization",
+    OrganizationKind.TRADE_FAIR: "Organization",
+    OrganizationKind.OTHER: "Organization",
+}
+IDENTIFIER_PROPERTY = {
+    IdentifierScheme.REGISTRY: "registrationNumber",
+    IdentifierScheme.LEI: "leiCode",
+    IdentifierScheme.VAT: "vatCode",
+    IdentifierScheme.DUNS: "dunsCode",
+    IdentifierScheme.CAGE: "cageCode",
+    IdentifierScheme.WIKIDATA: "wikidataId",
+    IdentifierScheme.DOMAIN: "website",
+    IdentifierScheme.OTHER: "idNumber",
+}
+# relation -> (schema, property of the subject, property of the object)
+LINK_SCHEMA = {
+    Relation.OWNS: ("Ownership", "owner", "asset"),
+    Relation.FINANCES: ("Debt", "creditor", "debtor"),
+    Relation.DISTRIBUTES: ("Representation", "agent", "client"),
+    Relation.EXHIBITS_AT: ("Membership", "member", "organization"),
+}
+UNKNOWN = ("UnknownLink", "subject", "object")
+POINT_PRECISIONS = {"exact", "street"}
+
+
+def prefix() -> str:
+    return getattr(settings, "FTM_PREFIX", "unmask")
+
+
+def entity_id(kind: str, public_id: str) -> str:
+    return f"{prefix()}-{kind}-{public_id}"
+
+
+def _make(schema: str, kind: str, public_id: str) -> EntityProxy:
+    entity = model.make_entity(schema)
+    entity.id = entity_id(kind, public_id)
+    return entity
+
+
+def _sources_by(selection: Selection) -> dict[tuple[str, int], list[str]]:
+    """(target kind, pk) -> the URLs of the public sources cited for it."""
+    found: dict[tuple[str, int], list[str]] = defaultdict(list)
+    rows = selection.citations().values_list(
+        "organization_id", "site_id", "product_id", "link_id", "source__url"
+    )
+    for org, site, product, link, url in rows.iterator(chunk_size=5000):
+        if not url:
+            continue
+        for kind, pk in (("org", org), ("site", site), ("product", product), ("link", link)):
+            if pk is not None and url not in found[(kind, pk)]:
+                found[(kind, pk)].append(url)
+    return found
+
+
+def entities(selection: Selection) -> Iterator[EntityProxy]:
+    """Every entity of the selection: addresses first, then organizations (which refer to
+    them), products, and the links between them."""
+    sources = _sources_by(selection)
+    org_ids = dict(selection.organizations.values_list("pk", "public_id"))
+    product_ids = dict(selection.products.values_list("pk", "public_id"))
+
+    addresses: dict[int, list[str]] = defaultdict(list)
+    for site in selection.sites.filter(organization__in=list(org_ids)).iterator(chunk_size=2000):
+        address = _make("Address", "site", site.public_id)
+        parts = [site.address, site.city, site.country.name if site.country else ""]
+        address.add("full", ", ".join(p for p in parts if p) or site.name or site.city)
+        address.add("name", site.name)
+        address.add("city", site.city)
+        address.add("country", site.country.code if site.country else None)
+        if site.latitude is not None and site.precision in POINT_PRECISIONS:
+            address.add("latitude", f"{site.latitude:.6f}")
+            address.add("longitude", f"{site.longitude:.6f}")
+        address.add("summary", f"{site.get_role_display()} ({site.get_precision_display()})")
+        address.add("sourceUrl", sources.get(("site", site.pk)))
+        address.add("modifiedAt", site.updated_at.date().isoformat())
+        addresses[site.organization_id].append(address.id)
+        yield address
+
+    names = defaultdict(list)
+    for org_id, name in selection.names().values_list("organization_id", "name"):
+        names[org_id].append(name)
+    identifiers = defaultdict(list)
+    for org_id, scheme, value in selection.identifiers().values_list(
+        "organization_id", "scheme", "value"
+    ):
+        identifiers[org_id].append((scheme, value))
+
+    for org in selection.organizations.iterator(chunk_size=2000):
+        entity = _make(ORG_SCHEMA.get(org.kind, "Organization"), "org", org.public_id)
+        entity.add("name", org.name)
+        entity.add("alias", names.get(org.pk))
+        entity.add("country", org.country.code if org.country else None)
+        entity.add("description", org.description)
+        entity.add("classification", str(org.get_kind_display()))
+        for scheme, value in identifiers.get(org.pk, []):
+            prop = IDENTIFIER_PROPERTY.get(scheme, "idNumber")
+            if prop == "website" and "://" not in value:
+                value = f"https://{value}"
+            entity.add(prop, value)
+        entity.add("addressEntity", addresses.get(org.pk))
+        entity.add("sourceUrl", sources.get(("org", org.pk)))
+        entity.add("modifiedAt", org.updated_at.date().isoformat())
+        yield entity
+
+    for product in selection.products.iterator(chunk_size=2000):
+        schema = "Project" if product.kind == ProductKind.PROGRAM else "Asset"
+        entity = _make(schema, "product", product.public_id)
+        entity.add("name", product.name)
+        entity.add("description", product.description)
+        entity.add("summary", str(product.get_kind_display()))
+        entity.add("sourceUrl", sources.get(("product", product.pk)))
+        entity.add("modifiedAt", product.updated_at.date().isoformat())
+        yield entity
+        if product.maker_id in org_ids:
+            made = _make("UnknownLink", "made", product.public_id)
+            made.add("subject", entity_id("org", org_ids[product.maker_id]))
+            made.add("object", entity.id)
+            made.add("role", "makes")
+            yield made
+        if product.part_of_id in product_ids:
+            part = _make("UnknownLink", "part", product.public_id)
+            part.add("subject", entity.id)
+            part.add("object", entity_id("product", product_ids[product.part_of_id]))
+            part.add("role", "is part of")
+            yield part
+
+    for link in selection.links.select_related("product").iterator(chunk_size=2000):
+        if link.subject_id not in org_ids:
+            continue
+        if link.object_id in org_ids:
+            target = entity_id("org", org_ids[link.object_id])
+            schema, source_prop, target_prop = LINK_SCHEMA.get(link.relation, UNKNOWN)
+        elif link.object_id is None and link.product_id in product_ids:
+            # A link to a product alone ("manufactures the KX-40"): the product is the object.
+            target = entity_id("product", product_ids[link.product_id])
+            schema, source_prop, target_prop = UNKNOWN
+        else:
+            continue
+        entity = _make(schema, "link", link.public_id)
+        entity.add(source_prop, entity_id("org", org_ids[link.subject_id]))
+        entity.add(target_prop, target)
+        if "role" in entity.schema.properties:
+            entity.add("role", str(link.relation_label))
+        if "status" in entity.schema.properties:
+            entity.add("status", str(link.status_label))
+        entity.add("startDate", link.start or None)
+        entity.add("endDate", link.end or None)
+        entity.add("summary", link.summary)
+        if link.product_id:
+            entity.add("description", f"{link.relation_label}: {link.product.name}")
+        if schema == "Ownership" and link.share is not None:
+            entity.add("percentage", str(link.share))
+        if schema == "Debt" and link.amount is not None:
+            entity.add("amount", str(link.amount))
+            entity.add("currency", link.currency or None)
+        entity.add("recordId", link.public_id)
+        entity.add("sourceUrl", sources.get(("link", link.pk)))
+        entity.add("modifiedAt", link.updated_at.date().isoformat())
+        yield entity
+
+
+def write(selection: Selection, out: IO[str]) -> int:
+    """Write the entities as JSON lines; return how many."""
+    count = 0
+    for entity in entities(selection):
+        out.write(json.dumps(entity.to_dict(), ensure_ascii=False, sort_keys=True))
+        out.write("\n")
+        count += 1
+    return count

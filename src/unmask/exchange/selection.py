@@ -1,0 +1,86 @@
+"""What an export holds: the public record, whole or narrowed by the map's and the graph's
+filters (record.filters.NetworkFilters). Only what the public may see, ever: public
+organizations, sites, products, links and sources, the other names and identifiers of public
+organizations, and the citations of public claims."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from unmask.record.filters import NetworkFilters
+from unmask.record.models import (
+    Citation,
+    Identifier,
+    Link,
+    Organization,
+    OrganizationName,
+    Product,
+    Site,
+    Source,
+)
+
+
+@dataclass
+class Selection:
+    organizations: QuerySet
+    sites: QuerySet
+    products: QuerySet
+    links: QuerySet
+    filters: NetworkFilters | None = None
+
+    @classmethod
+    def everything(cls) -> Selection:
+        return cls(
+            organizations=Organization.objects.public(),
+            sites=Site.objects.public(),
+            products=Product.objects.public(),
+            links=Link.objects.public(),
+        )
+
+    @classmethod
+    def from_params(cls, params) -> Selection:
+        """The part of the record a reader filtered (?country=, ?product=, ?relation=, ...):
+        the organizations in view, their public sites, the public links among them that match
+        the link filters, and the products those links and organizations name."""
+        filters = NetworkFilters.from_params(params)
+        if not filters.active_filters:
+            return cls.everything()
+        organizations = filters.organizations()
+        org_ids = organizations.values("pk")
+        links = Link.objects.public().filter(
+            Q(object__in=org_ids) | Q(object__isnull=True), subject__in=org_ids
+        )
+        if filters.link_filtered:
+            links = links.filter(pk__in=filters.involvements().values("link_id"))
+        sites = Site.objects.public().filter(organization__in=org_ids)
+        if filters.country:
+            sites = sites.filter(country=filters.country)
+        products = Product.objects.public().filter(
+            Q(pk__in=links.values("product_id")) | Q(maker__in=org_ids)
+        )
+        return cls(organizations, sites, products, links, filters)
+
+    # --- what hangs on them -------------------------------------------------------------------
+    def names(self) -> QuerySet:
+        return OrganizationName.objects.filter(organization__in=self.organizations.values("pk"))
+
+    def identifiers(self) -> QuerySet:
+        return Identifier.objects.filter(organization__in=self.organizations.values("pk"))
+
+    def citations(self) -> QuerySet:
+        """Citations of the selected public records, by public sources."""
+        return (
+            Citation.objects.alive()
+            .filter(source__is_public=True)
+            .filter(
+                Q(organization__in=self.organizations.values("pk"))
+                | Q(site__in=self.sites.values("pk"))
+                | Q(product__in=self.products.values("pk"))
+                | Q(link__in=self.links.values("pk"))
+            )
+        )
+
+    def sources(self) -> QuerySet:
+        return Source.objects.public().filter(pk__in=self.citations().values("source_id"))
