@@ -1,0 +1,350 @@
+"""Importing organizations from CSV: matched against the record, applied all or nothing, kept
+as a batch that can be undone.
+
+Columns (the header names them, in any order and case; docs/import.md and the template):
+  id            public id of an organization of the record, to update it; "new" to create one
+                even if a similar one exists; empty to let matching decide
+  name          required
+  kind          company, public_body, military_unit, institute, financial, trade_fair, other
+  country       ISO 3166-1 code (DE) or the country's English name
+  description   text (Markdown)
+  other_names   other names, separated by "|"
+  identifiers   scheme:value pairs separated by "|" (registry:HRB 123|lei:5299...|domain:x.org)
+The CSV bundle's organizations.csv (from `unmask export`) is read as it is: its other columns
+are ignored.
+
+Matching, for a row without an id: an organization with the same identifier, or with the same
+normalized name or other name in the same country (record.services.find_duplicate_organizations).
+One match: the row updates it. Several: the row is ambiguous, listed and left out until a person
+puts the intended id (or "new") in its id column. None: the row creates an organization, as a
+draft for reviewers to cite and publish.
+
+A row changes only what it gives: empty cells leave fields as they are, other names and
+identifiers are added, never removed. Importing the same file again changes nothing.
+
+Every row is checked; any error (file, line, column, what is wrong) means nothing is written.
+A dry run does everything, then rolls back: what it reports is exactly what applying does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django_countries import countries
+
+from unmask.exchange.csvread import CsvError, CsvSource
+from unmask.exchange.models import ImportBatch, ImportItem
+from unmask.record import services
+from unmask.record.models import (
+    Identifier,
+    IdentifierScheme,
+    NameKind,
+    Organization,
+    OrganizationKind,
+    OrganizationName,
+)
+from unmask.record.text import name_key, normalize_identifier
+
+MAX_LISTED = 1000  # problems and ambiguous rows listed; beyond, they are counted
+FIELDS = ("name", "kind", "country", "description")
+
+
+@dataclass
+class Problem:
+    file: str
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}, line {self.line}" + (
+            f", column {self.column}" if self.column else ""
+        )
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class Ambiguous:
+    line: int
+    name: str
+    candidates: list[tuple[str, str]]  # (public id, name)
+
+
+@dataclass
+class Outcome:
+    file: str
+    dry_run: bool
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    problem_count: int = 0
+    ambiguous: list[Ambiguous] = field(default_factory=list)
+    ambiguous_count: int = 0
+    batch: ImportBatch | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problem_count
+
+    def problem(self, line: int, column: str, message: str) -> None:
+        self.problem_count += 1
+        if len(self.problems) < MAX_LISTED:
+            self.problems.append(Problem(self.file, line, column, message))
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+_KINDS = {k.value: k.value for k in OrganizationKind} | {
+    str(k.label).casefold(): k.value for k in OrganizationKind
+}
+_SCHEMES = {s.value for s in IdentifierScheme}
+
+
+def _country(value: str) -> str | None:
+    if not value:
+        return ""
+    if len(value) == 2 and value.upper() in dict(countries):
+        return value.upper()
+    code = countries.by_name(value)
+    return code or None
+
+
+@dataclass
+class Parsed:
+    public_id: str
+    values: dict[str, str]
+    other_names: list[str]
+    identifiers: list[tuple[str, str]]
+
+
+def _parse(row, outcome: Outcome) -> Parsed | None:
+    values = row.values
+    ok = True
+
+    def bad(column: str, message: str) -> None:
+        nonlocal ok
+        ok = False
+        outcome.problem(row.line, column, message)
+
+    name = " ".join(values.get("name", "").split())
+    if not name:
+        bad("name", "a name is required.")
+    elif len(name) > 300:
+        bad("name", "longer than 300 characters.")
+    kind_text = values.get("kind", "").strip()
+    kind = _KINDS.get(kind_text) or _KINDS.get(kind_text.casefold(), "")
+    if kind_text and not kind:
+        bad("kind", f"{kind_text!r} is not a kind ({', '.join(OrganizationKind.values)}).")
+    country = _country(values.get("country", "").strip())
+    if country is None:
+        bad("country", f"{values.get('country')!r} is not a country code or name.")
+    identifiers = []
+    for item in filter(None, (p.strip() for p in values.get("identifiers", "").split("|"))):
+        scheme, sep, value = item.partition(":")
+        scheme = scheme.strip().lower()
+        if not sep or scheme not in _SCHEMES or not value.strip():
+            bad("identifiers", f"{item!r}: write scheme:value, scheme one of {sorted(_SCHEMES)}.")
+            continue
+        identifiers.append((scheme, value.strip()))
+    public_id = values.get("id", "").strip()
+    if not ok:
+        return None
+    fields = {"name": name, "description": values.get("description", "")}
+    if kind:
+        fields["kind"] = kind
+    if country:
+        fields["country"] = country
+    other_names = [" ".join(n.split()) for n in values.get("other_names", "").split("|")]
+    return Parsed(public_id, fields, [n for n in other_names if n], identifiers)
+
+
+def _match(parsed: Parsed, row, outcome: Outcome) -> tuple[str, Organization | None]:
+    """("update", org), ("create", None), or ("ambiguous" / "error", None)."""
+    if parsed.public_id.lower() == "new":
+        return "create", None
+    if parsed.public_id:
+        org = Organization.objects.alive().filter(public_id=parsed.public_id).first()
+        if org is None:
+            outcome.problem(row.line, "id", f"no organization {parsed.public_id!r} in the record.")
+            return "error", None
+        return "update", org
+    matches = services.find_duplicate_organizations(
+        parsed.values["name"],
+        parsed.values.get("country", ""),
+        parsed.identifiers,
+        parsed.other_names,
+    )
+    if len(matches) == 1:
+        return "update", matches[0].organization
+    if matches:
+        outcome.ambiguous_count += 1
+        if len(outcome.ambiguous) < MAX_LISTED:
+            outcome.ambiguous.append(
+                Ambiguous(
+                    row.line,
+                    parsed.values["name"],
+                    [(m.organization.public_id, m.organization.name) for m in matches],
+                )
+            )
+        return "ambiguous", None
+    return "create", None
+
+
+def _value(org: Organization, name: str) -> str:
+    if name == "country":
+        return org.country.code if org.country else ""
+    return str(getattr(org, name) or "")
+
+
+def _record(batch: ImportBatch, obj, action: str, before: dict | None = None) -> None:
+    ImportItem.objects.create(
+        batch=batch,
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=obj.pk,
+        action=action,
+        before=before or {},
+    )
+
+
+def _apply(
+    parsed: Parsed, action: str, org: Organization | None, batch: ImportBatch, actor, row, outcome
+):
+    reason = batch.reason
+    if action == "create":
+        if "kind" not in parsed.values:
+            outcome.problem(row.line, "kind", "a kind is required to create an organization.")
+            return
+        org = services.create_organization(
+            actor=actor, reason=reason, allow_duplicate=True, **parsed.values
+        )
+        _record(batch, org, ImportItem.CREATED)
+        changed = True
+        outcome.created += 1
+    else:
+        current = {k: _value(org, k) for k in parsed.values}
+        changes = {k: v for k, v in parsed.values.items() if v and current[k] != v}
+        changed = bool(changes)
+        if changes:
+            before = {k: current[k] for k in changes}
+            services.update_record(org, actor=actor, reason=reason, **changes)
+            _record(batch, org, ImportItem.UPDATED, before)
+    known_names = {name_key(org.name)} | {
+        name_key(n) for n in org.names.values_list("name", flat=True)
+    }
+    for alias in parsed.other_names:
+        if name_key(alias) not in known_names:
+            item = OrganizationName(organization=org, name=alias, kind=NameKind.ALIAS)
+            services.save_record(item, actor=actor, reason=reason)
+            _record(batch, item, ImportItem.CREATED)
+            known_names.add(name_key(alias))
+            changed = True
+    known_ids = set(org.identifiers.values_list("scheme", "normalized"))
+    for scheme, value in parsed.identifiers:
+        key = (scheme, normalize_identifier(scheme, value))
+        if key not in known_ids:
+            item = Identifier(organization=org, scheme=scheme, value=value)
+            services.save_record(item, actor=actor, reason=reason)
+            _record(batch, item, ImportItem.CREATED)
+            known_ids.add(key)
+            changed = True
+    if action == "update":
+        if changed:
+            outcome.updated += 1
+        else:
+            outcome.unchanged += 1
+
+
+def import_organizations(path, *, actor=None, dry_run: bool = False, name: str = "") -> Outcome:
+    """Import a CSV of organizations (see the module docstring). Nothing is written when any
+    row has an error, nor in a dry run."""
+    path = Path(path)
+    outcome = Outcome(file=name or path.name, dry_run=dry_run)
+    try:
+        source = CsvSource(path, name=outcome.file)
+        with transaction.atomic():
+            batch = ImportBatch.objects.create(
+                created_by=actor if getattr(actor, "is_authenticated", False) else None,
+                file_name=outcome.file,
+                sha256=_sha256(path),
+                kind="organizations",
+            )
+            for row in source.rows():
+                if not outcome.rows and "name" not in source.header:
+                    outcome.problem(1, "name", "the header has no column 'name'.")
+                    break
+                outcome.rows += 1
+                parsed = _parse(row, outcome)
+                if parsed is None:
+                    continue
+                action, org = _match(parsed, row, outcome)
+                if action in ("create", "update"):
+                    try:
+                        with transaction.atomic():
+                            _apply(parsed, action, org, batch, actor, row, outcome)
+                    except ValidationError as exc:
+                        for column, messages in exc.message_dict.items():
+                            for message in messages:
+                                outcome.problem(
+                                    row.line, column if column != "__all__" else "", message
+                                )
+            batch.created, batch.updated, batch.unchanged = (
+                outcome.created,
+                outcome.updated,
+                outcome.unchanged,
+            )
+            batch.save()
+            outcome.batch = batch
+            if dry_run or not outcome.ok:
+                raise _Rollback
+    except _Rollback:
+        outcome.batch = None
+    except CsvError as exc:
+        outcome.problem(
+            0, "", str(exc).removeprefix(f"{outcome.file}: ").removeprefix(f"{outcome.file}, ")
+        )
+    return outcome
+
+
+@transaction.atomic
+def undo(batch: ImportBatch, *, actor=None) -> int:
+    """Undo a whole batch: what it created is deleted (soft, kept in the history), what it
+    changed gets its former values back. Returns how many records were touched."""
+    if batch.undone_at is not None:
+        raise ValidationError(f"Import batch #{batch.pk} is already undone.")
+    reason = f"Undo of import batch #{batch.pk} ({batch.file_name})"
+    touched = 0
+    for item in batch.items.select_related("content_type").order_by("-pk"):
+        model = item.content_type.model_class()
+        obj = model._default_manager.filter(pk=item.object_id).first()
+        if obj is None:
+            continue
+        if item.action == ImportItem.CREATED:
+            if isinstance(obj, OrganizationName | Identifier):
+                services.remove_detail(obj, actor=actor, reason=reason)
+            elif obj.deleted_at is None:
+                services.soft_delete(obj, actor=actor, reason=reason)
+        else:
+            services.update_record(obj, actor=actor, reason=reason, **item.before)
+        touched += 1
+    batch.undone_at = timezone.now()
+    batch.undone_by = actor if getattr(actor, "is_authenticated", False) else None
+    batch.save(update_fields=["undone_at", "undone_by"])
+    return touched

@@ -1,0 +1,82 @@
+"""`unmask import`: organizations from a CSV file, matched against the record, all or nothing,
+kept as a batch that `--undo` reverses (see unmask.exchange.importer)."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from unmask.exchange import importer
+from unmask.exchange.models import ImportBatch
+
+
+class Command(BaseCommand):
+    help = (
+        "Import organizations from a CSV file (UTF-8, UTF-16 or Windows-1252; comma, semicolon "
+        "or tab). --dry-run shows what would be created, updated and left alone, and every "
+        "error with its line and column, and writes nothing. --undo N reverses batch N."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", nargs="?", help="The CSV file.")
+        parser.add_argument("--dry-run", action="store_true", help="Check and report only.")
+        parser.add_argument("--user", help="Staff user the history names (default: none).")
+        parser.add_argument("--undo", type=int, metavar="BATCH", help="Undo an import batch.")
+        parser.add_argument("--list", action="store_true", help="List the import batches.")
+
+    def handle(self, *args, **options):
+        actor = None
+        if options["user"]:
+            actor = get_user_model().objects.filter(username=options["user"]).first()
+            if actor is None:
+                raise CommandError(f"No user {options['user']!r}.")
+        if options["list"]:
+            for b in ImportBatch.objects.all()[:50]:
+                undone = f", undone {b.undone_at:%Y-%m-%d %H:%M}" if b.undone_at else ""
+                self.stdout.write(
+                    f"#{b.pk} {b.created_at:%Y-%m-%d %H:%M} {b.file_name}: {b.created} created, "
+                    f"{b.updated} updated, {b.unchanged} left alone{undone}"
+                )
+            return
+        if options["undo"]:
+            batch = ImportBatch.objects.filter(pk=options["undo"]).first()
+            if batch is None:
+                raise CommandError(f"No import batch #{options['undo']}.")
+            try:
+                touched = importer.undo(batch, actor=actor)
+            except Exception as exc:
+                raise CommandError(str(exc)) from exc
+            self.stdout.write(f"Undid import batch #{batch.pk}: {touched} records put back.")
+            return
+        if not options["file"]:
+            raise CommandError("Give the CSV file to import (or --undo N, --list).")
+        outcome = importer.import_organizations(
+            options["file"], actor=actor, dry_run=options["dry_run"]
+        )
+        self._report(outcome)
+        if not outcome.ok:
+            raise CommandError(
+                f"{outcome.problem_count} error(s): nothing was imported. Fix them and run again."
+            )
+
+    def _report(self, outcome: importer.Outcome) -> None:
+        verb = "would be" if outcome.dry_run else "were"
+        self.stdout.write(
+            f"{outcome.file}: {outcome.rows} rows. {outcome.created} {verb} created, "
+            f"{outcome.updated} {verb} updated, {outcome.unchanged} left alone, "
+            f"{outcome.ambiguous_count} ambiguous (left out)."
+        )
+        for item in outcome.ambiguous:
+            options = "; ".join(f"{pid} {name}" for pid, name in item.candidates)
+            self.stdout.write(
+                f"  line {item.line}, {item.name!r}: several matches ({options}). Put the id "
+                "of the right one, or new, in its id column."
+            )
+        for problem in outcome.problems:
+            self.stderr.write(f"  {problem}")
+        if outcome.problem_count > len(outcome.problems):
+            self.stderr.write(f"  ... and {outcome.problem_count - len(outcome.problems)} more.")
+        if outcome.batch:
+            self.stdout.write(
+                f"Recorded as import batch #{outcome.batch.pk} (undo: --undo {outcome.batch.pk})."
+            )

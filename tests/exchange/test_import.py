@@ -1,0 +1,134 @@
+"""Importing organizations from CSV as real files come: matched against the record, all or
+nothing, the same file twice changes nothing, a batch undone as a whole, and every error with
+its file, line and column."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from unmask.exchange import importer
+from unmask.exchange.models import ImportBatch
+from unmask.record.models import Organization
+
+HEADER = "id,name,kind,country,description,other_names,identifiers\n"
+
+
+def write(tmp_path, text: str, encoding="utf-8", name="orgs.csv"):
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_dry_run_reports_and_writes_nothing_then_apply_and_again_changes_nothing(tmp_path, network):
+    engines = network["orgs"]["engines"]
+    path = write(
+        tmp_path,
+        HEADER
+        + ",Korvex Aerodynamics GmbH,company,DE,Engines,KX Aero,registry:HRB 4411\n"
+        + ",Brenmark Avionics,company,DE,Flight computers,,lei:529900T8BM49AURSDO55\n"
+        + ",Norrsken Metals,company,Sweden,,,\n",
+    )
+    before = Organization.objects.count()
+    dry = importer.import_organizations(path, dry_run=True)
+    assert dry.ok and (dry.created, dry.updated, dry.unchanged) == (2, 1, 0)
+    assert Organization.objects.count() == before and not ImportBatch.objects.exists()
+
+    done = importer.import_organizations(path)
+    assert (done.created, done.updated, done.unchanged) == (dry.created, dry.updated, 0)
+    engines.refresh_from_db()
+    assert engines.description == "Engines"  # matched by name and country (legal form ignored)
+    assert "KX Aero" in engines.names.values_list("name", flat=True)
+    assert engines.identifiers.filter(scheme="registry").exists()
+    new = Organization.objects.get(name="Norrsken Metals")
+    assert new.country.code == "SE" and not new.is_public  # a draft, for reviewers to cite
+    history = new.history.first()
+    assert history.history_change_reason == done.batch.reason
+
+    again = importer.import_organizations(path)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
+    assert Organization.objects.count() == before + 2
+
+
+def test_one_bad_row_means_nothing_is_written_and_says_where(tmp_path, network):
+    path = write(
+        tmp_path,
+        HEADER
+        + ",Good Row Industries,company,DE,,,\n"
+        + ",,company,DE,,,\n"
+        + ",Bad Kind Ltd,spaceship,DE,,,\n"
+        + ",Bad Country Ltd,company,Atlantis,,,\n"
+        + ",Bad Id Ltd,company,DE,,,isbn:123\n"
+        + "zzzzzzzz,Unknown Id,company,DE,,,\n",
+    )
+    before = Organization.objects.count()
+    outcome = importer.import_organizations(path)
+    assert not outcome.ok and outcome.batch is None
+    where = [(p.line, p.column) for p in outcome.problems]
+    assert where == [(3, "name"), (4, "kind"), (5, "country"), (6, "identifiers"), (7, "id")]
+    assert str(outcome.problems[1]).startswith("orgs.csv, line 4, column kind: 'spaceship'")
+    assert Organization.objects.count() == before  # the good row was not written either
+
+
+def test_ambiguous_rows_are_listed_and_left_out_until_a_person_decides(tmp_path, make_org):
+    first = make_org("Halvard Systems", country="NO")
+    second = make_org("Halvard Systems AS", country="NO", allow_duplicate=True)
+    path = write(tmp_path, HEADER + ",Halvard Systems,company,NO,New text,,\n")
+    outcome = importer.import_organizations(path)
+    assert outcome.ok and outcome.ambiguous_count == 1 and outcome.updated == 0
+    assert {pid for pid, _name in outcome.ambiguous[0].candidates} == {
+        first.public_id,
+        second.public_id,
+    }
+    decided = write(
+        tmp_path, HEADER + f"{second.public_id},Halvard Systems,company,NO,New text,,\n"
+    )
+    assert importer.import_organizations(decided).updated == 1
+    second.refresh_from_db()
+    assert second.description == "New text"
+
+
+@pytest.mark.parametrize(
+    ("encoding", "delimiter"),
+    [("utf-8-sig", ","), ("utf-16", "\t"), ("cp1252", ";"), ("utf-8", ";")],
+)
+def test_encodings_and_separators_of_real_files(tmp_path, db, encoding, delimiter):
+    text = (HEADER + ",Société Générale d'Équipement,company,FR,Ça marche,,\n").replace(
+        ",", delimiter
+    )
+    path = write(tmp_path, text, encoding=encoding)
+    outcome = importer.import_organizations(path)
+    assert outcome.ok, outcome.problems
+    assert Organization.objects.get().name == "Société Générale d'Équipement"
+
+
+def test_a_batch_is_undone_as_a_whole(tmp_path, network):
+    engines = network["orgs"]["engines"]
+    old_description = engines.description
+    path = write(
+        tmp_path,
+        HEADER
+        + ",Korvex Aerodynamics,company,DE,Changed,KX Aero,\n,Norrsken Metals,company,SE,,,\n",
+    )
+    batch = importer.import_organizations(path).batch
+    out = io.StringIO()
+    call_command("import", "--undo", str(batch.pk), stdout=out)
+    engines.refresh_from_db()
+    assert engines.description == old_description
+    assert not engines.names.filter(name="KX Aero").exists()
+    assert Organization.objects.alive().filter(name="Norrsken Metals").count() == 0
+    batch.refresh_from_db()
+    assert batch.undone_at is not None
+    with pytest.raises(CommandError, match="already undone"):
+        call_command("import", "--undo", str(batch.pk), stdout=io.StringIO())
+
+
+def test_the_command_reports_errors_and_exits_non_zero(tmp_path, db):
+    path = write(tmp_path, HEADER + ",No Kind Given,,DE,,,\n")
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("import", str(path), stdout=io.StringIO(), stderr=err)
+    assert "orgs.csv, line 2, column kind" in err.getvalue()
+    assert not Organization.objects.exists()
