@@ -5,6 +5,7 @@ its file, line and column."""
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -132,3 +133,36 @@ def test_the_command_reports_errors_and_exits_non_zero(tmp_path, db):
         call_command("import", str(path), stdout=io.StringIO(), stderr=err)
     assert "orgs.csv, line 2, column kind" in err.getvalue()
     assert not Organization.objects.exists()
+
+
+def test_the_admin_shows_the_dry_run_then_applies_and_undoes(
+    client, editor, reviewer, outsider, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.VAR_DIR = tmp_path
+    client.force_login(outsider)
+    assert client.get("/admin/exchange/importbatch/import/").status_code in (302, 403)
+    client.force_login(editor)
+    template = client.get("/admin/exchange/importbatch/template.csv")
+    assert template.content.decode().startswith("id,name,kind,country")
+    bad = SimpleUploadedFile("orgs.csv", (HEADER + ",<b>Nameless</b> kind,robot,DE,,,\n").encode())
+    page = client.post("/admin/exchange/importbatch/import/", {"file": bad}).content.decode()
+    assert "&#x27;robot&#x27; is not a kind" in page and "Apply this import" not in page
+    good = SimpleUploadedFile("orgs.csv", (HEADER + ",Norrsken Metals,company,SE,,,\n").encode())
+    page = client.post("/admin/exchange/importbatch/import/", {"file": good}).content.decode()
+    assert "1 organizations would be created" in page and not Organization.objects.exists()
+    upload = re.search(r'name="upload" value="([0-9a-f]{64})"', page).group(1)
+    applied = client.post(
+        "/admin/exchange/importbatch/import/", {"apply": "1", "upload": upload, "name": "orgs.csv"}
+    )
+    assert applied.status_code == 302
+    org = Organization.objects.get()
+    assert org.history.first().history_user == editor
+    batch = ImportBatch.objects.get()
+    undo = {"action": "undo_batches", "_selected_action": [batch.pk]}
+    client.post("/admin/exchange/importbatch/", undo)  # deleting is a reviewer's decision
+    assert Organization.objects.alive().exists()
+    client.force_login(reviewer)
+    client.post("/admin/exchange/importbatch/", undo)
+    assert not Organization.objects.alive().exists()
