@@ -166,3 +166,34 @@ def test_the_admin_shows_the_dry_run_then_applies_and_undoes(
     client.force_login(reviewer)
     client.post("/admin/exchange/importbatch/", undo)
     assert not Organization.objects.alive().exists()
+
+
+def test_followthemoney_lines_import_organizations_and_match_ours_by_id(tmp_path, network):
+    from unmask.exchange import ftm
+    from unmask.exchange.selection import Selection
+
+    exported = io.StringIO()
+    ftm.write(Selection.everything(), exported)
+    path = write(tmp_path, exported.getvalue(), name="record.ftm.jsonl")
+    outcome = importer.import_file(path)
+    assert outcome.ok and outcome.created == 0 and outcome.updated == 0
+    assert outcome.unchanged == 4 and outcome.skipped > 0  # our own organizations, by id
+
+    foreign = [
+        '{"id": "oc-1", "schema": "Company", "properties": {"name": ["Vesterholm Optics A/S",'
+        ' "Vesterholm"], "country": ["dk"], "registrationNumber": ["DK-12345678"]}}',
+        '{"id": "oc-2", "schema": "PublicBody", "properties": {"name": ["Procurement Office"]}}',
+        "not json",
+    ]
+    bad = write(tmp_path, "\n".join(foreign) + "\n", name="bad.ftm.jsonl")
+    refused = importer.import_file(bad)
+    assert [(p.line, p.message.split(" (")[0]) for p in refused.problems] == [
+        (3, "not a FollowTheMoney entity")
+    ]
+    good = write(tmp_path, "\n".join(foreign[:2]) + "\n", name="good.ftm.jsonl")
+    done = importer.import_file(good)
+    assert done.ok and done.created == 2
+    vesterholm = Organization.objects.get(name="Vesterholm Optics A/S")
+    assert vesterholm.country.code == "DK" and vesterholm.kind == "company"
+    assert list(vesterholm.names.values_list("name", flat=True)) == ["Vesterholm"]
+    assert vesterholm.identifiers.get().value == "DK-12345678"

@@ -120,7 +120,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
             if not re.fullmatch(r"[0-9a-f]{64}", digest) or not stored.exists():
                 messages.error(request, _("The uploaded file is gone; upload it again."))
                 return redirect("admin:exchange_import")
-            outcome = importer.import_organizations(stored, actor=request.user, name=name)
+            outcome = importer.import_file(stored, actor=request.user, name=name)
             if outcome.ok:
                 stored.unlink(missing_ok=True)
                 messages.success(
@@ -155,7 +155,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
                         handle.write(chunk)
                 final = _uploads() / f"{digest.hexdigest()}.csv"
                 stored.replace(final)
-                outcome = importer.import_organizations(
+                outcome = importer.import_file(
                     final, actor=request.user, dry_run=True, name=upload.name
                 )
                 context.update(outcome=outcome, upload=digest.hexdigest(), name=upload.name)

@@ -13,12 +13,12 @@ from unmask.exchange.models import ImportBatch
 class Command(BaseCommand):
     help = (
         "Import organizations from a CSV file (UTF-8, UTF-16 or Windows-1252; comma, semicolon "
-        "or tab). --dry-run shows what would be created, updated and left alone, and every "
+        "or tab) or FollowTheMoney JSON lines (.gz too). --dry-run shows what would be created, updated and left alone, and every "
         "error with its line and column, and writes nothing. --undo N reverses batch N."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", nargs="?", help="The CSV file.")
+        parser.add_argument("file", nargs="?", help="The CSV or FtM JSON lines file.")
         parser.add_argument("--dry-run", action="store_true", help="Check and report only.")
         parser.add_argument("--user", help="Staff user the history names (default: none).")
         parser.add_argument("--undo", type=int, metavar="BATCH", help="Undo an import batch.")
@@ -50,9 +50,7 @@ class Command(BaseCommand):
             return
         if not options["file"]:
             raise CommandError("Give the CSV file to import (or --undo N, --list).")
-        outcome = importer.import_organizations(
-            options["file"], actor=actor, dry_run=options["dry_run"]
-        )
+        outcome = importer.import_file(options["file"], actor=actor, dry_run=options["dry_run"])
         self._report(outcome)
         if not outcome.ok:
             raise CommandError(
