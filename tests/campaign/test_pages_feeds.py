@@ -175,3 +175,13 @@ def test_the_demo_campaign_fills_the_calendar(client, network):
     page = client.get("/actions/").content.decode()
     assert "Weekly vigil at the factory gate" in page and "6 upcoming actions" in page
     assert client.get("/calls/").content.count(b'<li lang="') == 2
+
+
+def test_unknown_language_codes_never_break_a_page(client, moderator):
+    Call.objects.create(title="No language", body="Text", language="")
+    services.publish_call(Call.objects.get(title="No language"), actor=moderator)
+    action = announce(languages="de,xx-klingon")
+    services.publish_action(action, actor=moderator)
+    assert client.get("/calls/").status_code == 200
+    page = client.get(action.get_absolute_url())
+    assert page.status_code == 200 and b"Deutsch, xx-klingon" in page.content
