@@ -3,7 +3,9 @@
 // layout, export, the card of the selected node, the count, the list and the downloads.
 import Graph from "graphology";
 import Sigma from "sigma";
+import { NodePointProgram } from "sigma/rendering";
 
+import { fetchJSON } from "../offline-data.js";
 import { clearCard, renderCard } from "./card.js";
 import { download, fileName, toPngBlob, toSvg } from "./export.js";
 import { toQuery } from "./filters.js";
@@ -45,6 +47,10 @@ function probeWebgl() {
 // back as soon as it stops): drawing 10,000 edges in software every frame makes panning stutter.
 // With a GPU they stay.
 const SOFTWARE_HIDE_FROM_EDGES = 2000;
+// In software WebGL the nodes are drawn as points (one vertex each, a round antialiased dot, the
+// same picking): sigma's default circles are instanced triangles, which SwiftShader draws about
+// three times slower, and every frame of a pan or zoom redraws all of them. Points have a
+// maximum size on some GPUs, so with a GPU the circles stay.
 
 function assignPositions(graph, positions) {
   graph.updateEachNodeAttributes(
@@ -154,13 +160,11 @@ export class GraphView {
     let payload;
     try {
       const url = this.config.dataUrl + (query ? `?${query}` : "");
-      const response = await fetch(url, {
+      payload = await fetchJSON(url, {
         signal: this.abort.signal,
         headers: { Accept: "application/json" },
         credentials: "same-origin",
       });
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      payload = await response.json();
     } catch (error) {
       if (error.name === "AbortError" || load !== this.loads) return;
       this.setState("error", this.strings.error, true);
@@ -285,6 +289,7 @@ export class GraphView {
     const font = getComputedStyle(this.section).fontFamily || "sans-serif";
     return {
       defaultEdgeType: "arrow",
+      ...(this.webgl && this.webgl.software ? { nodeProgramClasses: { circle: NodePointProgram } } : {}),
       renderEdgeLabels: false,
       enableEdgeEvents: false,
       enableCameraRotation: false,

@@ -4,6 +4,7 @@
 import { AttributionControl, Map as MapLibreMap, NavigationControl, Popup, addProtocol } from "maplibre-gl";
 import { Protocol } from "pmtiles";
 
+import { fetchJSON } from "../offline-data.js";
 import { layersFromConfig } from "./layers.js";
 import { choicePopup } from "./popup.js";
 import { readStrings } from "./strings.js";
@@ -194,12 +195,7 @@ export class SiteMap {
     const data = Promise.all(
       layers.map((layer) => {
         const url = layer.settings.url + (layer.filtered && query ? `?${query}` : "");
-        return fetch(url, { signal: controller.signal, headers: { Accept: "application/geo+json" } }).then(
-          (response) => {
-            if (!response.ok) throw new Error(`HTTP ${response.status}`);
-            return response.json();
-          },
-        );
+        return fetchJSON(url, { signal: controller.signal, headers: { Accept: "application/geo+json" } });
       }),
     );
     data.catch(() => {}); // a request dropped for a newer one is no error

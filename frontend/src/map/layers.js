@@ -11,6 +11,7 @@
 // `filtered` layers get the page's filters (its form, its address or fixed ones) in their
 // requests; the others are loaded as they are (the sites a call targets). A config without
 // `layers` (older pages) is one sites layer from its flat keys (sitesUrl, siteUrl...).
+import { fetchJSON } from "../offline-data.js";
 import { actionPopup, formatStart, messagePopup, sitePopup } from "./popup.js";
 import { ACTIONS, ACTION_LAYERS, LAYERS, SITES, SITE_LAYERS } from "./style.js";
 
@@ -108,12 +109,11 @@ export class SitesLayer extends Layer {
     const controller = (component.details = new AbortController());
     const query = this.filtered ? component.query() : "";
     try {
-      const response = await fetch(fill(this.settings.siteUrl, id) + (query ? `?${query}` : ""), {
-        signal: controller.signal,
-        headers: { Accept: "application/json" },
-      });
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      const data = await response.json();
+      const data = await fetchJSON(
+        fill(this.settings.siteUrl, id) + (query ? `?${query}` : ""),
+        { signal: controller.signal, headers: { Accept: "application/json" } },
+        { exact: false },
+      );
       if (component.popup === popup) {
         popup.setDOMContent(sitePopup(data, strings));
         component.keepInView(popup);

@@ -1,0 +1,836 @@
+"""`unmask mirror DIR`: the whole public site as static files, for any static host and file://.
+
+How it works:
+
+1. **Crawl.** Every public page is rendered with Django's test client (Host: the first of
+   ALLOWED_HOSTS), in the default language only, starting from the home page, the lists and every
+   public organization, product, source, action, group and call, and following same-site links
+   (GET only). Admin, API, submit, moderation, reply and filtered-download paths are never
+   fetched, nor pages in other languages, nor links with a query other than a page number or a
+   calendar month (the filters are forms on the live site). At most `limit` URLs are fetched;
+   the report says if the cap was reached.
+2. **Write.** `/a/b/` is written as `a/b/index.html` (a feed at `/a/b/` as `a/b/index.atom`,
+   JSON as `index.json`), other paths under their own name (`map/sites.geojson`); a page number
+   or month goes in the name (`org/index.page=2.html`). A redirect (a short address such as
+   `/org/<id>/`) becomes a small page that forwards with <meta http-equiv="refresh">.
+3. **Rewrite.** Every internal address in the pages (href, src, srcset, action, data-*
+   attributes and the strings of the JSON config blocks of the map and graph) becomes a relative
+   path to the file, `index.html` spelled out (file:// serves no index files). Addresses that are
+   not in the mirror (other languages, forms) point to the live site (`live_url`, by default
+   settings.SITE_URL) or, without one, lose their link. Forms, which need the server, are
+   replaced by a note. Nonces go (the mirror sends no CSP). Canonical addresses and the
+   addresses inside feeds and calendars point to the live site.
+4. **Data for scripts.** Each JSON file the map or graph of a page fetches (with its query) is
+   also written as a script that registers it (frontend/src/offline-data.js explains the names):
+   fetch() of file:// fails in Chromium, and a static host ignores queries. Mirrored pages carry
+   <meta name="unmask-mirror"> so that the scripts read these instead of fetching.
+5. **Static files** the pages and their style sheets use are fetched through the site (so the
+   manifest-hashed names are the ones written); `/data/` gets the export files.
+6. **Search.** pagefind indexes the pages' main content; `search/index.html` loads pagefind's UI
+   from the mirror. Module scripts cannot load from file:// in Chromium, so there the search page
+   says to serve the folder over HTTP (`python3 -m http.server`).
+7. **Check.** Every internal href/src of every written page must name a file of the mirror.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import posixpath
+import re
+import shutil
+import subprocess
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
+
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+MIRROR_META = '<meta name="unmask-mirror" content="{root}">'  # root: the mirror's root, relative
+MIRROR_PREFIX = "mirror:"
+MARKER = ".unmask-mirror"  # left in every mirror: `clear` empties only such a folder
+# Never fetched: they need the server, a session or a secret, or are not for readers.
+EXCLUDED = re.compile(
+    r"^/(admin|api|submit|moderate|media)/|/reply/$|^/data/part\.|^/embed/|^/basemap/"
+)
+# The only query parameters whose pages are mirrored: a page of a list, a calendar month.
+QUERY_KEYS = {"page", "month"}
+HTML_TYPES = ("text/html",)
+SUFFIX_BY_TYPE = {
+    "application/atom+xml": ".atom",
+    "application/rss+xml": ".rss",
+    "application/json": ".json",
+    "application/geo+json": ".geojson",
+    "text/calendar": ".ics",
+    "text/plain": ".txt",
+    "application/xml": ".xml",
+}
+ATTRIBUTE = re.compile(
+    r"""(?P<before>\s(?P<name>href|src|action|poster|data-[a-z0-9-]+)=)(?P<q>["'])(?P<value>[^"']*)(?P=q)""",
+    re.IGNORECASE,
+)
+SRCSET = re.compile(r"""(\ssrcset=)(["'])([^"']*)\2""", re.IGNORECASE)
+JSON_BLOCK = re.compile(
+    r'(<script\b[^>]*type="application/json"[^>]*>)(.*?)(</script>)', re.IGNORECASE | re.DOTALL
+)
+CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")
+FORM = re.compile(r"<form\b.*?</form>", re.IGNORECASE | re.DOTALL)
+NONCE = re.compile(r'\snonce="[^"]*"')
+MAIN = re.compile(r'<main id="main"')
+HEAD_START = re.compile(r"<head>\s*<meta charset=\"utf-8\">", re.IGNORECASE)
+NOJS = re.compile(r'class="(?:map|graph)-nojs"|<template\b')
+HEADER_END = re.compile(r"</ul>\s*</nav>\s*</header>")
+PRELOAD = re.compile(r'\s*<link rel="preload" as="fetch"[^>]*>')
+# Files the mirror writes itself, by the site path its pages use for them.
+OWN_FILES = {
+    "/mirror.js": "mirror.js",
+    "/pagefind/pagefind-ui.css": "pagefind/pagefind-ui.css",
+    "/pagefind/pagefind-ui.js": "pagefind/pagefind-ui.js",
+    "/search/search.js": "search/search.js",
+}
+PLACEHOLDER = "__ID__"
+
+
+@dataclass
+class Fetched:
+    """One address as the site answered it."""
+
+    url: str  # path with its query, as requested
+    status: int
+    content_type: str = ""
+    body: bytes = b""
+    location: str = ""  # for redirects: where to (path + query)
+    file: str = ""  # where it is written in the mirror (relative, posix)
+
+
+@dataclass
+class Report:
+    out: Path
+    pages: int = 0
+    files: int = 0
+    data_scripts: int = 0
+    bytes: int = 0
+    seconds: float = 0.0
+    capped: bool = False
+    not_found: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    broken: list[str] = field(default_factory=list)
+    search: str = ""
+
+    def summary(self) -> str:
+        lines = [
+            f"Mirror in {self.out}: {self.pages:,} pages, {self.files:,} files in all "
+            f"({self.data_scripts:,} data scripts), {self.bytes:,} bytes, {self.seconds:.1f} s.",
+            f"Search: {self.search}",
+        ]
+        if self.capped:
+            lines.append("The crawl stopped at its limit: some pages are missing (raise --limit).")
+        for url in self.not_found:
+            lines.append(f"Linked but not found: {url}")
+        for item in self.errors:
+            lines.append(f"Failed: {item}")
+        for item in self.broken:
+            lines.append(f"Broken link: {item}")
+        return "\n".join(lines)
+
+
+def split(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return parts.path or "/", parts.query
+
+
+def normal_query(query: str) -> str:
+    """Parameters sorted by name (stable), as offline-data.js sorts them."""
+    pairs = sorted(parse_qsl(query, keep_blank_values=True), key=lambda pair: pair[0])
+    return urlencode(pairs)
+
+
+def query_tag(query: str) -> str:
+    return re.sub(r"[^A-Za-z0-9=_.-]", "_", normal_query(query))
+
+
+def data_script_name(file: str, query: str) -> str:
+    """Where the data script of `file` fetched with `query` goes (offline-data.js: dataScriptUrl)."""
+    return f"{file}.q-{query_tag(query)}.js" if query else f"{file}.js"
+
+
+def relative(target: str, page: str) -> str:
+    """`target` (a mirror file, or a folder ending in /) as seen from the file `page`."""
+    start = posixpath.dirname(page) or "."
+    rel = posixpath.relpath(target, start)
+    return rel
+
+
+class Mirror:
+    def __init__(
+        self,
+        out: Path,
+        *,
+        live_url: str | None = None,
+        limit: int = 20000,
+        search: bool = True,
+        log: Callable[[str], None] = lambda message: None,
+    ):
+        self.out = Path(out)
+        self.live_url = (settings.SITE_URL if live_url is None else live_url).rstrip("/")
+        self.limit = limit
+        self.search = search
+        self.log = log
+        self.host = settings.ALLOWED_HOSTS[0] if settings.ALLOWED_HOSTS else "localhost"
+        if self.host.startswith("."):
+            self.host = self.host.lstrip(".")
+        if self.host == "*":
+            self.host = "localhost"
+        self.client = Client(HTTP_HOST=self.host, raise_request_exception=False)
+        self.origins = {f"http://{self.host}", f"https://{self.host}"}
+        self.fetched: dict[str, Fetched] = {}
+        self.scripts: dict[str, object] = {}  # data URL (normal query) → its data
+        self.files: dict[str, str] = {}  # mirror file → URL (to catch two URLs on one file)
+        self.report = Report(out=self.out)
+        self.languages = [code for code, _ in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+        self.last_month = ""
+
+    # --- which addresses ----------------------------------------------------------------------
+    def internal(self, url: str, base: str = "/") -> str | None:
+        """The site path (+ query) that `url` on page `base` names, or None if it is elsewhere."""
+        url = html.unescape(url.strip())
+        if not url or url.startswith(("#", "mailto:", "tel:", "data:", "blob:", "javascript:")):
+            return None
+        parts = urlsplit(url)
+        if parts.scheme or parts.netloc:
+            if f"{parts.scheme or 'http'}://{parts.netloc}" not in self.origins:
+                return None
+            url = parts.path + (f"?{parts.query}" if parts.query else "")
+        full = urljoin(base, url)
+        path, query = split(full)
+        return path + (f"?{query}" if query else "")
+
+    def wanted(self, url: str) -> bool:
+        path, query = split(url)
+        if EXCLUDED.search(path):
+            return False
+        if any(path.startswith(f"/{code}/") for code in self.languages):
+            return False
+        if query:
+            params = dict(parse_qsl(query, keep_blank_values=True))
+            if not set(params) <= QUERY_KEYS:
+                return False
+            month = params.get("month")
+            if month is not None:
+                current = date.today().strftime("%Y-%m")
+                if not (current <= month <= max(self.last_month, current)):
+                    return False
+        return True
+
+    # --- crawl ----------------------------------------------------------------------------------
+    def seeds(self) -> list[str]:
+        from unmask.campaign.models import Action, Call, LocalGroup
+        from unmask.record.models import Organization, Product, Source
+
+        urls = [
+            "/",
+            reverse("record:directory"),
+            reverse("web:methodology"),
+            reverse("maps:map"),
+            reverse("graph:graph"),
+            reverse("campaign:actions"),
+            reverse("campaign:calendar"),
+            reverse("campaign:actions-map"),
+            reverse("campaign:calls"),
+            reverse("campaign:actions-ics"),
+            reverse("campaign:actions-atom"),
+            reverse("campaign:calls-atom"),
+            reverse("record:changes-feed"),
+            reverse("exchange:data"),
+        ]
+        for org in Organization.objects.public().only("public_id", "slug"):
+            urls += [
+                org.get_absolute_url(),
+                reverse("record:organization-short", args=[org.public_id]),
+            ]
+            urls.append(reverse("record:organization-history", args=[org.public_id, org.slug]))
+        for product in Product.objects.public():
+            urls += [
+                product.get_absolute_url(),
+                reverse("record:product-short", args=[product.public_id]),
+            ]
+        for source in Source.objects.public():
+            urls.append(source.get_absolute_url())
+        actions = Action.objects.public()
+        for action in actions:
+            urls += [
+                action.get_absolute_url(),
+                reverse("campaign:action-short", args=[action.public_id]),
+            ]
+        for model in (LocalGroup, Call):
+            manager = model.objects
+            queryset = manager.public() if hasattr(manager, "public") else manager.all()
+            for item in queryset:
+                urls.append(item.get_absolute_url())
+        # The calendar: this month and the next ones up to the last occurrence of an action.
+        ends = [a.last_ends_at or a.starts_at for a in actions]
+        if ends:
+            self.last_month = max(ends).strftime("%Y-%m")
+        return urls
+
+    def fetch(self, url: str) -> Fetched:
+        if url in self.fetched:
+            return self.fetched[url]
+        path, query = split(url)
+        response = self.client.get(path, dict(parse_qsl(query, keep_blank_values=True)))
+        item = Fetched(url=url, status=response.status_code)
+        if response.status_code in (301, 302, 303, 307, 308):
+            item.location = self.internal(response["Location"], url) or response["Location"]
+        elif response.status_code == 200:
+            item.content_type = response.get("Content-Type", "").split(";")[0].strip()
+            item.body = (
+                b"".join(response.streaming_content) if response.streaming else response.content
+            )
+            if hasattr(response, "close"):
+                response.close()
+        self.fetched[url] = item
+        return item
+
+    def crawl(self) -> None:
+        queue = deque(self.seeds())
+        seen = set(queue)
+        while queue:
+            url = queue.popleft()
+            if not self.wanted(url):
+                continue
+            if len(self.fetched) >= self.limit:
+                self.report.capped = True
+                break
+            item = self.fetch(url)
+            links: list[str] = []
+            if item.location:
+                links.append(item.location)
+            elif item.status != 200:
+                continue
+            elif item.content_type in HTML_TYPES:
+                links += self.links_in_html(item.body.decode("utf-8"), url)
+            elif item.content_type == "text/css":
+                links += self.links_in_css(item.body.decode("utf-8"), url)
+            for link in links:
+                if link not in seen:
+                    seen.add(link)
+                    queue.append(link)
+
+    def links_in_html(self, text: str, base: str) -> list[str]:
+        found = []
+        for match in ATTRIBUTE.finditer(text):
+            if not match["name"].lower().startswith("data-") or match["value"].startswith("/"):
+                found.append(match["value"])
+        for match in SRCSET.finditer(text):
+            found += [part.strip().split(" ")[0] for part in match.group(3).split(",")]
+        for match in JSON_BLOCK.finditer(text):
+            for value in json_strings(json.loads(match.group(2))):
+                if value.startswith("/") and PLACEHOLDER not in value:
+                    found.append(value)
+        return [url for value in found if (url := self.internal(value, base)) is not None]
+
+    def links_in_css(self, text: str, base: str) -> list[str]:
+        return [
+            url
+            for _, value in CSS_URL.findall(text)
+            if (url := self.internal(value, base)) is not None
+        ]
+
+    # --- files ----------------------------------------------------------------------------------
+    def file_for(self, item: Fetched) -> str:
+        path, query = split(item.url)
+        name = path.lstrip("/")
+        if item.location or item.content_type in HTML_TYPES:
+            suffix = ".html"
+        else:
+            suffix = SUFFIX_BY_TYPE.get(item.content_type, "")
+        if not name or name.endswith("/"):
+            name += "index" + (suffix or ".html")
+            if query:
+                stem, dot, ext = name.rpartition(".")
+                name = f"{stem}.{query_tag(query)}{dot}{ext}"
+        elif query:
+            name = f"{name}.q-{query_tag(query)}"
+        return name
+
+    def target(self, url: str) -> str | None:
+        """The mirror file for a site URL, following redirects; None if not in the mirror."""
+        if url in OWN_FILES:
+            return OWN_FILES[url]
+        item = self.fetched.get(url)
+        for _hop in range(5):  # straight to where a short address leads, if it is here
+            following = self.fetched.get(item.location) if item and item.location else None
+            if following is None or not following.file:
+                break
+            item = following
+        if item is None:
+            return None
+        if item.status == 200 or item.location:
+            return item.file or None
+        return None
+
+    def assign_files(self) -> None:
+        for item in self.fetched.values():
+            if item.status == 200 or item.location:
+                item.file = self.file_for(item)
+                self.files[item.file] = item.url
+
+    def rewrite_url(self, value: str, page: Fetched) -> str | None:
+        """The relative address of `value` seen from `page`, the live address when the mirror
+        does not hold it, or None when there is neither (the caller drops the link)."""
+        raw = html.unescape(value)
+        fragment = ""
+        if "#" in raw:
+            raw, _, fragment = raw.partition("#")
+            fragment = "#" + fragment
+        if not raw:
+            return value  # "#main"
+        url = self.internal(raw, page.url)
+        if url is None:
+            return value
+        file = self.target(url)
+        if file:
+            return html.escape(relative(file, page.file) + fragment)
+        if self.live_url:
+            return html.escape(self.live_url + url + fragment)
+        return None
+
+    def rewrite_html(self, page: Fetched) -> str:
+        text = page.body.decode("utf-8")
+        text = NONCE.sub("", text)
+        text = self.canonical(text, page)
+        text = FORM.sub(lambda m: self.form_note(page), text)
+
+        def attribute(match: re.Match) -> str:
+            name, value = match["name"].lower(), match["value"]
+            if name.startswith("data-") and not value.startswith("/"):
+                return match.group(0)
+            new = self.rewrite_url(value, page)
+            if new is None:
+                return ""
+            return f"{match['before']}{match['q']}{new}{match['q']}"
+
+        text = ATTRIBUTE.sub(attribute, text)
+
+        def srcset(match: re.Match) -> str:
+            parts = []
+            for part in match.group(3).split(","):
+                bits = part.strip().split(" ", 1)
+                bits[0] = self.rewrite_url(bits[0], page) or bits[0]
+                parts.append(" ".join(bits))
+            return f"{match.group(1)}{match.group(2)}{', '.join(parts)}{match.group(2)}"
+
+        text = SRCSET.sub(srcset, text)
+        text = JSON_BLOCK.sub(lambda m: self.rewrite_config(m, page), text)
+        text = MAIN.sub('<main id="main" data-pagefind-body', text, count=1)
+        text = NOJS.sub(r"\g<0> data-pagefind-ignore", text)  # not what a search should find
+        if self.search:
+            text = HEADER_END.sub(lambda m: self.search_link(page) + m.group(0), text, count=1)
+        text = PRELOAD.sub("", text)  # the scripts read the data scripts instead
+        text = HEAD_START.sub(lambda m: m.group(0) + self.head(page), text, count=1)
+        return text
+
+    def search_link(self, page: Fetched) -> str:
+        with translation.override(settings.LANGUAGE_CODE):
+            from django.utils.translation import gettext as _
+
+            label = _("Search")
+        href = relative("search/index.html", page.file)
+        return f'<li><a href="{href}">{html.escape(label)}</a></li>'
+
+    def head(self, page: Fetched) -> str:
+        """What every mirrored page gets first in its head: the mirror's marker and mirror.js
+        (deferred, so it runs before the page's own deferred scripts)."""
+        return self.meta(page) + f'<script src="{relative("mirror.js", page.file)}" defer></script>'
+
+    def meta(self, page: Fetched) -> str:
+        root = relative("./", page.file)
+        return MIRROR_META.format(root="./" if root == "." else root + "/")
+
+    def canonical(self, text: str, page: Fetched) -> str:
+        for origin in self.origins:
+            if self.live_url:
+                text = text.replace(f'content="{origin}/', f'content="{self.live_url}/')
+                text = text.replace(
+                    f'rel="canonical" href="{origin}/', f'rel="canonical" href="{self.live_url}/'
+                )
+        if not self.live_url:
+            text = re.sub(r'\s*<link rel="canonical"[^>]*>', "", text)
+            text = re.sub(r'\s*<meta property="og:url"[^>]*>', "", text)
+        return text
+
+    def form_note(self, page: Fetched) -> str:
+        path, _ = split(page.url)
+        where = (
+            f' <a href="{html.escape(self.live_url + path)}">{html.escape(self.live_url + path)}</a>'
+            if self.live_url
+            else ""
+        )
+        with translation.override(settings.LANGUAGE_CODE):
+            from django.utils.translation import gettext as _
+
+            note = _(
+                "This is a static copy of the site: its forms and filters work on the site itself."
+            )
+        return f'<p class="help mirror-note">{html.escape(note)}{where}</p>'
+
+    def rewrite_config(self, match: re.Match, page: Fetched) -> str:
+        config = json.loads(match.group(2))
+        self.data_for_config(config, page)
+
+        def convert(value):
+            if isinstance(value, str) and value.startswith("/") and not value.startswith("//"):
+                if PLACEHOLDER in value:
+                    # a template (siteUrl, profileUrl...): the files are there for every id
+                    file = value.lstrip("/") + ("index.html" if value.endswith("/") else "")
+                    return relative(file, page.file)
+                new = self.rewrite_url(value, page)
+                return html.unescape(new) if new is not None else value
+            if isinstance(value, dict):
+                return {key: convert(item) for key, item in value.items()}
+            if isinstance(value, list):
+                return [convert(item) for item in value]
+            return value
+
+        converted = convert(config)
+        body = json.dumps(converted, ensure_ascii=False, separators=(",", ":"))
+        body = body.replace("<", "\\u003C").replace(">", "\\u003E").replace("&", "\\u0026")
+        return match.group(1) + body + match.group(3)
+
+    # --- data of the map and graph --------------------------------------------------------------
+    def data_for_config(self, config: dict, page: Fetched) -> None:
+        """Write the data scripts a map or graph config makes its script load."""
+        query = normal_query(urlencode({**config.get("params", {}), **config.get("fixed", {})}))
+        if "dataUrl" in config:  # a graph
+            self.data_script(config["dataUrl"], query)
+            return
+        layers = config.get("layers") or {}
+        if not layers and config.get("sitesUrl"):
+            layers = {"sites": {"url": config["sitesUrl"], "filtered": True, **config}}
+        for name, layer in layers.items():
+            if not layer.get("url"):
+                continue
+            layer_query = query if layer.get("filtered") else ""
+            data = self.data_script(layer["url"], layer_query)
+            if name == "sites" and data and layer.get("siteUrl"):
+                for feature in data.get("features", []):
+                    site = feature.get("properties", {}).get("s")
+                    if site:
+                        # popups: the site's details without the page's filters (offline-data.js,
+                        # exact: false), one file per site
+                        self.data_script(layer["siteUrl"].replace(PLACEHOLDER, site), "")
+
+    def data_script(self, url: str, query: str):
+        path, own = split(url)
+        query = normal_query("&".join(q for q in (own, query) if q))
+        full = path + (f"?{query}" if query else "")
+        if full in self.scripts:
+            return self.scripts[full]
+        item = self.fetch(full)
+        if item.status != 200:
+            self.scripts[full] = None
+            if item.status == 404:
+                self.report.not_found.append(full)
+            else:
+                self.report.errors.append(f"{item.status} {full}")
+            return None
+        data = json.loads(item.body)
+        plain = self.fetched.get(path)
+        file = (
+            plain.file
+            if plain and plain.file
+            else self.file_for(Fetched(url=path, status=200, content_type=item.content_type))
+        )
+        name = data_script_name(file, query)
+        data = self.feed_relative(data)
+        text = (
+            "(self.unmaskMirrorData = self.unmaskMirrorData || {})[document.currentScript.src] = "
+            + json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+            + ";\n"
+        )
+        self.write(name, text.encode("utf-8"))
+        self.report.data_scripts += 1
+        self.scripts[full] = data
+        return data
+
+    def feed_relative(self, data):
+        """Site paths in data (the graph's node pages, links of a site's popup) as
+        "mirror:<file>": offline-data.js resolves them against the mirror's root, wherever the
+        page that loads them is."""
+
+        def convert(value):
+            if isinstance(value, str) and value.startswith("/") and not value.startswith("//"):
+                url = self.internal(value)
+                file = self.target(url) if url else None
+                if file:
+                    return MIRROR_PREFIX + file
+                return self.live_url + value if self.live_url else value
+            if isinstance(value, dict):
+                return {key: convert(item) for key, item in value.items()}
+            if isinstance(value, list):
+                return [convert(item) for item in value]
+            return value
+
+        return convert(data)
+
+    # --- writing --------------------------------------------------------------------------------
+    def write(self, name: str, data: bytes) -> None:
+        path = self.out / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+    def redirect_page(self, item: Fetched) -> bytes:
+        target = self.target(item.location) if item.location else None
+        if target:
+            href = html.escape(relative(target, item.file))
+        elif self.live_url:
+            href = html.escape(self.live_url + item.location)
+        else:
+            href = ""
+        return (
+            '<!doctype html>\n<html><head><meta charset="utf-8">'
+            f'<meta http-equiv="refresh" content="0; url={href}">{self.meta(item)}'
+            f'<meta name="robots" content="noindex"><title>{href}</title></head>'
+            f'<body><p><a href="{href}">{href}</a></p></body></html>\n'
+        ).encode()
+
+    def write_all(self) -> None:
+        for item in list(self.fetched.values()):
+            if not item.file:
+                continue
+            if item.location:
+                self.write(item.file, self.redirect_page(item))
+            elif item.content_type in HTML_TYPES:
+                self.write(item.file, self.rewrite_html(item).encode("utf-8"))
+                self.report.pages += 1
+            elif item.content_type == "text/css":
+                self.write(item.file, self.rewrite_css(item).encode("utf-8"))
+            elif item.content_type in (
+                "application/atom+xml",
+                "text/calendar",
+                "application/rss+xml",
+            ):
+                text = item.body.decode("utf-8")
+                for origin in self.origins:
+                    text = text.replace(origin, self.live_url)
+                self.write(item.file, text.encode("utf-8"))
+            else:
+                self.write(item.file, item.body)
+
+    def rewrite_css(self, item: Fetched) -> str:
+        def url(match: re.Match) -> str:
+            new = self.rewrite_url(match.group(2), item)
+            return f"url({match.group(1)}{html.unescape(new or match.group(2))}{match.group(1)})"
+
+        return CSS_URL.sub(url, item.body.decode("utf-8"))
+
+    # --- search -------------------------------------------------------------------------------
+    def search_page(self) -> None:
+        """search/index.html: pagefind's UI in the site's page, rewritten like any page."""
+        from django.template import engines
+        from django.test import RequestFactory
+
+        template = engines["django"].from_string(SEARCH_TEMPLATE)
+        request = RequestFactory(HTTP_HOST=self.host).get("/search/")
+        from django.contrib.auth.models import AnonymousUser
+
+        request.user = AnonymousUser()
+        request.csp_nonce = ""
+        request.LANGUAGE_CODE = settings.LANGUAGE_CODE
+        with translation.override(settings.LANGUAGE_CODE):
+            body = template.render({"request": request}, request).encode("utf-8")
+        item = Fetched(url="/search/", status=200, content_type="text/html", body=body)
+        item.file = "search/index.html"
+        self.fetched["/search/"] = item
+        self.files[item.file] = item.url
+        self.write("search/search.js", SEARCH_SCRIPT.encode("utf-8"))
+
+    def own_files(self) -> None:
+        """mirror.js, which every page loads first (see MIRROR_SCRIPT)."""
+        with translation.override(settings.LANGUAGE_CODE):
+            from django.utils.translation import gettext as _
+
+            message = _(
+                "This copy of the site is opened as a file: the map needs it served over HTTP "
+                "(python3 -m http.server in its folder). The list shows the same sites."
+            )
+        script = MIRROR_SCRIPT.replace("MESSAGE", json.dumps(message, ensure_ascii=False))
+        self.write("mirror.js", script.encode("utf-8"))
+
+    def run_pagefind(self) -> None:
+        try:
+            from pagefind_bin import get_executable
+        except ImportError:  # pragma: no cover - pagefind[bin] is a dependency
+            self.report.search = "not built: pagefind is not installed"
+            return
+        started = time.monotonic()
+        result = subprocess.run(  # noqa: S603 - our own binary, our own arguments
+            [
+                str(get_executable()),
+                "--site",
+                str(self.out),
+                "--output-subdir",
+                "pagefind",
+                "--keep-index-url",
+                "--quiet",
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if result.returncode:
+            raise RuntimeError(f"pagefind failed: {result.stderr or result.stdout}")
+        self.report.search = f"pagefind index built in {time.monotonic() - started:.1f} s"
+
+    # --- checking -------------------------------------------------------------------------------
+    def check_links(self) -> list[str]:
+        broken = []
+        for path in sorted(self.out.rglob("*.html")):
+            name = path.relative_to(self.out).as_posix()
+            if name.startswith("pagefind/"):
+                continue
+            text = path.read_text(encoding="utf-8")
+            values = [
+                m["value"]
+                for m in ATTRIBUTE.finditer(text)
+                if m["name"].lower() in ("href", "src", "action")
+                or m["value"].startswith(("./", "../"))
+            ]
+            for m in SRCSET.finditer(text):
+                values += [part.strip().split(" ")[0] for part in m.group(3).split(",")]
+            for value in values:
+                value = html.unescape(value)
+                if not value or value.startswith(
+                    ("#", "mailto:", "tel:", "data:", "blob:", "javascript:")
+                ):
+                    continue
+                parts = urlsplit(value)
+                if parts.scheme or parts.netloc:
+                    if self.live_url and value.startswith(self.live_url + "/"):
+                        continue
+                    if f"{parts.scheme}://{parts.netloc}" in self.origins:
+                        broken.append(f"{name}: {value} (absolute address of the crawled host)")
+                    continue
+                if value.startswith("/"):
+                    broken.append(f"{name}: {value} (absolute path)")
+                    continue
+                target = posixpath.normpath(posixpath.join(posixpath.dirname(name), parts.path))
+                if target.startswith("..") or not (self.out / target).is_file():
+                    broken.append(f"{name}: {value}")
+        return broken
+
+    # --- all of it ------------------------------------------------------------------------------
+    def build(self) -> Report:
+        started = time.monotonic()
+        self.out.mkdir(parents=True, exist_ok=True)
+        self.write(MARKER, f"unmask mirror of {self.live_url or 'a site'}\n".encode())
+        with translation.override(settings.LANGUAGE_CODE):
+            self.log("Crawling the site…")
+            self.crawl()
+            self.assign_files()
+            self.own_files()
+            if self.search:
+                self.search_page()
+            self.log(
+                f"{len(self.fetched):,} addresses fetched in {time.monotonic() - started:.1f} s; "
+                "writing…"
+            )
+            self.write_all()
+            self.log(f"Written in {time.monotonic() - started:.1f} s")
+        self.report.not_found = sorted(
+            set(self.report.not_found)
+            | {item.url for item in self.fetched.values() if item.status == 404}
+        )
+        self.report.errors = sorted(
+            {*self.report.errors}
+            | {
+                f"{item.status} {item.url}"
+                for item in self.fetched.values()
+                if item.status not in (200, 301, 302, 303, 307, 308, 404)
+            }
+        )
+        if self.search:
+            self.log("Indexing with pagefind…")
+            self.run_pagefind()
+        else:
+            self.report.search = "not built (--no-search)"
+        self.report.broken = self.check_links()
+        files = [p for p in self.out.rglob("*") if p.is_file()]
+        self.report.files = len(files)
+        self.report.bytes = sum(p.stat().st_size for p in files)
+        self.report.seconds = time.monotonic() - started
+        return self.report
+
+
+def json_strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from json_strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from json_strings(item)
+
+
+def build(out: Path, **options) -> Report:
+    return Mirror(out, **options).build()
+
+
+def clear(out: Path) -> None:
+    """Empty `out` before a new mirror: only a folder that holds a mirror (the MARKER file
+    says so) or an empty one."""
+    if not out.exists():
+        return
+    if any(out.iterdir()) and not (out / MARKER).is_file():
+        raise FileExistsError(f"{out} is not empty and holds no mirror: not touching it")
+    shutil.rmtree(out)
+
+
+SEARCH_TEMPLATE = """{% extends "base.html" %}{% load i18n %}
+{% block meta %}{% translate "Search" as page_title %}{% include "web/meta.html" %}{% endblock %}
+{% block head %}<link rel="stylesheet" href="/pagefind/pagefind-ui.css"><script src="/pagefind/pagefind-ui.js" defer></script><script src="/search/search.js" defer></script>{% endblock %}
+{% block content %}
+<h1>{% translate "Search" %}</h1>
+<div id="search" data-search></div>
+<p class="help" data-search-file hidden>{% translate "Search needs the copy to be served over HTTP: browsers do not run it from a file. In this folder, run python3 -m http.server and open http://localhost:8000/search/." %}</p>
+<noscript><p class="help">{% translate "Search needs JavaScript." %}</p></noscript>
+{% endblock %}
+"""
+
+SEARCH_SCRIPT = """// The mirror's search: pagefind's UI over the index in ../pagefind/ (written by `unmask mirror`).
+(function () {
+  var note = document.querySelector("[data-search-file]");
+  if (location.protocol === "file:" || typeof PagefindUI !== "function") {
+    note.hidden = false;
+    if (location.protocol === "file:") return;
+  }
+  // Results link to pages relative to the mirror's root, wherever it is served from.
+  var root = new URL("../", location.href).pathname;
+  new PagefindUI({ element: "#search", baseUrl: root, showSubResults: true, showImages: false });
+})();
+"""
+
+MIRROR_SCRIPT = """// The static mirror (`unmask mirror`): from file:// the browser runs no worker, and MapLibre
+// cannot draw without one. There the maps are left to their lists, with a note; served over HTTP
+// they work as on the site. Loaded first of the page's deferred scripts, before map.js.
+(function () {
+  if (location.protocol !== "file:") return;
+  document.querySelectorAll("section[data-map]").forEach(function (section) {
+    section.removeAttribute("data-map");
+    var canvas = section.querySelector(".map-canvas");
+    if (!canvas) return;
+    var note = document.createElement("p");
+    note.className = "map-nojs";
+    note.textContent = MESSAGE;
+    canvas.replaceChildren(note);
+  });
+})();
+"""

@@ -1,0 +1,179 @@
+"""The static mirror (`unmask mirror`) in a real browser, opened as files (file://) and through a
+plain static server (Python's http.server): a reader goes from the home page to the directory,
+an organization and one of its products, the graph draws from its data script, the map draws
+over HTTP (and leaves a note from file://, where browsers run no worker), and pagefind's search
+finds an organization whose result opens. Nothing may be requested from another host, and no
+error may be logged."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import io
+import re
+import threading
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from unmask.exchange import mirror
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+
+GRAPH_COUNT = "Organizations and products:"
+
+
+@dataclass
+class Audit:
+    """Requests, errors and failures seen by one browser context (the conftest's PageAudit
+    watches the live server's origin; a mirror has its own)."""
+
+    origin: str  # "file://" or the static server's origin
+    offsite: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def allowed(self, url: str) -> bool:
+        parts = urlsplit(url)
+        if parts.scheme in {"data", "blob", "about"}:
+            return True
+        if self.origin == "file://":
+            return parts.scheme == "file"
+        return f"{parts.scheme}://{parts.netloc}" == self.origin
+
+    def assert_clean(self) -> None:
+        problems = [f"request left the mirror: {u}" for u in self.offsite] + self.errors
+        assert not problems, "The mirror misbehaved:\n  " + "\n  ".join(problems)
+
+
+@pytest.fixture
+def mirror_dir(network, settings, tmp_path):
+    settings.EXPORT_DIR = tmp_path / "exports"
+    call_command("export", stdout=io.StringIO())
+    out = tmp_path / "mirror"
+    report = mirror.build(out, live_url="https://unmask.example")
+    assert report.broken == [] and report.errors == []
+    return out
+
+
+@pytest.fixture
+def static_server(mirror_dir):
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    handler = functools.partial(Quiet, directory=str(mirror_dir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def failed(audit: Audit, request) -> None:
+    # A request cut short by leaving the page (MapLibre's workers still loading) is no fault.
+    if request.failure != "net::ERR_ABORTED":
+        audit.errors.append(f"request failed: {request.url} {request.failure}")
+
+
+def open_context(browser, origin: str):
+    audit = Audit(origin=origin)
+    context = browser.new_context(
+        locale="en-GB", timezone_id="UTC", viewport={"width": 1280, "height": 900}
+    )
+    context.set_default_timeout(10_000)
+
+    def guard(route):
+        if audit.allowed(route.request.url):
+            route.continue_()
+        else:
+            audit.offsite.append(route.request.url)
+            route.abort("blockedbyclient")
+
+    context.route("**/*", guard)
+
+    def console(message):
+        if message.type == "error":
+            audit.errors.append(f"console error: {message.text}")
+
+    def response(resp):
+        if resp.status >= 400:
+            audit.errors.append(f"failed response: {resp.status} {resp.url}")
+
+    context.on("console", console)
+    context.on("response", response)
+    context.on("weberror", lambda error: audit.errors.append(f"page error: {error.error}"))
+    context.on("requestfailed", lambda request: failed(audit, request))
+    return context, audit
+
+
+def ends_with(text: str) -> re.Pattern:
+    return re.compile(re.escape(text) + "$")
+
+
+def walk_to_a_product(page, network) -> None:
+    """Home → directory → the engine maker → its engine, by the links a reader follows."""
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Organizations").click()
+    expect(page).to_have_url(ends_with("/org/index.html"))
+    page.get_by_role("link", name="Korvex Aerodynamics").first.click()
+    org = network["orgs"]["engines"]
+    expect(page).to_have_url(ends_with(org.get_absolute_url() + "index.html"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Korvex Aerodynamics")
+    # The organization's network draws from its data script (no fetch: file:// forbids it).
+    expect(page.locator("[data-graph-count]").first).to_contain_text(GRAPH_COUNT)
+    page.locator("main").get_by_role("link", name="KX-40 engine").first.click()
+    product = network["chain"][1]
+    expect(page).to_have_url(ends_with(product.get_absolute_url() + "index.html"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("KX-40 engine")
+
+
+def test_mirror_from_files(browser, mirror_dir, network, artifacts):
+    context, audit = open_context(browser, "file://")
+    page = context.new_page()
+    page.goto((mirror_dir / "index.html").as_uri())
+    expect(page.locator("main")).to_be_visible()
+    walk_to_a_product(page, network)
+    page.screenshot(path=artifacts / "mirror-file-product.png", full_page=True)
+
+    page.goto((mirror_dir / "graph" / "index.html").as_uri())
+    expect(page.locator("[data-graph-count]")).to_contain_text(GRAPH_COUNT)
+    # From a file there is no map (no worker): the list stays, with a note that says why.
+    page.goto((mirror_dir / "map" / "index.html").as_uri())
+    expect(page.locator(".map-canvas")).to_contain_text("served over HTTP")
+    expect(page.locator("[data-map-list] li")).to_have_count(len(network["sites"]))
+    page.screenshot(path=artifacts / "mirror-file-map.png")
+    # Search needs HTTP (pagefind loads a module and fetches its index): the page says so.
+    page.goto((mirror_dir / "search" / "index.html").as_uri())
+    expect(page.locator("[data-search-file]")).to_be_visible()
+    page.screenshot(path=artifacts / "mirror-file-search.png")
+    context.close()
+    audit.assert_clean()
+
+
+def test_mirror_over_a_static_server(browser, static_server, network, artifacts):
+    context, audit = open_context(browser, static_server)
+    page = context.new_page()
+    page.goto(f"{static_server}/index.html")
+    walk_to_a_product(page, network)
+
+    page.goto(f"{static_server}/map/index.html")
+    page.wait_for_function("() => (window.unmaskMaps || []).length === 1")
+    expect(page.locator("[data-map-count]")).to_contain_text("in view")
+    page.screenshot(path=artifacts / "mirror-http-map.png")
+
+    page.goto(f"{static_server}/index.html")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Search").click()
+    search = page.locator(".pagefind-ui__search-input")
+    search.fill("Lindqvist")
+    result = page.locator(".pagefind-ui__result-link").first
+    expect(result).to_contain_text("Lindqvist Composites")
+    page.screenshot(path=artifacts / "mirror-http-search.png")
+    result.click()
+    blades = network["orgs"]["blades"]
+    expect(page).to_have_url(f"{static_server}{blades.get_absolute_url()}index.html")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Lindqvist Composites")
+    context.close()
+    audit.assert_clean()
