@@ -1,0 +1,671 @@
+"""Exchange at 10,000 organizations / 100,000 links: export time and size per format, CSV import
+rows per second (dry run and apply), memory of large imports, and the static mirror.
+
+Dataset: bench_public's large one (10,000 organizations / 100,000 sites / 100,000 links, seed 7,
+`demo_data`'s bulk path), generated once and cached under var/bench/ with the same key and the
+same directory name, so bench_public and bench_map reuse it (and this one reuses theirs).
+--orgs/--sites/--links choose another size (cached the same way) while developing. --dataset DIR
+uses an existing dataset directory instead (a private copy, migrated): for when the cache key
+has changed and regenerating (minutes) is not wanted.
+
+Each part runs in a process of its own (production settings, SQLite, local-memory cache), with a
+baseline measured in that process for the "x base" column: serializing 1,000 public
+organizations to JSON (a query and json.dumps, median of 20).
+- export: for each format of unmask.exchange.bundle.FORMATS, `write_format(fmt,
+  Selection.everything(), file)` into a file under var/bench/ (median of --repeat runs; a format
+  whose first run takes over --slow seconds is run once, and the table says so): seconds, size,
+  items; then `export_all` once (every format, SHA-256s and the manifest).
+- import: a copy of the dataset's database (the cached one is never written), a CSV of
+  --import-rows (default 1,000) new invented organizations ("Bench Org 000123 GmbH", the columns of
+  unmask.exchange.importer: id,name,kind,country,description,other_names,identifiers; one other
+  name each, an identifier every other row, countries and kinds in turn): `import_file(path,
+  dry_run=True)` (after a 10-row warm-up dry run), then applied, then the same file applied
+  again (every row matched, unchanged). Rows per second for each; the dry run must report what
+  applying does.
+- memory: dry runs of --memory-rows rows (default 1,000, 2,000, 4,000; each a fresh process,
+  after a warm-up import of 10 rows): peak resident memory (ru_maxrss) over the process's level
+  before the import. A size whose expected time (at the dry run's rows/s above) is over --budget
+  seconds is skipped and said so. A 1,000,000-row import is not run (at tens of rows per second
+  it takes hours): its time and memory are printed as an ESTIMATE, extrapolated linearly from
+  the largest two sizes measured.
+- reader: `CsvSource.rows()` over a generated file of --read-rows rows (default 1,000,000):
+  rows per second and ru_maxrss growth; then its first 200,000 rows again under tracemalloc for
+  the traced peak (tracemalloc slows it about 20x).
+- mirror: `unmask.exchange.mirror.build` (if the module is there) of the default demo record
+  (80 organizations) in a fresh database: seconds, pages, files, bytes.
+
+The issue gives no time targets: the times are figures. The checks (PASS/FAIL) are of the
+claims the code makes: the dry run reports what applying does, a second import changes nothing,
+the reader streams (traced peak under 16 MB over its first 200,000 rows), and a dry run's memory stays
+bounded (the largest size's growth at most the smallest's + 64 MB; the bench's own threshold).
+The exit code is 0 even on FAIL: this is a benchmark.
+
+    python benchmarks/bench_exchange.py [--orgs N --sites N --links N] [--repeat N]
+        [--import-rows N] [--memory-rows N,N,...] [--budget S] [--read-rows N] [--no-mirror]
+        [--regenerate] [--dataset DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import bench_public  # noqa: E402 - the datasets, their cache, the child processes' environment
+
+BASELINE_ORGS = 1000
+READER_PEAK_MB = 16
+TRACED_ROWS = 200_000  # tracemalloc slows the reader about 20x: the traced pass reads these
+MEMORY_SLACK_MB = 64
+COUNTRIES = ("DE", "FR", "GB", "SE", "IT", "ES", "PL", "NL", "TR", "US", "CA", "JP", "KR", "IL")
+KINDS = ("company", "company", "company", "institute", "financial", "public_body", "other")
+SUFFIXES = ("GmbH", "Ltd", "S.A.", "AB", "S.p.A.", "S.L.", "Sp. z o.o.", "B.V.", "A.S.", "Inc.")
+COLUMNS = ("id", "name", "kind", "country", "description", "other_names", "identifiers")
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    large = bench_public.LARGE_SIZE
+    parser.add_argument("--orgs", type=int, default=large[0], help="dataset organizations")
+    parser.add_argument("--sites", type=int, default=large[1], help="dataset sites")
+    parser.add_argument("--links", type=int, default=large[2], help="dataset links")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=3, help="runs per export format")
+    parser.add_argument("--slow", type=float, default=30, help="seconds: run a format once")
+    parser.add_argument("--import-rows", type=int, default=1000, help="rows of the import file")
+    parser.add_argument(
+        "--memory-rows", default="1000,2000,4000", help="dry-run sizes, comma separated"
+    )
+    parser.add_argument(
+        "--budget", type=float, default=600, help="seconds: skip a dry run expected to be longer"
+    )
+    parser.add_argument("--read-rows", type=int, default=1_000_000, help="rows for the reader")
+    parser.add_argument("--no-mirror", action="store_true", help="skip the mirror")
+    parser.add_argument("--regenerate", action="store_true", help="ignore the cached dataset")
+    parser.add_argument(
+        "--dataset",
+        metavar="DIR",
+        help="use this dataset directory (a copy of it, migrated) instead of the cache's",
+    )
+    parser.add_argument(
+        "--worker",
+        choices=("export", "import", "memory", "read", "mirror", "migrate"),
+        help=argparse.SUPPRESS,
+    )
+    parser.add_argument("--file", help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    args, _unknown = parser.parse_known_args()  # `make bench` passes its arguments to every script
+    return args
+
+
+def write_csv(path: Path, rows: int, start: int = 0) -> int:
+    """`rows` new invented organizations, numbered from `start`; returns the file's size."""
+    import csv
+
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(COLUMNS)
+        for i in range(start, start + rows):
+            country = COUNTRIES[i % len(COUNTRIES)]
+            writer.writerow(
+                (
+                    "",
+                    f"Bench Org {i:06d} {SUFFIXES[i % len(SUFFIXES)]}",
+                    KINDS[i % len(KINDS)],
+                    country,
+                    f"Invented for the benchmark: maker of parts, number {i}.",
+                    f"BO {i:06d}",
+                    f"registry:HRB {i:07d}" if i % 2 == 0 else "",
+                )
+            )
+    return path.stat().st_size
+
+
+def maxrss_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kilobytes
+
+
+# --- children -------------------------------------------------------------------------------------
+
+
+def setup_django() -> None:
+    import django
+
+    django.setup()
+
+
+def baseline_ms() -> float:
+    """Serializing 1,000 public organizations to JSON: a query and json.dumps."""
+    from unmask.record.models import Organization
+
+    def once() -> float:
+        start = time.perf_counter()
+        rows = list(
+            Organization.objects.public()
+            .order_by("pk")
+            .values("public_id", "name", "kind", "country", "description")[:BASELINE_ORGS]
+        )
+        json.dumps(rows, default=str)
+        counted.append(len(rows))
+        return (time.perf_counter() - start) * 1000
+
+    counted: list[int] = []
+    once()
+    return statistics.median(once() for _ in range(20)), counted[0]
+
+
+def main_export(args) -> int:
+    setup_django()
+    from unmask.exchange import bundle
+    from unmask.exchange.selection import Selection
+    from unmask.runtime import settle
+
+    settle()
+    base, base_rows = baseline_ms()
+    where = Path(tempfile.mkdtemp(prefix=".exchange-export-", dir=bench_public.BENCH_DIR))
+    formats = []
+    try:
+        for fmt in bundle.FORMATS:
+            path = where / bundle.file_name(fmt)
+            times, items = [], None
+            for _run in range(args.repeat):
+                start = time.perf_counter()
+                with path.open("wb") as handle:
+                    items = bundle.write_format(fmt, Selection.everything(), handle)
+                times.append(time.perf_counter() - start)
+                if times[0] > args.slow:
+                    break
+            formats.append(
+                {
+                    "key": fmt.key,
+                    "name": path.name,
+                    "median": statistics.median(times),
+                    "runs": len(times),
+                    "bytes": path.stat().st_size,
+                    "items": items,
+                }
+            )
+            path.unlink()
+            print(f"    {fmt.key}: {formats[-1]['median']:.1f} s", flush=True)
+        start = time.perf_counter()
+        manifest = bundle.export_all(where / "all")
+        total = time.perf_counter() - start
+    finally:
+        shutil.rmtree(where, ignore_errors=True)
+    out = {
+        "baseline_ms": base,
+        "baseline_rows": base_rows,
+        "formats": formats,
+        "all_s": total,
+        "all_bytes": sum(f["size"] for f in manifest["files"]),
+        "all_files": [(f["format"], f["seconds"]) for f in manifest["files"]],
+    }
+    Path(args.out).write_text(json.dumps(out))
+    return 0
+
+
+def outcome_dict(outcome, seconds: float) -> dict:
+    return {
+        "seconds": seconds,
+        "rows": outcome.rows,
+        "created": outcome.created,
+        "updated": outcome.updated,
+        "unchanged": outcome.unchanged,
+        "problems": outcome.problem_count,
+        "first_problems": [str(p) for p in outcome.problems[:3]],
+        "ambiguous": outcome.ambiguous_count,
+    }
+
+
+def main_import(args) -> int:
+    setup_django()
+    from unmask.exchange import importer
+    from unmask.record.models import Organization
+    from unmask.runtime import settle
+
+    warm = Path(args.file).with_suffix(".warm.csv")
+    write_csv(warm, 10, start=8_000_000)
+    importer.import_file(warm, dry_run=True)  # imports, caches, the first queries
+    warm.unlink()
+    settle()
+    base, base_rows = baseline_ms()
+    path = Path(args.file)
+    before = Organization.objects.count()
+    runs = {}
+    for key, dry in (("dry", True), ("apply", False), ("again", False)):
+        start = time.perf_counter()
+        outcome = importer.import_file(path, dry_run=dry)
+        runs[key] = outcome_dict(outcome, time.perf_counter() - start)
+        print(f"    {key}: {runs[key]['seconds']:.1f} s", flush=True)
+    out = {
+        "baseline_ms": base,
+        "baseline_rows": base_rows,
+        "orgs_before": before,
+        "orgs_after": Organization.objects.count(),
+        "runs": runs,
+    }
+    Path(args.out).write_text(json.dumps(out))
+    return 0
+
+
+def main_memory(args) -> int:
+    import gc
+
+    setup_django()
+    from unmask.exchange import importer
+    from unmask.runtime import settle
+
+    warm = Path(args.file).with_suffix(".warm.csv")
+    write_csv(warm, 10, start=9_000_000)
+    importer.import_file(warm, dry_run=True)  # imports, caches, the first queries
+    warm.unlink()
+    settle()
+    gc.collect()
+    before = maxrss_mb()
+    start = time.perf_counter()
+    outcome = importer.import_file(Path(args.file), dry_run=True)
+    seconds = time.perf_counter() - start
+    out = {**outcome_dict(outcome, seconds), "rss_before_mb": before, "rss_peak_mb": maxrss_mb()}
+    Path(args.out).write_text(json.dumps(out))
+    return 0
+
+
+def main_read(args) -> int:
+    import itertools
+    import tracemalloc
+
+    from unmask.exchange.csvread import CsvSource
+
+    path = Path(args.file)
+    before = maxrss_mb()
+    start = time.perf_counter()
+    rows = sum(1 for _row in CsvSource(path).rows())
+    seconds = time.perf_counter() - start
+    peak = maxrss_mb()
+    tracemalloc.start()
+    start = time.perf_counter()
+    traced_rows = sum(1 for _row in itertools.islice(CsvSource(path).rows(), TRACED_ROWS))
+    traced_seconds = time.perf_counter() - start
+    _current, traced_peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    out = {
+        "rows": rows,
+        "seconds": seconds,
+        "rss_before_mb": before,
+        "rss_peak_mb": peak,
+        "traced_rows": traced_rows,
+        "traced_seconds": traced_seconds,
+        "traced_peak_mb": traced_peak / 2**20,
+    }
+    Path(args.out).write_text(json.dumps(out))
+    return 0
+
+
+def main_migrate(args) -> int:
+    setup_django()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    Path(args.out).write_text("{}")
+    return 0
+
+
+def main_mirror(args) -> int:
+    setup_django()
+    from django.core.management import call_command
+
+    out: dict = {}
+    try:
+        from unmask.exchange import mirror
+    except ImportError as exc:
+        out["missing"] = f"not available ({exc})"
+        Path(args.out).write_text(json.dumps(out))
+        return 0
+    if not callable(getattr(mirror, "build", None)):
+        out["missing"] = "not available (unmask.exchange.mirror has no build())"
+        Path(args.out).write_text(json.dumps(out))
+        return 0
+    from unmask.record import demo
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    counts = demo.load_demo()
+    call_command("collectstatic", interactive=False, verbosity=0)
+    out["setup_s"] = time.perf_counter() - started
+    out["orgs"] = counts.get("organizations", counts.get("orgs"))
+    target = Path(args.file)
+    start = time.perf_counter()
+    try:
+        report = mirror.build(target)
+    except Exception as exc:  # a broken mirror is reported, not a crash of the benchmark
+        out["error"] = f"{type(exc).__name__}: {exc}"[:300]
+        Path(args.out).write_text(json.dumps(out))
+        return 0
+    out["seconds"] = time.perf_counter() - start
+    files = [p for p in target.rglob("*") if p.is_file()]
+    pagefind = target / "pagefind"
+    out.update(
+        pages=getattr(report, "pages", None),
+        files=len(files),
+        bytes=sum(p.stat().st_size for p in files),
+        pagefind_bytes=sum(p.stat().st_size for p in pagefind.rglob("*") if p.is_file()),
+        search=getattr(report, "search", ""),
+        capped=getattr(report, "capped", False),
+        broken=len(getattr(report, "broken", [])),
+        not_found=len(getattr(report, "not_found", [])),
+        errors=len(getattr(report, "errors", [])),
+    )
+    Path(args.out).write_text(json.dumps(out))
+    return 0
+
+
+# --- the parent -----------------------------------------------------------------------------------
+
+
+def child(worker: str, directory: Path, args, file: Path | None = None) -> dict | None:
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as out:
+        out_path = Path(out.name)
+    command = [sys.executable, __file__, "--worker", worker, "--out", str(out_path)]
+    command += ["--repeat", str(args.repeat), "--slow", str(args.slow)]
+    if file is not None:
+        command += ["--file", str(file)]
+    try:
+        result = subprocess.run(command, env=bench_public.child_env(directory), check=False)
+        if result.returncode != 0:
+            print(f"  {worker}: measuring failed (exit {result.returncode})")
+            return None
+        return json.loads(out_path.read_text())
+    finally:
+        out_path.unlink(missing_ok=True)
+
+
+def copy_database(source: Path) -> Path:
+    """A private copy of a cached dataset (database and secret key) to write into."""
+    copy = Path(tempfile.mkdtemp(prefix=".exchange-db-", dir=bench_public.BENCH_DIR))
+    for name in ("unmask.sqlite3", "secret_key"):
+        if (source / name).exists():
+            shutil.copy2(source / name, copy / name)
+    return copy
+
+
+def mb(n: float) -> str:
+    return f"{n / 2**20:,.1f}"
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def print_export(data: dict, args) -> None:
+    base = data["baseline_ms"] / 1000
+    print(f"\n== export: Selection.everything(), median of up to {args.repeat} runs per format")
+    header = f"   {'file':<38} {'seconds':>8} {'runs':>4} {'MB':>8} {'items':>9} {'x base':>8}"
+    print(header)
+    print("   " + "-" * (len(header) - 3))
+    label = f"baseline: {data['baseline_rows']:,} orgs to JSON"
+    print(f"   {label:<38} {base:>8.4f} {20:>4} {'':>8} {data['baseline_rows']:>9,} {1:>8.0f}")
+    for f in data["formats"]:
+        note = " (one run: slow)" if f["runs"] < args.repeat else ""
+        print(
+            f"   {f['name']:<38} {f['median']:>8.2f} {f['runs']:>4} {mb(f['bytes']):>8}"
+            f" {f['items']:>9,} {f['median'] / base:>8,.0f}{note}"
+        )
+    print(
+        f"   {'export_all (every format + manifest)':<38} {data['all_s']:>8.2f} {1:>4}"
+        f" {mb(data['all_bytes']):>8} {'':>9} {data['all_s'] / base:>8,.0f}"
+    )
+    print(
+        "   export_all per file (s): "
+        + ", ".join(f"{key} {seconds:.1f}" for key, seconds in data["all_files"])
+    )
+    print("   items: FtM entities, CSV rows (all tables), GeoJSON features, GraphML edges")
+
+
+def print_import(data: dict, rows: int, size: int) -> list[tuple[str, bool]]:
+    base = data["baseline_ms"] / 1000
+    print(
+        f"\n== CSV import: {rows:,} new invented organizations ({mb(size)} MB), into a copy of"
+        f" the dataset ({data['orgs_before']:,} organizations in all, drafts included)"
+    )
+    header = (
+        f"   {'run':<38} {'seconds':>8} {'rows/s':>8} {'ms/row':>7} {'x base':>8}"
+        f"  {'created':>7} {'updated':>7} {'unchanged':>9} {'problems':>8}"
+    )
+    print(header)
+    print("   " + "-" * (len(header) - 3))
+    label = f"baseline: {data['baseline_rows']:,} orgs to JSON"
+    print(f"   {label:<38} {base:>8.4f} {'':>8} {'':>7} {1:>8.0f}")
+    labels = {
+        "dry": "dry run (all rolled back)",
+        "apply": "apply",
+        "again": "same file again (all unchanged)",
+    }
+    runs = data["runs"]
+    for key, label in labels.items():
+        r = runs[key]
+        print(
+            f"   {label:<38} {r['seconds']:>8.2f} {r['rows'] / r['seconds']:>8,.0f}"
+            f" {r['seconds'] * 1000 / max(r['rows'], 1):>7.2f} {r['seconds'] / base:>8,.0f}"
+            f"  {r['created']:>7,} {r['updated']:>7,} {r['unchanged']:>9,} {r['problems']:>8,}"
+        )
+        for problem in r["first_problems"]:
+            print(f"      {problem}")
+    added = data["orgs_after"] - data["orgs_before"]
+    print(f"   organizations after: {data['orgs_after']:,} (+{added:,})")
+    dry, apply, again = runs["dry"], runs["apply"], runs["again"]
+    return [
+        (
+            "the dry run reports what applying does",
+            (dry["created"], dry["updated"], dry["unchanged"], dry["problems"])
+            == (apply["created"], apply["updated"], apply["unchanged"], apply["problems"]),
+        ),
+        ("applying creates every row", apply["created"] == rows and apply["problems"] == 0),
+        ("a second import changes nothing", again["unchanged"] == rows and again["created"] == 0),
+    ]
+
+
+def print_memory(results: list[tuple[int, dict]]) -> list[tuple[str, bool]]:
+    print(
+        "\n== memory of a dry-run import (a fresh process per size, into the copy; peak"
+        " ru_maxrss over the level after a 10-row warm-up)"
+    )
+    header = f"   {'rows':>10} {'seconds':>8} {'rows/s':>8} {'RSS before MB':>14} {'growth MB':>10}"
+    print(header)
+    print("   " + "-" * (len(header) - 3))
+    for rows, r in results:
+        growth = r["rss_peak_mb"] - r["rss_before_mb"]
+        print(
+            f"   {rows:>10,} {r['seconds']:>8.1f} {r['rows'] / r['seconds']:>8,.0f}"
+            f" {r['rss_before_mb']:>14.0f} {growth:>10.1f}"
+            + (f"  ({r['problems']} problems)" if r["problems"] else "")
+        )
+    checks = []
+    if len(results) >= 2:
+        (n1, r1), (n2, r2) = results[-2], results[-1]
+        g1 = r1["rss_peak_mb"] - r1["rss_before_mb"]
+        g2 = r2["rss_peak_mb"] - r2["rss_before_mb"]
+        small = results[0][1]["rss_peak_mb"] - results[0][1]["rss_before_mb"]
+        checks.append(
+            (
+                f"dry-run memory bounded: growth at {n2:,} rows <= at {results[0][0]:,} + "
+                f"{MEMORY_SLACK_MB} MB",
+                g2 <= small + MEMORY_SLACK_MB,
+            )
+        )
+        if n2 < 1_000_000:
+            slope = max(0.0, (g2 - g1) / (n2 - n1))  # MB per row between the two largest
+            million_mb = g2 + slope * (1_000_000 - n2)
+            rate = r2["rows"] / r2["seconds"]
+            print(
+                f"   ESTIMATE, not measured: 1,000,000 rows would take about"
+                f" {1_000_000 / rate / 60:,.0f} min at {rate:,.0f} rows/s, and grow about"
+                f" {million_mb:,.0f} MB (linear from the two largest sizes:"
+                f" {slope * 1000:.2f} MB per 1,000 rows)"
+            )
+    return checks
+
+
+def print_read(data: dict, size: int) -> list[tuple[str, bool]]:
+    print(f"\n== reader: CsvSource.rows() over {data['rows']:,} rows ({mb(size)} MB), no database")
+    growth = data["rss_peak_mb"] - data["rss_before_mb"]
+    print(
+        f"   {data['seconds']:.1f} s, {data['rows'] / data['seconds']:,.0f} rows/s; ru_maxrss"
+        f" {data['rss_before_mb']:.0f} MB before, growth {growth:.1f} MB"
+    )
+    print(
+        f"   under tracemalloc, the first {data['traced_rows']:,} rows: {data['traced_seconds']:.1f}"
+        f" s, traced peak {data['traced_peak_mb']:.2f} MB"
+    )
+    return [
+        (
+            f"the reader streams: traced peak under {READER_PEAK_MB} MB",
+            data["traced_peak_mb"] < READER_PEAK_MB,
+        )
+    ]
+
+
+def print_mirror(data: dict | None) -> None:
+    print("\n== mirror: unmask.exchange.mirror.build, default demo record, fresh database")
+    if data is None:
+        print("   mirror: not measured (the measuring process failed)")
+        return
+    if "missing" in data:
+        print(f"   mirror: not measured ({data['missing']})")
+        return
+    if "error" in data:
+        print(f"   mirror: failed: {data['error']}")
+        return
+    print(
+        f"   {data['orgs']} organizations; build {data['seconds']:.1f} s ({data['pages']:,} pages,"
+        f" {data['files']:,} files, {mb(data['bytes'])} MB, of which pagefind"
+        f" {mb(data['pagefind_bytes'])} MB); search: {data['search']}"
+    )
+    print(
+        f"   capped: {data['capped']}, broken links: {data['broken']}, not found: "
+        f"{data['not_found']}, errors: {data['errors']} (setup: migrate + demo + collectstatic"
+        f" {data['setup_s']:.1f} s, not counted)"
+    )
+
+
+def main() -> int:
+    args = parse_args()
+    workers = {
+        "export": main_export,
+        "import": main_import,
+        "memory": main_memory,
+        "read": main_read,
+        "mirror": main_mirror,
+        "migrate": main_migrate,
+    }
+    if args.worker:
+        return workers[args.worker](args)
+    sizes = (args.orgs, args.sites, args.links)
+    memory_rows = [int(n) for n in args.memory_rows.split(",") if n.strip()]
+    print("dataset:", flush=True)
+    own = None  # a private, migrated copy of --dataset
+    if args.dataset:
+        source = Path(args.dataset).resolve()
+        meta = json.loads((source / "dataset.json").read_text())
+        sizes = tuple(meta["sizes"])
+        own = directory = copy_database(source)
+        if child("migrate", directory, args) is None:
+            shutil.rmtree(directory, ignore_errors=True)
+            return 0
+        how = (
+            f"a migrated copy of {source.relative_to(ROOT)} (generated {meta['generated_at']},"
+            f" cache key {meta['key']}; the current key is"
+            f" {bench_public.cache_key(sizes, args.seed)[0]})"
+        )
+    else:
+        directory, how = bench_public.ensure_dataset("exchange", sizes, args)
+    print(
+        f"\n== exchange: {sizes[0]:,} organizations, {sizes[1]:,} sites, {sizes[2]:,} links,"
+        f" seed {args.seed}\n   dataset: {how}",
+        flush=True,
+    )
+    checks: list[tuple[str, bool]] = []
+    scratch = Path(tempfile.mkdtemp(prefix=".exchange-", dir=bench_public.BENCH_DIR))
+    copy = None
+    try:
+        print("  export ...", flush=True)
+        data = child("export", directory, args)
+        if data is not None:
+            print_export(data, args)
+
+        copy = copy_database(directory)
+        path = scratch / "import.csv"
+        size = write_csv(path, args.import_rows)
+        print(f"\n  import of {args.import_rows:,} rows ...", flush=True)
+        data = child("import", copy, args, path)
+        rate = None
+        if data is not None:
+            checks += print_import(data, args.import_rows, size)
+            rate = data["runs"]["dry"]["rows"] / data["runs"]["dry"]["seconds"]
+
+        results, skipped = [], []
+        for rows in memory_rows:
+            if rate and rows / rate > args.budget:
+                skipped.append((rows, rows / rate))
+                continue
+            path = scratch / f"memory-{rows}.csv"
+            write_csv(path, rows, start=1_000_000)  # none of them in the record
+            print(f"  memory: dry run of {rows:,} rows ...", flush=True)
+            data = child("memory", copy, args, path)
+            path.unlink()
+            if data is not None:
+                results.append((rows, data))
+        if results:
+            checks += print_memory(results)
+        for rows, seconds in skipped:
+            print(
+                f"   {rows:,} rows: not measured (about {seconds / 60:,.0f} min at the dry run's"
+                f" {rate:,.1f} rows/s, over --budget {args.budget:.0f} s)"
+            )
+
+        path = scratch / "read.csv"
+        print(f"\n  reader: writing {args.read_rows:,} rows ...", flush=True)
+        size = write_csv(path, args.read_rows)
+        data = child("read", copy, args, path)
+        path.unlink()
+        if data is not None:
+            checks += print_read(data, size)
+
+        if args.no_mirror:
+            print("\n   mirror: not measured (--no-mirror)")
+        else:
+            fresh = scratch / "mirror-db"
+            fresh.mkdir()
+            print_mirror(child("mirror", fresh, args, scratch / "mirror"))
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+        for private in (copy, own):
+            if private is not None:
+                shutil.rmtree(private, ignore_errors=True)
+    print()
+    for name, ok in checks:
+        print(f"   {verdict(ok)} {name}")
+    fails = [name for name, ok in checks if not ok]
+    print(
+        f"\n   {len(fails)} of {len(checks)} checks FAIL"
+        if fails
+        else f"\n   all {len(checks)} checks PASS"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    os.chdir(ROOT)
+    sys.exit(main())
