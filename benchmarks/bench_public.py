@@ -34,6 +34,7 @@ generator and the dependency lock; a changed key regenerates. --regenerate force
 from __future__ import annotations
 
 import argparse
+import fcntl
 import hashlib
 import json
 import math
@@ -168,8 +169,21 @@ def ensure_dataset(label: str, sizes: tuple[int, int, int], args) -> tuple[Path,
         reason = "key changed (migrations, demo generator or lock)"
     else:
         reason = "regenerating" if args.regenerate else "not cached yet"
-    print(f"  {label}: generating {orgs}/{sites}/{links} ({reason}) ...", flush=True)
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    # One builder per dataset at a time: two benchmarks started together would otherwise each
+    # take the other's build folder for an interrupted one and delete it.
+    with (BENCH_DIR / f".{directory.name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not args.regenerate and meta_path.exists():
+            meta = json.loads(meta_path.read_text())
+            if meta.get("key") == key:  # built by another run while this one waited
+                return directory, f"cached in {directory.relative_to(ROOT)} (built meanwhile)"
+        return _generate(label, directory, key, reason, sizes, migrations, args)
+
+
+def _generate(label, directory, key, reason, sizes, migrations, args):
+    orgs, sites, links = sizes
+    print(f"  {label}: generating {orgs}/{sites}/{links} ({reason}) ...", flush=True)
     for leftover in BENCH_DIR.glob(f".{directory.name}-*"):  # an interrupted generation
         shutil.rmtree(leftover, ignore_errors=True)
     building = Path(tempfile.mkdtemp(prefix=f".{directory.name}-", dir=BENCH_DIR))
