@@ -293,8 +293,9 @@ class Mirror:
             item.body = (
                 b"".join(response.streaming_content) if response.streaming else response.content
             )
-            if hasattr(response, "close"):
-                response.close()
+            # No response.close() here: the test client closes streamed responses itself, and
+            # a close() of ours would fire request_finished, which closes the database
+            # connection (PostgreSQL, CONN_MAX_AGE 0) in the middle of the crawl.
         self.fetched[url] = item
         return item
 

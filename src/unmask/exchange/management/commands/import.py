@@ -3,10 +3,12 @@ kept as a batch that `--undo` reverses (see unmask.exchange.importer)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from unmask.exchange import importer
+from unmask.exchange import bundle_import, importer
 from unmask.exchange.models import ImportBatch
 
 
@@ -18,7 +20,12 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", nargs="?", help="The CSV or FtM JSON lines file.")
+        parser.add_argument(
+            "file",
+            nargs="?",
+            help="A CSV or FtM JSON lines file of organizations, or a whole CSV bundle from "
+            "`unmask export` (.zip or a folder with datapackage.json).",
+        )
         parser.add_argument("--dry-run", action="store_true", help="Check and report only.")
         parser.add_argument("--user", help="Staff user the history names (default: none).")
         parser.add_argument("--undo", type=int, metavar="BATCH", help="Undo an import batch.")
@@ -50,7 +57,12 @@ class Command(BaseCommand):
             return
         if not options["file"]:
             raise CommandError("Give the CSV file to import (or --undo N, --list).")
-        outcome = importer.import_file(options["file"], actor=actor, dry_run=options["dry_run"])
+        path = Path(options["file"])
+        if path.is_dir() or path.suffix.lower() == ".zip":
+            # A CSV bundle from `unmask export` (zip, or a folder with datapackage.json).
+            outcome = bundle_import.import_bundle(path, actor=actor, dry_run=options["dry_run"])
+        else:
+            outcome = importer.import_file(path, actor=actor, dry_run=options["dry_run"])
         self._report(outcome)
         if not outcome.ok:
             raise CommandError(

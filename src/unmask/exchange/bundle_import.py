@@ -1,0 +1,967 @@
+"""Importing a whole CSV bundle (csvbundle.py: a .zip from `write_zip`, or a directory holding
+datapackage.json and the tables): sources, organizations, their other names and identifiers,
+products, sites, links and citations, in that order, so that every foreign key points at a row
+already there. A round trip (export, import into an empty database, export again) gives the
+same tables; see tests/exchange/test_roundtrip.py.
+
+Ids. A row whose public id is in the record updates that record (an organization merged into
+another updates the one it was merged into); a deleted record with that id is an error (restore
+it first). A row whose id is not in the record is created under the bundle's id, so the ids of
+the site that exported the bundle stay valid. Organizations are the exception: an organization
+whose id is unknown is first matched like a row of the organization import (importer.py,
+record.services.find_duplicate_organizations: same identifier, or same name or other name in
+the same country, the names and identifiers coming from the bundle's other tables); one match
+is updated (and the bundle's id then stands for it), several are an error listing them, none
+creates it. Other names and identifiers have no public id: the `id` column (a database key of
+the exporting site) is used when it names a row of the same organization, else they are matched
+by name (or by scheme and normalized value); on another database they get new keys.
+
+Values. A matched row gets exactly the bundle's values, and only those that differ are written
+(one history entry, with the batch's reason); a row whose values are all the same is left
+alone, so importing the same bundle twice changes nothing. Nothing is ever removed: other
+names, identifiers and citations that the bundle does not have stay. Cells are read as written
+(partial dates "2019", "2019-05" stay as they are); the single quote the export puts in front of
+a cell that a spreadsheet would run as a formula is taken off again. Coordinates are rounded in
+the export to what the site's precision claims: a site whose point rounds to the bundle's is
+unchanged (the finer point is kept). url, *_label, published_at and updated_at columns are
+derived by the exporting site and ignored, except that a non-empty published_at says the row
+was public (see Publication). A source's archived_file_url is used only when it names a file
+this site has in its storage.
+
+Publication. Every row of an exported bundle was public where it came from. After all rows
+and their citations are in, the organizations, products, sites and links with a published_at
+are published through record.services.publish (in that order), so the visibility rules hold:
+each is public only when cited by a public source and everything it names is public too. This
+happens only when the actor may publish that kind of record (reviewers; actor None, the command
+line, may): for anyone else the rows stay drafts for a reviewer to publish, counted in
+`outcome.left_unpublished`. A record of the database that is unpublished (a reviewer may have
+taken it down on purpose) is published again when a publisher imports a bundle that has it as
+public: check with a dry run first. In the same way, links are created with the bundle's
+status, but only an actor who may publish links confirms one (services.save_record's rule): for
+others a confirmed link comes in as reported (`outcome.left_unconfirmed`). A status that
+differs from the record's is changed through services.change_status, with the batch's reason as
+the note.
+
+All or nothing: every row is checked and tried; any problem (the CSV member's name, the line,
+the column, what is wrong) means nothing is written. A dry run does everything, then rolls
+back. What was created and changed is kept as one ImportBatch (kind "bundle") with an
+ImportItem for every row, so that importer.undo can undo it (a status changed by the import is
+set back without a status event).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import math
+import zipfile
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.db.models.fields.files import FieldFile
+from django.urls import reverse
+from django_countries.fields import Country
+
+from unmask.exchange import csvbundle, importer
+from unmask.exchange.csvread import Row as CsvRow
+from unmask.exchange.models import ImportBatch, ImportItem
+from unmask.record import services
+from unmask.record.models import (
+    Citation,
+    Identifier,
+    Link,
+    LinkStatus,
+    Organization,
+    OrganizationName,
+    Product,
+    Site,
+    Source,
+)
+from unmask.record.text import name_key, normalize_identifier
+
+# The order the tables are imported in: each refers only to tables before it.
+ORDER = (
+    "sources",
+    "organizations",
+    "organization_names",
+    "identifiers",
+    "products",
+    "sites",
+    "links",
+    "citations",
+)
+# Columns a table must have for the import to make sense of it.
+REQUIRED = {
+    "sources": ("id", "title", "kind", "original_url"),
+    "organizations": ("id", "name", "kind"),
+    "organization_names": ("id", "organization_id", "name", "kind"),
+    "identifiers": ("id", "organization_id", "scheme", "value"),
+    "products": ("id", "name", "kind", "maker_id", "part_of_id"),
+    "sites": ("id", "organization_id", "role", "country"),
+    "links": ("id", "subject_id", "relation", "object_id", "product_id", "status"),
+    "citations": ("id", "source_id", "organization_id", "site_id", "product_id", "link_id"),
+}
+STRING_COLUMNS = {
+    table.name: {c.name for c in table.columns if c.type == "string"} for table in csvbundle.TABLES
+}
+PUBLISHED = (  # what is published after the citations, in this order
+    ("organizations", "record.publish_organization"),
+    ("products", "record.publish_product"),
+    ("sites", "record.publish_site"),
+    ("links", "record.publish_link"),
+)
+# A model field, as named in ValidationError.message_dict, -> the CSV column it comes from.
+COLUMN_OF = {
+    "subject": "subject_id",
+    "object": "object_id",
+    "product": "product_id",
+    "maker": "maker_id",
+    "part_of": "part_of_id",
+    "organization": "organization_id",
+    "source": "source_id",
+    "site": "site_id",
+    "link": "link_id",
+    "url": "original_url",
+    "public_id": "id",
+    "__all__": "",
+}
+
+
+@dataclass
+class TableCounts:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+@dataclass
+class BundleOutcome(importer.Outcome):
+    """importer.Outcome, with a problem's file being the CSV member it is in, and counts by
+    table."""
+
+    tables: dict[str, TableCounts] = field(default_factory=dict)
+    left_unpublished: int = 0  # rows public in the bundle that stay drafts (actor may not publish)
+    left_unconfirmed: int = 0  # confirmed links that came in as reported (same reason)
+
+    def problem_in(self, file: str, line: int, column: str, message: str) -> None:
+        self.problem_count += 1
+        if len(self.problems) < importer.MAX_LISTED:
+            self.problems.append(importer.Problem(file, line, column, message))
+
+
+class _In:
+    """What importer._parse reports problems to: one member of the bundle."""
+
+    def __init__(self, outcome: BundleOutcome, file: str):
+        self.outcome, self.file = outcome, file
+
+    def problem(self, line: int, column: str, message: str) -> None:
+        self.outcome.problem_in(self.file, line, column, message)
+
+
+@dataclass
+class _Row:
+    table: str
+    line: int
+    values: dict[str, str]
+    obj: Any = None
+    action: str = ""  # created, updated, unchanged; "" while it has no object (a problem)
+    item: ImportItem | None = None
+    blocked: bool = False  # names a row that has a problem of its own
+
+    @property
+    def id(self) -> str:
+        return self.values.get("id", "")
+
+    @property
+    def file(self) -> str:
+        return f"{self.table}.csv"
+
+
+class _Failed(Exception):
+    """A row could not be applied; its problems are already in the outcome."""
+
+
+_BAD = object()  # a reference that did not resolve (a problem is reported)
+
+
+# --- reading the bundle ------------------------------------------------------------------------
+
+
+class _Bundle:
+    """A bundle on disk: a zip (members at its root or in one folder) or a directory."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.zip: zipfile.ZipFile | None = None
+        self.prefix = ""
+        if path.is_dir():
+            self.root = path
+        elif path.name == csvbundle.DESCRIPTOR:
+            self.root = path.parent
+        elif zipfile.is_zipfile(path):
+            self.zip = zipfile.ZipFile(path)
+            for name in self.zip.namelist():
+                if PurePosixPath(name).name == csvbundle.DESCRIPTOR:
+                    self.prefix = name[: -len(csvbundle.DESCRIPTOR)]
+                    break
+        else:
+            raise ValueError(f"{path.name}: neither a zip file nor a directory.")
+
+    def close(self) -> None:
+        if self.zip is not None:
+            self.zip.close()
+
+    def exists(self, member: str) -> bool:
+        if self.zip is not None:
+            return self.prefix + member in self.zip.namelist()
+        return (self.root / member).is_file()
+
+    def open(self, member: str) -> io.TextIOBase:
+        raw = (
+            self.zip.open(self.prefix + member)
+            if self.zip is not None
+            else (self.root / member).open("rb")
+        )
+        return io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+
+    def sha256(self) -> str:
+        """Of the zip file; of a directory, of its descriptor and tables one after another."""
+        if self.zip is not None:
+            paths = [self.path]
+        else:
+            paths = [self.root / m for m in (csvbundle.DESCRIPTOR, *(f"{t}.csv" for t in ORDER))]
+        digest = hashlib.sha256()
+        for path in paths:
+            if path.is_file():
+                with path.open("rb") as handle:
+                    for block in iter(lambda h=handle: h.read(1 << 20), b""):
+                        digest.update(block)
+        return digest.hexdigest()
+
+
+def _unquote(value: str) -> str:
+    """A string cell as recorded: the export puts a ' before a cell a spreadsheet would run."""
+    if value.startswith("'") and value[1:2] and value[1] in csvbundle.FORMULA_STARTS:
+        return value[1:]
+    return value
+
+
+def _read(bundle: _Bundle, table: str, outcome: BundleOutcome) -> list[_Row]:
+    member = f"{table}.csv"
+    if not bundle.exists(member):
+        outcome.problem_in(member, 0, "", "missing from the bundle.")
+        return []
+    strings = STRING_COLUMNS[table]
+    rows: list[_Row] = []
+    seen: dict[str, int] = {}
+    with bundle.open(member) as text:
+        reader = csv.reader(text)
+        try:
+            header = [h.strip().lower() for h in next(reader)]
+        except StopIteration:
+            outcome.problem_in(member, 1, "", "the file is empty: it needs at least a header.")
+            return []
+        except (UnicodeDecodeError, csv.Error) as exc:
+            outcome.problem_in(member, 1, "", f"not a UTF-8 CSV file ({exc}).")
+            return []
+        missing = [c for c in REQUIRED[table] if c not in header]
+        for column in missing:
+            outcome.problem_in(member, 1, column, f"the header has no column {column!r}.")
+        if missing:
+            return []
+        line = reader.line_num
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                break
+            except (UnicodeDecodeError, csv.Error) as exc:
+                outcome.problem_in(member, line + 1, "", f"not readable as UTF-8 CSV ({exc}).")
+                break
+            start, line = line + 1, reader.line_num
+            if not any(c.strip() for c in cells):
+                continue
+            if len(cells) != len(header):
+                outcome.problem_in(
+                    member,
+                    start,
+                    "",
+                    f"{len(cells)} cells, but the header has {len(header)} columns.",
+                )
+                continue
+            values = {
+                name: _unquote(cell) if name in strings else cell.strip()
+                for name, cell in zip(header, cells, strict=True)
+            }
+            values["id"] = values["id"].strip()
+            row = _Row(table, start, values)
+            if not row.id:
+                outcome.problem_in(member, start, "id", "an id is required.")
+                continue
+            if row.id in seen:
+                outcome.problem_in(
+                    member, start, "id", f"{row.id!r} is already on line {seen[row.id]}."
+                )
+                continue
+            seen[row.id] = start
+            rows.append(row)
+    outcome.tables[table] = TableCounts(rows=len(rows))
+    outcome.rows += len(rows)
+    return rows
+
+
+# --- applying ----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Context:
+    batch: ImportBatch
+    actor: Any
+    outcome: BundleOutcome
+    rows: dict[str, list[_Row]]
+    objects: dict[str, dict[str, Any]] = field(default_factory=lambda: defaultdict(dict))
+    failed: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+    @property
+    def reason(self) -> str:
+        return self.batch.reason
+
+    def problem(self, row: _Row, column: str, message: str) -> None:
+        self.outcome.problem_in(row.file, row.line, column, message)
+
+    def may(self, perm: str) -> bool:
+        return self.actor is None or self.actor.has_perm(perm)
+
+
+MODELS = {
+    "organizations": Organization,
+    "products": Product,
+    "sites": Site,
+    "links": Link,
+    "sources": Source,
+    "citations": Citation,
+}
+
+
+def _ref(ctx: _Context, row: _Row, column: str, table: str, *, required: bool = False):
+    """The object a foreign key cell names: a row of the bundle, or a record of the database
+    with that public id. None for an empty cell; _BAD (with a problem) when it resolves to
+    nothing."""
+    value = row.values.get(column, "").strip()
+    if not value:
+        if required:
+            ctx.problem(row, column, "required.")
+            return _BAD
+        return None
+    if value in ctx.objects[table]:
+        return ctx.objects[table][value]
+    if value in ctx.failed[table]:
+        row.blocked = True  # the row it names has its own problem: no second one here
+        return _BAD
+    obj = _existing(MODELS[table], value)
+    if obj is None or obj.deleted_at is not None:
+        ctx.problem(row, column, f"no {table} row {value!r} in the bundle or in the record.")
+        return _BAD
+    return obj
+
+
+def _existing(model, public_id: str):
+    obj = model.objects.filter(public_id=public_id).first()
+    seen = set()
+    while isinstance(obj, Organization) and obj.merged_into_id and obj.pk not in seen:
+        seen.add(obj.pk)
+        obj = obj.merged_into
+    return obj
+
+
+def _json(value):
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _plain(value):
+    """A field's value as the bundle writes it: a country as its code, a file as its name."""
+    if isinstance(value, Country):
+        return value.code or ""
+    if isinstance(value, FieldFile):
+        return value.name or ""
+    return value
+
+
+def _same(current, wanted) -> bool:
+    current = _plain(current)
+    if isinstance(wanted, Decimal) and current is not None:
+        return Decimal(current) == wanted
+    return current == wanted
+
+
+def _item(ctx: _Context, obj, action: str, before: dict | None = None) -> ImportItem:
+    return ImportItem.objects.create(
+        batch=ctx.batch,
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=obj.pk,
+        action=action,
+        before=before or {},
+    )
+
+
+def _note_update(ctx: _Context, row: _Row, before: dict) -> None:
+    """The row's object changed: keep its former values in the batch (the first ones)."""
+    if row.action == "created":
+        return
+    if row.item is None:
+        row.item = _item(ctx, row.obj, ImportItem.UPDATED, before)
+    else:
+        row.item.before = {**before, **row.item.before}
+        row.item.save(update_fields=["before"])
+    row.action = "updated"
+
+
+def _sync(ctx: _Context, row: _Row, obj, wanted: dict, same: Callable | None = None) -> None:
+    """Give an existing object the wanted values, writing only those that differ."""
+    current = {name: getattr(obj, name) for name in wanted}
+    changes = {
+        name: value
+        for name, value in wanted.items()
+        if not (same(name, current[name], value) if same else _same(current[name], value))
+    }
+    row.obj = obj
+    row.action = row.action or "unchanged"
+    if changes:
+        before = {name: _json(_plain(current[name])) for name in changes}
+        services.update_record(obj, actor=ctx.actor, reason=ctx.reason, **changes)
+        _note_update(ctx, row, before)
+
+
+def _created(ctx: _Context, row: _Row, obj) -> None:
+    row.obj, row.action = obj, "created"
+    row.item = _item(ctx, obj, ImportItem.CREATED)
+
+
+def _apply(ctx: _Context, row: _Row, work: Callable[[], None]) -> None:
+    """Run one row's writes in a savepoint; a failure becomes a problem of that row."""
+    problems = ctx.outcome.problem_count
+    failed = True
+    try:
+        with transaction.atomic():
+            work()
+            if ctx.outcome.problem_count != problems:
+                raise _Failed
+        failed = False
+    except _Failed:
+        if ctx.outcome.problem_count == problems and not row.blocked:
+            ctx.problem(row, "", "the row could not be imported.")  # should not happen
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for name, messages in exc.message_dict.items():
+                for message in messages:
+                    ctx.problem(row, COLUMN_OF.get(name, name), message)
+        else:
+            for message in exc.messages:
+                ctx.problem(row, "", message)
+    except PermissionDenied as exc:
+        ctx.problem(row, "", str(exc) or "not allowed.")
+    except IntegrityError as exc:
+        ctx.problem(row, "", f"the database refused the row ({exc}).")
+    if failed:
+        row.obj, row.action, row.item = None, "", None
+        ctx.failed[row.table].add(row.id)
+    elif row.obj is not None:
+        ctx.objects[row.table][row.id] = row.obj
+
+
+def _decimal(ctx: _Context, row: _Row, column: str):
+    text = row.values.get(column, "").strip()
+    if not text:
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite():
+        ctx.problem(row, column, f"{text!r} is not a number.")
+        return _BAD
+    return value
+
+
+def _float(ctx: _Context, row: _Row, column: str):
+    text = row.values.get(column, "").strip()
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        ctx.problem(row, column, f"{text!r} is not a number.")
+        return _BAD
+    return value
+
+
+def _check(ctx: _Context, row: _Row, *values) -> None:
+    if any(v is _BAD for v in values):
+        raise _Failed
+
+
+# --- the tables --------------------------------------------------------------------------------
+
+
+def _media_name(url: str) -> str:
+    """The storage name of a file of this site's media, from its address; "" if none."""
+    base = settings.SITE_URL.rstrip("/") + reverse("media", args=["x"])[:-1]
+    if url.startswith(base):
+        name = url[len(base) :]
+        if name and default_storage.exists(name):
+            return name
+    return ""
+
+
+def _source(ctx: _Context, row: _Row) -> None:
+    v = row.values
+    retrieved = v.get("retrieved_on", "").strip()
+    try:
+        retrieved_on = date.fromisoformat(retrieved) if retrieved else None
+    except ValueError:
+        ctx.problem(row, "retrieved_on", f"{retrieved!r} is not a date (2024-03-01).")
+        raise _Failed from None
+    wanted = {
+        "title": v["title"],
+        "publisher": v.get("publisher", ""),
+        "kind": v["kind"],
+        "published_on": v.get("published_on", ""),
+        "language": v.get("language", ""),
+        "url": v["original_url"],
+        "archive_url": v.get("archive_url", ""),
+        "retrieved_on": retrieved_on,
+    }
+    stored = _media_name(v.get("archived_file_url", ""))
+    if stored:
+        wanted["archived_file"] = stored
+    elif not wanted["url"] and v.get("archived_file_url"):
+        wanted["url"] = v["archived_file_url"]  # the exporting site's copy: the only address
+    obj = _existing(Source, row.id)
+    if obj is not None and obj.deleted_at is not None:
+        ctx.problem(row, "id", f"source {row.id!r} is deleted in this record; restore it first.")
+        raise _Failed
+    if obj is None:
+        _created(
+            ctx,
+            row,
+            services.create_source(actor=ctx.actor, reason=ctx.reason, public_id=row.id, **wanted),
+        )
+    else:
+        _sync(ctx, row, obj, wanted)
+
+
+def _organizations(ctx: _Context, rows: list[_Row]) -> None:
+    names: dict[str, list[str]] = defaultdict(list)
+    for row in ctx.rows["organization_names"]:
+        names[row.values["organization_id"].strip()].append(row.values["name"])
+    identifiers: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for row in ctx.rows["identifiers"]:
+        identifiers[row.values["organization_id"].strip()].append(
+            (row.values["scheme"].strip(), row.values["value"])
+        )
+    in_bundle = {row.id for row in rows}
+    claimed: dict[int, int] = {}  # pk of an organization of the record -> the line that took it
+    where = _In(ctx.outcome, "organizations.csv")
+
+    for row in rows:
+
+        def work(row=row):
+            v = row.values
+            parsed = importer._parse(
+                CsvRow(
+                    row.line,
+                    {k: v.get(k, "") for k in ("id", "name", "kind", "country", "description")},
+                ),
+                where,
+            )
+            if parsed is None:
+                raise _Failed
+            wanted = {"country": "", **parsed.values}
+            org = _existing(Organization, row.id)
+            if org is not None and org.deleted_at is not None:
+                ctx.problem(row, "id", f"organization {row.id!r} is deleted in this record.")
+                raise _Failed
+            if org is None:
+                org = _match(
+                    ctx, row, wanted, names[row.id], identifiers[row.id], in_bundle, claimed
+                )
+            if org is not None:
+                if org.pk in claimed:
+                    ctx.problem(
+                        row,
+                        "id",
+                        f"{org.name} ({org.public_id}) is already the organization of line "
+                        f"{claimed[org.pk]}.",
+                    )
+                    raise _Failed
+                claimed[org.pk] = row.line
+                _sync(ctx, row, org, wanted)
+                return
+            created = services.create_organization(
+                actor=ctx.actor,
+                reason=ctx.reason,
+                allow_duplicate=True,
+                public_id=row.id,
+                **wanted,
+            )
+            claimed[created.pk] = row.line
+            _created(ctx, row, created)
+
+        _apply(ctx, row, work)
+
+
+def _match(ctx, row, wanted, aliases, identifiers, in_bundle, claimed) -> Organization | None:
+    """An organization of the record that a row with an unknown id stands for (the organization
+    import's matching), ignoring those the bundle has itself and those this import created."""
+    matches = [
+        m
+        for m in services.find_duplicate_organizations(
+            wanted["name"], wanted.get("country", ""), identifiers, aliases
+        )
+        if m.organization.public_id not in in_bundle and m.organization.pk not in claimed
+    ]
+    if len(matches) > 1:
+        candidates = [(m.organization.public_id, m.organization.name) for m in matches]
+        ctx.outcome.ambiguous_count += 1
+        ctx.outcome.ambiguous.append(importer.Ambiguous(row.line, wanted["name"], candidates))
+        listed = "; ".join(f"{name} ({pid})" for pid, name in candidates)
+        ctx.problem(
+            row,
+            "id",
+            f"may be any of these organizations of the record: {listed}. Put the id "
+            "of the one it is in the id column, or a new id to create it.",
+        )
+        raise _Failed
+    return matches[0].organization if matches else None
+
+
+def _name(ctx: _Context, row: _Row, taken: set[int]) -> None:
+    org = _ref(ctx, row, "organization_id", "organizations", required=True)
+    _check(ctx, row, org)
+    v = row.values
+    wanted = {"name": v["name"], "kind": v["kind"].strip(), "language": v.get("language", "")}
+    existing = [n for n in org.names.all() if n.pk not in taken]
+    match = next((n for n in existing if str(n.pk) == row.id), None)
+    match = match or next((n for n in existing if n.name == wanted["name"]), None)
+    key = name_key(wanted["name"])
+    match = match or next((n for n in existing if key and n.name_key == key), None)
+    if match is None:
+        obj = OrganizationName(organization=org, **wanted)
+        services.save_record(obj, actor=ctx.actor, reason=ctx.reason)
+        _created(ctx, row, obj)
+    else:
+        _sync(ctx, row, match, wanted)
+    taken.add(row.obj.pk)
+
+
+def _identifier(ctx: _Context, row: _Row, taken: set[int]) -> None:
+    org = _ref(ctx, row, "organization_id", "organizations", required=True)
+    _check(ctx, row, org)
+    v = row.values
+    wanted = {"scheme": v["scheme"].strip(), "value": v["value"], "country": v.get("country", "")}
+    existing = [i for i in org.identifiers.all() if i.pk not in taken]
+    match = next((i for i in existing if str(i.pk) == row.id), None)
+    norm = normalize_identifier(wanted["scheme"], wanted["value"])
+    match = match or next(
+        (i for i in existing if i.scheme == wanted["scheme"] and i.normalized == norm), None
+    )
+    if match is None:
+        obj = Identifier(organization=org, **wanted)
+        services.save_record(obj, actor=ctx.actor, reason=ctx.reason)
+        _created(ctx, row, obj)
+    else:
+        _sync(ctx, row, match, wanted)
+    taken.add(row.obj.pk)
+
+
+def _deleted(ctx: _Context, row: _Row, obj) -> None:
+    if obj is not None and obj.deleted_at is not None:
+        what = str(obj._meta.verbose_name)
+        ctx.problem(row, "id", f"{what} {row.id!r} is deleted in this record; restore it first.")
+        raise _Failed
+
+
+def _product(ctx: _Context, row: _Row) -> None:
+    maker = _ref(ctx, row, "maker_id", "organizations")
+    _check(ctx, row, maker)
+    v = row.values
+    wanted = {
+        "name": v["name"],
+        "kind": v["kind"].strip(),
+        "maker_id": maker.pk if maker else None,
+        "description": v.get("description", ""),
+    }
+    obj = _existing(Product, row.id)
+    _deleted(ctx, row, obj)
+    if obj is None:  # part_of is set in a second pass: it may name a later row
+        fields = {k: val for k, val in wanted.items() if k != "maker_id"}
+        product = Product(public_id=row.id, maker=maker, **fields)
+        services.save_record(product, actor=ctx.actor, reason=ctx.reason)
+        _created(ctx, row, product)
+    else:
+        _sync(ctx, row, obj, wanted)
+
+
+def _part_of(ctx: _Context, row: _Row) -> None:
+    parent = _ref(ctx, row, "part_of_id", "products")
+    _check(ctx, row, parent)
+    product = row.obj
+    wanted = parent.pk if parent else None
+    if product.part_of_id == wanted:
+        return
+    before = {"part_of_id": product.part_of_id}
+    if row.action == "created":
+        product.part_of = parent
+        product.full_clean()
+        services.save_with_history(product, ctx.actor, ctx.reason)
+    else:
+        services.update_record(product, actor=ctx.actor, reason=ctx.reason, part_of=parent)
+        _note_update(ctx, row, before)
+
+
+def _site(ctx: _Context, row: _Row) -> None:
+    org = _ref(ctx, row, "organization_id", "organizations", required=True)
+    latitude, longitude = _float(ctx, row, "latitude"), _float(ctx, row, "longitude")
+    _check(ctx, row, org, latitude, longitude)
+    v = row.values
+    precision = v.get("precision", "").strip() or "city"
+    wanted = {
+        "organization_id": org.pk,
+        "name": v.get("name", ""),
+        "role": v["role"].strip(),
+        "address": v.get("address", ""),
+        "city": v.get("city", ""),
+        "country": v["country"].strip(),
+        "latitude": latitude,
+        "longitude": longitude,
+        "precision": precision,
+    }
+
+    def same(name, current, value):
+        if name in ("latitude", "longitude") and current is not None and value is not None:
+            # the export rounds to the precision: a point that rounds to the cell is the same
+            return csvbundle._coordinate(current, precision) == v.get(name, "").strip()
+        return _same(current, value)
+
+    obj = _existing(Site, row.id)
+    _deleted(ctx, row, obj)
+    if obj is None:
+        fields = {k: val for k, val in wanted.items() if k != "organization_id"}
+        site = Site(public_id=row.id, organization=org, **fields)
+        services.save_record(site, actor=ctx.actor, reason=ctx.reason)
+        _created(ctx, row, site)
+    else:
+        _sync(ctx, row, obj, wanted, same)
+
+
+def _link(ctx: _Context, row: _Row) -> None:
+    subject = _ref(ctx, row, "subject_id", "organizations", required=True)
+    obj_org = _ref(ctx, row, "object_id", "organizations")
+    product = _ref(ctx, row, "product_id", "products")
+    share, amount = _decimal(ctx, row, "share"), _decimal(ctx, row, "amount")
+    _check(ctx, row, subject, obj_org, product, share, amount)
+    v = row.values
+    status = v["status"].strip()
+    if status not in LinkStatus.values:
+        ctx.problem(row, "status", f"{status!r} is not a status ({', '.join(LinkStatus.values)}).")
+        raise _Failed
+    if status == LinkStatus.CONFIRMED and not ctx.may("record.publish_link"):
+        status = ""  # not this actor's decision: created as reported, an existing one kept
+    wanted = {
+        "subject_id": subject.pk,
+        "relation": v["relation"].strip(),
+        "object_id": obj_org.pk if obj_org else None,
+        "product_id": product.pk if product else None,
+        "start": v.get("start", ""),
+        "end": v.get("end", ""),
+        "share": share,
+        "amount": amount,
+        "currency": v.get("currency", "").strip(),
+        "summary": v.get("summary", ""),
+    }
+    link = _existing(Link, row.id)
+    _deleted(ctx, row, link)
+    if not status and (link is None or link.status != LinkStatus.CONFIRMED):
+        ctx.outcome.left_unconfirmed += 1
+    if link is None:
+        fields = {k: val for k, val in wanted.items() if not k.endswith("_id")}
+        link = Link(
+            public_id=row.id,
+            subject=subject,
+            object=obj_org,
+            product=product,
+            status=status or LinkStatus.REPORTED,
+            **fields,
+        )
+        services.save_record(link, actor=ctx.actor, reason=ctx.reason)
+        _created(ctx, row, link)
+        return
+    row.obj, row.action = link, "unchanged"
+    if status and link.status != status:
+        before = {"status": link.status, "end": link.end}
+        effective = wanted["end"] if status == LinkStatus.ENDED else ""
+        services.change_status(link, status, note=ctx.reason, actor=ctx.actor, effective=effective)
+        _note_update(ctx, row, before)
+    _sync(ctx, row, link, wanted)
+
+
+TARGETS = (
+    ("organization_id", "organizations", "organization"),
+    ("site_id", "sites", "site"),
+    ("product_id", "products", "product"),
+    ("link_id", "links", "link"),
+)
+
+
+def _citation(ctx: _Context, row: _Row) -> None:
+    source = _ref(ctx, row, "source_id", "sources", required=True)
+    given = [(column, table, name) for column, table, name in TARGETS if row.values[column].strip()]
+    if len(given) != 1:
+        ctx.problem(
+            row,
+            given[1][0] if len(given) > 1 else "organization_id",
+            "give exactly one of organization_id, site_id, product_id and link_id.",
+        )
+        raise _Failed
+    column, table, name = given[0]
+    target = _ref(ctx, row, column, table)
+    _check(ctx, row, source, target)
+    v = row.values
+    text = {"quote": v.get("quote", ""), "locator": v.get("locator", ""), "note": v.get("note", "")}
+    citation = _existing(Citation, row.id)
+    _deleted(ctx, row, citation)
+    if citation is None:
+        created = services.add_citation(
+            target, source, actor=ctx.actor, reason=ctx.reason, public_id=row.id, **text
+        )
+        _created(ctx, row, created)
+        return
+    wanted = {"source_id": source.pk}
+    wanted |= {f"{n}_id": (target.pk if n == name else None) for _c, _t, n in TARGETS}
+    _sync(ctx, row, citation, wanted | text)
+
+
+def _publish(ctx: _Context) -> None:
+    for table, perm in PUBLISHED:
+        allowed = ctx.may(perm)
+        for row in ctx.rows[table]:
+            obj = row.obj
+            if obj is None or not row.values.get("published_at") or obj.published_at:
+                continue
+            if not allowed:
+                ctx.outcome.left_unpublished += 1
+                continue
+
+            def work(row=row, obj=obj):
+                obj.refresh_from_db()  # fresh: other rows' writes may have touched it
+                services.publish(obj, actor=ctx.actor, reason=ctx.reason)
+                _note_update(ctx, row, {"published_at": None, "published_by_id": None})
+
+            problems = ctx.outcome.problem_count
+            _apply(ctx, row, work)
+            if ctx.outcome.problem_count != problems:
+                for problem in ctx.outcome.problems[-(ctx.outcome.problem_count - problems) :]:
+                    problem.column = problem.column or "published_at"
+
+
+def _tally(ctx: _Context) -> None:
+    outcome = ctx.outcome
+    for table in ORDER:
+        counts = outcome.tables.setdefault(table, TableCounts())
+        for row in ctx.rows[table]:
+            if row.action in ("created", "updated", "unchanged"):
+                setattr(counts, row.action, getattr(counts, row.action) + 1)
+        outcome.created += counts.created
+        outcome.updated += counts.updated
+        outcome.unchanged += counts.unchanged
+
+
+class _Rollback(Exception):
+    pass
+
+
+def import_bundle(path, *, actor=None, dry_run: bool = False) -> importer.Outcome:
+    """Import every table of a CSV bundle (see the module docstring). Returns a BundleOutcome
+    (an importer.Outcome with counts by table); nothing is written when anything has a problem,
+    nor in a dry run."""
+    path = Path(path)
+    outcome = BundleOutcome(file=path.name, dry_run=dry_run)
+    try:
+        bundle = _Bundle(path)
+    except (ValueError, zipfile.BadZipFile, OSError) as exc:
+        outcome.problem_in(path.name, 0, "", str(exc))
+        return outcome
+    try:
+        if not bundle.exists(csvbundle.DESCRIPTOR):
+            outcome.problem_in(path.name, 0, "", f"not a CSV bundle: no {csvbundle.DESCRIPTOR}.")
+            return outcome
+        rows = {table: _read(bundle, table, outcome) for table in ORDER}
+        sha256 = bundle.sha256()
+    finally:
+        bundle.close()
+    if not outcome.ok:
+        return outcome  # a file that cannot be read: nothing is tried
+    try:
+        with transaction.atomic():
+            batch = ImportBatch.objects.create(
+                created_by=actor if getattr(actor, "is_authenticated", False) else None,
+                file_name=path.name,
+                sha256=sha256,
+                kind="bundle",
+            )
+            ctx = _Context(batch, actor, outcome, rows)
+            _run(ctx)
+            _tally(ctx)
+            batch.created, batch.updated, batch.unchanged = (
+                outcome.created,
+                outcome.updated,
+                outcome.unchanged,
+            )
+            batch.save()
+            outcome.batch = batch
+            if dry_run or not outcome.ok:
+                raise _Rollback
+    except _Rollback:
+        outcome.batch = None
+    return outcome
+
+
+def _each(ctx: _Context, table: str, apply: Callable[[_Context, _Row], None]) -> None:
+    for row in ctx.rows[table]:
+        _apply(ctx, row, lambda row=row: apply(ctx, row))
+
+
+def _run(ctx: _Context) -> None:
+    _each(ctx, "sources", _source)
+    _organizations(ctx, ctx.rows["organizations"])
+    taken_names: set[int] = set()
+    _each(ctx, "organization_names", lambda c, r: _name(c, r, taken_names))
+    taken_ids: set[int] = set()
+    _each(ctx, "identifiers", lambda c, r: _identifier(c, r, taken_ids))
+    _each(ctx, "products", _product)
+    for row in ctx.rows["products"]:
+        if row.obj is not None:
+            _apply(ctx, row, lambda row=row: _part_of(ctx, row))
+    _each(ctx, "sites", _site)
+    _each(ctx, "links", _link)
+    _each(ctx, "citations", _citation)
+    _publish(ctx)
