@@ -41,6 +41,7 @@ demo: $(STAMP) $(ASSETS)
 	$(MANAGE) collectstatic --noinput -v 0
 	$(MANAGE) demo_data --if-empty
 	$(MANAGE) demo_campaign --if-empty
+	$(MANAGE) export --if-changed
 	$(MANAGE) ensure_staff
 	@echo "Serving the demo on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
 	$(BIN)/granian --interface wsgi --host 127.0.0.1 --port $(PORT) --workers 2 --backpressure 32 --no-ws --log-level warning unmask.wsgi:application
