@@ -44,7 +44,6 @@ import json
 import os
 import random
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -321,49 +320,6 @@ def server_figures(directory: Path, args) -> dict | None:
 # --- the proof of work in a browser ---------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """granian serving the dataset with production settings, as `make demo` does, with the
-    proof-of-work settings given (None: the settings' defaults)."""
-
-    def __init__(self, directory: Path, cost: int | None = None, counter: int | None = None):
-        self.port = free_port()
-        env = bench_public.child_env(directory)
-        for name, value in (("UNMASK_POW_COST", cost), ("UNMASK_POW_COUNTER", counter)):
-            if value is None:
-                env.pop(name, None)
-            else:
-                env[name] = str(value)
-        self.process = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "granian"),
-                *("--interface", "wsgi", "--host", "127.0.0.1", "--port", str(self.port)),
-                *("--workers", "1", "--backpressure", "32", "--no-ws", "--log-level", "warning"),
-                "unmask.wsgi:application",
-            ],
-            env=env,
-        )
-        self.url = f"http://127.0.0.1:{self.port}"
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
-                    return
-            except OSError:
-                time.sleep(0.2)
-        self.stop()
-        raise SystemExit("the server did not start")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=30)
-
-
 # Listen to the widget before anything starts it; resolves with the milliseconds from its
 # "verifying" state to its hidden input holding the solution.
 WATCH_POW = """async () => {
@@ -402,7 +358,9 @@ def pow_figures(directory: Path, runs: int, cost=None, counter=None) -> dict:
 
     from tests.browser.conftest import CHROMIUM_ARGS  # the same switches as the browser tests
 
-    server = Server(directory, cost, counter)
+    server = bench_public.Server(
+        directory, {"UNMASK_POW_COST": cost, "UNMASK_POW_COUNTER": counter}
+    )
     solves: list[float] = []
     work: list[float] = []  # the solver's own time, without the widget's minimum duration
     errors: list[str] = []

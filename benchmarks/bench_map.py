@@ -31,7 +31,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -142,48 +141,6 @@ def server_figures(directory: Path, args) -> dict:
 # --- browser figures ------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """granian serving the dataset with production settings, as `make demo` does."""
-
-    def __init__(self, directory: Path):
-        self.port = free_port()
-        env = bench_public.child_env(directory)
-        subprocess.run(
-            [sys.executable, "-m", "django", "collectstatic", "--noinput", "-v", "0"],
-            env=env,
-            check=True,
-        )
-        self.process = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "granian"),
-                *("--interface", "wsgi", "--host", "127.0.0.1", "--port", str(self.port)),
-                *("--workers", "1", "--no-ws", "--log-level", "warning"),
-                "unmask.wsgi:application",
-            ],
-            env=env,
-        )
-        self.url = f"http://127.0.0.1:{self.port}"
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
-                    return
-            except OSError:
-                time.sleep(0.2)
-        self.stop()
-        raise SystemExit("the server did not start")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=30)
-
-
 def mark_time(page, url: str, mark: str, timeout_ms: int = 60_000) -> float:
     """Milliseconds from navigation start to the page's performance mark."""
     page.goto(url, wait_until="commit")
@@ -222,7 +179,7 @@ def browser_figures(directory: Path, paths: dict[str, str], runs: int) -> dict:
 
     from tests.browser.conftest import CHROMIUM_ARGS  # the same switches as the browser tests
 
-    server = Server(directory)
+    server = bench_public.Server(directory, collectstatic=True)
     results: dict[str, list[float]] = {name: [] for name in paths}
     fps: list[float] = []
     try:

@@ -40,6 +40,7 @@ import json
 import math
 import os
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -207,6 +208,57 @@ def _generate(label, directory, key, reason, sizes, migrations, args):
     shutil.rmtree(directory, ignore_errors=True)
     building.rename(directory)
     return directory, f"generated in {seconds:.1f} s (migrate + demo_data), cached for next runs"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """granian serving a dataset with production settings, as `make demo` does. `env` adds
+    settings for the server (a None value removes one); `collectstatic` collects first."""
+
+    def __init__(
+        self, directory: Path, env: dict | None = None, *, collectstatic: bool = False
+    ) -> None:
+        self.port = free_port()
+        environment = child_env(directory)
+        for name, value in (env or {}).items():
+            if value is None:
+                environment.pop(name, None)
+            else:
+                environment[name] = str(value)
+        if collectstatic:
+            subprocess.run(
+                [sys.executable, "-m", "django", "collectstatic", "--noinput", "-v", "0"],
+                env=environment,
+                check=True,
+            )
+        self.process = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "granian"),
+                *("--interface", "wsgi", "--host", "127.0.0.1", "--port", str(self.port)),
+                *("--workers", "1", "--backpressure", "32", "--no-ws", "--log-level", "warning"),
+                "unmask.wsgi:application",
+            ],
+            env=environment,
+        )
+        self.url = f"http://127.0.0.1:{self.port}"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise SystemExit("the server did not start")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
 
 
 def measure(label: str, directory: Path, args, match: dict | None) -> dict | None:

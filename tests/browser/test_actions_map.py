@@ -17,22 +17,10 @@ from unmask.campaign import services
 from unmask.campaign.services import When
 
 from ..campaign.dates import SOON, days
+from .mapjs import CLUSTERS_DRAWN as DRAWN
+from .mapjs import POINTS, SETTLED
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-DRAWN = "() => performance.getEntriesByName('unmask:clusters-drawn').length > 0"
-SETTLED = """() => new Promise((resolve) => {
-  const map = window.unmaskMaps[0];
-  if (!map.isMoving() && map.loaded()) resolve();
-  else map.once("idle", () => resolve());
-})"""
-POINTS = """(layer) => {
-  const map = window.unmaskMaps[0];
-  return map.queryRenderedFeatures({ layers: [layer] }).map((f) => {
-    const { x, y } = map.project(f.geometry.coordinates);
-    return { x, y, id: f.properties.id, title: f.properties.title };
-  });
-}"""
 
 
 def publish(moderator, day, **fields):

@@ -14,24 +14,13 @@ from playwright.sync_api import expect
 from unmask.campaign.models import Action, ActionStatus
 
 from ..campaign.dates import days
+from .mapjs import CLUSTERS_DRAWN as DRAWN
+from .mapjs import POINTS, SETTLED
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 TITLE = "Vigil at the Brenmark Avionics gate"
 DAY = days(3)
-DRAWN = "() => performance.getEntriesByName('unmask:clusters-drawn').length > 0"
-SETTLED = """() => new Promise((resolve) => {
-  const map = window.unmaskMaps[0];
-  if (!map.isMoving() && map.loaded()) resolve();
-  else map.once("idle", () => resolve());
-})"""
-POINTS = """(layer) => {
-  const map = window.unmaskMaps[0];
-  return map.queryRenderedFeatures({ layers: [layer] }).map((f) => {
-    const { x, y } = map.project(f.geometry.coordinates);
-    return { x, y, id: f.properties.id, title: f.properties.title };
-  });
-}"""
 
 
 def test_an_action_from_the_form_to_the_map(

@@ -11,6 +11,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from .mapjs import SETTLED
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CLUSTERS_DRAWN = "() => performance.getEntriesByName('unmask:clusters-drawn').length > 0"
@@ -27,12 +29,6 @@ RENDERED = """(layers) => {
 }"""
 DRAWN = "(layers) => window.unmaskMaps[0].queryRenderedFeatures({ layers }).length"
 ZOOM = "() => window.unmaskMaps[0].getZoom()"
-# Still, with every tile of the view drawn: what queryRenderedFeatures sees is what is shown.
-SETTLED = """() => new Promise((resolve) => {
-  const map = window.unmaskMaps[0];
-  if (!map.isMoving() && map.loaded()) resolve();
-  else map.once("idle", () => resolve());
-})"""
 
 
 @pytest.fixture

@@ -31,7 +31,7 @@ from django.utils.translation import get_language
 
 from unmask.campaign import times
 from unmask.campaign.models import Action, ActionKind, ActionStatus, Call, LocalGroup
-from unmask.campaign.queries import ActionFilters, public_calls
+from unmask.campaign.queries import ActionFilters, next_occurrence, public_calls
 from unmask.maps import geojson as site_geojson
 from unmask.maps import options as map_options
 from unmask.record import version
@@ -47,20 +47,10 @@ FILTER_KEYS = ("call", "group", "country", "city", "kind")
 
 
 def next_start(action: Action, now: datetime) -> datetime:
-    """The local start of the occurrence running at `now` or the next one (the first for an
-    action that does not repeat)."""
-    if not action.recurrence:
-        return times.local(action.starts_at, action.timezone)
-    try:
-        found = times.occurrences(
-            action.starts_at, action.ends_at, action.timezone, action.recurrence
-        )
-    except (ValueError, TypeError):
-        found = []
-    for start, end in found:
-        if end >= now:
-            return times.local(start, action.timezone)
-    return times.local(action.starts_at, action.timezone)
+    """The local start of the occurrence running at `now` or the next one; the first start of
+    an action whose occurrences are all over."""
+    found = next_occurrence(action, now)
+    return found.starts if found else times.local(action.starts_at, action.timezone)
 
 
 def upcoming(filters: ActionFilters, now: datetime | None = None, limit: int | None = None):

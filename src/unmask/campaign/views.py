@@ -20,12 +20,12 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.clickjacking import xframe_options_exempt
 
 from unmask.accounts.throttle import client_key, over_limit
-from unmask.campaign import forms, ics, pow, queries, services
+from unmask.campaign import forms, ics, pow, queries, services, times
 from unmask.campaign.models import Action, ActionKind, ActionStatus
 from unmask.record import version
+from unmask.web.embed import embeddable
 from unmask.web.payloads import derived_response
 
 RECENT_DAYS = 30  # ended actions stay in the feeds this long; calendars keep their own copy
@@ -91,10 +91,8 @@ def action(request, public_id: str, slug: str = ""):
         return redirect(item, permanent=True)
     now = timezone.now()
     occurrences = [
-        queries.Occurrence(item, *(forms.times.local(t, item.timezone) for t in pair))
-        for pair in forms.times.occurrences(
-            item.starts_at, item.ends_at, item.timezone, item.recurrence
-        )
+        queries.Occurrence(item, *(times.local(t, item.timezone) for t in pair))
+        for pair in times.occurrences(item.starts_at, item.ends_at, item.timezone, item.recurrence)
     ]
     return render(
         request,
@@ -199,7 +197,7 @@ def call(request, public_id: str, slug: str = ""):
     )
 
 
-@xframe_options_exempt
+@embeddable
 def embed_actions(request):
     """Upcoming actions alone, for a group's or a call's website: the same filters as the list,
     and ?limit= (at most 100). Framed only by the origins in UNMASK_EMBED_ANCESTORS."""
@@ -213,10 +211,6 @@ def embed_actions(request):
         "campaign/embed_actions.html",
         {"occurrences": queries.upcoming(filters)[:limit], **_filter_context(filters)},
     )
-    if settings.EMBED_ANCESTORS:
-        response._csp_replace = {"frame-ancestors": list(settings.EMBED_ANCESTORS)}
-    else:
-        response["X-Frame-Options"] = "DENY"
     return response
 
 

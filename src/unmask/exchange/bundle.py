@@ -12,7 +12,6 @@ the last export (the record's version is in the manifest).
 from __future__ import annotations
 
 import gzip
-import hashlib
 import io
 import json
 import os
@@ -26,6 +25,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from unmask.exchange import csvbundle, ftm, geo
+from unmask.exchange.checksum import sha256_file
 from unmask.exchange.selection import Selection
 from unmask.graph import network
 from unmask.record import version
@@ -120,14 +120,6 @@ def write_format(fmt: Format, selection: Selection, out) -> int:
     raise ValueError(f"unknown format {fmt.key!r}")
 
 
-def _digest(path: Path) -> str:
-    sha = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            sha.update(block)
-    return sha.hexdigest()
-
-
 def _write_atomically(path: Path, write: Callable) -> None:
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
@@ -173,7 +165,7 @@ def export_all(where: Path | None = None, *, if_changed: bool = False, log=None)
             "title": fmt.title,
             "media_type": fmt.media_type,
             "size": path.stat().st_size,
-            "sha256": _digest(path),
+            "sha256": sha256_file(path),
             "items": counted["n"],
             "seconds": round(time.perf_counter() - started, 2),
         }

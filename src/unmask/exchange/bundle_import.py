@@ -52,7 +52,6 @@ set back without a status event).
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import math
 import zipfile
@@ -74,6 +73,7 @@ from django.urls import reverse
 from django_countries.fields import Country
 
 from unmask.exchange import csvbundle, importer
+from unmask.exchange.checksum import sha256_file
 from unmask.exchange.csvread import Row as CsvRow
 from unmask.exchange.models import ImportBatch, ImportItem
 from unmask.record import services
@@ -243,13 +243,7 @@ class _Bundle:
             paths = [self.path]
         else:
             paths = [self.root / m for m in (csvbundle.DESCRIPTOR, *(f"{t}.csv" for t in ORDER))]
-        digest = hashlib.sha256()
-        for path in paths:
-            if path.is_file():
-                with path.open("rb") as handle:
-                    for block in iter(lambda h=handle: h.read(1 << 20), b""):
-                        digest.update(block)
-        return digest.hexdigest()
+        return sha256_file(*paths)
 
 
 def _unquote(value: str) -> str:
@@ -895,10 +889,6 @@ def _tally(ctx: _Context) -> None:
         outcome.unchanged += counts.unchanged
 
 
-class _Rollback(Exception):
-    pass
-
-
 def import_bundle(path, *, actor=None, dry_run: bool = False) -> importer.Outcome:
     """Import every table of a CSV bundle (see the module docstring). Returns a BundleOutcome
     (an importer.Outcome with counts by table); nothing is written when anything has a problem,
@@ -922,25 +912,12 @@ def import_bundle(path, *, actor=None, dry_run: bool = False) -> importer.Outcom
         return outcome  # a file that cannot be read: nothing is tried
     try:
         with transaction.atomic():
-            batch = ImportBatch.objects.create(
-                created_by=actor if getattr(actor, "is_authenticated", False) else None,
-                file_name=path.name,
-                sha256=sha256,
-                kind="bundle",
-            )
+            batch = importer.new_batch(actor, path.name, sha256, "bundle")
             ctx = _Context(batch, actor, outcome, rows)
             _run(ctx)
             _tally(ctx)
-            batch.created, batch.updated, batch.unchanged = (
-                outcome.created,
-                outcome.updated,
-                outcome.unchanged,
-            )
-            batch.save()
-            outcome.batch = batch
-            if dry_run or not outcome.ok:
-                raise _Rollback
-    except _Rollback:
+            importer.close_batch(batch, outcome)
+    except importer.Rollback:
         outcome.batch = None
     return outcome
 

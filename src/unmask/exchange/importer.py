@@ -29,7 +29,6 @@ A dry run does everything, then rolls back: what it reports is exactly what appl
 from __future__ import annotations
 
 import gzip
-import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -43,6 +42,7 @@ from django_countries import countries
 from followthemoney import model
 
 from unmask.exchange import ftm
+from unmask.exchange.checksum import sha256_file
 from unmask.exchange.csvread import CsvError, CsvSource
 from unmask.exchange.models import ImportBatch, ImportItem
 from unmask.record import services
@@ -106,16 +106,30 @@ class Outcome:
             self.problems.append(Problem(self.file, line, column, message))
 
 
-class _Rollback(Exception):
-    pass
+class Rollback(Exception):
+    """Leaves the import's transaction: a dry run, or an import with problems."""
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+def new_batch(actor, file_name: str, sha256: str, kind: str) -> ImportBatch:
+    return ImportBatch.objects.create(
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        file_name=file_name,
+        sha256=sha256,
+        kind=kind,
+    )
+
+
+def close_batch(batch: ImportBatch, outcome: Outcome) -> None:
+    """Keep the batch's counts; raise Rollback when nothing may stay (a dry run, a problem)."""
+    batch.created, batch.updated, batch.unchanged = (
+        outcome.created,
+        outcome.updated,
+        outcome.unchanged,
+    )
+    batch.save()
+    outcome.batch = batch
+    if outcome.dry_run or not outcome.ok:
+        raise Rollback
 
 
 _KINDS = {k.value: k.value for k in OrganizationKind} | {
@@ -375,12 +389,7 @@ def import_file(path, *, actor=None, dry_run: bool = False, name: str = "") -> O
     rows = _ftm_rows(path, outcome) if is_ftm else _csv_rows(path, outcome)
     try:
         with transaction.atomic():
-            batch = ImportBatch.objects.create(
-                created_by=actor if getattr(actor, "is_authenticated", False) else None,
-                file_name=outcome.file,
-                sha256=_sha256(path),
-                kind="ftm" if is_ftm else "csv",
-            )
+            batch = new_batch(actor, outcome.file, sha256_file(path), "ftm" if is_ftm else "csv")
             for line, parsed in rows:
                 if parsed is None:
                     continue
@@ -396,16 +405,8 @@ def import_file(path, *, actor=None, dry_run: bool = False, name: str = "") -> O
                                 outcome.problem(
                                     line, column if column != "__all__" else "", message
                                 )
-            batch.created, batch.updated, batch.unchanged = (
-                outcome.created,
-                outcome.updated,
-                outcome.unchanged,
-            )
-            batch.save()
-            outcome.batch = batch
-            if dry_run or not outcome.ok:
-                raise _Rollback
-    except _Rollback:
+            close_batch(batch, outcome)
+    except Rollback:
         outcome.batch = None
     except CsvError as exc:
         outcome.problem(

@@ -13,6 +13,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date
 
 from unmask.exchange import bundle
+from unmask.exchange.checksum import sha256_file
 from unmask.exchange.selection import Selection
 from unmask.maps import options as map_options
 from unmask.record import version
@@ -49,7 +50,7 @@ def bulk_file(request, name: str):
     manifest = bundle.read_manifest() or {"files": []}
     path = bundle.directory() / name
     if name == bundle.MANIFEST and manifest["files"]:
-        digest = bundle._digest(path)
+        digest = sha256_file(path)
         entry = {"sha256": digest, "media_type": "application/json"}
     else:
         entry = next((f for f in manifest["files"] if f["name"] == name), None)

@@ -13,11 +13,11 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import get_language
-from django.views.decorators.clickjacking import xframe_options_exempt
 
 from unmask.maps import geojson, options
 from unmask.record.filters import NetworkFilters
 from unmask.record.models import Link, Site
+from unmask.web.embed import embeddable
 from unmask.web.payloads import derived_response
 
 LIST_LIMIT = 100  # sites listed under the map (and without JavaScript)
@@ -48,16 +48,12 @@ def map_page(request):
     return render(request, "maps/map.html", _map_context(request, filters))
 
 
-@xframe_options_exempt
+@embeddable
 def embed(request):
     """The map alone, for campaign sites. It may be framed only by the origins listed in
     UNMASK_EMBED_ANCESTORS; with none (the default) it cannot be framed at all."""
     filters = NetworkFilters.from_params(request.GET)
     response = render(request, "maps/embed.html", _map_context(request, filters))
-    if settings.EMBED_ANCESTORS:
-        response._csp_replace = {"frame-ancestors": list(settings.EMBED_ANCESTORS)}
-    else:
-        response["X-Frame-Options"] = "DENY"
     return response
 
 
