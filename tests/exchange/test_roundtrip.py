@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from unmask.exchange import bundle_import, csvbundle, ftm, importer
+from unmask.exchange import bundle_import, csvbundle, ftm, ftm_import, importer
 from unmask.exchange.models import ImportBatch
 from unmask.exchange.selection import Selection
 from unmask.maps.geojson import DECIMALS
@@ -376,3 +376,53 @@ def test_the_import_command_takes_a_bundle(record, tmp_path):
     out = io.StringIO()
     call_command("import", str(archive), "--dry-run", stdout=out)
     assert "would be created" in out.getvalue() and "0 would be created" in out.getvalue()
+
+
+def export_ftm(path: Path) -> Path:
+    with path.open("w", encoding="utf-8") as out:
+        ftm.write(Selection.everything(), out)
+    return path
+
+
+def test_ftm_export_import_into_an_empty_record_export_again_gives_the_same_entities(
+    record, tmp_path
+):
+    path = export_ftm(tmp_path / "record.ftm.jsonl")
+    first = entities()
+    assert {e["schema"] for e in first.values()} >= {
+        "Company",
+        "Address",
+        "Document",
+        "Asset",
+        "Project",
+        "Ownership",
+        "Debt",
+        "UnknownLink",
+    }
+    # into the record it came from: everything is there already, nothing changes
+    same = ftm_import.import_ftm(path)
+    assert same.ok, [str(p) for p in same.problems]
+    changed = [(i.content_type.model, i.before) for i in same.batch.items.all()]
+    assert (same.created, same.updated) == (0, 0) and not same.left_out, changed
+
+    wipe()
+    outcome = ftm_import.import_ftm(path)
+    assert outcome.ok, [str(p) for p in outcome.problems]
+    assert outcome.updated == 0 and outcome.created and not outcome.left_out
+    assert outcome.left_unpublished == 0
+    assert entities() == first
+
+    owns = Link.objects.get(relation="owns")
+    assert (owns.start, owns.end, owns.status, owns.share) == ("2019-05", "2021", "ended", 25.5)
+    registry = Source.objects.get(title="Registry extract")
+    assert (registry.publisher, registry.language, registry.kind) == (
+        "Handelsregister",
+        "de",
+        "registry",
+    )
+    assert registry.archive_url.startswith("https://web.archive.org/")
+    assert Citation.objects.filter(source=registry, organization__name="Vesna Avionics").exists()
+
+    again = ftm_import.import_ftm(path)
+    assert again.ok and (again.created, again.updated) == (0, 0)
+    assert again.unchanged == outcome.created

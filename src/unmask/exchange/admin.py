@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from unmask.exchange import importer
+from unmask.exchange import importer, intake
 from unmask.exchange.models import ImportBatch
 
 TEMPLATE = (
@@ -31,8 +31,11 @@ NEEDED = ("record.add_organization", "record.change_organization")
 
 class UploadForm(forms.Form):
     file = forms.FileField(
-        label=_("CSV file"),
-        help_text=_("UTF-8, UTF-16 or Windows-1252; separated by commas, semicolons or tabs."),
+        label=_("File"),
+        help_text=_(
+            "A CSV file of organizations (UTF-8, UTF-16 or Windows-1252; separated by commas, "
+            "semicolons or tabs), a CSV bundle (.zip) or FollowTheMoney JSON lines."
+        ),
     )
 
 
@@ -111,7 +114,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": _("Import organizations from CSV"),
+            "title": _("Import organizations, a CSV bundle or FollowTheMoney entities"),
         }
         if request.method == "POST" and request.POST.get("apply"):
             digest = request.POST.get("upload", "")
@@ -120,7 +123,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
             if not re.fullmatch(r"[0-9a-f]{64}", digest) or not stored.exists():
                 messages.error(request, _("The uploaded file is gone; upload it again."))
                 return redirect("admin:exchange_import")
-            outcome = importer.import_file(stored, actor=request.user, name=name)
+            outcome = intake.import_any(stored, actor=request.user, name=name)
             if outcome.ok:
                 stored.unlink(missing_ok=True)
                 messages.success(
@@ -155,7 +158,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
                         handle.write(chunk)
                 final = _uploads() / f"{digest.hexdigest()}.csv"
                 stored.replace(final)
-                outcome = importer.import_file(
+                outcome = intake.import_any(
                     final, actor=request.user, dry_run=True, name=upload.name
                 )
                 context.update(outcome=outcome, upload=digest.hexdigest(), name=upload.name)

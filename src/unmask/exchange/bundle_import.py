@@ -161,18 +161,10 @@ class BundleOutcome(importer.Outcome):
             self.problems.append(importer.Problem(file, line, column, message))
 
 
-class _In:
-    """What importer._parse reports problems to: one member of the bundle."""
-
-    def __init__(self, outcome: BundleOutcome, file: str):
-        self.outcome, self.file = outcome, file
-
-    def problem(self, line: int, column: str, message: str) -> None:
-        self.outcome.problem_in(self.file, line, column, message)
-
-
 @dataclass
 class _Row:
+    """A row of a table of the bundle, or what another format (ftm_import) gives for one."""
+
     table: str
     line: int
     values: dict[str, str]
@@ -180,6 +172,11 @@ class _Row:
     action: str = ""  # created, updated, unchanged; "" while it has no object (a problem)
     item: ImportItem | None = None
     blocked: bool = False  # names a row that has a problem of its own
+    # Rows from another format than the bundle (ftm_import):
+    source: str = ""  # the file it comes from (default: the table's CSV member)
+    columns: dict[str, str] = field(default_factory=dict)  # column -> how that format names it
+    partial: bool = False  # the format does not say everything: empty values change nothing
+    keep: frozenset[str] = frozenset()  # values guessed for creating, never written over others
 
     @property
     def id(self) -> str:
@@ -187,7 +184,17 @@ class _Row:
 
     @property
     def file(self) -> str:
-        return f"{self.table}.csv"
+        return self.source or f"{self.table}.csv"
+
+
+class _In:
+    """What importer._parse reports problems to: one row."""
+
+    def __init__(self, ctx: _Context, row: _Row):
+        self.ctx, self.row = ctx, row
+
+    def problem(self, line: int, column: str, message: str) -> None:
+        self.ctx.problem(self.row, column, message)
 
 
 class _Failed(Exception):
@@ -334,7 +341,7 @@ class _Context:
         return self.batch.reason
 
     def problem(self, row: _Row, column: str, message: str) -> None:
-        self.outcome.problem_in(row.file, row.line, column, message)
+        self.outcome.problem_in(row.file, row.line, row.columns.get(column, column), message)
 
     def may(self, perm: str) -> bool:
         return self.actor is None or self.actor.has_perm(perm)
@@ -428,12 +435,24 @@ def _note_update(ctx: _Context, row: _Row, before: dict) -> None:
 
 
 def _sync(ctx: _Context, row: _Row, obj, wanted: dict, same: Callable | None = None) -> None:
-    """Give an existing object the wanted values, writing only those that differ."""
-    current = {name: getattr(obj, name) for name in wanted}
-    changes = {
+    """Give an existing object the wanted values, writing only those that differ (of a partial
+    row, only those it gives)."""
+    wanted = {
         name: value
         for name, value in wanted.items()
-        if not (same(name, current[name], value) if same else _same(current[name], value))
+        if name not in row.keep and not (row.partial and value in ("", None))
+    }
+    current = {name: getattr(obj, name) for name in wanted}
+
+    def unchanged(name, now, value) -> bool:
+        if same is not None:
+            return same(name, now, value)
+        if row.partial and isinstance(now, str) and isinstance(value, str):
+            return now.strip() == value.strip()  # FtM trims its texts
+        return _same(now, value)
+
+    changes = {
+        name: value for name, value in wanted.items() if not unchanged(name, current[name], value)
     }
     row.obj = obj
     row.action = row.action or "unchanged"
@@ -574,8 +593,6 @@ def _organizations(ctx: _Context, rows: list[_Row]) -> None:
         )
     in_bundle = {row.id for row in rows}
     claimed: dict[int, int] = {}  # pk of an organization of the record -> the line that took it
-    where = _In(ctx.outcome, "organizations.csv")
-
     for row in rows:
 
         def work(row=row):
@@ -585,7 +602,7 @@ def _organizations(ctx: _Context, rows: list[_Row]) -> None:
                     row.line,
                     {k: v.get(k, "") for k in ("id", "name", "kind", "country", "description")},
                 ),
-                where,
+                _In(ctx, row),
             )
             if parsed is None:
                 raise _Failed
@@ -753,7 +770,11 @@ def _site(ctx: _Context, row: _Row) -> None:
     def same(name, current, value):
         if name in ("latitude", "longitude") and current is not None and value is not None:
             # the export rounds to the precision: a point that rounds to the cell is the same
-            return csvbundle._coordinate(current, precision) == v.get(name, "").strip()
+            # (FollowTheMoney gives points to 6 decimals)
+            cell = v.get(name, "").strip()
+            return csvbundle._coordinate(current, precision) == cell or (
+                abs(current - value) <= 5e-7 and len(cell.partition(".")[2]) == 6
+            )
         return _same(current, value)
 
     obj = _existing(Site, row.id)
@@ -775,10 +796,11 @@ def _link(ctx: _Context, row: _Row) -> None:
     _check(ctx, row, subject, obj_org, product, share, amount)
     v = row.values
     status = v["status"].strip()
-    if status not in LinkStatus.values:
+    if status not in LinkStatus.values and not (row.partial and not status):
         ctx.problem(row, "status", f"{status!r} is not a status ({', '.join(LinkStatus.values)}).")
         raise _Failed
-    if status == LinkStatus.CONFIRMED and not ctx.may("record.publish_link"):
+    unconfirmed = status == LinkStatus.CONFIRMED and not ctx.may("record.publish_link")
+    if unconfirmed:
         status = ""  # not this actor's decision: created as reported, an existing one kept
     wanted = {
         "subject_id": subject.pk,
@@ -794,7 +816,7 @@ def _link(ctx: _Context, row: _Row) -> None:
     }
     link = _existing(Link, row.id)
     _deleted(ctx, row, link)
-    if not status and (link is None or link.status != LinkStatus.CONFIRMED):
+    if unconfirmed and (link is None or link.status != LinkStatus.CONFIRMED):
         ctx.outcome.left_unconfirmed += 1
     if link is None:
         fields = {k: val for k, val in wanted.items() if not k.endswith("_id")}
@@ -843,6 +865,8 @@ def _citation(ctx: _Context, row: _Row) -> None:
     text = {"quote": v.get("quote", ""), "locator": v.get("locator", ""), "note": v.get("note", "")}
     citation = _existing(Citation, row.id)
     _deleted(ctx, row, citation)
+    if citation is None and row.partial:  # a format without citation ids: one a source
+        citation = Citation.objects.alive().filter(source=source, **{name: target}).first()
     if citation is None:
         created = services.add_citation(
             target, source, actor=ctx.actor, reason=ctx.reason, public_id=row.id, **text
@@ -889,12 +913,12 @@ def _tally(ctx: _Context) -> None:
         outcome.unchanged += counts.unchanged
 
 
-def import_bundle(path, *, actor=None, dry_run: bool = False) -> importer.Outcome:
+def import_bundle(path, *, actor=None, dry_run: bool = False, name: str = "") -> importer.Outcome:
     """Import every table of a CSV bundle (see the module docstring). Returns a BundleOutcome
     (an importer.Outcome with counts by table); nothing is written when anything has a problem,
     nor in a dry run."""
     path = Path(path)
-    outcome = BundleOutcome(file=path.name, dry_run=dry_run)
+    outcome = BundleOutcome(file=name or path.name, dry_run=dry_run)
     try:
         bundle = _Bundle(path)
     except (ValueError, zipfile.BadZipFile, OSError) as exc:
@@ -910,9 +934,19 @@ def import_bundle(path, *, actor=None, dry_run: bool = False) -> importer.Outcom
         bundle.close()
     if not outcome.ok:
         return outcome  # a file that cannot be read: nothing is tried
+    return apply_rows(rows, outcome, actor=actor, sha256=sha256, kind="bundle")
+
+
+def apply_rows(
+    rows: dict[str, list[_Row]], outcome: BundleOutcome, *, actor, sha256: str, kind: str
+) -> BundleOutcome:
+    """Apply the rows of every table, in one transaction kept only when nothing went wrong and
+    this is no dry run; the batch is named after outcome.file."""
+    for table in ORDER:
+        rows.setdefault(table, [])
     try:
         with transaction.atomic():
-            batch = importer.new_batch(actor, path.name, sha256, "bundle")
+            batch = importer.new_batch(actor, outcome.file, sha256, kind)
             ctx = _Context(batch, actor, outcome, rows)
             _run(ctx)
             _tally(ctx)

@@ -7,15 +7,17 @@ docs/ftm.md; in short:
   units), Organization (institutes, trade fairs, others), with their other names (alias),
   identifiers (registrationNumber, leiCode, vatCode, dunsCode, cageCode, wikidataId, website),
   country and description, and their sites as addressEntity;
-- sites: Address (full address, city, country, and the point only when it is known to the
-  street or better: a site known to its city is not a point);
+- sites: Address (full address, street, city, country, and the point only when it is known to
+  the street or better: a site known to its city is not a point);
 - products: Project (weapons programs) and Asset (everything else); who makes a product and
   what it is part of are UnknownLinks with the role "makes" and "is part of";
 - links: Ownership (owns), Debt (finances or invests in), Representation (distributes or
   brokers for), Membership (exhibits at), UnknownLink with the relation as its role (supplies,
   licenses, manufactures, integrates, services, insures, research partner, operates); each with
   its start and end dates, status, summary, the product it concerns, and the URLs of the sources
-  that support it (sourceUrl).
+  that support it (sourceUrl);
+- sources: Document (title, publisher, date, language, kind, address), which every entity
+  they support names as its proof.
 
 Ids are stable across exports: "<prefix>-<kind>-<public id>" (prefix UNMASK_FTM_PREFIX).
 """
@@ -25,6 +27,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import IO
 
 from django.conf import settings
@@ -78,25 +81,63 @@ def _make(schema: str, kind: str, public_id: str) -> EntityProxy:
     return entity
 
 
-def _sources_by(selection: Selection) -> dict[tuple[str, int], list[str]]:
-    """(target kind, pk) -> the URLs of the public sources cited for it."""
-    found: dict[tuple[str, int], list[str]] = defaultdict(list)
+ARCHIVED = "Archived copy: "  # how a Document's description gives the source's archive_url
+
+
+@dataclass
+class _Evidence:
+    urls: list[str] = field(default_factory=list)  # sourceUrl
+    proof: list[str] = field(default_factory=list)  # ids of the Document entities
+
+
+def _evidence_by(selection: Selection) -> dict[tuple[str, int], _Evidence]:
+    """(target kind, pk) -> the public sources cited for it: their URLs and entity ids."""
+    found: dict[tuple[str, int], _Evidence] = defaultdict(_Evidence)
     rows = selection.citations().values_list(
-        "organization_id", "site_id", "product_id", "link_id", "source__url"
+        "organization_id", "site_id", "product_id", "link_id", "source__url", "source__public_id"
     )
-    for org, site, product, link, url in rows.iterator(chunk_size=5000):
-        if not url:
-            continue
+    for org, site, product, link, url, source in rows.iterator(chunk_size=5000):
         for kind, pk in (("org", org), ("site", site), ("product", product), ("link", link)):
-            if pk is not None and url not in found[(kind, pk)]:
-                found[(kind, pk)].append(url)
+            if pk is None:
+                continue
+            evidence = found[(kind, pk)]
+            if url and url not in evidence.urls:
+                evidence.urls.append(url)
+            proof = entity_id("source", source)
+            if proof not in evidence.proof:
+                evidence.proof.append(proof)
     return found
 
 
+def _cite(entity: EntityProxy, evidence: _Evidence | None) -> None:
+    if evidence is not None:
+        entity.add("sourceUrl", evidence.urls)
+        entity.add("proof", evidence.proof)
+
+
+def _documents(selection: Selection) -> Iterator[EntityProxy]:
+    for source in selection.sources().iterator(chunk_size=2000):
+        document = _make("Document", "source", source.public_id)
+        document.add("title", source.title)
+        document.add("publisher", source.publisher)
+        document.add("publishedAt", source.published_on or None)
+        document.add("language", source.language or None)
+        document.add(
+            "retrievedAt", source.retrieved_on.isoformat() if source.retrieved_on else None
+        )
+        document.add("sourceUrl", source.url or None)
+        document.add("summary", str(source.get_kind_display()))
+        if source.archive_url:
+            document.add("description", f"{ARCHIVED}{source.archive_url}")
+        document.add("modifiedAt", source.updated_at.date().isoformat())
+        yield document
+
+
 def entities(selection: Selection) -> Iterator[EntityProxy]:
-    """Every entity of the selection: addresses first, then organizations (which refer to
-    them), products, and the links between them."""
-    sources = _sources_by(selection)
+    """Every entity of the selection: the sources first, then addresses, organizations (which
+    refer to them), products, and the links between them."""
+    sources = _evidence_by(selection)
+    yield from _documents(selection)
     org_ids = dict(selection.organizations.values_list("pk", "public_id"))
     product_ids = dict(selection.products.values_list("pk", "public_id"))
 
@@ -105,6 +146,7 @@ def entities(selection: Selection) -> Iterator[EntityProxy]:
         address = _make("Address", "site", site.public_id)
         parts = [site.address, site.city, site.country.name if site.country else ""]
         address.add("full", ", ".join(p for p in parts if p) or site.name or site.city)
+        address.add("street", site.address)
         address.add("name", site.name)
         address.add("city", site.city)
         address.add("country", site.country.code if site.country else None)
@@ -112,7 +154,7 @@ def entities(selection: Selection) -> Iterator[EntityProxy]:
             address.add("latitude", f"{site.latitude:.6f}")
             address.add("longitude", f"{site.longitude:.6f}")
         address.add("summary", f"{site.get_role_display()} ({site.get_precision_display()})")
-        address.add("sourceUrl", sources.get(("site", site.pk)))
+        _cite(address, sources.get(("site", site.pk)))
         address.add("modifiedAt", site.updated_at.date().isoformat())
         addresses[site.organization_id].append(address.id)
         yield address
@@ -139,7 +181,7 @@ def entities(selection: Selection) -> Iterator[EntityProxy]:
                 value = f"https://{value}"
             entity.add(prop, value)
         entity.add("addressEntity", addresses.get(org.pk))
-        entity.add("sourceUrl", sources.get(("org", org.pk)))
+        _cite(entity, sources.get(("org", org.pk)))
         entity.add("modifiedAt", org.updated_at.date().isoformat())
         yield entity
 
@@ -149,7 +191,7 @@ def entities(selection: Selection) -> Iterator[EntityProxy]:
         entity.add("name", product.name)
         entity.add("description", product.description)
         entity.add("summary", str(product.get_kind_display()))
-        entity.add("sourceUrl", sources.get(("product", product.pk)))
+        _cite(entity, sources.get(("product", product.pk)))
         entity.add("modifiedAt", product.updated_at.date().isoformat())
         yield entity
         if product.maker_id in org_ids:
@@ -195,7 +237,7 @@ def entities(selection: Selection) -> Iterator[EntityProxy]:
             entity.add("amount", str(link.amount))
             entity.add("currency", link.currency or None)
         entity.add("recordId", link.public_id)
-        entity.add("sourceUrl", sources.get(("link", link.pk)))
+        _cite(entity, sources.get(("link", link.pk)))
         entity.add("modifiedAt", link.updated_at.date().isoformat())
         yield entity
 

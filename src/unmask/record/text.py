@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 import unicodedata
@@ -115,3 +116,10 @@ def make_slug(text: str, fallback: str = "item") -> str:
 
 def new_public_id() -> str:
     return "".join(secrets.choice(_PUBLIC_ID_ALPHABET) for _ in range(8))
+
+
+def derived_public_id(seed: str) -> str:
+    """A public id that is always the same for the same seed (an id in another system), so
+    that importing the same file twice finds what the first import created."""
+    digest = hashlib.sha256(seed.encode("utf-8")).digest()
+    return "".join(_PUBLIC_ID_ALPHABET[b % len(_PUBLIC_ID_ALPHABET)] for b in digest[:8])

@@ -1,5 +1,6 @@
-"""`unmask import`: organizations from a CSV file, matched against the record, all or nothing,
-kept as a batch that `--undo` reverses (see unmask.exchange.importer)."""
+"""`unmask import`: organizations from a CSV file, a whole CSV bundle, or FollowTheMoney
+entities, matched against the record, all or nothing, kept as a batch that `--undo` reverses
+(see unmask.exchange.intake)."""
 
 from __future__ import annotations
 
@@ -8,23 +9,25 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from unmask.exchange import bundle_import, importer
+from unmask.exchange import importer, intake
 from unmask.exchange.models import ImportBatch
 
 
 class Command(BaseCommand):
     help = (
         "Import organizations from a CSV file (UTF-8, UTF-16 or Windows-1252; comma, semicolon "
-        "or tab) or FollowTheMoney JSON lines (.gz too). --dry-run shows what would be created, updated and left alone, and every "
-        "error with its line and column, and writes nothing. --undo N reverses batch N."
+        "or tab), a CSV bundle from `unmask export`, or FollowTheMoney JSON lines (.gz too). "
+        "--dry-run shows what would be created, updated and left alone, and every error with "
+        "its file, line and column, and writes nothing. --undo N reverses batch N."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "file",
             nargs="?",
-            help="A CSV or FtM JSON lines file of organizations, or a whole CSV bundle from "
-            "`unmask export` (.zip or a folder with datapackage.json).",
+            help="A CSV file of organizations, FtM JSON lines (organizations, sites, products, "
+            "links and their sources), or a whole CSV bundle from `unmask export` (.zip or a "
+            "folder with datapackage.json).",
         )
         parser.add_argument("--dry-run", action="store_true", help="Check and report only.")
         parser.add_argument("--user", help="Staff user the history names (default: none).")
@@ -58,11 +61,9 @@ class Command(BaseCommand):
         if not options["file"]:
             raise CommandError("Give the CSV file to import (or --undo N, --list).")
         path = Path(options["file"])
-        if path.is_dir() or path.suffix.lower() == ".zip":
-            # A CSV bundle from `unmask export` (zip, or a folder with datapackage.json).
-            outcome = bundle_import.import_bundle(path, actor=actor, dry_run=options["dry_run"])
-        else:
-            outcome = importer.import_file(path, actor=actor, dry_run=options["dry_run"])
+        if not path.exists():
+            raise CommandError(f"No file or folder {path}.")
+        outcome = intake.import_any(path, actor=actor, dry_run=options["dry_run"])
         self._report(outcome)
         if not outcome.ok:
             raise CommandError(
@@ -82,6 +83,8 @@ class Command(BaseCommand):
                 f"  line {item.line}, {item.name!r}: several matches ({options}). Put the id "
                 "of the right one, or new, in its id column."
             )
+        if getattr(outcome, "left_out", None):
+            self.stdout.write(f"Left out: {outcome.skipped_text}.")
         for problem in outcome.problems:
             self.stderr.write(f"  {problem}")
         if outcome.problem_count > len(outcome.problems):
