@@ -167,7 +167,7 @@ def entities() -> dict[str, dict]:
 
 
 def assert_same_entities(now: dict, then: dict, sites: list[dict[str, str]]) -> None:
-    """The entities are the same, except for the points of sites: FtM gives them to 6 decimals,
+    """The entities are the same, except for the points of sites: FtM gives them as known,
     the CSV bundle rounds them to what their precision claims (csvbundle, maps.geojson.DECIMALS),
     so a point that went through the bundle is the rounded one: within half its last decimal."""
     assert set(now) == set(then)

@@ -770,11 +770,7 @@ def _site(ctx: _Context, row: _Row) -> None:
     def same(name, current, value):
         if name in ("latitude", "longitude") and current is not None and value is not None:
             # the export rounds to the precision: a point that rounds to the cell is the same
-            # (FollowTheMoney gives points to 6 decimals)
-            cell = v.get(name, "").strip()
-            return csvbundle._coordinate(current, precision) == cell or (
-                abs(current - value) <= 5e-7 and len(cell.partition(".")[2]) == 6
-            )
+            return csvbundle._coordinate(current, precision) == v.get(name, "").strip()
         return _same(current, value)
 
     obj = _existing(Site, row.id)

@@ -50,7 +50,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
-from django.db.models import Case, CharField, F, Value, When
+from django.db.models import Case, CharField, F, Max, Value, When
 from django.utils import timezone, translation
 from django.utils.text import slugify
 
@@ -566,8 +566,9 @@ def write_table(table: Table, selection: Selection, out: IO[str]) -> int:
 
 
 def descriptor(selection: Selection, created: datetime | None = None) -> dict[str, Any]:
-    """The datapackage.json of a bundle of this selection."""
-    created = created or timezone.now()
+    """The datapackage.json of a bundle of this selection. `created` is, unless given, the
+    time of the selection's last change: the same record gives the same descriptor."""
+    created = created or last_change(selection)
     site = getattr(settings, "SITE_NAME", "unmask")
     description = f"The public record of {site}: organizations, their sites and products, the "
     description += "links between them, and the sources and citations behind every claim."
@@ -593,6 +594,20 @@ def descriptor(selection: Selection, created: datetime | None = None) -> dict[st
     }
 
 
+def last_change(selection: Selection) -> datetime:
+    found = [
+        queryset.aggregate(last=Max("updated_at"))["last"]
+        for queryset in (
+            selection.organizations,
+            selection.sites,
+            selection.products,
+            selection.links,
+            selection.sources(),
+        )
+    ]
+    return max((t for t in found if t is not None), default=None) or timezone.now()
+
+
 def _descriptor_text(selection: Selection) -> str:
     return json.dumps(descriptor(selection), ensure_ascii=False, indent=2) + "\n"
 
@@ -615,6 +630,10 @@ def write(selection: Selection, directory: Path) -> list[Path]:
     return paths
 
 
+# Members carry no time of writing: the same record gives the same bytes (and checksum).
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
 def write_zip(selection: Selection, out_file: Path | str | IO[bytes]) -> int:
     """Write the same files into one zip (deflated), streamed table by table without a
     temporary directory; `out_file` is a path or a binary file object. Return the number of
@@ -626,10 +645,13 @@ def write_zip(selection: Selection, out_file: Path | str | IO[bytes]) -> int:
     ):
         for table in TABLES:
             # force_zip64: the size is not known before the table is written
+            member_info = zipfile.ZipInfo(table.path, date_time=ZIP_TIME)
+            member_info.compress_type = zipfile.ZIP_DEFLATED
             with (
-                archive.open(table.path, "w", force_zip64=True) as member,
+                archive.open(member_info, "w", force_zip64=True) as member,
                 io.TextIOWrapper(member, encoding="utf-8", newline="") as out,
             ):
                 rows += write_table(table, selection, out)
-        archive.writestr(DESCRIPTOR, _descriptor_text(selection))
+        descriptor = zipfile.ZipInfo(DESCRIPTOR, date_time=ZIP_TIME)
+        archive.writestr(descriptor, _descriptor_text(selection), zipfile.ZIP_DEFLATED)
     return rows

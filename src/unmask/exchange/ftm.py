@@ -35,6 +35,7 @@ from followthemoney import model
 from followthemoney.proxy import EntityProxy
 
 from unmask.exchange.selection import Selection
+from unmask.maps.geojson import DECIMALS
 from unmask.record.models import IdentifierScheme, OrganizationKind, ProductKind, Relation
 
 ORG_SCHEMA = {
@@ -151,8 +152,9 @@ def entities(selection: Selection) -> Iterator[EntityProxy]:
         address.add("city", site.city)
         address.add("country", site.country.code if site.country else None)
         if site.latitude is not None and site.precision in POINT_PRECISIONS:
-            address.add("latitude", f"{site.latitude:.6f}")
-            address.add("longitude", f"{site.longitude:.6f}")
+            places = DECIMALS[site.precision]  # no finer than the position is known
+            address.add("latitude", f"{round(site.latitude, places):.{places}f}")
+            address.add("longitude", f"{round(site.longitude, places):.{places}f}")
         address.add("summary", f"{site.get_role_display()} ({site.get_precision_display()})")
         _cite(address, sources.get(("site", site.pk)))
         address.add("modifiedAt", site.updated_at.date().isoformat())
