@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -426,3 +427,24 @@ def test_ftm_export_import_into_an_empty_record_export_again_gives_the_same_enti
     again = ftm_import.import_ftm(path)
     assert again.ok and (again.created, again.updated) == (0, 0)
     assert again.unchanged == outcome.created
+
+
+def test_a_reviewer_uploads_a_bundle_in_the_admin(record, tmp_path, client, reviewer, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.VAR_DIR = tmp_path
+    data = export_bundle(tmp_path / "record.csv.zip").read_bytes()
+    wipe()
+    client.force_login(reviewer)
+    upload = SimpleUploadedFile("record.csv.zip", data, content_type="application/zip")
+    page = client.post("/admin/exchange/importbatch/import/", {"file": upload}).content.decode()
+    assert "Apply this import" in page and "<td>links</td>" in page
+    assert not Organization._base_manager.exists()  # a dry run
+    digest = re.search(r'name="upload" value="([0-9a-f]{64})"', page).group(1)
+    client.post(
+        "/admin/exchange/importbatch/import/",
+        {"apply": "1", "upload": digest, "name": "record.csv.zip"},
+    )
+    batch = ImportBatch.objects.get()
+    assert (batch.kind, batch.file_name, batch.created_by) == ("bundle", "record.csv.zip", reviewer)
+    assert Link.objects.public().count() == len(tables(tmp_path / "record.csv.zip")["links"])
