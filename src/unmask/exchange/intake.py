@@ -12,7 +12,7 @@ from unmask.exchange import bundle_import, ftm_import, importer
 
 
 def kind_of(path: Path) -> str:
-    """"bundle", "ftm" or "csv"."""
+    """The import a file is for: "bundle", "ftm" or "csv"."""
     if path.is_dir() or zipfile.is_zipfile(path):
         return "bundle"
     with path.open("rb") as handle:
