@@ -146,6 +146,30 @@ def test_clusters_filters_history_zoom_popup_and_profile(
     assert_same_origin()
 
 
+def test_the_preview_is_drawn_while_the_sites_load_then_gives_way(page, record, artifacts):
+    """The server's preview of the sites (maps/preview.py) shows where they are and how many
+    before the browser has every site; once MapLibre's own clusters are drawn it is gone."""
+    held = []
+    page.route("**/map/sites.geojson*", lambda route: held.append(route))  # wait for the test
+    page.goto("/map/")
+    page.wait_for_function(
+        "() => performance.getEntriesByName('unmask:clusters-previewed').length > 0"
+    )
+    counts = page.evaluate(
+        """() => window.unmaskMaps[0].queryRenderedFeatures({ layers: ["site-preview-clusters"] })
+             .map((f) => f.properties.n)"""
+    )
+    assert max(counts) >= 12 and max(counts) <= 17  # the Kassel dozen, in one cell
+    assert not page.evaluate(DRAWN, ["site-clusters"])  # nothing of the real layer yet
+    page.screenshot(path=artifacts / "map-preview.png")
+    assert len(held) == 1
+    held[0].continue_()
+    wait_for_clusters(page)
+    assert page.evaluate("() => !window.unmaskMaps[0].getLayer('site-preview-clusters')")
+    assert page.evaluate(DRAWN, ["site-clusters"])
+    expect(page.locator("[data-map-count]")).to_have_text("17 sites in view")
+
+
 def test_a_shared_link_opens_the_same_view(page, record, assert_same_origin):
     page.goto("/map/?kind=company#9/51.3/9.47")
     wait_for_clusters(page)

@@ -175,3 +175,21 @@ def test_every_range_of_the_basemap_carries_the_same_etag(client, tmp_path):
         assert stale.status_code == 200 and len(stale.content) == 100
         fresh = client.get("/basemap/region.pmtiles", HTTP_RANGE="bytes=0-9", HTTP_IF_RANGE=etag)
         assert fresh.status_code == 206
+
+
+@pytest.mark.parametrize("params", [{}, {"country": "DE"}, {"kind": "financial"}])
+def test_the_preview_counts_every_site_of_the_map_at_every_zoom(client, network, params):
+    sites = geojson(client, **params)["features"]
+    response = client.get("/map/sites.preview.geojson", params, HTTP_ACCEPT_ENCODING="gzip")
+    assert response.status_code == 200 and response["ETag"]
+    preview = json.loads(gzip.decompress(response.content))
+    assert preview["sites"] == len(sites)
+    for zoom in range(preview["maxZoom"] + 1):
+        cells = [f for f in preview["features"] if f["properties"]["z"] == zoom]
+        assert sum(f["properties"]["n"] for f in cells) == len(sites)
+    # at the last zoom a lone site is drawn where it is (within the rounding of the preview)
+    points = {tuple(f["geometry"]["coordinates"]) for f in sites}
+    lone = [f for f in cells if f["properties"]["n"] == 1]
+    for cell in lone:
+        lon, lat = cell["geometry"]["coordinates"]
+        assert any(abs(lon - x) < 1e-3 and abs(lat - y) < 1e-3 for x, y in points)

@@ -4,9 +4,10 @@
 import { AttributionControl, Map as MapLibreMap, NavigationControl, Popup, addProtocol } from "maplibre-gl";
 import { Protocol } from "pmtiles";
 
-import { fetchJSON } from "../offline-data.js";
+import { fetchJSON, isMirror } from "../offline-data.js";
 import { layersFromConfig } from "./layers.js";
 import { choicePopup } from "./popup.js";
+import { Preview } from "./preview.js";
 import { readStrings } from "./strings.js";
 import {
   FILTER_KEYS,
@@ -69,7 +70,17 @@ export class SiteMap {
     if (this.form) this.bindForm();
     if (this.inAddress) this.bindAddress();
     this.bindList();
+    this.startPreview();
     this.load({ fit: view ? "never" : "always" }, first);
+  }
+
+  /** The record's map pages draw the server's preview of the sites while MapLibre indexes them. */
+  startPreview() {
+    const sites = this.layers.find((layer) => layer.name === "sites");
+    const url = sites?.settings.previewUrl;
+    if (!url || !this.inAddress || isMirror()) return; // the mirror's data is not written twice
+    const query = this.query();
+    this.preview = new Preview(this.map, url + (query ? `?${query}` : ""), this.styleReady, { map: this.id });
   }
 
   /** Sites, for the benchmarks and older callers: the sites layer's index. */
@@ -206,7 +217,11 @@ export class SiteMap {
    * Load the data of every layer (or of the filtered ones after a change of filters, or of
    * `request`, already under way) and draw it. `fit`: "always", "if-none-in-view" or "never".
    */
-  async load({ fit }, request = this.fetchLayers(this.layers.filter((layer) => layer.filtered))) {
+  async load({ fit }, request = null) {
+    if (!request) {
+      this.preview?.remove(); // the filters changed: the preview shows the former ones
+      request = this.fetchLayers(this.layers.filter((layer) => layer.filtered));
+    }
     const { controller } = request;
     this.section.setAttribute("aria-busy", "true");
     try {
@@ -239,7 +254,10 @@ export class SiteMap {
       this.marked = true;
       const detail = { map: this.id, sites: this.sites.length || 0 };
       for (const layer of this.layers) if (layer.name !== "sites") detail[layer.name] = layer.data.length;
-      this.map.once("idle", () => performance.mark(MARK, { detail }));
+      this.map.once("idle", () => {
+        performance.mark(MARK, { detail });
+        this.preview?.remove(); // the real clusters are drawn
+      });
       this.map.triggerRepaint();
     }
   }

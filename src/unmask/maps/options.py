@@ -65,9 +65,11 @@ def basemap_config() -> dict:
 
 def sites_layer_config(url: str = "", *, filtered: bool = True) -> dict:
     """The sites layer of a map (map.js): where its GeoJSON is (maps.geojson's format), whether
-    the page's filters apply to it, and what its popups and list need."""
+    the page's filters apply to it, and what its popups and list need. The record's sites have
+    a preview (maps.preview) drawn while the browser indexes them."""
     return {
         "url": url or reverse("maps:sites"),
+        "previewUrl": "" if url else reverse("maps:sites-preview"),
         "filtered": filtered,
         "siteUrl": reverse("maps:site", args=["__ID__"]),
         "profileUrl": reverse("record:organization-short", args=["__ID__"]),

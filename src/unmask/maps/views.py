@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import get_language
 
-from unmask.maps import geojson, options
+from unmask.maps import geojson, options, preview
 from unmask.record.filters import NetworkFilters
 from unmask.record.models import Link, Site
 from unmask.web.embed import embeddable
@@ -65,6 +65,18 @@ def sites(request):
         "sites",
         filters.as_params(),
         lambda: geojson.sites_geojson(filters),
+        "application/geo+json",
+    )
+
+
+def sites_preview(request):
+    """The sites grouped for a first look (maps.preview), with the same filters and caching."""
+    filters = NetworkFilters.from_params(request.GET)
+    return derived_response(
+        request,
+        "sites-preview",
+        filters.as_params(),
+        lambda: preview.preview_geojson(filters),
         "application/geo+json",
     )
 

@@ -1,0 +1,115 @@
+// A first look at the record's sites while MapLibre indexes all of them: the server's grid of
+// the sites at the zooms of a world or continent view (src/unmask/maps/preview.py, a few
+// kilobytes where the sites are megabytes), drawn with the clusters' look. A click on one zooms
+// in there. The preview goes as soon as the real clusters are drawn, and for good when the
+// filters change before that. The page marks the moment it is drawn (PREVIEW_MARK).
+import { fetchJSON } from "../offline-data.js";
+import { LAYERS } from "./style.js";
+
+export const PREVIEW_MARK = "unmask:clusters-previewed";
+const SOURCE = "sites-preview";
+const CIRCLES = "site-preview-clusters";
+const COUNTS = "site-preview-count";
+
+const defined = (paint) => Object.fromEntries(Object.entries(paint).filter(([, value]) => value !== undefined));
+
+export class Preview {
+  /**
+   * @param {import("maplibre-gl").Map} map
+   * @param {string} url the preview's address, with the page's query
+   * @param {Promise<void>} styleReady resolves when sources and layers may be added
+   * @param {object} detail what the mark carries (the map's id)
+   */
+  constructor(map, url, styleReady, detail) {
+    this.map = map;
+    this.maxZoom = 0;
+    this.gone = false;
+    this.controller = new AbortController();
+    this.onZoom = () => this.filter();
+    this.onClick = (event) => this.click(event);
+    this.start(url, styleReady, detail).catch(() => {}); // no preview is no error: the sites come
+  }
+
+  async start(url, styleReady, detail) {
+    const data = await fetchJSON(url, { signal: this.controller.signal, headers: { Accept: "application/geo+json" } });
+    await styleReady;
+    if (this.gone || !data.features?.length) return;
+    const map = this.map;
+    this.maxZoom = data.maxZoom;
+    map.addSource(SOURCE, { type: "geojson", data, buffer: 64 });
+    const before = map.getLayer(LAYERS.selected) ? LAYERS.selected : undefined;
+    map.addLayer(
+      {
+        id: CIRCLES,
+        type: "circle",
+        source: SOURCE,
+        paint: defined({
+          "circle-radius": ["step", ["get", "n"], 5, 2, 13, 10, 17, 100, 22, 1000, 27, 10000, 33],
+          "circle-color": map.getPaintProperty(LAYERS.clusters, "circle-color"),
+          "circle-stroke-color": map.getPaintProperty(LAYERS.clusters, "circle-stroke-color"),
+          "circle-opacity": 0.92,
+          "circle-stroke-width": ["step", ["get", "n"], 1.5, 2, 2],
+        }),
+      },
+      before,
+    );
+    map.addLayer(
+      {
+        id: COUNTS,
+        type: "symbol",
+        source: SOURCE,
+        filter: [">", ["get", "n"], 1],
+        layout: {
+          // The clusters' number, of the preview's count: ["number-format", ["get", "n"], ...]
+          "text-field": JSON.parse(
+            JSON.stringify(map.getLayoutProperty(LAYERS.count, "text-field")).replaceAll('"point_count"', '"n"'),
+          ),
+          "text-font": map.getLayoutProperty(LAYERS.count, "text-font"),
+          "text-size": 12,
+          "text-allow-overlap": true,
+        },
+        paint: defined({ "text-color": map.getPaintProperty(LAYERS.count, "text-color") }),
+      },
+      before,
+    );
+    this.filter();
+    map.on("zoom", this.onZoom);
+    map.on("click", CIRCLES, this.onClick);
+    // Marked when the first frame with preview clusters in it is drawn.
+    const drawn = () => {
+      if (this.gone) return map.off("render", drawn);
+      if (!map.queryRenderedFeatures({ layers: [CIRCLES] }).length) return;
+      map.off("render", drawn);
+      performance.mark(PREVIEW_MARK, { detail });
+    };
+    map.on("render", drawn);
+  }
+
+  /** Only the cells of the zoom in view; none beyond the preview's last zoom. */
+  filter() {
+    const zoom = Math.floor(this.map.getZoom());
+    const shown = zoom > this.maxZoom ? -1 : Math.max(0, zoom);
+    for (const id of [CIRCLES, COUNTS]) {
+      const base = id === COUNTS ? [">", ["get", "n"], 1] : true;
+      this.map.setFilter(id, ["all", base, ["==", ["get", "z"], shown]]);
+    }
+  }
+
+  click(event) {
+    const feature = event.features?.[0];
+    if (!feature) return;
+    this.map.easeTo({ center: feature.geometry.coordinates, zoom: Math.min(this.map.getZoom() + 2, 17) });
+  }
+
+  /** Take the preview away (the real clusters are drawn, or the filters changed). */
+  remove() {
+    if (this.gone) return;
+    this.gone = true;
+    this.controller.abort();
+    const map = this.map;
+    map.off("zoom", this.onZoom);
+    map.off("click", CIRCLES, this.onClick);
+    for (const id of [COUNTS, CIRCLES]) if (map.getLayer(id)) map.removeLayer(id);
+    if (map.getSource(SOURCE)) map.removeSource(SOURCE);
+  }
+}
