@@ -12,6 +12,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import time
 from collections.abc import Callable
 
 from django.core.cache import cache
@@ -21,10 +22,38 @@ from django.utils.cache import patch_vary_headers
 from unmask.record import version
 
 CACHE_SECONDS = 24 * 3600  # a new version makes new keys; old ones age out
+BUILD_WAIT = 30  # seconds a request waits for another one building the same payload
+POLL = 0.05
 
 
 def _accepts_gzip(request: HttpRequest) -> bool:
     return "gzip" in request.headers.get("Accept-Encoding", "").lower()
+
+
+def _built(key: str, build: Callable[[], bytes]) -> bytes:
+    """Build the payload once, however many requests ask for it at the same time: the first
+    takes a lock in the cache and builds; the others wait for its result (up to BUILD_WAIT
+    seconds, then build it themselves), so a burst of requests after an edit, or an attack on
+    an expensive filter, costs one build instead of one per worker."""
+    lock = f"{key}:building"
+    if cache.add(lock, 1, BUILD_WAIT):
+        try:
+            compressed = gzip.compress(build(), compresslevel=6, mtime=0)
+            cache.set(key, compressed, CACHE_SECONDS)
+            return compressed
+        finally:
+            cache.delete(lock)
+    deadline = time.monotonic() + BUILD_WAIT
+    while time.monotonic() < deadline:
+        time.sleep(POLL)
+        compressed = cache.get(key)
+        if compressed is not None:
+            return compressed
+        if cache.get(lock) is None:  # the builder failed or its lock expired
+            break
+    compressed = gzip.compress(build(), compresslevel=6, mtime=0)
+    cache.set(key, compressed, CACHE_SECONDS)
+    return compressed
 
 
 def derived_response(
@@ -53,8 +82,7 @@ def derived_response(
     key = f"unmask:{kind}:{current}:{digest}"
     compressed = cache.get(key)
     if compressed is None:
-        compressed = gzip.compress(build(), compresslevel=6, mtime=0)
-        cache.set(key, compressed, CACHE_SECONDS)
+        compressed = _built(key, build)
     if _accepts_gzip(request):
         response = HttpResponse(compressed, content_type=content_type)
         response["Content-Encoding"] = "gzip"
