@@ -181,6 +181,8 @@ class _Translation:
         self.sources_by_url: dict[str, str] = {}
         self.cited: dict[str, list[str]] = defaultdict(list)  # FtM id -> source row ids
         self.used_documents: set[str] = set()
+        self.products: dict[str, _Row] = {}  # row id -> row
+        self.product_names: dict[str, str] = {}  # name -> row id (the first with it)
 
     # --- ids ---------------------------------------------------------------------------------
     def public_id(self, entity: EntityProxy, kind: str) -> tuple[str, bool]:
@@ -311,7 +313,9 @@ class _Translation:
             "description": "\n\n".join(entity.get("description")),
         }
         keep = frozenset({"kind"}) if guessed else frozenset()
-        self.row("products", entity, values, own, columns={"kind": "summary"}, keep=keep)
+        row = self.row("products", entity, values, own, columns={"kind": "summary"}, keep=keep)
+        self.products[public_id] = row
+        self.product_names.setdefault(name, public_id)
         self.ids[entity.id] = ("products", public_id)
         self.cite(entity)
 
@@ -427,9 +431,8 @@ class _Translation:
             _label, sep, name = text.partition(": ")
             if not sep:
                 continue
-            for row in self.rows["products"]:
-                if row.values["name"] == name:
-                    return row.id
+            if name in self.product_names:
+                return self.product_names[name]
             found = list(Product.objects.alive().filter(name=name).values_list("public_id")[:2])
             if len(found) == 1:
                 return found[0][0]
@@ -437,20 +440,18 @@ class _Translation:
 
     def product_link(self, entity, roles, subject, obj) -> None:
         """The export's "makes" and "is part of": a product's maker and whole."""
-        rows = {row.id: row for row in self.rows["products"]}
+        found = None  # (the product's row id, its column, the value, the FtM property)
         if MAKES in roles and subject and obj and subject[0] == "organizations":
-            product = rows.get(obj[1])
-            if product is not None:
-                product.values["maker_id"] = subject[1]
-                product.columns["maker_id"] = "subject"
-                return
-        if PART_OF in roles and subject and obj and obj[0] == "products":
-            product = rows.get(subject[1])
-            if product is not None:
-                product.values["part_of_id"] = obj[1]
-                product.columns["part_of_id"] = "object"
-                return
-        self.outcome.left_out["product links naming no product of the file"] += 1
+            found = (obj[1], "maker_id", subject[1], "subject")
+        elif PART_OF in roles and subject and obj and obj[0] == "products":
+            found = (subject[1], "part_of_id", obj[1], "object")
+        product = self.products.get(found[0]) if found else None
+        if product is None:
+            self.outcome.left_out["product links naming no product of the file"] += 1
+            return
+        _id, column, value, prop = found
+        product.values[column] = value
+        product.columns[column] = prop
 
     # --- evidence ------------------------------------------------------------------------------
     def cite(self, entity: EntityProxy) -> None:

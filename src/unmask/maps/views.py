@@ -57,28 +57,21 @@ def embed(request):
     return response
 
 
-def sites(request):
-    """GeoJSON of the public sites in view: compressed, cached per record version, with ETag."""
+def _sites_payload(request, kind: str, build):
     filters = NetworkFilters.from_params(request.GET)
     return derived_response(
-        request,
-        "sites",
-        filters.as_params(),
-        lambda: geojson.sites_geojson(filters),
-        "application/geo+json",
+        request, kind, filters.as_params(), lambda: build(filters), "application/geo+json"
     )
+
+
+def sites(request):
+    """GeoJSON of the public sites in view: compressed, cached per record version, with ETag."""
+    return _sites_payload(request, "sites", geojson.sites_geojson)
 
 
 def sites_preview(request):
     """The sites grouped for a first look (maps.preview), with the same filters and caching."""
-    filters = NetworkFilters.from_params(request.GET)
-    return derived_response(
-        request,
-        "sites-preview",
-        filters.as_params(),
-        lambda: preview.preview_geojson(filters),
-        "application/geo+json",
-    )
+    return _sites_payload(request, "sites-preview", preview.preview_geojson)
 
 
 def site(request, public_id: str):
