@@ -44,6 +44,8 @@ const jsOptions = {
     submit: "src/submit.js",
     // The graph's force layout runs in a worker of its own (graph/force.js; named by data-layout-worker).
     "graph-layout": "src/graph/layout-worker.js",
+    // The static mirror's search page (`unmask mirror`): pagefind from file:// and static hosts.
+    "mirror-search": "src/mirror-search.js",
   },
   format: "iife",
   // MapLibre (an ES module) looks at import.meta.url only to find its worker when none is set;

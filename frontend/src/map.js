@@ -4,21 +4,32 @@
 // except window.unmaskMaps (the MapLibre maps of the components) and window.unmaskPickers (those
 // of the pickers), for tests and benchmarks.
 // No inline scripts or styles (CSP): the page hands over its config in a JSON script element, and
-// MapLibre's worker is a file of its own from this site (dist/map-worker.js).
+// MapLibre's worker is a file of its own from this site (dist/map-worker.js); in the static
+// mirror it comes from a script instead, first (map/mirror.js: file:// starts no worker).
 // The script may be included twice on a page (a picker's include brings it along): it runs once.
 import { setWorkerUrl } from "maplibre-gl";
 
 import { SiteMap } from "./map/component.js";
+import { startMirror } from "./map/mirror.js";
 import { startPickers } from "./map/picker.js";
+import { isMirror } from "./offline-data.js";
 
-if (!window.unmaskMapScript) {
-  window.unmaskMapScript = true;
+async function start() {
   const sections = [...document.querySelectorAll("section[data-map]")];
   const pickers = [...document.querySelectorAll("[data-location-picker]")];
   const worker = sections[0]?.dataset.worker || pickers[0]?.dataset.worker;
-  if (worker) setWorkerUrl(new URL(worker, document.baseURI).href);
+  if (worker) {
+    const url = new URL(worker, document.baseURI).href;
+    if (isMirror()) await startMirror(url);
+    else setWorkerUrl(url); // on the site all of this runs at once, as before
+  }
   if (sections.length) {
     window.unmaskMaps = sections.map((section) => new SiteMap(section).map).filter(Boolean);
   }
   if (pickers.length) startPickers();
+}
+
+if (!window.unmaskMapScript) {
+  window.unmaskMapScript = true;
+  start();
 }

@@ -11,6 +11,11 @@
 // Site addresses inside the data (a node's page, a site's organization) are written there as
 // "mirror:<file>", which fetchJSON() resolves against the mirror's root (the meta's content).
 // On the live site fetchJSON() is fetch() plus the status check and .json() the callers did.
+//
+// Files that are no JSON get such a script too, <file>.js (mirrorData() reads them): MapLibre's
+// worker (its source, a string; map/mirror.js), and pagefind's files (their bytes, base64;
+// mirror-search.js). Classic scripts load from file:// where fetch(), module scripts and workers
+// from a file do not, so the map and the search work from files as from any static host.
 
 const scripts = new Map();
 
@@ -22,6 +27,11 @@ function mirrorMeta() {
 
 export function isMirror() {
   return mirrorMeta() !== null;
+}
+
+/** The mirror's root folder, as an absolute URL ending in "/" (mirror only). */
+export function mirrorRoot() {
+  return new URL(mirrorMeta().content || "./", document.baseURI).href;
 }
 
 function resolveLinks(value, root) {
@@ -51,8 +61,10 @@ function loadScript(src) {
         const script = document.createElement("script");
         script.src = src;
         script.onload = () => {
-          const root = new URL(mirrorMeta().content || "./", document.baseURI);
-          resolve(resolveLinks((self.unmaskMirrorData || {})[script.src], root));
+          const data = (self.unmaskMirrorData || {})[script.src];
+          // Read once: the page keeps no second copy of a large file (a worker, an index).
+          if (self.unmaskMirrorData) delete self.unmaskMirrorData[script.src];
+          resolve(typeof data === "string" ? data : resolveLinks(data, mirrorRoot()));
         };
         script.onerror = () => {
           scripts.delete(src);
@@ -84,6 +96,19 @@ export async function fetchJSON(url, options = {}, { exact = true } = {}) {
   }
   const data = await loadScript(dataScriptUrl(address));
   if (options.signal?.aborted) throw new DOMException("Aborted", "AbortError");
+  if (data === undefined) throw new Error(`not in the mirror: ${url}`);
+  return data;
+}
+
+/**
+ * What the script of the mirror file `url` (without its query) registered: JSON data, a text or
+ * base64 bytes. Mirror only; rejects when the mirror holds no such script.
+ */
+export async function mirrorData(url) {
+  const address = new URL(url, document.baseURI);
+  address.search = "";
+  address.hash = "";
+  const data = await loadScript(`${address.href}.js`);
   if (data === undefined) throw new Error(`not in the mirror: ${url}`);
   return data;
 }

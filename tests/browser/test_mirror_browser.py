@@ -1,9 +1,10 @@
 """The static mirror (`unmask mirror`) in a real browser, opened as files (file://) and through a
-plain static server (Python's http.server): a reader goes from the home page to the directory,
-an organization and one of its products, the graph draws from its data script, the map draws
-over HTTP (and leaves a note from file://, where browsers run no worker), and pagefind's search
+plain static server (Python's http.server), by the same steps: a reader goes from the home page
+to the directory, an organization and one of its products; the graph draws from its data script;
+the map draws its basemap and sites (MapLibre's worker started from a blob, its data from
+scripts) and a site's popup leads to its organization; pagefind's search, over its own index,
 finds an organization whose result opens. Nothing may be requested from another host, and no
-error may be logged."""
+error may be logged (the mirror's policy is a <meta>: a violation is a console error)."""
 
 from __future__ import annotations
 
@@ -21,9 +22,20 @@ from playwright.sync_api import expect
 
 from unmask.exchange import mirror
 
+from .mapjs import CLUSTERS_DRAWN, SETTLED
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 GRAPH_COUNT = "Organizations and products:"
+# What the map has drawn in some layers, in pixels from the top-left corner of its canvas.
+RENDERED = """(layers) => {
+  const map = window.unmaskMaps[0];
+  return map.queryRenderedFeatures({ layers }).map((f) => {
+    const { x, y } = map.project(f.geometry.coordinates);
+    return { layer: f.layer.id, x, y, site: f.properties.s };
+  });
+}"""
+DRAWN = "(layers) => window.unmaskMaps[0].queryRenderedFeatures({ layers }).length"
 
 
 @dataclass
@@ -130,25 +142,63 @@ def walk_to_a_product(page, network) -> None:
     expect(page.get_by_role("heading", level=1)).to_contain_text("KX-40 engine")
 
 
+def map_draws_and_opens_a_site(page, base: str, network) -> None:
+    """The map page: basemap, sites and list drawn; the Ankara site's popup opens (its data from
+    a script) and leads to its organization's page."""
+    page.goto(f"{base}/map/index.html")
+    page.wait_for_function(CLUSTERS_DRAWN, timeout=20_000)
+    expect(page.locator("[data-map-count]")).to_have_text(f"{len(network['sites'])} sites in view")
+    expect(page.locator("[data-map-list] li")).to_have_count(len(network["sites"]))
+    page.evaluate(SETTLED)
+    # The country shapes came through (the worker cannot fetch a file: map/mirror.js).
+    assert page.evaluate(DRAWN, ["country-fill"]), "no basemap drawn"
+    drawn = page.evaluate(RENDERED, ["site-clusters", "sites-exact", "sites-city", "sites-region"])
+    assert drawn, "no site drawn"
+    ankara = network["sites"]["integrator"]
+    spot = next(f for f in drawn if f["site"] == ankara.public_id)
+    page.locator(".map-canvas canvas").click(position={"x": spot["x"], "y": spot["y"]})
+    popup = page.locator(".maplibregl-popup")
+    expect(popup.get_by_role("heading", name="Talvik Aerosystems")).to_be_visible()
+    popup.get_by_role("link", name="Talvik Aerosystems").first.click()
+    org = network["orgs"]["integrator"]
+    expect(page).to_have_url(ends_with(org.get_absolute_url() + "index.html"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Talvik Aerosystems")
+
+
+def search_finds_and_opens(page, network, shot) -> None:
+    """From the home page's menu to the search page; pagefind finds Lindqvist Composites, and its
+    result opens the organization's page."""
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Search").click()
+    expect(page).to_have_url(ends_with("/search/index.html"))
+    page.locator(".pagefind-ui__search-input").fill("Lindqvist")
+    result = page.locator(".pagefind-ui__result-link").first
+    expect(result).to_contain_text("Lindqvist Composites")
+    page.screenshot(path=shot)
+    result.click()
+    blades = network["orgs"]["blades"]
+    expect(page).to_have_url(ends_with(blades.get_absolute_url() + "index.html"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Lindqvist Composites")
+
+
 def test_mirror_from_files(browser, mirror_dir, network, artifacts):
     context, audit = open_context(browser, "file://")
     page = context.new_page()
-    page.goto((mirror_dir / "index.html").as_uri())
+    base = mirror_dir.as_uri()
+    page.goto(f"{base}/index.html")
     expect(page.locator("main")).to_be_visible()
     walk_to_a_product(page, network)
     page.screenshot(path=artifacts / "mirror-file-product.png", full_page=True)
 
-    page.goto((mirror_dir / "graph" / "index.html").as_uri())
+    page.goto(f"{base}/graph/index.html")
     expect(page.locator("[data-graph-count]")).to_contain_text(GRAPH_COUNT)
-    # From a file there is no map (no worker): the list stays, with a note that says why.
-    page.goto((mirror_dir / "map" / "index.html").as_uri())
-    expect(page.locator(".map-canvas")).to_contain_text("served over HTTP")
-    expect(page.locator("[data-map-list] li")).to_have_count(len(network["sites"]))
+    # The map draws from files: no worker file, no fetch (map/mirror.js).
+    map_draws_and_opens_a_site(page, base, network)
+    page.goto(f"{base}/map/index.html")
+    page.wait_for_function(CLUSTERS_DRAWN, timeout=20_000)
     page.screenshot(path=artifacts / "mirror-file-map.png")
-    # Search needs HTTP (pagefind loads a module and fetches its index): the page says so.
-    page.goto((mirror_dir / "search" / "index.html").as_uri())
-    expect(page.locator("[data-search-file]")).to_be_visible()
-    page.screenshot(path=artifacts / "mirror-file-search.png")
+    # Search from files: pagefind imported from a blob, its index read from scripts.
+    page.goto(f"{base}/index.html")
+    search_finds_and_opens(page, network, artifacts / "mirror-file-search.png")
     context.close()
     audit.assert_clean()
 
@@ -159,21 +209,16 @@ def test_mirror_over_a_static_server(browser, static_server, network, artifacts)
     page.goto(f"{static_server}/index.html")
     walk_to_a_product(page, network)
 
+    map_draws_and_opens_a_site(page, static_server, network)
     page.goto(f"{static_server}/map/index.html")
     page.wait_for_function("() => (window.unmaskMaps || []).length === 1")
-    expect(page.locator("[data-map-count]")).to_contain_text("in view")
+    page.wait_for_function(CLUSTERS_DRAWN, timeout=20_000)
     page.screenshot(path=artifacts / "mirror-http-map.png")
 
     page.goto(f"{static_server}/index.html")
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Search").click()
-    search = page.locator(".pagefind-ui__search-input")
-    search.fill("Lindqvist")
-    result = page.locator(".pagefind-ui__result-link").first
-    expect(result).to_contain_text("Lindqvist Composites")
-    page.screenshot(path=artifacts / "mirror-http-search.png")
-    result.click()
-    blades = network["orgs"]["blades"]
-    expect(page).to_have_url(f"{static_server}{blades.get_absolute_url()}index.html")
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Lindqvist Composites")
+    search_finds_and_opens(page, network, artifacts / "mirror-http-search.png")
+    expect(page).to_have_url(
+        f"{static_server}{network['orgs']['blades'].get_absolute_url()}index.html"
+    )
     context.close()
     audit.assert_clean()

@@ -1,10 +1,12 @@
 """`unmask mirror`: the public site as static files. Every public page is there, every internal
 address is relative and names a file of the mirror, nothing refers to another host but the live
-site, the data licence and the record's sources, and the map and graph find their data as
+site, the data licence and the record's sources, every page carries the mirror's own policy, and
+the map (its data, basemap and worker), the graph and pagefind's search find what they read as
 scripts (file:// and static hosts)."""
 
 from __future__ import annotations
 
+import base64
 import html
 import io
 import json
@@ -66,10 +68,16 @@ def test_every_public_page_is_written(built, network, source):
         "calendar/actions.ics",
         "data/index.html",
         "search/index.html",
-        "search/search.js",
-        "mirror.js",
+        "static/unmask/dist/mirror-search.js",
         "pagefind/pagefind-ui.js",
         "pagefind/pagefind.js",
+        "pagefind/pagefind.js.js",
+        "pagefind/pagefind-entry.json.js",
+        "pagefind/wasm.en.pagefind.js",
+        # MapLibre's worker and the basemap, as scripts (the map from file://)
+        "static/unmask/dist/map-worker.js",
+        "static/unmask/dist/map-worker.js.js",
+        "static/unmask/dist/basemap/countries.json.js",
         source.get_absolute_url().strip("/") + "/index.html",
         "country/DE/index.html",
         "country/SE/index.html",
@@ -130,8 +138,8 @@ def test_no_other_host_but_the_documented_ones(built, settings):
             assert not host or host in allowed, f"{path}: {name}={value}"
         for value in re.findall(r"url\(\s*['\"]?([^'\")]+)", path.read_text()):
             assert "://" not in value or value.startswith("data:"), (path, value)
-    # The mirror's own scripts and the data scripts name no host at all.
-    for path in [out / "mirror.js", out / "search/search.js", *out.rglob("*.json.js")]:
+    # The search page's script and the data scripts name no host at all.
+    for path in [out / "static/unmask/dist/mirror-search.js", *out.rglob("*.json.js")]:
         assert not re.search(r"https?://(?!unmask\.example)", path.read_text()), path
     # Feeds and calendars point readers to the live site.
     feed = (out / "feeds/changes/index.atom").read_text()
@@ -185,3 +193,72 @@ def test_refuses_a_folder_that_is_not_a_mirror(tmp_path, db):
     with pytest.raises(CommandError, match="holds no mirror"):
         call_command("mirror", str(tmp_path), "--no-search", stdout=io.StringIO())
     assert (tmp_path / "notes.txt").exists()
+
+
+def registered(path: Path):
+    """What a script of the mirror registers (offline-data.js reads it the same way)."""
+    prefix = "(self.unmaskMirrorData = self.unmaskMirrorData || {})[document.currentScript.src] = "
+    text = path.read_text()
+    assert text.startswith(prefix) and text.endswith(";\n"), path
+    return json.loads(text[len(prefix) : -2])
+
+
+def test_every_page_carries_the_mirror_policy(built):
+    out, _ = built
+    policy = f'<meta http-equiv="Content-Security-Policy" content="{mirror.MIRROR_CSP}">'
+    for path in html_files(out):
+        head = path.read_text().split("</head>", 1)[0]
+        assert policy in head, path
+        if "<script" in head:
+            assert head.index(policy) < head.index("<script"), path  # before any script
+    # Nothing from another host: every source list names the mirror, blob: or data: only.
+    for directive in mirror.MIRROR_CSP.split("; "):
+        sources = directive.split()[1:]
+        assert set(sources) <= {"'self'", "'none'", "blob:", "data:", "'wasm-unsafe-eval'"}, (
+            directive
+        )
+    assert "'unsafe-inline'" not in mirror.MIRROR_CSP and "'unsafe-eval'" not in mirror.MIRROR_CSP
+
+
+def test_search_and_map_files_as_scripts(built, network):
+    """From file:// nothing can be fetched: pagefind's files, MapLibre's worker and the basemap
+    are there as scripts too, holding the same bytes."""
+    out, report = built
+    read = [
+        p
+        for p in (out / "pagefind").rglob("*")
+        if p.is_file() and mirror.PAGEFIND_READS.match(p.relative_to(out).as_posix())
+    ]
+    names = {p.relative_to(out / "pagefind").as_posix().split("/")[0] for p in read}
+    assert {"pagefind.js", "pagefind-entry.json", "index", "fragment"} <= names
+    assert any(name.endswith(".pf_meta") for name in names)
+    for path in read:
+        script = path.with_name(path.name + ".js")
+        assert base64.b64decode(registered(script)) == path.read_bytes(), path
+    assert report.search_scripts == len(read) and report.search_bytes > 0
+    # The UI's own files load as they are, and pagefind's worker is not used.
+    assert not (out / "pagefind/pagefind-ui.js.js").exists()
+    assert not (out / "pagefind/pagefind-worker.js.js").exists()
+
+    dist = out / "static/unmask/dist"
+    assert registered(dist / "map-worker.js.js") == (dist / "map-worker.js").read_text()
+    countries = json.loads((dist / "basemap/countries.json").read_text())
+    assert registered(dist / "basemap/countries.json.js") == countries
+    # The search page loads pagefind's UI and the mirror's search script, from the mirror.
+    search = (out / "search/index.html").read_text()
+    assert 'src="../pagefind/pagefind-ui.js"' in search
+    assert 'src="../static/unmask/dist/mirror-search.js"' in search
+
+
+def test_an_operator_basemap_is_left_out(network, exports, tmp_path, settings):
+    """The operator's PMTiles are not copied: the mirror's maps draw the country shapes and
+    load nothing from the live site."""
+    settings.BASEMAP_PMTILES = "europe.pmtiles"
+    out = tmp_path / "mirror"
+    report = mirror.Mirror(out, live_url=LIVE, search=False, limit=40).build()
+    text = (out / "map/index.html").read_text()
+    configs = re.findall(r'<script[^>]*type="application/json"[^>]*>(.*?)</script>', text, re.S)
+    maps = [json.loads(c) for c in configs if '"basemap"' in c]
+    assert maps and all(c["pmtiles"] == "" for c in maps)
+    assert "pmtiles" not in text.replace('"pmtiles":""', "")
+    assert report.broken == []

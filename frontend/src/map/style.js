@@ -1,6 +1,7 @@
 // The map's style: the basemap (country shapes that ship with the site, or an operator's PMTiles
 // under them), then the sites, clustered. No glyphs URL and no sprite: MapLibre draws text with
 // the browser's own fonts, and nothing is fetched from another host.
+import { sourceUrl } from "./mirror.js";
 
 export const SITES = "sites";
 export const CLUSTER_MAX_ZOOM = 14;
@@ -130,7 +131,7 @@ const unclustered = ["!", ["has", "point_count"]];
  * @param {string[]} [options.layers] the data layers to draw: "sites", "actions" (default: sites)
  */
 export function buildStyle({ config, colours, lang, pmtiles, layers: wanted = [SITES] }) {
-  const basemap = new URL(config.basemap, document.baseURI).href;
+  const basemap = sourceUrl(new URL(config.basemap, document.baseURI).href); // mirror.js
   const countryName = ["coalesce", ["get", ["get", "c"], ["literal", config.countries || {}]], ["get", "n"]];
   const layers = [
     { id: "background", type: "background", paint: {} },

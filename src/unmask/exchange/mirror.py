@@ -18,22 +18,28 @@ How it works:
    path to the file, `index.html` spelled out (file:// serves no index files). Addresses that are
    not in the mirror (other languages, forms) point to the live site (`live_url`, by default
    settings.SITE_URL) or, without one, lose their link. Forms, which need the server, are
-   replaced by a note. Nonces go (the mirror sends no CSP). Canonical addresses and the
-   addresses inside feeds and calendars point to the live site.
+   replaced by a note. Nonces go: each page carries the mirror's own policy instead, as a
+   <meta> (MIRROR_CSP). Canonical addresses and the addresses inside feeds and calendars point
+   to the live site.
 4. **Data for scripts.** Each JSON file the map or graph of a page fetches (with its query) is
    also written as a script that registers it (frontend/src/offline-data.js explains the names):
-   fetch() of file:// fails in Chromium, and a static host ignores queries. Mirrored pages carry
-   <meta name="unmask-mirror"> so that the scripts read these instead of fetching.
+   fetch() of file:// fails in Chromium, and a static host ignores queries. So are the map's
+   basemap (its country shapes) and MapLibre's worker (its source, as a string: Chromium starts
+   no worker from a file, the map starts it from a blob; frontend/src/map/mirror.js). Mirrored
+   pages carry <meta name="unmask-mirror"> so that the scripts read these instead of fetching.
 5. **Static files** the pages and their style sheets use are fetched through the site (so the
    manifest-hashed names are the ones written); `/data/` gets the export files.
 6. **Search.** pagefind indexes the pages' main content; `search/index.html` loads pagefind's UI
-   from the mirror. Module scripts cannot load from file:// in Chromium, so there the search page
-   says to serve the folder over HTTP (`python3 -m http.server`).
+   from the mirror and dist/mirror-search.js. Each file pagefind's script reads (pagefind.js, its
+   entry, metadata, WebAssembly, index, filter and fragment chunks) is also written as a script
+   that registers its bytes (`<file>.js`, base64), which mirror-search.js serves to pagefind:
+   from file:// Chromium imports no module and fetches no file. The same path runs over HTTP.
 7. **Check.** Every internal href/src of every written page must name a file of the mirror.
 """
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import posixpath
@@ -49,12 +55,24 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 from django.conf import settings
+from django.templatetags.static import static
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
 MIRROR_META = '<meta name="unmask-mirror" content="{root}">'  # root: the mirror's root, relative
 MIRROR_PREFIX = "mirror:"
+# The mirror's pages have no headers: their policy is a <meta> (which cannot say
+# frame-ancestors). It allows what the mirror does and nothing from another host: scripts from
+# the mirror, blob: for pagefind's module (mirror-search.js) and WebAssembly for pagefind;
+# MapLibre's worker from a blob (map/mirror.js), which MapLibre reads (connect-src blob:) and, on
+# a file:// page, starts from a data: URL (worker-src data:). Each of these was checked to be
+# needed in Chromium. 'self' is the mirror's own files, over HTTP or file://.
+MIRROR_CSP = (
+    "default-src 'self'; script-src 'self' blob: 'wasm-unsafe-eval'; style-src 'self'; "
+    "img-src 'self' data: blob:; font-src 'self'; connect-src 'self' blob:; "
+    "worker-src 'self' blob: data:; object-src 'none'; base-uri 'none'; form-action 'none'"
+)
 MARKER = ".unmask-mirror"  # left in every mirror: `clear` empties only such a folder
 # Never fetched: they need the server, a session or a secret, or are not for readers.
 EXCLUDED = re.compile(
@@ -90,12 +108,17 @@ HEADER_END = re.compile(r"</ul>\s*</nav>\s*</header>")
 PRELOAD = re.compile(r'\s*<link rel="preload" as="fetch"[^>]*>')
 # Files the mirror writes itself, by the site path its pages use for them.
 OWN_FILES = {
-    "/mirror.js": "mirror.js",
     "/pagefind/pagefind-ui.css": "pagefind/pagefind-ui.css",
     "/pagefind/pagefind-ui.js": "pagefind/pagefind-ui.js",
-    "/search/search.js": "search/search.js",
 }
 PLACEHOLDER = "__ID__"
+# The files of pagefind's output that its script reads (mirror-search.js serves them from their
+# scripts); the UI's own files load as they are (a classic script and a style sheet).
+PAGEFIND_READS = re.compile(
+    r"^pagefind/(pagefind\.js|pagefind-entry\.json|[^/]+\.pf_meta|wasm\.[^/]+\.pagefind"
+    r"|index/[^/]+\.pf_index|filter/[^/]+\.pf_filter|fragment/[^/]+\.pf_fragment)$"
+)
+SEARCH_SCRIPT = "unmask/dist/mirror-search.js"  # a static file (frontend/src/mirror-search.js)
 
 
 @dataclass
@@ -116,6 +139,8 @@ class Report:
     pages: int = 0
     files: int = 0
     data_scripts: int = 0
+    search_scripts: int = 0
+    search_bytes: int = 0  # what the scripts of pagefind's files add
     bytes: int = 0
     seconds: float = 0.0
     capped: bool = False
@@ -128,7 +153,13 @@ class Report:
         lines = [
             f"Mirror in {self.out}: {self.pages:,} pages, {self.files:,} files in all "
             f"({self.data_scripts:,} data scripts), {self.bytes:,} bytes, {self.seconds:.1f} s.",
-            f"Search: {self.search}",
+            f"Search: {self.search}"
+            + (
+                f" (and {self.search_scripts:,} of its files as scripts, "
+                f"{self.search_bytes:,} bytes)"
+                if self.search_scripts
+                else ""
+            ),
         ]
         if self.capped:
             lines.append("The crawl stopped at its limit: some pages are missing (raise --limit).")
@@ -159,6 +190,16 @@ def query_tag(query: str) -> str:
 def data_script_name(file: str, query: str) -> str:
     """Where the data script of `file` fetched with `query` goes (offline-data.js: dataScriptUrl)."""
     return f"{file}.q-{query_tag(query)}.js" if query else f"{file}.js"
+
+
+def registering(data) -> bytes:
+    """A script that registers `data` (JSON: data, a text, base64 bytes) under its own address,
+    for offline-data.js."""
+    return (
+        "(self.unmaskMirrorData = self.unmaskMirrorData || {})[document.currentScript.src] = "
+        + json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+        + ";\n"
+    ).encode("utf-8")
 
 
 def relative(target: str, page: str) -> str:
@@ -192,6 +233,7 @@ class Mirror:
         self.origins = {f"http://{self.host}", f"https://{self.host}"}
         self.fetched: dict[str, Fetched] = {}
         self.scripts: dict[str, object] = {}  # data URL (normal query) → its data
+        self.text_scripts: set[str] = set()  # URLs whose text is written as a script too
         self.files: dict[str, str] = {}  # mirror file → URL (to catch two URLs on one file)
         self.report = Report(out=self.out)
         self.languages = [code for code, _ in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
@@ -413,6 +455,8 @@ class Mirror:
             name, value = match["name"].lower(), match["value"]
             if name.startswith("data-") and not value.startswith("/"):
                 return match.group(0)
+            if name == "data-worker":  # MapLibre's, which the mirror starts from a blob
+                self.text_script(html.unescape(value), page)
             new = self.rewrite_url(value, page)
             if new is None:
                 return ""
@@ -447,9 +491,10 @@ class Mirror:
         return f'<li><a href="{href}">{html.escape(label)}</a></li>'
 
     def head(self, page: Fetched) -> str:
-        """What every mirrored page gets first in its head: the mirror's marker and mirror.js
-        (deferred, so it runs before the page's own deferred scripts)."""
-        return self.meta(page) + f'<script src="{relative("mirror.js", page.file)}" defer></script>'
+        """What every mirrored page gets first in its head: its policy and the mirror's
+        marker."""
+        policy = f'<meta http-equiv="Content-Security-Policy" content="{MIRROR_CSP}">'
+        return policy + self.meta(page)
 
     def meta(self, page: Fetched) -> str:
         root = relative("./", page.file)
@@ -484,6 +529,10 @@ class Mirror:
 
     def rewrite_config(self, match: re.Match, page: Fetched) -> str:
         config = json.loads(match.group(2))
+        if config.get("pmtiles"):
+            # The operator's PMTiles basemap is not copied (/basemap/ is never fetched): the
+            # mirror's maps draw the country shapes, and load nothing from the live site.
+            config["pmtiles"] = ""
         self.data_for_config(config, page)
 
         def convert(value):
@@ -512,6 +561,8 @@ class Mirror:
         if "dataUrl" in config:  # a graph
             self.data_script(config["dataUrl"], query)
             return
+        if config.get("basemap"):  # the country shapes, which MapLibre's worker would fetch
+            self.data_script(config["basemap"], "")
         layers = config.get("layers") or {}
         if not layers and config.get("sitesUrl"):
             layers = {"sites": {"url": config["sitesUrl"], "filtered": True, **config}}
@@ -551,15 +602,24 @@ class Mirror:
         )
         name = data_script_name(file, query)
         data = self.feed_relative(data)
-        text = (
-            "(self.unmaskMirrorData = self.unmaskMirrorData || {})[document.currentScript.src] = "
-            + json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
-            + ";\n"
-        )
-        self.write(name, text.encode("utf-8"))
+        self.write(name, registering(data))
         self.report.data_scripts += 1
         self.scripts[full] = data
         return data
+
+    def text_script(self, value: str, page: Fetched) -> None:
+        """`<file>.js` for the file at `value` (a site address on `page`): its text as a string
+        (MapLibre's worker, which map/mirror.js starts from a blob)."""
+        url = self.internal(value, page.url)
+        if url is None or url in self.text_scripts:
+            return
+        self.text_scripts.add(url)
+        item = self.fetch(url)
+        if item.status != 200 or not item.file:
+            self.report.errors.append(f"{item.status} {url} (a script the mirror needs)")
+            return
+        self.write(item.file + ".js", registering(item.body.decode("utf-8")))
+        self.report.data_scripts += 1
 
     def feed_relative(self, data):
         """Site paths in data (the graph's node pages, links of a site's popup) as
@@ -597,7 +657,7 @@ class Mirror:
             href = ""
         return (
             '<!doctype html>\n<html><head><meta charset="utf-8">'
-            f'<meta http-equiv="refresh" content="0; url={href}">{self.meta(item)}'
+            f'<meta http-equiv="refresh" content="0; url={href}">{self.head(item)}'
             f'<meta name="robots" content="noindex"><title>{href}</title></head>'
             f'<body><p><a href="{href}">{href}</a></p></body></html>\n'
         ).encode()
@@ -645,25 +705,39 @@ class Mirror:
         request.user = AnonymousUser()
         request.csp_nonce = ""
         request.LANGUAGE_CODE = settings.LANGUAGE_CODE
+        try:
+            script_url = static(SEARCH_SCRIPT)
+        except ValueError:  # not in the manifest: the assets predate it
+            script_url = ""
+            self.report.errors.append(f"{SEARCH_SCRIPT}: missing (make assets, collectstatic)")
         with translation.override(settings.LANGUAGE_CODE):
-            body = template.render({"request": request}, request).encode("utf-8")
+            context = {"request": request, "search_script": script_url}
+            body = template.render(context, request).encode("utf-8")
         item = Fetched(url="/search/", status=200, content_type="text/html", body=body)
         item.file = "search/index.html"
         self.fetched["/search/"] = item
         self.files[item.file] = item.url
-        self.write("search/search.js", SEARCH_SCRIPT.encode("utf-8"))
+        if not script_url:
+            return
+        script = self.fetch(script_url)  # under the name the page uses
+        if script.status == 200:
+            script.file = self.file_for(script)
+            self.files[script.file] = script.url
+        else:
+            self.report.errors.append(f"{script.status} {script.url} (make assets)")
 
-    def own_files(self) -> None:
-        """mirror.js, which every page loads first (see MIRROR_SCRIPT)."""
-        with translation.override(settings.LANGUAGE_CODE):
-            from django.utils.translation import gettext as _
-
-            message = _(
-                "This copy of the site is opened as a file: the map needs it served over HTTP "
-                "(python3 -m http.server in its folder). The list shows the same sites."
-            )
-        script = MIRROR_SCRIPT.replace("MESSAGE", json.dumps(message, ensure_ascii=False))
-        self.write("mirror.js", script.encode("utf-8"))
+    def pagefind_scripts(self) -> None:
+        """`<file>.js` for each file of pagefind's output that its script reads: the bytes,
+        base64, for mirror-search.js to hand to pagefind (fetch() of file:// fails)."""
+        folder = self.out / "pagefind"
+        for path in sorted(folder.rglob("*")):
+            name = path.relative_to(self.out).as_posix()
+            if not path.is_file() or not PAGEFIND_READS.match(name):
+                continue
+            data = registering(base64.b64encode(path.read_bytes()).decode("ascii"))
+            self.write(name + ".js", data)
+            self.report.search_scripts += 1
+            self.report.search_bytes += len(data)
 
     def run_pagefind(self) -> None:
         try:
@@ -688,6 +762,7 @@ class Mirror:
         )
         if result.returncode:
             raise RuntimeError(f"pagefind failed: {result.stderr or result.stdout}")
+        self.pagefind_scripts()
         self.report.search = f"pagefind index built in {time.monotonic() - started:.1f} s"
 
     # --- checking -------------------------------------------------------------------------------
@@ -736,7 +811,6 @@ class Mirror:
             self.log("Crawling the site…")
             self.crawl()
             self.assign_files()
-            self.own_files()
             if self.search:
                 self.search_page()
             self.log(
@@ -797,41 +871,11 @@ def clear(out: Path) -> None:
 
 SEARCH_TEMPLATE = """{% extends "base.html" %}{% load i18n %}
 {% block meta %}{% translate "Search" as page_title %}{% include "web/meta.html" %}{% endblock %}
-{% block head %}<link rel="stylesheet" href="/pagefind/pagefind-ui.css"><script src="/pagefind/pagefind-ui.js" defer></script><script src="/search/search.js" defer></script>{% endblock %}
+{% block head %}<link rel="stylesheet" href="/pagefind/pagefind-ui.css"><script src="/pagefind/pagefind-ui.js" defer></script><script src="{{ search_script }}" defer></script>{% endblock %}
 {% block content %}
 <h1>{% translate "Search" %}</h1>
 <div id="search" data-search></div>
-<p class="help" data-search-file hidden>{% translate "Search needs the copy to be served over HTTP: browsers do not run it from a file. In this folder, run python3 -m http.server and open http://localhost:8000/search/." %}</p>
+<p class="help" data-search-failed hidden>{% translate "The search could not start in this browser." %}</p>
 <noscript><p class="help">{% translate "Search needs JavaScript." %}</p></noscript>
 {% endblock %}
-"""
-
-SEARCH_SCRIPT = """// The mirror's search: pagefind's UI over the index in ../pagefind/ (written by `unmask mirror`).
-(function () {
-  var note = document.querySelector("[data-search-file]");
-  if (location.protocol === "file:" || typeof PagefindUI !== "function") {
-    note.hidden = false;
-    if (location.protocol === "file:") return;
-  }
-  // Results link to pages relative to the mirror's root, wherever it is served from.
-  var root = new URL("../", location.href).pathname;
-  new PagefindUI({ element: "#search", baseUrl: root, showSubResults: true, showImages: false });
-})();
-"""
-
-MIRROR_SCRIPT = """// The static mirror (`unmask mirror`): from file:// the browser runs no worker, and MapLibre
-// cannot draw without one. There the maps are left to their lists, with a note; served over HTTP
-// they work as on the site. Loaded first of the page's deferred scripts, before map.js.
-(function () {
-  if (location.protocol !== "file:") return;
-  document.querySelectorAll("section[data-map]").forEach(function (section) {
-    section.removeAttribute("data-map");
-    var canvas = section.querySelector(".map-canvas");
-    if (!canvas) return;
-    var note = document.createElement("p");
-    note.className = "map-nojs";
-    note.textContent = MESSAGE;
-    canvas.replaceChildren(note);
-  });
-})();
 """
