@@ -31,12 +31,23 @@ from dataclasses import dataclass, field
 from typing import IO
 
 from django.conf import settings
+from django_countries.fields import Country
 from followthemoney import model
 from followthemoney.proxy import EntityProxy
+from followthemoney.types import registry
 
 from unmask.exchange.selection import Selection
 from unmask.maps.geojson import DECIMALS
-from unmask.record.models import IdentifierScheme, OrganizationKind, ProductKind, Relation
+from unmask.record.models import (
+    IdentifierScheme,
+    LinkStatus,
+    OrganizationKind,
+    Precision,
+    ProductKind,
+    Relation,
+    SiteRole,
+    SourceKind,
+)
 
 ORG_SCHEMA = {
     OrganizationKind.COMPANY: "Company",
@@ -97,7 +108,11 @@ def _evidence_by(selection: Selection) -> dict[tuple[str, int], _Evidence]:
     rows = selection.citations().values_list(
         "organization_id", "site_id", "product_id", "link_id", "source__url", "source__public_id"
     )
+    clean_urls: dict[str, str | None] = {}
     for org, site, product, link, url, source in rows.iterator(chunk_size=5000):
+        if url not in clean_urls:
+            clean_urls[url] = registry.url.clean(url) if url else None
+        url = clean_urls[url]
         for kind, pk in (("org", org), ("site", site), ("product", product), ("link", link)):
             if pk is None:
                 continue
@@ -111,12 +126,33 @@ def _evidence_by(selection: Selection) -> dict[tuple[str, int], _Evidence]:
 
 
 def _cite(entity: EntityProxy, evidence: _Evidence | None) -> None:
-    if evidence is not None:
-        entity.add("sourceUrl", evidence.urls)
-        entity.add("proof", evidence.proof)
+    if evidence is not None:  # cleaned once in _evidence_by, not once an entity
+        entity.add("sourceUrl", evidence.urls, cleaned=True)
+        entity.add("proof", evidence.proof, cleaned=True)
 
 
-def _documents(selection: Selection) -> Iterator[EntityProxy]:
+class _Labels:
+    """Choices in words, looked up once an export (get_FOO_display() builds its table of lazy
+    labels on every call: a third of the export's time)."""
+
+    def __init__(self):
+        table = lambda choices: {value: str(label) for value, label in choices}  # noqa: E731
+        self.org_kinds = table(OrganizationKind.choices)
+        self.product_kinds = table(ProductKind.choices)
+        self.source_kinds = table(SourceKind.choices)
+        self.roles = table(SiteRole.choices)
+        self.precisions = table(Precision.choices)
+        self.relations = table(Relation.choices)
+        self.statuses = table(LinkStatus.choices)
+        self.countries: dict[str, str] = {}
+
+    def country(self, code: str) -> str:
+        if code and code not in self.countries:
+            self.countries[code] = str(Country(code).name)
+        return self.countries.get(code, "")
+
+
+def _documents(selection: Selection, labels: _Labels) -> Iterator[EntityProxy]:
     for source in selection.sources().iterator(chunk_size=2000):
         document = _make("Document", "source", source.public_id)
         document.add("title", source.title)
@@ -127,7 +163,7 @@ def _documents(selection: Selection) -> Iterator[EntityProxy]:
             "retrievedAt", source.retrieved_on.isoformat() if source.retrieved_on else None
         )
         document.add("sourceUrl", source.url or None)
-        document.add("summary", str(source.get_kind_display()))
+        document.add("summary", labels.source_kinds[source.kind])
         if source.archive_url:
             document.add("description", f"{ARCHIVED}{source.archive_url}")
         document.add("modifiedAt", source.updated_at.date().isoformat())
@@ -138,14 +174,15 @@ def entities(selection: Selection) -> Iterator[EntityProxy]:
     """Every entity of the selection: the sources first, then addresses, organizations (which
     refer to them), products, and the links between them."""
     sources = _evidence_by(selection)
-    yield from _documents(selection)
+    labels = _Labels()
+    yield from _documents(selection, labels)
     org_ids = dict(selection.organizations.values_list("pk", "public_id"))
     product_ids = dict(selection.products.values_list("pk", "public_id"))
 
     addresses: dict[int, list[str]] = defaultdict(list)
     for site in selection.sites.filter(organization__in=list(org_ids)).iterator(chunk_size=2000):
         address = _make("Address", "site", site.public_id)
-        parts = [site.address, site.city, site.country.name if site.country else ""]
+        parts = [site.address, site.city, labels.country(site.country.code)]
         address.add("full", ", ".join(p for p in parts if p) or site.name or site.city)
         address.add("street", site.address)
         address.add("name", site.name)
@@ -155,7 +192,8 @@ def entities(selection: Selection) -> Iterator[EntityProxy]:
             places = DECIMALS[site.precision]  # no finer than the position is known
             address.add("latitude", f"{round(site.latitude, places):.{places}f}")
             address.add("longitude", f"{round(site.longitude, places):.{places}f}")
-        address.add("summary", f"{site.get_role_display()} ({site.get_precision_display()})")
+        role, precision = labels.roles[site.role], labels.precisions[site.precision]
+        address.add("summary", f"{role} ({precision})")
         _cite(address, sources.get(("site", site.pk)))
         address.add("modifiedAt", site.updated_at.date().isoformat())
         addresses[site.organization_id].append(address.id)
@@ -176,7 +214,7 @@ def entities(selection: Selection) -> Iterator[EntityProxy]:
         entity.add("alias", names.get(org.pk))
         entity.add("country", org.country.code if org.country else None)
         entity.add("description", org.description)
-        entity.add("classification", str(org.get_kind_display()))
+        entity.add("classification", labels.org_kinds[org.kind])
         for scheme, value in identifiers.get(org.pk, []):
             prop = IDENTIFIER_PROPERTY.get(scheme, "idNumber")
             if prop == "website" and "://" not in value:
@@ -192,7 +230,7 @@ def entities(selection: Selection) -> Iterator[EntityProxy]:
         entity = _make(schema, "product", product.public_id)
         entity.add("name", product.name)
         entity.add("description", product.description)
-        entity.add("summary", str(product.get_kind_display()))
+        entity.add("summary", labels.product_kinds[product.kind])
         _cite(entity, sources.get(("product", product.pk)))
         entity.add("modifiedAt", product.updated_at.date().isoformat())
         yield entity
@@ -225,14 +263,14 @@ def entities(selection: Selection) -> Iterator[EntityProxy]:
         entity.add(source_prop, entity_id("org", org_ids[link.subject_id]))
         entity.add(target_prop, target)
         if "role" in entity.schema.properties:
-            entity.add("role", str(link.relation_label))
+            entity.add("role", labels.relations[link.relation])
         if "status" in entity.schema.properties:
-            entity.add("status", str(link.status_label))
+            entity.add("status", labels.statuses[link.status])
         entity.add("startDate", link.start or None)
         entity.add("endDate", link.end or None)
         entity.add("summary", link.summary)
         if link.product_id:
-            entity.add("description", f"{link.relation_label}: {link.product.name}")
+            entity.add("description", f"{labels.relations[link.relation]}: {link.product.name}")
         if schema == "Ownership" and link.share is not None:
             entity.add("percentage", str(link.share))
         if schema == "Debt" and link.amount is not None:
