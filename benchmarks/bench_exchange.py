@@ -25,9 +25,15 @@ organizations to JSON (a query and json.dumps, median of 20).
 - memory: dry runs of --memory-rows rows (default 1,000, 2,000, 4,000; each a fresh process,
   after a warm-up import of 10 rows): peak resident memory (ru_maxrss) over the process's level
   before the import. A size whose expected time (at the dry run's rows/s above) is over --budget
-  seconds is skipped and said so. A 1,000,000-row import is not run (at tens of rows per second
-  it takes hours): its time and memory are printed as an ESTIMATE, extrapolated linearly from
-  the largest two sizes measured.
+  seconds is skipped and said so. Without the large part, the time and memory of 1,000,000 rows
+  are printed as an ESTIMATE, extrapolated linearly from the largest two sizes measured.
+- large: the CSV import of --large-rows (default 1,000,000) new invented organizations into a
+  fresh copy of the dataset: a dry run, then applied, each in a process of its own after a
+  10-row warm-up, --large-repeat times (default 1; medians when more, each apply into a fresh
+  copy): seconds, rows/s, x base (the baseline measured in the same process), and memory: peak
+  resident memory of the process (ru_maxrss, not tracemalloc: it counts SQLite's page cache and
+  everything else the process holds) and its growth over the level before the import. A run
+  expected (at the import part's rows/s) to take over --large-budget seconds is skipped.
 - reader: `CsvSource.rows()` over a generated file of --read-rows rows (default 1,000,000):
   rows per second and ru_maxrss growth; then its first 200,000 rows again under tracemalloc for
   the traced peak (tracemalloc slows it about 20x).
@@ -37,11 +43,14 @@ organizations to JSON (a query and json.dumps, median of 20).
 The issue gives no time targets: the times are figures. The checks (PASS/FAIL) are of the
 claims the code makes: the dry run reports what applying does, a second import changes nothing,
 the reader streams (traced peak under 16 MB over its first 200,000 rows), and a dry run's memory stays
-bounded (the largest size's growth at most the smallest's + 64 MB; the bench's own threshold).
-The exit code is 0 even on FAIL: this is a benchmark.
+bounded (the largest size's growth at most the smallest's + 64 MB; the bench's own threshold);
+the large import's dry run reports what applying does, applying creates every row, and neither
+grows by more than the smallest memory dry run's growth + 64 MB.
+The exit code is 0 even on FAIL: this is a benchmark. --parts runs some parts only.
 
     python benchmarks/bench_exchange.py [--orgs N --sites N --links N] [--repeat N]
         [--import-rows N] [--memory-rows N,N,...] [--budget S] [--read-rows N] [--no-mirror]
+        [--large-rows N] [--large-repeat N] [--large-budget S] [--parts P,P,...]
         [--regenerate] [--dataset DIR]
 """
 
@@ -72,6 +81,8 @@ COUNTRIES = ("DE", "FR", "GB", "SE", "IT", "ES", "PL", "NL", "TR", "US", "CA", "
 KINDS = ("company", "company", "company", "institute", "financial", "public_body", "other")
 SUFFIXES = ("GmbH", "Ltd", "S.A.", "AB", "S.p.A.", "S.L.", "Sp. z o.o.", "B.V.", "A.S.", "Inc.")
 COLUMNS = ("id", "name", "kind", "country", "description", "other_names", "identifiers")
+PARTS = ("export", "import", "memory", "large", "read", "mirror")
+LARGE_START = 2_000_000  # numbers of the large import's organizations: none in the record
 
 
 def parse_args() -> argparse.Namespace:
@@ -91,6 +102,19 @@ def parse_args() -> argparse.Namespace:
         "--budget", type=float, default=600, help="seconds: skip a dry run expected to be longer"
     )
     parser.add_argument("--read-rows", type=int, default=1_000_000, help="rows for the reader")
+    parser.add_argument(
+        "--large-rows", type=int, default=1_000_000, help="rows of the large import (0: skip)"
+    )
+    parser.add_argument("--large-repeat", type=int, default=1, help="runs of the large import")
+    parser.add_argument(
+        "--large-budget",
+        type=float,
+        default=3600,
+        help="seconds: skip a large import run expected to be longer",
+    )
+    parser.add_argument(
+        "--parts", default=",".join(PARTS), help=f"parts to run, of {','.join(PARTS)}"
+    )
     parser.add_argument("--no-mirror", action="store_true", help="skip the mirror")
     parser.add_argument("--regenerate", action="store_true", help="ignore the cached dataset")
     parser.add_argument(
@@ -100,10 +124,11 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument(
         "--worker",
-        choices=("export", "import", "memory", "read", "mirror", "migrate"),
+        choices=("export", "import", "memory", "large", "read", "mirror", "migrate"),
         help=argparse.SUPPRESS,
     )
     parser.add_argument("--file", help=argparse.SUPPRESS)
+    parser.add_argument("--dry", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args, _unknown = parser.parse_known_args()  # `make bench` passes its arguments to every script
     return args
@@ -232,13 +257,13 @@ def outcome_dict(outcome, seconds: float) -> dict:
 
 def main_import(args) -> int:
     setup_django()
-    from unmask.exchange import importer
+    from unmask.exchange import csv_import
     from unmask.record.models import Organization
     from unmask.runtime import settle
 
     warm = Path(args.file).with_suffix(".warm.csv")
     write_csv(warm, 10, start=8_000_000)
-    importer.import_file(warm, dry_run=True)  # imports, caches, the first queries
+    csv_import.import_file(warm, dry_run=True)  # imports, caches, the first queries
     warm.unlink()
     settle()
     base, base_rows = baseline_ms()
@@ -247,7 +272,7 @@ def main_import(args) -> int:
     runs = {}
     for key, dry in (("dry", True), ("apply", False), ("again", False)):
         start = time.perf_counter()
-        outcome = importer.import_file(path, dry_run=dry)
+        outcome = csv_import.import_file(path, dry_run=dry)
         runs[key] = outcome_dict(outcome, time.perf_counter() - start)
         print(f"    {key}: {runs[key]['seconds']:.1f} s", flush=True)
     out = {
@@ -265,20 +290,55 @@ def main_memory(args) -> int:
     import gc
 
     setup_django()
-    from unmask.exchange import importer
+    from unmask.exchange import csv_import
     from unmask.runtime import settle
 
     warm = Path(args.file).with_suffix(".warm.csv")
     write_csv(warm, 10, start=9_000_000)
-    importer.import_file(warm, dry_run=True)  # imports, caches, the first queries
+    csv_import.import_file(warm, dry_run=True)  # imports, caches, the first queries
     warm.unlink()
     settle()
     gc.collect()
     before = maxrss_mb()
     start = time.perf_counter()
-    outcome = importer.import_file(Path(args.file), dry_run=True)
+    outcome = csv_import.import_file(Path(args.file), dry_run=True)
     seconds = time.perf_counter() - start
     out = {**outcome_dict(outcome, seconds), "rss_before_mb": before, "rss_peak_mb": maxrss_mb()}
+    Path(args.out).write_text(json.dumps(out))
+    return 0
+
+
+def main_large(args) -> int:
+    """One large import (a dry run with --dry), its time, the baseline and peak memory."""
+    import gc
+
+    setup_django()
+    from unmask.exchange import csv_import
+    from unmask.record.models import Organization
+    from unmask.runtime import settle
+
+    warm = Path(args.file).with_suffix(".warm.csv")
+    write_csv(warm, 10, start=9_500_000)
+    csv_import.import_file(warm, dry_run=True)  # imports, caches, the first queries
+    warm.unlink()
+    settle()
+    base, base_rows = baseline_ms()
+    gc.collect()
+    before = maxrss_mb()
+    orgs_before = Organization.objects.count()
+    start, cpu = time.perf_counter(), time.process_time()
+    outcome = csv_import.import_file(Path(args.file), dry_run=args.dry)
+    seconds = time.perf_counter() - start
+    out = {
+        **outcome_dict(outcome, seconds),
+        "cpu_seconds": time.process_time() - cpu,
+        "baseline_ms": base,
+        "baseline_rows": base_rows,
+        "rss_before_mb": before,
+        "rss_peak_mb": maxrss_mb(),
+        "orgs_before": orgs_before,
+        "orgs_after": Organization.objects.count(),
+    }
     Path(args.out).write_text(json.dumps(out))
     return 0
 
@@ -375,11 +435,13 @@ def main_mirror(args) -> int:
 # --- the parent -----------------------------------------------------------------------------------
 
 
-def child(worker: str, directory: Path, args, file: Path | None = None) -> dict | None:
+def child(
+    worker: str, directory: Path, args, file: Path | None = None, extra: tuple = ()
+) -> dict | None:
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as out:
         out_path = Path(out.name)
     command = [sys.executable, __file__, "--worker", worker, "--out", str(out_path)]
-    command += ["--repeat", str(args.repeat), "--slow", str(args.slow)]
+    command += ["--repeat", str(args.repeat), "--slow", str(args.slow), *extra]
     if file is not None:
         command += ["--file", str(file)]
     try:
@@ -477,7 +539,7 @@ def print_import(data: dict, rows: int, size: int) -> list[tuple[str, bool]]:
     ]
 
 
-def print_memory(results: list[tuple[int, dict]]) -> list[tuple[str, bool]]:
+def print_memory(results: list[tuple[int, dict]], estimate: bool) -> list[tuple[str, bool]]:
     print(
         "\n== memory of a dry-run import (a fresh process per size, into the copy; peak"
         " ru_maxrss over the level after a 10-row warm-up)"
@@ -505,7 +567,7 @@ def print_memory(results: list[tuple[int, dict]]) -> list[tuple[str, bool]]:
                 g2 <= small + MEMORY_SLACK_MB,
             )
         )
-        if n2 < 1_000_000:
+        if estimate and n2 < 1_000_000:
             slope = max(0.0, (g2 - g1) / (n2 - n1))  # MB per row between the two largest
             million_mb = g2 + slope * (1_000_000 - n2)
             rate = r2["rows"] / r2["seconds"]
@@ -514,6 +576,83 @@ def print_memory(results: list[tuple[int, dict]]) -> list[tuple[str, bool]]:
                 f" {1_000_000 / rate / 60:,.0f} min at {rate:,.0f} rows/s, and grow about"
                 f" {million_mb:,.0f} MB (linear from the two largest sizes:"
                 f" {slope * 1000:.2f} MB per 1,000 rows)"
+            )
+    return checks
+
+
+def print_large(
+    runs: dict[str, list[dict]], rows: int, size: int, small_growth: float | None
+) -> list[tuple[str, bool]]:
+    print(
+        f"\n== large CSV import: {rows:,} new invented organizations ({mb(size)} MB), into a"
+        " fresh copy of the dataset, a process per run (medians; memory: peak ru_maxrss of the"
+        " process, and its growth over the level before the import)"
+    )
+    header = (
+        f"   {'run':<26} {'runs':>4} {'seconds':>8} {'cpu s':>7} {'rows/s':>7} {'x base':>8}"
+        f" {'base ms':>8}"
+        f"  {'created':>9} {'problems':>8} {'peak MB':>8} {'growth MB':>9}"
+    )
+    print(header)
+    print("   " + "-" * (len(header) - 3))
+    medians = {}
+    for key, label in (("dry", "dry run (all rolled back)"), ("apply", "apply")):
+        done = runs.get(key) or []
+        if not done:
+            print(f"   {label:<26} not measured")
+            continue
+        m = {
+            name: statistics.median(r[name] for r in done)
+            for name in (
+                "seconds",
+                "cpu_seconds",
+                "baseline_ms",
+                "rss_peak_mb",
+                "created",
+                "problems",
+            )
+        }
+        m["growth"] = statistics.median(r["rss_peak_mb"] - r["rss_before_mb"] for r in done)
+        medians[key] = m
+        print(
+            f"   {label:<26} {len(done):>4} {m['seconds']:>8.1f} {m['cpu_seconds']:>7.0f}"
+            f" {rows / m['seconds']:>7,.0f}"
+            f" {m['seconds'] * 1000 / m['baseline_ms']:>8,.0f} {m['baseline_ms']:>8.2f}"
+            f"  {m['created']:>9,.0f} {m['problems']:>8,.0f} {m['rss_peak_mb']:>8.0f}"
+            f" {m['growth']:>9.1f}"
+        )
+        for problem in done[0]["first_problems"]:
+            print(f"      {problem}")
+    print(
+        f"   baseline: {BASELINE_ORGS:,} public organizations to JSON, median of 20, in each"
+        " run's process; x base = the import's seconds over it; cpu s = the process's CPU"
+        " time during the import (the wall time's share when other work shares the CPUs)"
+    )
+    checks = []
+    if "dry" in medians and "apply" in medians:
+        dry, apply = runs["dry"][0], runs["apply"][0]
+        checks.append(
+            (
+                "large import: the dry run reports what applying does",
+                (dry["created"], dry["updated"], dry["unchanged"], dry["problems"])
+                == (apply["created"], apply["updated"], apply["unchanged"], apply["problems"]),
+            )
+        )
+    if "apply" in medians:
+        checks.append(
+            (
+                "large import: applying creates every row",
+                medians["apply"]["created"] == rows and medians["apply"]["problems"] == 0,
+            )
+        )
+    if small_growth is not None:
+        for key, m in medians.items():
+            checks.append(
+                (
+                    f"large import ({key}): memory bounded, growth at {rows:,} rows <= the"
+                    f" smallest dry run's + {MEMORY_SLACK_MB} MB",
+                    m["growth"] <= small_growth + MEMORY_SLACK_MB,
+                )
             )
     return checks
 
@@ -560,12 +699,53 @@ def print_mirror(data: dict | None) -> None:
     )
 
 
+def measure_large(directory: Path, scratch: Path, args, rate, small) -> list[tuple[str, bool]]:
+    """The large import: dry runs into one fresh copy, each apply into a fresh copy of its own."""
+    rows = args.large_rows
+    if rate and rows / rate > args.large_budget:
+        print(
+            f"\n   large import of {rows:,} rows: not measured (about {rows / rate / 60:,.0f} min"
+            f" at the import part's {rate:,.0f} rows/s, over --large-budget"
+            f" {args.large_budget:.0f} s)"
+        )
+        return []
+    path = scratch / "large.csv"
+    print(f"\n  large import: writing {rows:,} rows ...", flush=True)
+    size = write_csv(path, rows, start=LARGE_START)
+    runs: dict[str, list[dict]] = {"dry": [], "apply": []}
+    dry_copy = copy_database(directory)
+    try:
+        for run in range(args.large_repeat):
+            print(f"  large import: dry run {run + 1} ...", flush=True)
+            data = child("large", dry_copy, args, path, extra=("--dry",))
+            if data is not None:
+                runs["dry"].append(data)
+                print(f"    {data['seconds']:.0f} s", flush=True)
+    finally:
+        shutil.rmtree(dry_copy, ignore_errors=True)
+    for run in range(args.large_repeat):
+        apply_copy = copy_database(directory)
+        try:
+            print(f"  large import: apply {run + 1} ...", flush=True)
+            data = child("large", apply_copy, args, path)
+            if data is not None:
+                runs["apply"].append(data)
+                print(f"    {data['seconds']:.0f} s", flush=True)
+        finally:
+            shutil.rmtree(apply_copy, ignore_errors=True)
+    path.unlink()
+    smallest = small[0][1] if small else None
+    growth = smallest["rss_peak_mb"] - smallest["rss_before_mb"] if smallest else None
+    return print_large(runs, rows, size, growth)
+
+
 def main() -> int:
     args = parse_args()
     workers = {
         "export": main_export,
         "import": main_import,
         "memory": main_memory,
+        "large": main_large,
         "read": main_read,
         "mirror": main_mirror,
         "migrate": main_migrate,
@@ -574,6 +754,13 @@ def main() -> int:
         return workers[args.worker](args)
     sizes = (args.orgs, args.sites, args.links)
     memory_rows = [int(n) for n in args.memory_rows.split(",") if n.strip()]
+    parts = {p.strip() for p in args.parts.split(",") if p.strip()}
+    if unknown := parts - set(PARTS):
+        raise SystemExit(f"--parts: no part {', '.join(sorted(unknown))} (of {', '.join(PARTS)})")
+    if args.no_mirror:
+        parts.discard("mirror")
+    if not args.large_rows:
+        parts.discard("large")
     print("dataset:", flush=True)
     own = None  # a private, migrated copy of --dataset
     if args.dataset:
@@ -600,23 +787,25 @@ def main() -> int:
     scratch = Path(tempfile.mkdtemp(prefix=".exchange-", dir=bench_public.BENCH_DIR))
     copy = None
     try:
-        print("  export ...", flush=True)
-        data = child("export", directory, args)
-        if data is not None:
-            print_export(data, args)
+        if "export" in parts:
+            print("  export ...", flush=True)
+            data = child("export", directory, args)
+            if data is not None:
+                print_export(data, args)
 
         copy = copy_database(directory)
-        path = scratch / "import.csv"
-        size = write_csv(path, args.import_rows)
-        print(f"\n  import of {args.import_rows:,} rows ...", flush=True)
-        data = child("import", copy, args, path)
         rate = None
-        if data is not None:
-            checks += print_import(data, args.import_rows, size)
-            rate = data["runs"]["dry"]["rows"] / data["runs"]["dry"]["seconds"]
+        if "import" in parts:
+            path = scratch / "import.csv"
+            size = write_csv(path, args.import_rows)
+            print(f"\n  import of {args.import_rows:,} rows ...", flush=True)
+            data = child("import", copy, args, path)
+            if data is not None:
+                checks += print_import(data, args.import_rows, size)
+                rate = data["runs"]["dry"]["rows"] / data["runs"]["dry"]["seconds"]
 
         results, skipped = [], []
-        for rows in memory_rows:
+        for rows in memory_rows if "memory" in parts else ():
             if rate and rows / rate > args.budget:
                 skipped.append((rows, rows / rate))
                 continue
@@ -628,23 +817,27 @@ def main() -> int:
             if data is not None:
                 results.append((rows, data))
         if results:
-            checks += print_memory(results)
+            checks += print_memory(results, estimate="large" not in parts)
         for rows, seconds in skipped:
             print(
                 f"   {rows:,} rows: not measured (about {seconds / 60:,.0f} min at the dry run's"
                 f" {rate:,.1f} rows/s, over --budget {args.budget:.0f} s)"
             )
 
-        path = scratch / "read.csv"
-        print(f"\n  reader: writing {args.read_rows:,} rows ...", flush=True)
-        size = write_csv(path, args.read_rows)
-        data = child("read", copy, args, path)
-        path.unlink()
-        if data is not None:
-            checks += print_read(data, size)
+        if "large" in parts:
+            checks += measure_large(directory, scratch, args, rate, results)
 
-        if args.no_mirror:
-            print("\n   mirror: not measured (--no-mirror)")
+        if "read" in parts:
+            path = scratch / "read.csv"
+            print(f"\n  reader: writing {args.read_rows:,} rows ...", flush=True)
+            size = write_csv(path, args.read_rows)
+            data = child("read", copy, args, path)
+            path.unlink()
+            if data is not None:
+                checks += print_read(data, size)
+
+        if "mirror" not in parts:
+            print("\n   mirror: not measured (--no-mirror or --parts)")
         else:
             fresh = scratch / "mirror-db"
             fresh.mkdir()

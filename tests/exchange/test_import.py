@@ -10,7 +10,7 @@ import re
 import pytest
 from django.core.management import CommandError, call_command
 
-from unmask.exchange import importer
+from unmask.exchange import csv_import
 from unmask.exchange.models import ImportBatch
 from unmask.record.models import Organization
 
@@ -33,11 +33,11 @@ def test_dry_run_reports_and_writes_nothing_then_apply_and_again_changes_nothing
         + ",Norrsken Metals,company,Sweden,,,\n",
     )
     before = Organization.objects.count()
-    dry = importer.import_organizations(path, dry_run=True)
+    dry = csv_import.import_file(path, dry_run=True)
     assert dry.ok and (dry.created, dry.updated, dry.unchanged) == (2, 1, 0)
     assert Organization.objects.count() == before and not ImportBatch.objects.exists()
 
-    done = importer.import_organizations(path)
+    done = csv_import.import_file(path)
     assert (done.created, done.updated, done.unchanged) == (dry.created, dry.updated, 0)
     engines.refresh_from_db()
     assert engines.description == "Engines"  # matched by name and country (legal form ignored)
@@ -48,7 +48,7 @@ def test_dry_run_reports_and_writes_nothing_then_apply_and_again_changes_nothing
     history = new.history.first()
     assert history.history_change_reason == done.batch.reason
 
-    again = importer.import_organizations(path)
+    again = csv_import.import_file(path)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
     assert Organization.objects.count() == before + 2
 
@@ -65,7 +65,7 @@ def test_one_bad_row_means_nothing_is_written_and_says_where(tmp_path, network):
         + "zzzzzzzz,Unknown Id,company,DE,,,\n",
     )
     before = Organization.objects.count()
-    outcome = importer.import_organizations(path)
+    outcome = csv_import.import_file(path)
     assert not outcome.ok and outcome.batch is None
     where = [(p.line, p.column) for p in outcome.problems]
     assert where == [(3, "name"), (4, "kind"), (5, "country"), (6, "identifiers"), (7, "id")]
@@ -77,7 +77,7 @@ def test_ambiguous_rows_are_listed_and_left_out_until_a_person_decides(tmp_path,
     first = make_org("Halvard Systems", country="NO")
     second = make_org("Halvard Systems AS", country="NO", allow_duplicate=True)
     path = write(tmp_path, HEADER + ",Halvard Systems,company,NO,New text,,\n")
-    outcome = importer.import_organizations(path)
+    outcome = csv_import.import_file(path)
     assert outcome.ok and outcome.ambiguous_count == 1 and outcome.updated == 0
     assert {pid for pid, _name in outcome.ambiguous[0].candidates} == {
         first.public_id,
@@ -86,7 +86,7 @@ def test_ambiguous_rows_are_listed_and_left_out_until_a_person_decides(tmp_path,
     decided = write(
         tmp_path, HEADER + f"{second.public_id},Halvard Systems,company,NO,New text,,\n"
     )
-    assert importer.import_organizations(decided).updated == 1
+    assert csv_import.import_file(decided).updated == 1
     second.refresh_from_db()
     assert second.description == "New text"
 
@@ -100,7 +100,7 @@ def test_encodings_and_separators_of_real_files(tmp_path, db, encoding, delimite
         ",", delimiter
     )
     path = write(tmp_path, text, encoding=encoding)
-    outcome = importer.import_organizations(path)
+    outcome = csv_import.import_file(path)
     assert outcome.ok, outcome.problems
     assert Organization.objects.get().name == "Société Générale d'Équipement"
 
@@ -113,7 +113,7 @@ def test_a_batch_is_undone_as_a_whole(tmp_path, network):
         HEADER
         + ",Korvex Aerodynamics,company,DE,Changed,KX Aero,\n,Norrsken Metals,company,SE,,,\n",
     )
-    batch = importer.import_organizations(path).batch
+    batch = csv_import.import_file(path).batch
     out = io.StringIO()
     call_command("import", "--undo", str(batch.pk), stdout=out)
     engines.refresh_from_db()

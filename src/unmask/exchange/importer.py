@@ -1,5 +1,6 @@
-"""Importing organizations from CSV: matched against the record, applied all or nothing, kept
-as a batch that can be undone.
+"""Importing organizations from CSV: the rows' reading, matching and applying, and the import
+batch (kept for undo), which the CSV bundle's import uses too. Matched against the record,
+applied all or nothing, kept as a batch that can be undone.
 
 Columns (the header names them, in any order and case; docs/import.md and the template):
   id            public id of an organization of the record, to update it; "new" to create one
@@ -14,22 +15,33 @@ The CSV bundle's organizations.csv (from `unmask export`) is read as it is: its 
 are ignored.
 
 Matching, for a row without an id: an organization with the same identifier, or with the same
-normalized name or other name in the same country (record.services.find_duplicate_organizations).
-One match: the row updates it. Several: the row is ambiguous, listed and left out until a person
-puts the intended id (or "new") in its id column. None: the row creates an organization, as a
-draft for reviewers to cite and publish.
+normalized name or other name in the same country (record.services.find_duplicate_organizations),
+among those of the record and those the rows above it in the same file created: two rows naming
+the same new organization give one, the first creating it, the second updating it (or leaving
+it unchanged). One match: the row updates it. Several: the row is ambiguous, listed and left out
+until a person puts the intended id (or "new") in its id column. None: the row creates an
+organization, as a draft for reviewers to cite and publish.
 
 A row changes only what it gives: empty cells leave fields as they are, other names and
 identifiers are added, never removed. Importing the same file again changes nothing.
 
 Every row is checked; any error (file, line, column, what is wrong) means nothing is written.
 A dry run does everything, then rolls back: what it reports is exactly what applying does.
+The actor needs the permissions the services ask for (record.add_organization...). Every record
+created or changed has its history entry, with the batch's reason and the actor; the import is
+an ImportBatch with an ImportItem per record, which `undo` reverses as a whole.
+
+The import itself (csv_import.import_file) reads the CSV file as a stream and imports a chunk of
+rows at a time (exchange/import_chunks.py):
+each chunk is matched with a few queries and what it creates is written in bulk, so a million
+rows take minutes and the memory of a chunk; rows that update go through the services one by
+one. The outcome is the one importing row by row gives. Beyond the counts, at most MAX_LISTED
+problems and ambiguous rows are kept.
 """
 
 from __future__ import annotations
 
-import gzip
-import json
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,11 +51,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django_countries import countries
-from followthemoney import model
 
-from unmask.exchange import ftm
-from unmask.exchange.checksum import sha256_file
-from unmask.exchange.csvread import CsvError, CsvSource
+from unmask.exchange.csvread import CsvSource
 from unmask.exchange.models import ImportBatch, ImportItem
 from unmask.record import services
 from unmask.record.models import (
@@ -138,10 +147,15 @@ _KINDS = {k.value: k.value for k in OrganizationKind} | {
 _SCHEMES = {s.value for s in IdentifierScheme}
 
 
+@functools.cache
+def _country_codes() -> frozenset[str]:
+    return frozenset(code for code, _name in countries)
+
+
 def _country(value: str) -> str | None:
     if not value:
         return ""
-    if len(value) == 2 and value.upper() in dict(countries):
+    if len(value) == 2 and value.upper() in _country_codes():
         return value.upper()
     code = countries.by_name(value)
     return code or None
@@ -244,14 +258,43 @@ def _record(batch: ImportBatch, obj, action: str, before: dict | None = None) ->
     )
 
 
+def _changes(parsed: Parsed, org: Organization) -> dict[str, str]:
+    """The fields a row changes: those it gives a value for that differs from the record's."""
+    return {k: v for k, v in parsed.values.items() if v and _value(org, k) != v}
+
+
+def _new_names(parsed: Parsed, known: set[str]) -> list[str]:
+    """The row's other names that the organization does not have (`known`: its name keys)."""
+    new, known = [], set(known)
+    for alias in parsed.other_names:
+        key = name_key(alias)
+        if key not in known:
+            new.append(alias)
+            known.add(key)
+    return new
+
+
+def _new_identifiers(parsed: Parsed, known: set[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The row's identifiers that the organization does not have (`known`: (scheme,
+    normalized) pairs)."""
+    new, known = [], set(known)
+    for scheme, value in parsed.identifiers:
+        key = (scheme, normalize_identifier(scheme, value))
+        if key not in known:
+            new.append((scheme, value))
+            known.add(key)
+    return new
+
+
 def _apply(
     parsed: Parsed, action: str, org: Organization | None, batch: ImportBatch, actor, row, outcome
-):
+) -> Organization | None:
+    """Create or update the row's organization through the services; return it."""
     reason = batch.reason
     if action == "create":
         if "kind" not in parsed.values:
             outcome.problem(row.line, "kind", "a kind is required to create an organization.")
-            return
+            return None
         org = services.create_organization(
             actor=actor, reason=reason, allow_duplicate=True, **parsed.values
         )
@@ -259,42 +302,55 @@ def _apply(
         changed = True
         outcome.created += 1
     else:
-        current = {k: _value(org, k) for k in parsed.values}
-        changes = {k: v for k, v in parsed.values.items() if v and current[k] != v}
+        changes = _changes(parsed, org)
         changed = bool(changes)
         if changes:
-            before = {k: current[k] for k in changes}
+            before = {k: _value(org, k) for k in changes}
             services.update_record(org, actor=actor, reason=reason, **changes)
             _record(batch, org, ImportItem.UPDATED, before)
     known_names = {name_key(org.name)} | {
         name_key(n) for n in org.names.values_list("name", flat=True)
     }
-    for alias in parsed.other_names:
-        if name_key(alias) not in known_names:
-            item = OrganizationName(organization=org, name=alias, kind=NameKind.ALIAS)
-            services.save_record(item, actor=actor, reason=reason)
-            _record(batch, item, ImportItem.CREATED)
-            known_names.add(name_key(alias))
-            changed = True
+    for alias in _new_names(parsed, known_names):
+        item = OrganizationName(organization=org, name=alias, kind=NameKind.ALIAS)
+        services.save_record(item, actor=actor, reason=reason)
+        _record(batch, item, ImportItem.CREATED)
+        changed = True
     known_ids = set(org.identifiers.values_list("scheme", "normalized"))
-    for scheme, value in parsed.identifiers:
-        key = (scheme, normalize_identifier(scheme, value))
-        if key not in known_ids:
-            item = Identifier(organization=org, scheme=scheme, value=value)
-            services.save_record(item, actor=actor, reason=reason)
-            _record(batch, item, ImportItem.CREATED)
-            known_ids.add(key)
-            changed = True
+    for scheme, value in _new_identifiers(parsed, known_ids):
+        item = Identifier(organization=org, scheme=scheme, value=value)
+        services.save_record(item, actor=actor, reason=reason)
+        _record(batch, item, ImportItem.CREATED)
+        changed = True
     if action == "update":
         if changed:
             outcome.updated += 1
         else:
             outcome.unchanged += 1
+    return org
 
 
-def _head(path: Path, size: int) -> bytes:
-    with path.open("rb") as handle:
-        return handle.read(size)
+def _invalid(outcome: Outcome, line: int, exc: ValidationError) -> None:
+    for column, messages in exc.message_dict.items():
+        for message in messages:
+            outcome.problem(line, column if column != "__all__" else "", message)
+
+
+def _import_row(
+    parsed: Parsed, line: int, batch: ImportBatch, actor, outcome
+) -> Organization | None:
+    """One row, matched against the database and applied through the services; the
+    organization it created or updated, if any."""
+    row = _Line(line)
+    action, org = _match(parsed, row, outcome)
+    if action not in ("create", "update"):
+        return None
+    try:
+        with transaction.atomic():
+            return _apply(parsed, action, org, batch, actor, row, outcome)
+    except ValidationError as exc:
+        _invalid(outcome, line, exc)
+        return None
 
 
 def _csv_rows(path: Path, outcome: Outcome) -> Iterator[tuple[int, Parsed | None]]:
@@ -305,117 +361,6 @@ def _csv_rows(path: Path, outcome: Outcome) -> Iterator[tuple[int, Parsed | None
             return
         outcome.rows += 1
         yield row.line, _parse(row, outcome)
-
-
-# FtM schemata read as organizations, and the kind they give when nothing says otherwise.
-FTM_KINDS = {
-    "Company": OrganizationKind.COMPANY,
-    "PublicBody": OrganizationKind.PUBLIC_BODY,
-    "Organization": OrganizationKind.OTHER,
-    "LegalEntity": OrganizationKind.OTHER,
-}
-FTM_IDENTIFIERS = {
-    "registrationNumber": "registry",
-    "leiCode": "lei",
-    "vatCode": "vat",
-    "dunsCode": "duns",
-    "cageCode": "cage",
-    "wikidataId": "wikidata",
-    "idNumber": "other",
-}
-
-
-def _ftm_rows(path: Path, outcome: Outcome) -> Iterator[tuple[int, Parsed | None]]:
-    """FollowTheMoney entities, one JSON object a line (gzip or not). Organizations are read;
-    other schemata are counted as skipped (links, sites and products come in a later version).
-    An entity exported by this site keeps its public id."""
-    opener = gzip.open if _head(path, 2) == b"\x1f\x8b" else open
-    own = f"{ftm.prefix()}-org-"
-    kinds_by_label = {str(k.label).casefold(): k.value for k in OrganizationKind}
-    with opener(path, "rt", encoding="utf-8-sig") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            outcome.rows += 1
-            try:
-                data = json.loads(line)
-                entity = model.get_proxy(data)
-            except (ValueError, TypeError, KeyError) as exc:
-                outcome.problem(number, "", f"not a FollowTheMoney entity ({exc}).")
-                yield number, None
-                continue
-            if entity.schema.name not in FTM_KINDS:
-                outcome.skipped += 1
-                continue
-            names = entity.get("name")
-            if not names:
-                outcome.problem(number, "name", "the entity has no name.")
-                yield number, None
-                continue
-            kind = FTM_KINDS[entity.schema.name]
-            for label in entity.get("classification"):
-                kind = kinds_by_label.get(label.casefold(), kind)
-            if entity.schema.name == "Company" and kind == OrganizationKind.OTHER:
-                kind = OrganizationKind.COMPANY
-            values = {
-                "name": names[0],
-                "kind": kind,
-                "description": "\n\n".join(entity.get("description")),
-            }
-            if entity.get("country"):
-                values["country"] = entity.get("country")[0].upper()
-            identifiers = [
-                (scheme, value)
-                for prop, scheme in FTM_IDENTIFIERS.items()
-                for value in entity.get(prop)
-            ]
-            identifiers += [("domain", w) for w in entity.get("website")]
-            public_id = entity.id[len(own) :] if (entity.id or "").startswith(own) else ""
-            if public_id and not Organization.objects.filter(public_id=public_id).exists():
-                public_id = ""  # from another instance of this site: match it instead
-            yield (
-                number,
-                Parsed(public_id, values, [*names[1:], *entity.get("alias")], identifiers),
-            )
-
-
-def import_file(path, *, actor=None, dry_run: bool = False, name: str = "") -> Outcome:
-    """Import organizations from a CSV file or FollowTheMoney JSON lines (see the module
-    docstring). Nothing is written when any row has an error, nor in a dry run."""
-    path = Path(path)
-    outcome = Outcome(file=name or path.name, dry_run=dry_run)
-    head = _head(path, 64).lstrip(b"\xef\xbb\xbf")
-    is_ftm = head.startswith((b"{", b"\x1f\x8b"))
-    rows = _ftm_rows(path, outcome) if is_ftm else _csv_rows(path, outcome)
-    try:
-        with transaction.atomic():
-            batch = new_batch(actor, outcome.file, sha256_file(path), "ftm" if is_ftm else "csv")
-            for line, parsed in rows:
-                if parsed is None:
-                    continue
-                row = _Line(line)
-                action, org = _match(parsed, row, outcome)
-                if action in ("create", "update"):
-                    try:
-                        with transaction.atomic():
-                            _apply(parsed, action, org, batch, actor, row, outcome)
-                    except ValidationError as exc:
-                        for column, messages in exc.message_dict.items():
-                            for message in messages:
-                                outcome.problem(
-                                    line, column if column != "__all__" else "", message
-                                )
-            close_batch(batch, outcome)
-    except Rollback:
-        outcome.batch = None
-    except CsvError as exc:
-        outcome.problem(
-            0, "", str(exc).removeprefix(f"{outcome.file}: ").removeprefix(f"{outcome.file}, ")
-        )
-    return outcome
-
-
-import_organizations = import_file  # the name the CSV-only first version had
 
 
 @dataclass

@@ -8,7 +8,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from unmask.exchange import bundle_import, ftm_import, importer
+from unmask.exchange import bundle_import, csv_import, ftm_import, importer
 
 
 def kind_of(path: Path) -> str:
@@ -27,4 +27,4 @@ def import_any(path, *, actor=None, dry_run: bool = False, name: str = "") -> im
         return bundle_import.import_bundle(path, actor=actor, dry_run=dry_run, name=name)
     if kind == "ftm":
         return ftm_import.import_ftm(path, actor=actor, dry_run=dry_run, name=name)
-    return importer.import_file(path, actor=actor, dry_run=dry_run, name=name)
+    return csv_import.import_file(path, actor=actor, dry_run=dry_run, name=name)

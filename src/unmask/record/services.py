@@ -109,10 +109,13 @@ def find_duplicate_organizations(
     keys = {name_key(n) for n in [name, *aliases] if n and name_key(n)}
     if keys:
         same_country = models.Q(country=country) if country else models.Q()
-        by_name = alive.filter(
-            same_country & (models.Q(name_key__in=keys) | models.Q(names__name_key__in=keys))
+        # Two look-ups that each use an index, then the organizations in the usual order: one
+        # query with "name OR other name" (a join, OR, DISTINCT) scans every organization.
+        pks = set(alive.filter(same_country, name_key__in=keys).values_list("pk", flat=True))
+        pks.update(
+            alive.filter(same_country, names__name_key__in=keys).values_list("pk", flat=True)
         )
-        for org in by_name.distinct():
+        for org in alive.filter(pk__in=pks) if pks else ():
             found.setdefault(org.pk, DuplicateMatch(org, _("same name and country")))
     for scheme, value in identifiers:
         norm = normalize_identifier(scheme, value)

@@ -1,0 +1,122 @@
+"""The CSV import a chunk at a time (exchange/import_chunks.py) keeps the import's promises
+where chunks could break them: rows that name the same new organization in one chunk or across
+two, a problem in a later chunk, the history and the undo of organizations written in bulk, and
+the permission to create."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from unmask.exchange import csv_import, import_chunks, importer
+from unmask.exchange.models import ImportBatch, ImportItem
+from unmask.record import visibility
+from unmask.record.models import Identifier, Organization, OrganizationName
+
+HEADER = "id,name,kind,country,description,other_names,identifiers\n"
+
+
+def write(tmp_path, text: str):
+    path = tmp_path / "orgs.csv"
+    path.write_text(HEADER + text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 1000])
+def test_rows_naming_the_same_new_organization_give_one_in_a_chunk_or_across(
+    tmp_path, db, monkeypatch, chunk
+):
+    monkeypatch.setattr(import_chunks, "CHUNK", chunk)
+    path = write(
+        tmp_path,
+        ",Vardø Fasteners AS,company,NO,,,registry:NO 918 273\n"  # line 2: creates
+        + ",Vardo Fasteners,company,NO,Bolts,VF Bolts,\n"  # 3: the same (name key), adds
+        + ",Brisund Alloys,company,SE,,,\n"  # 4: creates
+        + ",Another Name,,,,,registry:NO918273\n"  # 5: the same identifier: renames it
+        + ",Brisund Alloys,,SE,,,\n"  # 6: the same, gives nothing new
+        + "new,Brisund Alloys,company,SE,A second one on purpose,,\n",  # 7: "new" creates
+    )
+    outcome = csv_import.import_file(path)
+    assert outcome.ok, outcome.problems
+    assert (outcome.created, outcome.updated, outcome.unchanged) == (3, 2, 1)
+    vardo = Organization.objects.get(identifiers__normalized="NO918273")
+    assert (vardo.name, vardo.description) == ("Another Name", "Bolts")
+    assert list(vardo.names.values_list("name", flat=True)) == ["VF Bolts"]
+    assert Organization.objects.filter(name="Brisund Alloys").count() == 2
+    history = vardo.history.order_by("history_date")
+    assert [h.history_type for h in history] == ["+", "~", "~"]
+    assert {h.history_change_reason for h in history} == {outcome.batch.reason}
+
+
+def test_a_row_matching_a_new_organization_and_one_of_the_record_is_ambiguous(
+    tmp_path, make_org, monkeypatch
+):
+    monkeypatch.setattr(import_chunks, "CHUNK", 1000)
+    tormek = make_org("Tormek Industri", country="NO", identifiers=[("registry", "NO 555")])
+    path = write(
+        tmp_path,
+        ",Tormek Industri,company,SE,,,\n"  # another country: a new organization
+        + ",Tormek Industri,company,,,,\n",  # no country: both are candidates
+    )
+    outcome = csv_import.import_file(path)
+    assert (outcome.created, outcome.ambiguous_count) == (1, 1)
+    new = Organization.objects.get(name="Tormek Industri", country="SE")
+    assert {pid for pid, _name in outcome.ambiguous[0].candidates} == {
+        tormek.public_id,
+        new.public_id,
+    }
+
+
+def test_a_problem_in_a_later_chunk_leaves_nothing_written(tmp_path, db, monkeypatch):
+    monkeypatch.setattr(import_chunks, "CHUNK", 2)
+    good = "".join(f",Fjellvik Gear {i},company,NO,,FG {i},registry:FG-{i}\n" for i in range(5))
+    path = write(tmp_path, good + ",Fjellvik Gear 9,spaceship,NO,,,\n")
+    outcome = csv_import.import_file(path)
+    assert not outcome.ok and outcome.batch is None
+    assert [(p.line, p.column) for p in outcome.problems] == [(7, "kind")]
+    assert outcome.created == 5  # what applying would have done without the bad row
+    assert not Organization.objects.exists() and not ImportBatch.objects.exists()
+    assert not ImportItem.objects.exists() and not Organization.history.exists()
+    assert not OrganizationName.objects.exists() and not Identifier.objects.exists()
+
+
+def test_organizations_written_in_bulk_have_their_history_and_are_undone_with_the_batch(
+    tmp_path, editor, reviewer, monkeypatch
+):
+    monkeypatch.setattr(import_chunks, "CHUNK", 2)
+    path = write(
+        tmp_path,
+        ",Skarholt Optics,institute,NO,Lenses,Skarholt|SO Lab,registry:NO 1|domain:skarholt.example\n"
+        + ",Merivale Castings,company,GB,,,\n"
+        + ",Ostrava Valves,company,CZ,,OV,lei:5299000000000000OV01\n",
+    )
+    outcome = csv_import.import_file(path, actor=editor)
+    assert outcome.ok and outcome.created == 3
+    batch = outcome.batch
+    orgs = list(Organization.objects.all())
+    names, identifiers = OrganizationName.objects.all(), Identifier.objects.all()
+    assert (len(orgs), names.count(), identifiers.count()) == (3, 3, 3)
+    for record in [*orgs, *names, *identifiers]:
+        (entry,) = record.history.all()
+        assert (entry.history_type, entry.history_user, entry.history_change_reason) == (
+            "+",
+            editor,
+            batch.reason,
+        )
+    for org in orgs:  # drafts, with the derived state the services keep
+        assert org.published_at is None and not org.is_public
+        assert org.search_text == visibility.search_text(org) and org.slug and org.name_key
+    assert batch.items.filter(action=ImportItem.CREATED).count() == 9
+
+    importer.undo(batch, actor=reviewer)
+    assert not Organization.objects.alive().exists()
+    assert not OrganizationName.objects.exists() and not Identifier.objects.exists()
+    skarholt = Organization.objects.get(name="Skarholt Optics")
+    assert skarholt.history.first().history_change_reason.startswith("Undo of import batch")
+
+
+def test_an_actor_who_may_not_create_organizations_is_refused(tmp_path, outsider):
+    path = write(tmp_path, ",Lindgrove Pumps,company,GB,,,\n")
+    with pytest.raises(PermissionDenied):
+        csv_import.import_file(path, actor=outsider)
+    assert not Organization.objects.exists() and not ImportBatch.objects.exists()
