@@ -228,7 +228,7 @@ export class SiteMap {
       const data = await request.data;
       await this.styleReady;
       if (controller.signal.aborted) return;
-      await this.setData(request.layers, data, fit);
+      await this.setData(request.layers, data, fit, controller.signal);
     } catch (error) {
       if (error.name === "AbortError" || controller.signal.aborted) return;
       this.setCount(this.listed.text("error"));
@@ -237,18 +237,20 @@ export class SiteMap {
     }
   }
 
-  async setData(layers, data, fit) {
+  async setData(layers, data, fit, signal = null) {
     this.closePopup();
-    const updates = layers.map((layer, i) => {
-      layer.index(data[i]);
-      return this.map.getSource(layer.source).setData(data[i]);
-    });
+    layers.forEach((layer, i) => layer.index(data[i]));
     // "always" on first load; after a change of filters, only when none of what changed is in view.
     const changed = layers.some((layer) => layer.data.length);
     if (fit === "always" || (fit === "if-none-in-view" && changed && !this.anyInView(layers))) {
       this.fitToData(layers, fit !== "always");
     }
     this.renderList();
+    if (this.preview) {
+      await this.preview.settled; // preview.js: its tiles first
+      if (signal?.aborted) return; // newer filters came meanwhile
+    }
+    const updates = layers.map((layer, i) => this.map.getSource(layer.source).setData(data[i]));
     await Promise.all(updates);
     if (!this.marked) {
       this.marked = true;

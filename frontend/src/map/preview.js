@@ -10,6 +10,7 @@ export const PREVIEW_MARK = "unmask:clusters-previewed";
 const SOURCE = "sites-preview";
 const CIRCLES = "site-preview-clusters";
 const COUNTS = "site-preview-count";
+const SETTLE_MS = 3000; // the longest the sites wait for the preview
 
 const defined = (paint) => Object.fromEntries(Object.entries(paint).filter(([, value]) => value !== undefined));
 
@@ -27,13 +28,18 @@ export class Preview {
     this.controller = new AbortController();
     this.onZoom = () => this.filter();
     this.onClick = (event) => this.click(event);
-    this.start(url, styleReady, detail).catch(() => {}); // no preview is no error: the sites come
+    // Settled once the preview is drawn, or will not be (none, failed, gone, or too slow): the
+    // component hands MapLibre every site only then, or their indexing in MapLibre's one worker
+    // would hold up the preview's tiles behind it.
+    this.settled = new Promise((resolve) => (this.settle = resolve));
+    setTimeout(this.settle, SETTLE_MS);
+    this.start(url, styleReady, detail).catch(this.settle); // no preview is no error
   }
 
   async start(url, styleReady, detail) {
     const data = await fetchJSON(url, { signal: this.controller.signal, headers: { Accept: "application/geo+json" } });
     await styleReady;
-    if (this.gone || !data.features?.length) return;
+    if (this.gone || !data.features?.length) return this.settle();
     const map = this.map;
     this.maxZoom = data.maxZoom;
     map.addSource(SOURCE, { type: "geojson", data, buffer: 64 });
@@ -81,6 +87,7 @@ export class Preview {
       if (!map.queryRenderedFeatures({ layers: [CIRCLES] }).length) return;
       map.off("render", drawn);
       performance.mark(PREVIEW_MARK, { detail });
+      this.settle();
     };
     map.on("render", drawn);
   }
@@ -105,6 +112,7 @@ export class Preview {
   remove() {
     if (this.gone) return;
     this.gone = true;
+    this.settle();
     this.controller.abort();
     const map = this.map;
     map.off("zoom", this.onZoom);
