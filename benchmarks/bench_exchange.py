@@ -255,17 +255,24 @@ def outcome_dict(outcome, seconds: float) -> dict:
     }
 
 
+def warm_up(file: str, start: int) -> None:
+    """A 10-row dry run (imports, caches, the first queries), then let the process settle."""
+    from unmask.exchange import csv_import
+    from unmask.runtime import settle
+
+    warm = Path(file).with_suffix(".warm.csv")
+    write_csv(warm, 10, start=start)
+    csv_import.import_file(warm, dry_run=True)
+    warm.unlink()
+    settle()
+
+
 def main_import(args) -> int:
     setup_django()
     from unmask.exchange import csv_import
     from unmask.record.models import Organization
-    from unmask.runtime import settle
 
-    warm = Path(args.file).with_suffix(".warm.csv")
-    write_csv(warm, 10, start=8_000_000)
-    csv_import.import_file(warm, dry_run=True)  # imports, caches, the first queries
-    warm.unlink()
-    settle()
+    warm_up(args.file, 8_000_000)
     base, base_rows = baseline_ms()
     path = Path(args.file)
     before = Organization.objects.count()
@@ -291,13 +298,8 @@ def main_memory(args) -> int:
 
     setup_django()
     from unmask.exchange import csv_import
-    from unmask.runtime import settle
 
-    warm = Path(args.file).with_suffix(".warm.csv")
-    write_csv(warm, 10, start=9_000_000)
-    csv_import.import_file(warm, dry_run=True)  # imports, caches, the first queries
-    warm.unlink()
-    settle()
+    warm_up(args.file, 9_000_000)
     gc.collect()
     before = maxrss_mb()
     start = time.perf_counter()
@@ -315,13 +317,8 @@ def main_large(args) -> int:
     setup_django()
     from unmask.exchange import csv_import
     from unmask.record.models import Organization
-    from unmask.runtime import settle
 
-    warm = Path(args.file).with_suffix(".warm.csv")
-    write_csv(warm, 10, start=9_500_000)
-    csv_import.import_file(warm, dry_run=True)  # imports, caches, the first queries
-    warm.unlink()
-    settle()
+    warm_up(args.file, 9_500_000)
     base, base_rows = baseline_ms()
     gc.collect()
     before = maxrss_mb()
