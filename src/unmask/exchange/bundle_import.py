@@ -499,32 +499,29 @@ def _apply(ctx: _Context, row: _Row, work: Callable[[], None]) -> None:
         ctx.objects[row.table][row.id] = row.obj
 
 
-def _decimal(ctx: _Context, row: _Row, column: str):
+def _number(ctx: _Context, row: _Row, column: str, parse: Callable[[str], Any]):
+    """The cell as a number (`parse`: Decimal or float); None if empty; _BAD (with a problem)
+    if it is not a finite number."""
     text = row.values.get(column, "").strip()
     if not text:
         return None
     try:
-        value = Decimal(text)
-    except InvalidOperation:
+        value = parse(text)
+    except (InvalidOperation, ValueError):
         value = None
-    if value is None or not value.is_finite():
+    finite = value.is_finite() if isinstance(value, Decimal) else math.isfinite(value or 0)
+    if value is None or not finite:
         ctx.problem(row, column, f"{text!r} is not a number.")
         return _BAD
     return value
+
+
+def _decimal(ctx: _Context, row: _Row, column: str):
+    return _number(ctx, row, column, Decimal)
 
 
 def _float(ctx: _Context, row: _Row, column: str):
-    text = row.values.get(column, "").strip()
-    if not text:
-        return None
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value):
-        ctx.problem(row, column, f"{text!r} is not a number.")
-        return _BAD
-    return value
+    return _number(ctx, row, column, float)
 
 
 def _check(ctx: _Context, row: _Row, *values) -> None:
