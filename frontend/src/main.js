@@ -15,3 +15,6 @@ function syncLanguageLinks() {
 }
 window.addEventListener("popstate", syncLanguageLinks);
 document.addEventListener("unmask:urlchange", syncLanguageLinks);
+
+// The action form's target picker (only where the form is).
+import "./targets.js";

@@ -247,8 +247,8 @@ def test_the_page_lists_the_same_actions_without_javascript(client, moderator, c
 
 def test_a_calls_sites_are_those_of_its_targets(client, network, call):
     orgs, chain, sites = network["orgs"], network["chain"], network["sites"]
-    call.organizations.add(orgs["bank"])
-    call.products.add(chain[1])  # the engine: its maker's links and its blade's
+    # the engine: its maker's links and its blade's
+    services.write_targets(call, [orgs["bank"], chain[1]])
     response = client.get(f"/calls/{call.public_id}/sites.geojson", HTTP_ACCEPT_ENCODING="gzip")
     assert response.status_code == 200
     payload = json.loads(gzip.decompress(response.content))
@@ -263,7 +263,7 @@ def test_a_calls_sites_are_those_of_its_targets(client, network, call):
         client.get(f"/calls/{call.public_id}/sites.geojson", HTTP_IF_NONE_MATCH=etag).status_code
         == 304
     )
-    call.products.clear()
+    services.write_targets(call, [orgs["bank"]])
     after = client.get(f"/calls/{call.public_id}/sites.geojson", HTTP_IF_NONE_MATCH=etag)
     assert after.status_code == 200
     only_bank = json.loads(after.content)

@@ -32,7 +32,7 @@ def call(db, network, moderator):
         body="## Why\n\nThey **supply** the airframe. <script>alert(1)</script>",
         language="en",
     )
-    item.organizations.add(network["orgs"]["engines"])
+    services.write_targets(item, [network["orgs"]["engines"]])
     services.publish_call(item, actor=moderator)
     return item
 

@@ -239,7 +239,7 @@ def site(network, source, moderator, editor):
         "korvex-2023.pdf", ContentFile(b"%PDF-1.4 invented annual report\n"), save=True
     )
     call = Call.objects.create(title="Stop the Korvex drone", body="They supply it.", language="en")
-    call.organizations.add(engines)
+    campaign.write_targets(call, [engines])
     campaign.publish_call(call, actor=moderator)
     group = LocalGroup.objects.create(name="Kassel Peace Circle", city="Kassel", country="DE")
     day = timezone.localdate() + timedelta(days=10)

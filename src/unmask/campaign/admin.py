@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from unmask.campaign import moderation, services, times
-from unmask.campaign.models import Action, Call, LocalGroup
+from unmask.campaign.models import Action, ActionTarget, Call, CallTarget, LocalGroup
 from unmask.record.admin import ReasonForm, _run, _with_reason
 
 
@@ -67,6 +67,43 @@ def _https_urls(field, **kwargs):
     return field.formfield(**kwargs)
 
 
+class TargetInline(admin.TabularInline):
+    """What a call or an action is aimed at, in order: one organization, site or product a
+    row. Saved through services.write_targets (TargetsAdminMixin), so the history keeps who
+    changed them and why."""
+
+    extra = 1
+    autocomplete_fields = ["organization", "site", "product"]
+    fields = ["position", "organization", "site", "product"]
+
+
+class CallTargetInline(TargetInline):
+    model = CallTarget
+
+
+class ActionTargetInline(TargetInline):
+    model = ActionTarget
+
+
+class TargetsAdminMixin:
+    def save_formset(self, request, form, formset, change):
+        if formset.model not in (CallTarget, ActionTarget):
+            return super().save_formset(request, form, formset, change)
+        kept = []
+        for row in formset.forms:
+            data = getattr(row, "cleaned_data", None) or {}
+            if not data or data.get("DELETE"):
+                continue
+            thing = data.get("organization") or data.get("site") or data.get("product")
+            if thing is not None:
+                kept.append((data.get("position") or 0, len(kept), thing))
+        things = [thing for _pos, _i, thing in sorted(kept, key=lambda k: k[:2])]
+        reason = form.cleaned_data.get("change_reason") or _("Targets changed")
+        if services.write_targets(formset.instance, things, actor=request.user, reason=reason):
+            self.message_user(request, _("Targets saved."))
+        return None
+
+
 class ActionForm(ReasonForm):
     class Meta:
         model = Action
@@ -90,8 +127,9 @@ class ActionForm(ReasonForm):
 
 
 @admin.register(Action)
-class ActionAdmin(SimpleHistoryAdmin):
+class ActionAdmin(TargetsAdminMixin, SimpleHistoryAdmin):
     form = ActionForm
+    inlines = [ActionTargetInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["title", "local_start", "place", "group", "call", "status", "duplicate"]
     list_filter = ["status", "kind", "country", "group", "call"]
@@ -204,19 +242,18 @@ class CallForm(ReasonForm):
             "translation_of",
             "starts_on",
             "ends_on",
-            "organizations",
-            "products",
             "change_reason",
         ]
 
 
 @admin.register(Call)
-class CallAdmin(SimpleHistoryAdmin):
+class CallAdmin(TargetsAdminMixin, SimpleHistoryAdmin):
     form = CallForm
+    inlines = [CallTargetInline]
     list_display = ["title", "language", "starts_on", "ends_on", "published_at"]
     list_filter = ["language"]
     search_fields = ["title"]
-    autocomplete_fields = ["organizations", "products", "translation_of"]
+    autocomplete_fields = ["translation_of"]
     actions = [publish_calls, withdraw_calls]
 
     def save_model(self, request, obj, form, change):

@@ -9,3 +9,4 @@ class CampaignConfig(AppConfig):
         from unmask.campaign import signals
 
         signals.connect()
+        signals.connect_record()

@@ -58,9 +58,7 @@ def load(actor) -> dict[str, int]:
         starts_on=timezone.localdate(),
         ends_on=timezone.localdate() + timedelta(days=60),
     )
-    call.organizations.set(targets)
-    if program is not None:
-        call.products.set([program])
+    services.write_targets(call, ([program] if program else []) + targets, actor=actor)
     services.publish_call(call, actor=actor)
     german = Call.objects.create(
         title="Aktionstage gegen die Lieferkette der Drohne",

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from unmask.campaign import targets as target_refs
 from unmask.campaign import times
 from unmask.campaign.models import Action, ActionKind, Call, LocalGroup
 from unmask.campaign.services import When
@@ -116,6 +117,21 @@ class ActionForm(forms.Form):
         required=False,
         empty_label=_("None"),
     )
+    targets = forms.MultipleChoiceField(
+        label=_("Aimed at"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "The companies, sites or programs from the record this action is about, if any."
+        ),
+    )
+    target_q = forms.CharField(
+        label=_("Find a company, a site or a program"),
+        required=False,
+        max_length=200,
+        help_text=_("Type part of a name, in any script; accents are not needed."),
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
     group_name = forms.CharField(
         label=_("Group"),
         required=False,
@@ -133,9 +149,54 @@ class ActionForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = [("", _("Choose a country")), *countries]
+        self._offer_targets()
         self.fields["call"].queryset = Call.objects.filter(
             published_at__isnull=False, deleted_at__isnull=True
         ).order_by("-starts_on", "title")
+
+    # --- targets: chosen ones stay checked; a search (target_q) offers more ----------------------
+    def _asked(self, name: str) -> list[str]:
+        if self.is_bound:
+            return self.data.getlist(self.add_prefix(name)) if hasattr(self.data, "getlist") else []
+        value = self.initial.get(name) or []
+        return [value] if isinstance(value, str) else list(value)
+
+    def _offer_targets(self) -> None:
+        """Choices: the targets already chosen (described from the record), then what the
+        search text finds. Without JavaScript the "Find" button sends the form back to show
+        them; with it, submit.js asks campaign:targets and adds them as checked boxes."""
+        chosen = []
+        try:
+            refs = target_refs.parse_refs(self._asked("targets"))
+            chosen = [target_refs.describe(t) for t in target_refs.resolve(refs)]
+        except ValidationError:
+            refs = []
+            for value in self._asked("targets"):
+                try:
+                    found = target_refs.resolve(target_refs.parse_refs([value]))
+                except ValidationError:
+                    continue
+                chosen.append(target_refs.describe(found[0]))
+        self.chosen_targets = chosen
+        self.found_targets = []
+        query = self.data.get(self.add_prefix("target_q"), "") if self.is_bound else ""
+        if query:
+            known = {c.ref for c in chosen}
+            for candidate in target_refs.search(query):
+                for c in [candidate, *candidate.sites]:
+                    if c.ref not in known:
+                        self.found_targets.append(c)
+                        known.add(c.ref)
+        self.fields["targets"].choices = [
+            (c.ref, f"{c.label} ({c.detail})" if c.detail else c.label)
+            for c in [*chosen, *self.found_targets]
+        ]
+
+    def clean_targets(self):
+        try:
+            return target_refs.resolve(target_refs.parse_refs(self.cleaned_data.get("targets", [])))
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.messages) from exc
 
     def clean(self):
         data = super().clean()
@@ -181,6 +242,10 @@ class ActionForm(forms.Form):
             "languages": ",".join(data.get("languages") or []),
         }
 
+    def chosen(self) -> list:
+        """The records the action is aimed at, in the order chosen."""
+        return self.cleaned_data.get("targets") or []
+
     def add_service_errors(self, exc: ValidationError) -> None:
         """Put a service's refusal next to the field it concerns."""
         if hasattr(exc, "error_dict"):
@@ -221,6 +286,7 @@ class ActionForm(forms.Form):
             "longitude": action.longitude,
             "call": action.call.public_id if action.call else None,
             "group_name": action.group.name if action.group else "",
+            "targets": [t.ref for t in target_refs.public_targets(action)],
             "languages": [c for c in action.languages.split(",") if c],
         }
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -30,12 +30,12 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from unmask.campaign import times
-from unmask.campaign.models import Action, ActionKind, ActionStatus, Call, LocalGroup
+from unmask.campaign.models import Action, ActionKind, ActionStatus, Call, CallTarget, LocalGroup
 from unmask.campaign.queries import ActionFilters, next_occurrence, public_calls
 from unmask.maps import geojson as site_geojson
 from unmask.maps import options as map_options
 from unmask.record import version
-from unmask.record.models import Involvement, Organization, Product, Site
+from unmask.record.models import Involvement, Site
 from unmask.record.queries import public_part_ids
 from unmask.web.payloads import derived_response
 
@@ -122,14 +122,10 @@ class TargetSites:
     call: Call
 
     def organization_ids(self) -> set[int]:
-        ids = set(
-            self.call.organizations.filter(
-                pk__in=Organization.objects.public().values("pk")
-            ).values_list("pk", flat=True)
-        )
-        products = Product.objects.public().filter(pk__in=self.call.products.values("pk"))
+        targets = CallTarget.objects.public().filter(call=self.call)
+        ids = set(targets.filter(organization__isnull=False).values_list("organization", flat=True))
         product_ids: set[int] = set()
-        for pk in products.values_list("pk", flat=True):
+        for pk in targets.filter(product__isnull=False).values_list("product", flat=True):
             product_ids.update(public_part_ids(pk))
         if product_ids:
             ids.update(
@@ -140,10 +136,12 @@ class TargetSites:
         return ids
 
     def sites(self) -> QuerySet:
+        """Every site of a targeted organization, and each targeted site."""
+        site_ids = CallTarget.objects.public().filter(call=self.call, site__isnull=False)
         return Site.objects.public().filter(
+            Q(organization__in=sorted(self.organization_ids())) | Q(pk__in=site_ids.values("site")),
             latitude__isnull=False,
             longitude__isnull=False,
-            organization__in=sorted(self.organization_ids()),
         )
 
 

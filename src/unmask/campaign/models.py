@@ -9,11 +9,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from unmask.record.models import Organization, Product, Record
+from unmask.record.models import Organization, Product, Record, Site
 from unmask.record.text import make_slug
 from unmask.urlcache import fast_reverse
 
@@ -74,15 +75,6 @@ class Call(Record):
     )
     starts_on = models.DateField(_("from"), null=True, blank=True)
     ends_on = models.DateField(_("until"), null=True, blank=True)
-    organizations = models.ManyToManyField(
-        Organization, verbose_name=_("organizations it targets"), blank=True, related_name="calls"
-    )
-    products = models.ManyToManyField(
-        Product,
-        verbose_name=_("programs and products it targets"),
-        blank=True,
-        related_name="calls",
-    )
     published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -244,3 +236,112 @@ class Action(Record):
     @property
     def language_list(self) -> list[str]:
         return [c for c in self.languages.split(",") if c]
+
+
+# --- targets: what a call or an action is aimed at, from the record --------------------------
+
+
+class TargetQuerySet(models.QuerySet):
+    def public(self):
+        """The targets readers see: those whose organization, site or product is public. A
+        target that stops being public is hidden, never deleted."""
+        return self.filter(
+            Q(organization__is_public=True) | Q(site__is_public=True) | Q(product__is_public=True)
+        )
+
+    def of_organization(self, org):
+        """Aimed at the organization itself or at one of its sites."""
+        return self.filter(Q(organization=org) | Q(site__organization=org))
+
+
+class Target(models.Model):
+    """One thing a call or an action is aimed at: an organization, one of its sites, or a
+    product or program; exactly one of the three. Ordered by `position`."""
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="%(class)ss",
+    )
+    site = models.ForeignKey(
+        Site,
+        verbose_name=_("site"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="%(class)ss",
+    )
+    product = models.ForeignKey(
+        Product,
+        verbose_name=_("program or product"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="%(class)ss",
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    objects = TargetQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return str(self.thing)
+
+    @property
+    def thing(self):
+        return self.organization or self.site or self.product
+
+    @property
+    def kind(self) -> str:
+        return "org" if self.organization_id else "site" if self.site_id else "product"
+
+    @property
+    def ref(self) -> str:
+        """ "org:<public id>", "site:<public id>" or "product:<public id>": what forms carry."""
+        return f"{self.kind}:{self.thing.public_id}"
+
+    @property
+    def is_public(self) -> bool:
+        return bool(self.thing.is_public)
+
+    @classmethod
+    def one_of_three(cls, name: str) -> models.CheckConstraint:
+        return models.CheckConstraint(
+            condition=Q(organization__isnull=False, site__isnull=True, product__isnull=True)
+            | Q(organization__isnull=True, site__isnull=False, product__isnull=True)
+            | Q(organization__isnull=True, site__isnull=True, product__isnull=False),
+            name=name,
+            violation_error_message=_("A target is an organization, a site or a product."),
+        )
+
+
+class CallTarget(Target):
+    call = models.ForeignKey(
+        Call, verbose_name=_("call to action"), on_delete=models.CASCADE, related_name="targets"
+    )
+    history = HistoricalRecords()
+
+    class Meta(Target.Meta):
+        verbose_name = _("target of a call")
+        verbose_name_plural = _("targets of a call")
+        constraints = [Target.one_of_three("call_target_one_thing")]
+        indexes = [models.Index(fields=["call", "position"], name="call_target_order")]
+
+
+class ActionTarget(Target):
+    action = models.ForeignKey(
+        Action, verbose_name=_("action"), on_delete=models.CASCADE, related_name="targets"
+    )
+    history = HistoricalRecords()
+
+    class Meta(Target.Meta):
+        verbose_name = _("target of an action")
+        verbose_name_plural = _("targets of an action")
+        constraints = [Target.one_of_three("action_target_one_thing")]
+        indexes = [models.Index(fields=["action", "position"], name="action_target_order")]

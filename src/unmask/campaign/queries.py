@@ -12,20 +12,24 @@ from django.utils import timezone
 from django_countries.fields import Country
 
 from unmask.campaign import times
-from unmask.campaign.models import Action, ActionKind, Call, LocalGroup
+from unmask.campaign.models import Action, ActionKind, ActionTarget, Call, LocalGroup
 
 UPCOMING_LIMIT = 2000  # the list shows this many at most; narrower filters show the rest
 
 
 @dataclass
 class ActionFilters:
-    """?country=DE&city=Kassel&call=<public id>&group=<public id>&kind=vigil"""
+    """?country=DE&city=Kassel&call=<public id>&group=<public id>&kind=vigil&org=<public id>
+    &product=<public id>: `org` keeps the actions aimed at an organization or one of its sites,
+    `product` those aimed at a product or program."""
 
     country: str = ""
     city: str = ""
     call: str = ""
     group: str = ""
     kind: str = ""
+    org: str = ""
+    product: str = ""
 
     @classmethod
     def from_params(cls, params) -> ActionFilters:
@@ -38,6 +42,8 @@ class ActionFilters:
             call=(params.get("call") or "").strip()[:12],
             group=(params.get("group") or "").strip()[:12],
             kind=kind if kind in ActionKind.values else "",
+            org=_public_id(params.get("org")),
+            product=_public_id(params.get("product")),
         )
 
     def as_params(self) -> dict:
@@ -73,7 +79,20 @@ class ActionFilters:
             actions = actions.filter(group__public_id=self.group)
         if self.kind:
             actions = actions.filter(kind=self.kind)
+        if self.org:
+            aimed = ActionTarget.objects.public().filter(
+                Q(organization__public_id=self.org) | Q(site__organization__public_id=self.org)
+            )
+            actions = actions.filter(pk__in=aimed.values("action_id"))
+        if self.product:
+            aimed = ActionTarget.objects.public().filter(product__public_id=self.product)
+            actions = actions.filter(pk__in=aimed.values("action_id"))
         return actions
+
+
+def _public_id(value) -> str:
+    value = (value or "").strip()[:12]
+    return value if value.isalnum() else ""
 
 
 @dataclass

@@ -20,7 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from unmask.campaign import times
-from unmask.campaign.models import Action, ActionStatus, Call, LocalGroup
+from unmask.campaign.models import Action, ActionStatus, ActionTarget, Call, CallTarget, LocalGroup
+from unmask.record.models import Organization, Product, Site
 
 MODERATE = "campaign.moderate_action"
 # Fields that only the moderation steps below change.
@@ -111,10 +112,63 @@ def _member_of_trusted(actor, group: LocalGroup | None) -> bool:
     )
 
 
+def _target_key(thing) -> tuple:
+    return (
+        thing.pk if isinstance(thing, Organization) else None,
+        thing.pk if isinstance(thing, Site) else None,
+        thing.pk if isinstance(thing, Product) else None,
+    )
+
+
+def write_targets(item: Action | Call, things, *, actor=None, reason: str = "") -> bool:
+    """Make `things` (organizations, sites, products, in order, each once) the targets of a call
+    or an action. Rows stay when nothing changed; otherwise the old rows are replaced and the
+    change is kept in the targets' history with `reason`. Callers check permissions (and, for
+    the public, that every thing is public: campaign.targets.resolve). Returns whether
+    anything changed."""
+    wanted = list(dict.fromkeys(_target_key(t) for t in things))
+    rows = list(item.targets.order_by("position", "pk"))
+    if [(r.organization_id, r.site_id, r.product_id) for r in rows] == wanted:
+        return False
+    model = ActionTarget if isinstance(item, Action) else CallTarget
+    owner = "action" if isinstance(item, Action) else "call"
+    note = reason or _("Targets changed")
+    for row in rows:
+        row._change_reason = note
+        if actor is not None and getattr(actor, "is_authenticated", False):
+            row._history_user = actor
+        row.delete()
+    for position, (org, site, product) in enumerate(wanted):
+        row = model(
+            organization_id=org,
+            site_id=site,
+            product_id=product,
+            position=position,
+            **{owner: item},
+        )
+        row.full_clean(exclude=[owner])
+        row._change_reason = note
+        if actor is not None and getattr(actor, "is_authenticated", False):
+            row._history_user = actor
+        row.save()
+    return True
+
+
 @transaction.atomic
-def submit_action(when: When, *, actor=None, **fields) -> tuple[Action, str]:
-    """A new action from the public form (or a group member). Returns it and the secret token
-    of its private link, which is shown once and never stored."""
+def set_call_targets(call: Call, things, *, actor, reason: str = "") -> Call:
+    """What a call is aimed at; organizers only."""
+    if actor is not None and not actor.has_perm("campaign.change_call"):
+        raise PermissionDenied(_("Only organizers can change what a call targets."))
+    if write_targets(call, things, actor=actor, reason=reason):
+        _save(call, actor, reason or _("Targets changed"))
+    return call
+
+
+@transaction.atomic
+def submit_action(when: When, *, actor=None, targets=(), **fields) -> tuple[Action, str]:
+    """A new action from the public form (or a group member), aimed at `targets` (records the
+    form resolved as public). Returns it and the secret token of its private link, which is
+    shown once and never stored."""
     action = Action(**fields)
     apply_times(action, when)
     _validate(action)
@@ -126,6 +180,7 @@ def submit_action(when: When, *, actor=None, **fields) -> tuple[Action, str]:
         _save(action, actor, _("Published directly by a member of a trusted group"))
     else:
         _save(action, actor, _("Submitted"))
+    write_targets(action, targets, actor=actor, reason=_("Submitted"))
     return action, token
 
 
@@ -135,7 +190,14 @@ def can_edit_with_token(action: Action, token: str) -> bool:
 
 @transaction.atomic
 def update_action(
-    action: Action, *, actor=None, token: str = "", when: When | None = None, reason: str, **fields
+    action: Action,
+    *,
+    actor=None,
+    token: str = "",
+    when: When | None = None,
+    targets=None,
+    reason: str,
+    **fields,
 ) -> Action:
     """Change an action: a moderator at any time, the submitter (with the token) while it waits."""
     if actor is not None and actor.has_perm(MODERATE):
@@ -157,6 +219,8 @@ def update_action(
     _validate(action)
     action.sequence += 1
     _save(action, actor, reason.strip())
+    if targets is not None:
+        write_targets(action, targets, actor=actor, reason=reason.strip())
     return action
 
 

@@ -3,7 +3,7 @@ writer's transaction, so that cached feeds, calendars and map layers change with
 
 from __future__ import annotations
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import post_delete, post_save
 
 from unmask.record import version
 
@@ -16,16 +16,31 @@ def _bump(sender, **kwargs) -> None:
 
 
 def connect() -> None:
-    from unmask.campaign.models import Action, Call, LocalGroup
+    from unmask.campaign.models import Action, ActionTarget, Call, CallTarget, LocalGroup
 
-    for model in (Action, Call, LocalGroup):
+    for model in (Action, Call, LocalGroup, ActionTarget, CallTarget):
         post_save.connect(
             _bump, sender=model, dispatch_uid=f"campaign-version-save-{model.__name__}"
         )
         post_delete.connect(
             _bump, sender=model, dispatch_uid=f"campaign-version-delete-{model.__name__}"
         )
-    for through in (Call.organizations.through, Call.products.through):
-        m2m_changed.connect(
-            _bump, sender=through, dispatch_uid=f"campaign-version-{through.__name__}"
-        )
+
+
+def _follow_merge(sender, *, keep, drop, actor=None, reason="", **kwargs) -> None:
+    """Calls and actions aimed at a merged organization are aimed at the one it was merged
+    into; a call or action that named both keeps one row."""
+    from unmask.campaign import services
+    from unmask.campaign.models import ActionTarget, CallTarget
+
+    for model, owner in ((CallTarget, "call"), (ActionTarget, "action")):
+        owners = {getattr(row, owner) for row in model.objects.filter(organization=drop)}
+        for item in owners:
+            things = [keep if t.organization_id == drop.pk else t.thing for t in item.targets.all()]
+            services.write_targets(item, things, actor=actor, reason=reason)
+
+
+def connect_record() -> None:
+    from unmask.record.signals import organization_merged
+
+    organization_merged.connect(_follow_merge, dispatch_uid="campaign-follow-merge")

@@ -26,6 +26,7 @@ urlpatterns = [
     # Submitting without an account, then following it through the secret link
     path("submit/", views.submit, name="submit"),
     path("submit/challenge.json", views.challenge, name="challenge"),
+    path("submit/targets.json", views.targets_json, name="targets"),
     path("submit/manage/<str:token>/", views.manage, name="manage"),
     # Moderators
     path("moderate/", moderation.queue, name="moderate"),

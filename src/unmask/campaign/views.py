@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from unmask.accounts.throttle import client_key, over_limit
-from unmask.campaign import forms, ics, pow, queries, services, times
+from unmask.campaign import forms, ics, pow, queries, services, targets, times
 from unmask.campaign.models import Action, ActionKind, ActionStatus
 from unmask.record import version
 from unmask.web.embed import embeddable
@@ -188,8 +188,7 @@ def call(request, public_id: str, slug: str = ""):
         {
             "call": item,
             "translations": queries.translations(item),
-            "organizations": item.organizations.public().order_by("name"),
-            "products": item.products.public().order_by("name"),
+            "evidence": targets.evidence(item),
             "upcoming": queries.upcoming(filters),
             "past": queries.past(queries.public_actions().filter(call=item)),
             "params": filters.as_params(),
@@ -231,11 +230,58 @@ def _form_context(form, **extra) -> dict:
     }
 
 
+def targets_json(request):
+    """The submission form's picker: organizations (with their sites) and products matching
+    ?q=, from the public record. Public data, cached like the record's pages."""
+    found = targets.search(request.GET.get("q", ""))
+    response = JsonResponse(
+        {"results": [c.as_json() for c in found]}, json_dumps_params={"ensure_ascii": False}
+    )
+    patch_cache_control(response, public=True, max_age=60)
+    return response
+
+
+def _typed(form) -> dict:
+    """What was typed into a bound form, as initial values of a fresh one: the form comes back
+    with the picker's results and without error messages for fields not yet filled in."""
+    values = {}
+    for name, field in form.fields.items():
+        key = form.add_prefix(name)
+        if (
+            hasattr(field.widget, "allow_multiple_selected")
+            and field.widget.allow_multiple_selected
+        ):
+            values[name] = form.data.getlist(key)
+        elif key in form.data:
+            values[name] = form.data.get(key)
+    return values
+
+
+def _with_found(form, form_class):
+    """An unbound copy of a bound form holding what was typed and what its target search
+    found: shown again without error messages, nothing saved."""
+    found = form_class(initial=_typed(form))
+    found.found_targets = form.found_targets
+    found.chosen_targets = form.chosen_targets
+    found.fields["targets"].choices = form.fields["targets"].choices
+    found.searched = True
+    return found
+
+
 def submit(request):
-    initial = {"repeat_count": 4, "call": request.GET.get("call", "")[:12] or None}
+    initial = {
+        "repeat_count": 4,
+        "call": request.GET.get("call", "")[:12] or None,
+        "targets": request.GET.getlist("target")[: targets.MAX_TARGETS],
+    }
     form = forms.SubmitForm(request.POST or None, initial=initial)
     if request.method != "POST":
         return render(request, "campaign/submit.html", _form_context(form))
+    if request.POST.get("find_targets"):
+        # Without JavaScript, "Find" sends the form back: the same form with what the search
+        # found offered as boxes to tick, nothing lost, nothing submitted.
+        found = _with_found(form, forms.SubmitForm)
+        return render(request, "campaign/submit.html", _form_context(found))
     if over_limit(f"submit:{client_key(request)}", settings.SUBMIT_LIMIT, 3600):
         return render(
             request, "campaign/submit.html", _form_context(form, limited=True), status=429
@@ -257,6 +303,7 @@ def submit(request):
             _item, token = services.submit_action(
                 form.when(),
                 actor=request.user,
+                targets=form.chosen(),
                 group=group,
                 contact_email=data.get("contact_email", ""),
                 **form.fields_for_action(),
@@ -298,7 +345,9 @@ def manage(request, token: str):
             return redirect("campaign:manage", token=token)
     elif request.method == "POST" and request.POST.get("do") == "edit" and waiting:
         edit_form = forms.ActionForm(request.POST)
-        if edit_form.is_valid():
+        if request.POST.get("find_targets"):
+            edit_form = _with_found(edit_form, forms.ActionForm)
+        elif edit_form.is_valid():
             data = edit_form.cleaned_data
             try:
                 with transaction.atomic():
@@ -312,6 +361,7 @@ def manage(request, token: str):
                         token=token,
                         when=edit_form.when(),
                         reason=_("Edited by the submitter"),
+                        targets=edit_form.chosen(),
                         group=group,
                         **edit_form.fields_for_action(),
                     )
@@ -320,7 +370,7 @@ def manage(request, token: str):
             else:
                 messages.success(request, _("Your changes are saved."))
                 return redirect("campaign:manage", token=token)
-        status = 400
+        status = 200 if getattr(edit_form, "searched", False) else 400
     if edit_form is None and waiting:
         edit_form = forms.ActionForm(initial=forms.ActionForm.initial_from(item))
     response = render(

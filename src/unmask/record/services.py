@@ -14,7 +14,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from unmask.record import visibility
+from unmask.record import signals, visibility
 from unmask.record.models import (
     Citation,
     Identifier,
@@ -293,6 +293,9 @@ def merge_organizations(
     save_with_history(drop, actor, note)
     save_with_history(keep, actor, note)
     Organization.objects.filter(merged_into=drop).update(merged_into=keep)
+    signals.organization_merged.send(
+        sender=Organization, keep=keep, drop=drop, actor=actor, reason=note
+    )
     return keep
 
 

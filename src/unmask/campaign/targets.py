@@ -1,0 +1,354 @@
+"""What calls and actions are aimed at, from the record: organizations, their sites, products and
+programs.
+
+- Forms and imports carry a target as a reference, "org:<public id>", "site:<public id>" or
+  "product:<public id>"; `resolve()` turns references into records (only public ones for the
+  public), naming the one it cannot find.
+- `search()` is the submission form's picker: the directory's folding search of organizations,
+  with their public sites, and products by name.
+- `campaign_for()` is what the record's pages show of the campaign (open calls, upcoming
+  actions, the count of past ones), in a fixed number of queries however many actions exist.
+- `evidence()` is a call page's short summary of each target's evidence.
+
+The record never imports this module; its templates reach it through campaign_record's tags.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from unmask.campaign import queries
+from unmask.campaign.models import Action, ActionTarget, Call, CallTarget
+from unmask.record.models import (
+    Link,
+    LinkStatus,
+    LinkStatusEvent,
+    Organization,
+    Product,
+    Response,
+    Site,
+)
+from unmask.record.search import search_organizations
+from unmask.record.text import fold
+
+KINDS = {"org": Organization, "site": Site, "product": Product}
+MAX_TARGETS = 12  # per call or action
+UPCOMING_SHOWN = 5  # on a record page; the rest are one link away
+SEARCH_LIMIT = 8
+
+
+@dataclass(frozen=True)
+class Ref:
+    kind: str  # org, site, product
+    public_id: str
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.public_id}"
+
+    @classmethod
+    def parse(cls, value: str) -> Ref:
+        kind, _sep, public_id = str(value).strip().partition(":")
+        if kind not in KINDS or not public_id or len(public_id) > 12 or not public_id.isalnum():
+            raise ValidationError(
+                _("“%(value)s” is not a target: expected org:, site: or product: and an id.")
+                % {"value": str(value)[:40]}
+            )
+        return cls(kind, public_id)
+
+    @classmethod
+    def of(cls, thing) -> Ref:
+        kind = {Organization: "org", Site: "site", Product: "product"}[type(thing)]
+        return cls(kind, thing.public_id)
+
+
+def parse_refs(values) -> list[Ref]:
+    """References in order, each once."""
+    seen: dict[Ref, None] = {}
+    for value in values:
+        if str(value).strip():
+            seen.setdefault(Ref.parse(value), None)
+    return list(seen)
+
+
+def resolve(refs: list[Ref], *, public_only: bool = True) -> list:
+    """The records behind `refs`, in order. Raises ValidationError naming the first one that is
+    unknown (or not public, when `public_only`)."""
+    if len(refs) > MAX_TARGETS:
+        raise ValidationError(
+            _("At most %(n)s targets, please: name the most important ones.") % {"n": MAX_TARGETS}
+        )
+    found = {}
+    for kind, model in KINDS.items():
+        ids = [r.public_id for r in refs if r.kind == kind]
+        if not ids:
+            continue
+        qs = model.objects.public() if public_only else model.objects.all()
+        if kind == "site":
+            qs = qs.select_related("organization")
+        for thing in qs.filter(public_id__in=ids):
+            found[Ref(kind, thing.public_id)] = thing
+    for ref in refs:
+        if ref not in found:
+            raise ValidationError(
+                _("%(ref)s is not in the public record (it may have been removed).")
+                % {"ref": str(ref)}
+            )
+    return [found[r] for r in refs]
+
+
+def target_fields(thing) -> dict:
+    """The target row's field for one record."""
+    key = {Organization: "organization", Site: "site", Product: "product"}[type(thing)]
+    return {key: thing}
+
+
+def _with_things(qs: QuerySet) -> QuerySet:
+    return qs.select_related("organization", "site__organization", "product")
+
+
+def public_targets(item: Call | Action) -> list:
+    """The targets readers see, in order; ones no longer public are left out."""
+    return [t for t in _with_things(item.targets.all()) if t.is_public]
+
+
+# --- the picker ------------------------------------------------------------------------------
+
+
+@dataclass
+class Candidate:
+    ref: str
+    label: str
+    detail: str
+    sites: list[Candidate] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        row = {"ref": self.ref, "label": self.label, "detail": self.detail}
+        if self.sites:
+            row["sites"] = [s.as_json() for s in self.sites]
+        return row
+
+
+def site_label(site: Site) -> str:
+    return site.name or site.role_label
+
+
+def site_detail(site: Site) -> str:
+    return ", ".join(p for p in (site.role_label, site.city, site.country_name) if p)
+
+
+def search(query: str, limit: int = SEARCH_LIMIT) -> list[Candidate]:
+    """Organizations matching every word of `query` (the directory's search: any script, no
+    diacritics needed), each with its public sites, then products and programs by name."""
+    query = " ".join(query.split())[:200]
+    if len(fold(query)) < 2:
+        return []
+    orgs = list(
+        search_organizations(Organization.objects.public(), query).order_by("name", "pk")[:limit]
+    )
+    sites: dict[int, list[Site]] = {}
+    for site in Site.objects.public().filter(organization__in=orgs).order_by("name", "pk"):
+        sites.setdefault(site.organization_id, []).append(site)
+    found = [
+        Candidate(
+            f"org:{o.public_id}",
+            o.name,
+            ", ".join(p for p in (o.kind_label, o.country_name) if p),
+            [
+                Candidate(f"site:{s.public_id}", site_label(s), site_detail(s))
+                for s in sites.get(o.pk, [])[:10]
+            ],
+        )
+        for o in orgs
+    ]
+    words = [w for w in query.split() if w]
+    products = Product.objects.public().select_related("maker")
+    for word in words[:4]:
+        products = products.filter(name__icontains=word)
+    for p in products.order_by("name", "pk")[: max(0, limit - len(found)) or 3]:
+        found.append(Candidate(f"product:{p.public_id}", p.name, p.kind_label))
+    return found
+
+
+def describe(thing) -> Candidate:
+    """A chosen target as the form shows it."""
+    if isinstance(thing, Site):
+        return Candidate(
+            f"site:{thing.public_id}",
+            f"{thing.organization.name} – {site_label(thing)}",
+            site_detail(thing),
+        )
+    if isinstance(thing, Product):
+        return Candidate(f"product:{thing.public_id}", thing.name, thing.kind_label)
+    return Candidate(
+        f"org:{thing.public_id}",
+        thing.name,
+        ", ".join(p for p in (thing.kind_label, thing.country_name) if p),
+    )
+
+
+# --- the campaign on the record's pages ------------------------------------------------------
+
+
+def open_calls() -> QuerySet:
+    """Published calls whose period has not ended."""
+    today = timezone.localdate()
+    return queries.public_calls().filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+
+
+@dataclass
+class Campaign:
+    """What a record page shows of the campaign against one organization, site, product or
+    country."""
+
+    calls: list[Call]
+    upcoming: list[queries.Occurrence]
+    upcoming_total: int
+    past_total: int
+    submit_ref: str  # the "announce an action here" link fills this target in
+    actions_query: str  # the /actions/ filter for all of them
+
+    @property
+    def empty(self) -> bool:
+        return not (self.calls or self.upcoming or self.past_total)
+
+
+def _action_ids_for(kind: str, thing) -> QuerySet:
+    """Ids of actions aimed at the thing (an organization also through its sites)."""
+    targets = ActionTarget.objects.public()
+    if kind == "org":
+        targets = targets.of_organization(thing)
+    elif kind == "site":
+        targets = targets.filter(site=thing)
+    elif kind == "product":
+        targets = targets.filter(product=thing)
+    else:  # a country: aimed at an organization or a site there
+        targets = targets.filter(
+            Q(organization__country=thing)
+            | Q(site__country=thing)
+            | Q(site__organization__country=thing)
+        )
+    return targets.values("action_id")
+
+
+def _call_ids_for(kind: str, thing) -> QuerySet:
+    targets = CallTarget.objects.public()
+    if kind == "org":
+        targets = targets.of_organization(thing)
+    elif kind == "site":
+        targets = targets.filter(Q(site=thing) | Q(organization=thing.organization_id))
+    elif kind == "product":
+        targets = targets.filter(product=thing)
+    else:
+        targets = targets.filter(Q(organization__country=thing) | Q(site__country=thing))
+    return targets.values("call_id")
+
+
+def campaign_for(thing, *, country: str = "", now: datetime | None = None) -> Campaign:
+    """The campaign against an organization, a site or a product, or (with `country` and no
+    thing) against organizations and sites in a country, and actions held there."""
+    now = now or timezone.now()
+    if country:
+        kind, key = "country", country
+        actions = queries.public_actions().filter(
+            Q(pk__in=_action_ids_for(kind, key)) | Q(country=key)
+        )
+        submit_ref, actions_query = "", f"country={key}"
+    else:
+        kind = Ref.of(thing).kind
+        key = thing
+        actions = queries.public_actions().filter(pk__in=_action_ids_for(kind, key))
+        submit_ref = str(Ref.of(thing))
+        org = thing if kind == "org" else thing.organization if kind == "site" else None
+        actions_query = f"org={org.public_id}" if org else f"product={thing.public_id}"
+    counts = actions.aggregate(
+        upcoming=Count("pk", filter=Q(last_ends_at__gte=now)),
+        past=Count("pk", filter=Q(last_ends_at__lt=now)),
+    )
+    # The next occurrence of each: a recurring action that began earlier may come later, so a
+    # few more than shown are read and sorted by their next occurrence.
+    soonest = actions.filter(last_ends_at__gte=now).order_by("starts_at", "pk")
+    found = [queries.next_occurrence(a, now) for a in soonest[: UPCOMING_SHOWN * 4]]
+    found = sorted((o for o in found if o), key=lambda o: (o.starts, o.action.pk))
+    calls = open_calls().filter(pk__in=_call_ids_for(kind, key)).order_by("-starts_on", "title")
+    return Campaign(
+        calls=list(calls[:10]),
+        upcoming=found[:UPCOMING_SHOWN],
+        upcoming_total=counts["upcoming"],
+        past_total=counts["past"],
+        submit_ref=submit_ref,
+        actions_query=actions_query,
+    )
+
+
+# --- a call's targets and their evidence -----------------------------------------------------
+
+
+@dataclass
+class Evidence:
+    target: CallTarget
+    confirmed: int
+    links: int
+    latest_status: LinkStatusEvent | None
+    replied: bool
+
+
+def evidence(call: Call) -> list[Evidence]:
+    """Each public target of a call with a short summary of the record's evidence: how many of
+    its public links are confirmed, the latest change of status, and whether it replied. Five
+    queries, whatever the number of targets."""
+    targets = public_targets(call)
+    org_of = {}
+    for t in targets:
+        org = t.organization or (t.site.organization if t.site_id else None)
+        if org is not None:
+            org_of[t.pk] = org.pk
+    product_ids = [t.product_id for t in targets if t.product_id]
+    org_ids = set(org_of.values())
+    links = Link.objects.public()
+    by_org = {
+        row["subject_id"]: row
+        for row in links.filter(subject__in=org_ids)
+        .values("subject_id")
+        .annotate(n=Count("pk"), confirmed=Count("pk", filter=Q(status=LinkStatus.CONFIRMED)))
+        .order_by()
+    }
+    by_product = {
+        row["product"]: row
+        for row in links.filter(product__in=product_ids)
+        .values("product")
+        .annotate(n=Count("pk"), confirmed=Count("pk", filter=Q(status=LinkStatus.CONFIRMED)))
+        .order_by()
+    }
+    events = {}
+    for event in (
+        LinkStatusEvent.objects.filter(link__in=links)
+        .filter(Q(link__subject__in=org_ids) | Q(link__product__in=product_ids))
+        .select_related("link")
+        .order_by("-created_at", "-pk")[:500]
+    ):
+        for key in (("org", event.link.subject_id), ("product", event.link.product_id)):
+            events.setdefault(key, event)
+    replied = set(
+        Response.objects.public()
+        .filter(organization__in=org_ids)
+        .values_list("organization_id", flat=True)
+    )
+    rows = []
+    for t in targets:
+        if t.product_id:
+            counted = by_product.get(t.product_id, {})
+            latest = events.get(("product", t.product_id))
+            answer = False
+        else:
+            org_pk = org_of[t.pk]
+            counted = by_org.get(org_pk, {})
+            latest = events.get(("org", org_pk))
+            answer = org_pk in replied
+        rows.append(Evidence(t, counted.get("confirmed", 0), counted.get("n", 0), latest, answer))
+    return rows

@@ -1,0 +1,10 @@
+"""Signals the record sends for apps built on it, which the record itself never imports.
+
+- organization_merged(sender=Organization, keep=, drop=, actor=, reason=): sent inside the
+  merge's transaction, after everything of the record moved from `drop` to `keep`. The campaign
+  moves the calls and actions aimed at `drop` (campaign/signals.py).
+"""
+
+from django.dispatch import Signal
+
+organization_merged = Signal()
