@@ -7,7 +7,7 @@ import calendar as pycalendar
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django_countries.fields import Country
 
@@ -122,14 +122,19 @@ def next_occurrence(action: Action, now: datetime) -> Occurrence | None:
     return None
 
 
-def upcoming(filters: ActionFilters, now: datetime | None = None) -> list[Occurrence]:
-    """Upcoming and running public actions, soonest first, each at its next occurrence."""
+def upcoming(
+    filters: ActionFilters, now: datetime | None = None, limit: int | None = None
+) -> list[Occurrence]:
+    """Upcoming and running public actions, soonest first, each at its next occurrence. With
+    `limit`, the first few only: a few times more are read, since a recurring action that began
+    earlier may come later than one that begins soon."""
     now = now or timezone.now()
     actions = filters.apply(public_actions().filter(last_ends_at__gte=now))
-    found = [next_occurrence(a, now) for a in actions.order_by("starts_at", "pk")[:UPCOMING_LIMIT]]
+    read = UPCOMING_LIMIT if limit is None else limit * 4
+    found = [next_occurrence(a, now) for a in actions.order_by("starts_at", "pk")[:read]]
     found = [o for o in found if o is not None]
     found.sort(key=lambda o: (o.starts.astimezone(UTC), o.action.pk))
-    return found
+    return found if limit is None else found[:limit]
 
 
 def past(actions: QuerySet, now: datetime | None = None, limit: int = 50) -> QuerySet:
@@ -189,14 +194,17 @@ def public_calls() -> QuerySet:
     return Call.objects.filter(published_at__isnull=False, deleted_at__isnull=True)
 
 
+def public_groups() -> QuerySet:
+    """The groups with a page: not deleted, and trusted or one of its actions was published."""
+    published = Action.objects.filter(group=OuterRef("pk"), published_at__isnull=False)
+    return LocalGroup.objects.filter(deleted_at__isnull=True).filter(
+        Q(trusted=True) | Exists(published)
+    )
+
+
 def public_group(public_id: str) -> LocalGroup | None:
     """A group has a page once it is trusted or one of its actions was published."""
-    return (
-        LocalGroup.objects.filter(public_id=public_id, deleted_at__isnull=True)
-        .filter(Q(trusted=True) | Q(actions__published_at__isnull=False))
-        .distinct()
-        .first()
-    )
+    return public_groups().filter(public_id=public_id).first()
 
 
 def translations(call: Call) -> list[Call]:

@@ -40,7 +40,44 @@ def _follow_merge(sender, *, keep, drop, actor=None, reason="", **kwargs) -> Non
             services.write_targets(item, things, actor=actor, reason=reason)
 
 
+def _feed_items(sender, *, org, limit=50, **kwargs) -> list:
+    """An organization's feed lists the public actions aimed at it (or at its sites): each
+    entry dated when the action was published, or changed later (cancelled, moved)."""
+    from django.utils.translation import gettext as _
+
+    from unmask.campaign import queries, times
+    from unmask.campaign.models import ActionTarget
+    from unmask.record.queries import Change
+
+    aimed = ActionTarget.objects.public().of_organization(org).values("action_id")
+    actions = queries.public_actions().filter(pk__in=aimed).order_by("-updated_at", "-pk")[:limit]
+    items = []
+    for action in actions:
+        start = times.local(action.starts_at, action.timezone)
+        place = action.city or (str(_("Online")) if action.online else "")
+        label = _("Action: %(title)s, %(date)s, %(place)s") % {
+            "title": action.title,
+            "date": start.strftime("%Y-%m-%d %H:%M %Z"),
+            "place": place,
+        }
+        if action.status == "cancelled":
+            reason = _("Cancelled: %(reason)s") % {"reason": action.status_reason}
+        else:
+            reason = action.get_kind_display()
+        items.append(
+            Change(
+                max(action.updated_at, action.published_at),
+                "action",
+                label,
+                action.get_absolute_url(),
+                str(reason),
+            )
+        )
+    return items
+
+
 def connect_record() -> None:
-    from unmask.record.signals import organization_merged
+    from unmask.record.signals import organization_feed, organization_merged
 
     organization_merged.connect(_follow_merge, dispatch_uid="campaign-follow-merge")
+    organization_feed.connect(_feed_items, dispatch_uid="campaign-organization-feed")

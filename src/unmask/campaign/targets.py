@@ -21,6 +21,7 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from unmask.campaign import queries
@@ -134,12 +135,16 @@ class Candidate:
         return row
 
 
+def _join(*parts) -> str:
+    return ", ".join(str(p) for p in parts if p)
+
+
 def site_label(site: Site) -> str:
-    return site.name or site.role_label
+    return site.name or str(site.role_label)
 
 
 def site_detail(site: Site) -> str:
-    return ", ".join(p for p in (site.role_label, site.city, site.country_name) if p)
+    return _join(site.role_label, site.city, site.country_name)
 
 
 def search(query: str, limit: int = SEARCH_LIMIT) -> list[Candidate]:
@@ -158,7 +163,7 @@ def search(query: str, limit: int = SEARCH_LIMIT) -> list[Candidate]:
         Candidate(
             f"org:{o.public_id}",
             o.name,
-            ", ".join(p for p in (o.kind_label, o.country_name) if p),
+            _join(o.kind_label, o.country_name),
             [
                 Candidate(f"site:{s.public_id}", site_label(s), site_detail(s))
                 for s in sites.get(o.pk, [])[:10]
@@ -171,7 +176,7 @@ def search(query: str, limit: int = SEARCH_LIMIT) -> list[Candidate]:
     for word in words[:4]:
         products = products.filter(name__icontains=word)
     for p in products.order_by("name", "pk")[: max(0, limit - len(found)) or 3]:
-        found.append(Candidate(f"product:{p.public_id}", p.name, p.kind_label))
+        found.append(Candidate(f"product:{p.public_id}", p.name, str(p.kind_label)))
     return found
 
 
@@ -184,11 +189,11 @@ def describe(thing) -> Candidate:
             site_detail(thing),
         )
     if isinstance(thing, Product):
-        return Candidate(f"product:{thing.public_id}", thing.name, thing.kind_label)
+        return Candidate(f"product:{thing.public_id}", thing.name, str(thing.kind_label))
     return Candidate(
         f"org:{thing.public_id}",
         thing.name,
-        ", ".join(p for p in (thing.kind_label, thing.country_name) if p),
+        _join(thing.kind_label, thing.country_name),
     )
 
 
@@ -199,6 +204,20 @@ def open_calls() -> QuerySet:
     """Published calls whose period has not ended."""
     today = timezone.localdate()
     return queries.public_calls().filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+
+
+def in_language(calls, language: str | None = None) -> list[Call]:
+    """Each call in the reader's language when a published translation exists, else as
+    written. One query for the translations."""
+    calls = list(calls)
+    language = (language or get_language() or "").split("-")[0]
+    found = {
+        t.translation_of_id: t
+        for t in queries.public_calls().filter(
+            translation_of__in=[c.pk for c in calls if c.language != language], language=language
+        )
+    }
+    return [found.get(c.pk, c) for c in calls]
 
 
 @dataclass
@@ -277,7 +296,7 @@ def campaign_for(thing, *, country: str = "", now: datetime | None = None) -> Ca
     found = sorted((o for o in found if o), key=lambda o: (o.starts, o.action.pk))
     calls = open_calls().filter(pk__in=_call_ids_for(kind, key)).order_by("-starts_on", "title")
     return Campaign(
-        calls=list(calls[:10]),
+        calls=in_language(calls[:10]),
         upcoming=found[:UPCOMING_SHOWN],
         upcoming_total=counts["upcoming"],
         past_total=counts["past"],

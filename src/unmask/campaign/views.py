@@ -102,6 +102,7 @@ def action(request, public_id: str, slug: str = ""):
             "next": queries.next_occurrence(item, now),
             "occurrences": occurrences[:52],
             "ended": item.last_ends_at < now,
+            "targets": targets.public_targets(item),
         },
     )
 

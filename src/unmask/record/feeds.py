@@ -5,7 +5,8 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
-from unmask.record import queries
+from unmask.record import queries, signals
+from unmask.record.models import Organization
 from unmask.record.views import _canonical_org
 
 FEED_SIZE = 50
@@ -56,4 +57,11 @@ class OrganizationChangesFeed(ChangesFeed):
     def items(self, org):
         entries = queries.public_history(org, limit=FEED_SIZE)
         url = reverse("record:organization", args=[org.public_id, org.slug])
-        return [queries.Change(e.when, e.change, e.what, url, e.reason) for e in entries]
+        items = [queries.Change(e.when, e.change, e.what, url, e.reason) for e in entries]
+        # Other apps add theirs (the campaign: actions aimed at it), never imported here.
+        for _receiver, extra in signals.organization_feed.send(
+            sender=Organization, org=org, limit=FEED_SIZE
+        ):
+            items.extend(extra or [])
+        items.sort(key=lambda c: c.when, reverse=True)
+        return items[:FEED_SIZE]

@@ -377,6 +377,9 @@ class Site(Publishable):
         label = self.name or self.get_role_display()
         return f"{self.organization} – {label}"
 
+    def get_absolute_url(self) -> str:
+        return fast_reverse("record:site", self.public_id)
+
     @property
     def role_label(self) -> str:
         return SiteRole(self.role).label

@@ -90,6 +90,21 @@ def product_page(product: Product) -> dict:
     }
 
 
+def site_page(site: Site) -> dict:
+    org = site.organization
+    return {
+        "site": site,
+        "org": org,
+        "citations": list(Citation.objects.alive().filter(site=site).select_related("source")),
+        "other_sites": list(
+            Site.objects.public()
+            .filter(organization=org)
+            .exclude(pk=site.pk)
+            .order_by("name", "pk")[:50]
+        ),
+    }
+
+
 def source_page(source: Source) -> dict:
     """The source and every public claim it supports, in one query."""
     claims = (

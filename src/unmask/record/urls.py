@@ -22,5 +22,6 @@ urlpatterns = [
     path("product/<str:public_id>/", views.product, name="product-short"),
     path("product/<str:public_id>/<str:slug>/", views.product, name="product"),
     path("source/<str:public_id>/", views.source, name="source"),
+    path("site/<str:public_id>/", views.site, name="site"),
     path("feeds/changes/", feeds.ChangesFeed(), name="changes-feed"),
 ]

@@ -22,6 +22,7 @@ from unmask.record.models import (
     Product,
     Relation,
     Response,
+    Site,
     Source,
 )
 
@@ -127,6 +128,14 @@ def product(request, public_id: str, slug: str = ""):
     context = queries.product_page(item)
     context["tree"] = queries.flatten(queries.supply_tree(item))
     return render(request, "record/product.html", context)
+
+
+def site(request, public_id: str):
+    """One site of an organization: where it is, how exactly that is known, its sources."""
+    item = get_object_or_404(
+        Site.objects.public().select_related("organization"), public_id=public_id
+    )
+    return render(request, "record/site.html", queries.site_page(item))
 
 
 def source(request, public_id: str):

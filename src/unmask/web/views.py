@@ -7,7 +7,11 @@ def home(request):
     return render(
         request,
         "web/home.html",
-        {"counts": queries.public_counts(), "changes": queries.recent_changes(limit=12)},
+        {
+            "counts": queries.public_counts(),
+            "changes": queries.recent_changes(limit=12),
+            "country": request.GET.get("country", "")[:2],
+        },
     )
 
 
