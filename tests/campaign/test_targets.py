@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import time, timedelta
 
 import feedparser
+import icalendar
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -228,3 +229,22 @@ def test_query_counts_stay_equal_at_10_and_at_1000_actions(client, network, mode
     add(990, 10)
     at_1000 = _page_queries(client, url)
     assert at_10 == at_1000
+
+
+def test_calendars_are_named_after_the_filter_and_events_carry_their_page(
+    client, network, moderator
+):
+    action = announce(moderator, things=[network["orgs"]["engines"]], title="Gate vigil")
+    cal = icalendar.Calendar.from_ical(client.get("/calendar/actions.ics?country=DE").content)
+    assert str(cal["X-WR-CALNAME"]).endswith("— actions in Germany")
+    event = next(c for c in cal.walk("VEVENT"))
+    assert str(event["URL"]) == f"http://testserver{action.get_absolute_url()}"
+    engines = network["orgs"]["engines"]
+    aimed = icalendar.Calendar.from_ical(
+        client.get(f"/calendar/actions.ics?org={engines.public_id}").content
+    )
+    assert "aimed at Korvex Aerodynamics" in str(aimed["X-WR-CALNAME"])
+    assert [str(e["SUMMARY"]) for e in aimed.walk("VEVENT")] == ["Gate vigil"]
+    feed = feedparser.parse(client.get("/feeds/actions.atom?country=DE").content)
+    assert feed.feed.title.endswith("— actions in Germany")
+    assert feed.entries[0].link.endswith(action.get_absolute_url())

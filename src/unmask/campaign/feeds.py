@@ -53,7 +53,7 @@ def actions_atom(request):
         actions = filters.apply(queries.public_actions().filter(last_ends_at__gte=since))
         base = f"{request.scheme}://{request.get_host()}"
         feed = Atom1Feed(
-            title=_("Actions · %(site)s") % {"site": settings.SITE_NAME},
+            title=queries.calendar_name(settings.SITE_NAME, filters),
             link=base + reverse("campaign:actions"),
             description=_("Public actions announced by local groups."),
             feed_url=request.build_absolute_uri(),

@@ -94,7 +94,7 @@ def calendar(actions, *, name: str, host: str, base_url: str) -> bytes:
         spans[action.timezone] = (
             (min(known[0], first), max(known[1], last)) if known else (first, last)
         )
-        events.append(event(action, host=host, stamp=stamp_text, kinds=kinds))
+        events.append(event(action, host=host, stamp=stamp_text, kinds=kinds, base_url=base_url))
     for zone, (first, last) in sorted(spans.items()):
         out.append(
             vtimezone(zone, first - timedelta(days=1), last + timedelta(days=1)).rstrip(CRLF)
@@ -104,7 +104,9 @@ def calendar(actions, *, name: str, host: str, base_url: str) -> bytes:
     return (CRLF.join(out) + CRLF).encode()
 
 
-def event(action: Action, *, host: str, stamp: str, kinds: dict[str, str]) -> str:
+def event(
+    action: Action, *, host: str, stamp: str, kinds: dict[str, str], base_url: str = ""
+) -> str:
     zone = action.timezone
     lines = [
         "BEGIN:VEVENT",
@@ -134,6 +136,8 @@ def event(action: Action, *, host: str, stamp: str, kinds: dict[str, str]) -> st
     if action.latitude is not None and action.longitude is not None:
         lines.append(f"GEO:{action.latitude:.6f};{action.longitude:.6f}")
     lines.append(fold(f"CATEGORIES:{escape(kinds.get(action.kind, action.kind))}"))
+    if base_url:
+        lines.append(fold(f"URL:{base_url}{action.get_absolute_url()}"))
     lines.append(f"LAST-MODIFIED:{_utc(action.updated_at.replace(microsecond=0))}")
     lines.append("END:VEVENT")
     return CRLF.join(lines)

@@ -9,10 +9,12 @@ from datetime import UTC, date, datetime, timedelta
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_countries.fields import Country
 
 from unmask.campaign import times
 from unmask.campaign.models import Action, ActionKind, ActionTarget, Call, LocalGroup
+from unmask.record.models import Organization, Product
 
 UPCOMING_LIMIT = 2000  # the list shows this many at most; narrower filters show the rest
 
@@ -93,6 +95,43 @@ class ActionFilters:
 def _public_id(value) -> str:
     value = (value or "").strip()[:12]
     return value if value.isalnum() else ""
+
+
+def describe_filters(filters: ActionFilters) -> str:
+    """The filters in words, for the names of calendars and feeds: "in Germany", "for the call
+    'Days of action'", "aimed at Korvex Aerodynamics"... Empty when nothing is filtered."""
+    parts = []
+    if filters.call:
+        call = public_calls().filter(public_id=filters.call).first()
+        if call:
+            parts.append(_("for the call “%(title)s”") % {"title": call.title})
+    if filters.org:
+        org = Organization.objects.public().filter(public_id=filters.org).first()
+        if org:
+            parts.append(_("aimed at %(name)s") % {"name": org.name})
+    if filters.product:
+        product = Product.objects.public().filter(public_id=filters.product).first()
+        if product:
+            parts.append(_("aimed at %(name)s") % {"name": product.name})
+    if filters.group:
+        group = public_group(filters.group)
+        if group:
+            parts.append(_("by %(name)s") % {"name": group.name})
+    if filters.kind:
+        parts.append(str(ActionKind(filters.kind).label).lower())
+    if filters.city:
+        parts.append(_("in %(place)s") % {"place": filters.city})
+    if filters.country:
+        parts.append(_("in %(place)s") % {"place": Country(filters.country).name})
+    return " ".join(parts)
+
+
+def calendar_name(site_name: str, filters: ActionFilters) -> str:
+    """ "unmask — actions in Germany", or "unmask — actions" when nothing is filtered."""
+    described = describe_filters(filters)
+    if described:
+        return _("%(site)s — actions %(filters)s") % {"site": site_name, "filters": described}
+    return _("%(site)s — actions") % {"site": site_name}
 
 
 @dataclass

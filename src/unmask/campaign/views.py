@@ -107,13 +107,13 @@ def action(request, public_id: str, slug: str = ""):
     )
 
 
-def _ics_response(request, actions, *, kind: str, params: dict, filename: str):
+def _ics_response(request, actions, *, kind: str, params: dict, filename: str, name: str = ""):
     host = request.get_host()
 
     def build() -> bytes:
         return ics.calendar(
             actions.order_by("starts_at", "pk"),
-            name=settings.SITE_NAME,
+            name=name or settings.SITE_NAME,
             host=host.split(":")[0],
             base_url=f"{request.scheme}://{host}",
         )
@@ -138,7 +138,12 @@ def actions_ics(request):
     since = timezone.now() - timedelta(days=RECENT_DAYS)
     actions = filters.apply(queries.public_actions().filter(last_ends_at__gte=since))
     return _ics_response(
-        request, actions, kind="ics", params=filters.as_params(), filename="actions.ics"
+        request,
+        actions,
+        kind="ics",
+        params=filters.as_params(),
+        filename="actions.ics",
+        name=queries.calendar_name(settings.SITE_NAME, filters),
     )
 
 
@@ -147,7 +152,12 @@ def action_ics(request, public_id: str):
     item = get_object_or_404(queries.public_actions(), public_id=public_id)
     actions = queries.public_actions().filter(pk=item.pk)
     response = _ics_response(
-        request, actions, kind="ics-one", params={"id": public_id}, filename=f"{item.slug}.ics"
+        request,
+        actions,
+        kind="ics-one",
+        params={"id": public_id},
+        filename=f"{item.slug}.ics",
+        name=f"{settings.SITE_NAME} — {item.title}",
     )
     if response.status_code == 200:
         response["Content-Disposition"] = f'attachment; filename="{item.slug}.ics"'
