@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import time
 
 from unmask.campaign import services
-from unmask.campaign.models import Action, ActionStatus
+from unmask.campaign.models import Action, ActionStatus, ActionTarget
 from unmask.campaign.services import When
 
 from .dates import SOON
@@ -72,11 +72,61 @@ def test_an_edit_in_the_admin_needs_a_reason_and_raises_the_sequence(client, mod
         "contact_email": "",
         "change_reason": "",
     }
+    inline = {
+        "targets-TOTAL_FORMS": "1",
+        "targets-INITIAL_FORMS": "0",
+        "targets-MIN_NUM_FORMS": "0",
+        "targets-MAX_NUM_FORMS": "1000",
+        "targets-0-position": "0",
+        "targets-0-organization": "",
+        "targets-0-site": "",
+        "targets-0-product": "",
+        "targets-0-action": str(action.pk),
+    }
+    form |= inline
     assert "a reason is required" in client.post(url, form).content.decode()
     client.post(url, form | {"change_reason": "Gate named by the group"})
     action.refresh_from_db()
     assert action.title == "Vigil at the Korvex main gate" and action.sequence == 1
     assert action.history.first().history_user == moderator
+
+
+def test_a_moderator_sees_and_changes_what_an_action_is_aimed_at(client, moderator, network):
+    engines, bank = network["orgs"]["engines"], network["orgs"]["bank"]
+    action = submit()
+    services.write_targets(action, [engines])
+    client.force_login(moderator)
+    assert "Korvex Aerodynamics" in client.get("/moderate/").content.decode()
+    url = f"/admin/campaign/action/{action.pk}/change/"
+    page = client.get(url).content.decode()
+    assert 'name="targets-0-organization"' in page  # the targets inline is theirs to edit
+    row = action.targets.get()
+    client.post(
+        url,
+        {
+            "title": action.title,
+            "kind": action.kind,
+            "city": "Kassel",
+            "country": "DE",
+            "change_reason": "The bank, not the engine maker, owns the site",
+            "targets-TOTAL_FORMS": "2",
+            "targets-INITIAL_FORMS": "1",
+            "targets-MIN_NUM_FORMS": "0",
+            "targets-MAX_NUM_FORMS": "1000",
+            "targets-0-id": str(row.pk),
+            "targets-0-action": str(action.pk),
+            "targets-0-position": "0",
+            "targets-0-organization": str(engines.pk),
+            "targets-0-DELETE": "on",
+            "targets-1-action": str(action.pk),
+            "targets-1-position": "1",
+            "targets-1-organization": str(bank.pk),
+        },
+    )
+    assert [t.organization for t in action.targets.all()] == [bank]
+    history = ActionTarget.history.filter(organization_id=bank.pk).first()
+    assert history.history_user == moderator
+    assert history.history_change_reason == "The bank, not the engine maker, owns the site"
 
 
 def test_people_without_the_role_cannot_moderate(client, editor):

@@ -43,7 +43,19 @@ def role_permissions() -> dict[str, set[str]]:
         f"campaign.{action}_{model}"
         for model in ("action", "call", "localgroup")
         for action in ("view", "add", "change")
-    } | {"campaign.moderate_action", "campaign.publish_call", "record.view_organization"}
+    } | {
+        "campaign.moderate_action",
+        "campaign.publish_call",
+        # what calls and actions are aimed at: chosen from the record in the admin
+        *(
+            f"campaign.{action}_{model}"
+            for model in ("actiontarget", "calltarget")
+            for action in ("view", "add", "change", "delete")
+        ),
+        "record.view_organization",
+        "record.view_site",
+        "record.view_product",
+    }
     admin = (
         reviewer
         | moderator

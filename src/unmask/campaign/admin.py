@@ -101,6 +101,8 @@ class TargetsAdminMixin:
         reason = form.cleaned_data.get("change_reason") or _("Targets changed")
         if services.write_targets(formset.instance, things, actor=request.user, reason=reason):
             self.message_user(request, _("Targets saved."))
+        # What the admin's change message reads; the history of the targets says the rest.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         return None
 
 

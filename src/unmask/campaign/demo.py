@@ -11,7 +11,7 @@ from django.utils import timezone
 from unmask.campaign import services
 from unmask.campaign.models import Call, LocalGroup
 from unmask.campaign.services import When
-from unmask.record.models import Organization, Product
+from unmask.record.models import Organization, Product, Site
 
 GROUPS = [
     ("Harbourside Peace Collective", "Rotterdam", "NL", "Europe/Amsterdam", 51.9225, 4.47917),
@@ -78,14 +78,24 @@ def load(actor) -> dict[str, int]:
         _name, city, country, zone, lat, lon = GROUPS[index]
         day = today + timedelta(days=offset)
         online = kind == "online"
+        # Each action is aimed at what the record holds: a demo site in its country (the
+        # meeting point is at its gate), or the program and the call's targets.
+        site = None if online else _site_in(country)
+        address = "Main square"
+        if site is not None:
+            address = f"In front of {site.organization.name}"
+            if site.precision in ("exact", "street"):
+                lat, lon = site.latitude, site.longitude
+        aimed = [site] if site is not None else ([program] if program else []) + targets[:1]
         action, _token = services.submit_action(
             When(day, time(hour), day, time(hour + hours), zone, rule),
+            targets=aimed,
             title=title,
             kind=kind,
             description="Fictional demo action. Bring friends, banners and warm clothes.",
             city="" if online else city,
             country=country,
-            address="" if online else "Main square",
+            address="" if online else address,
             latitude=None if online else lat,
             longitude=None if online else lon,
             online=online,
@@ -97,3 +107,14 @@ def load(actor) -> dict[str, int]:
         services.publish_action(action, actor=actor)
         count += 1
     return {"calls": 2, "groups": len(groups), "actions": count}
+
+
+def _site_in(country: str) -> Site | None:
+    """A public demo site with a point in `country`, the same one every time."""
+    return (
+        Site.objects.public()
+        .filter(country=country, latitude__isnull=False)
+        .select_related("organization")
+        .order_by("pk")
+        .first()
+    )

@@ -20,7 +20,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet, Value
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
@@ -32,7 +32,7 @@ from django.views.decorators.cache import never_cache
 from django_otp import user_has_device
 
 from unmask.campaign import services, times
-from unmask.campaign.models import Action, ActionStatus, LocalGroup
+from unmask.campaign.models import Action, ActionStatus, ActionTarget, LocalGroup
 
 QUEUE_LIMIT = 200  # one screen; more than this waiting and the admin's list pages them
 RECENT = 20
@@ -223,6 +223,14 @@ def _screen(
     waiting = with_duplicate_flag(
         Action.objects.filter(status=ActionStatus.SUBMITTED, deleted_at__isnull=True)
     ).select_related("group", "call")
+    waiting = waiting.prefetch_related(
+        Prefetch(
+            "targets",
+            queryset=ActionTarget.objects.select_related(
+                "organization", "site__organization", "product"
+            ),
+        )
+    )
     total = waiting.count()
     items = _items(list(waiting.order_by("starts_at", "pk")[:QUEUE_LIMIT]))
     errors, typed = errors or {}, typed or {}

@@ -35,6 +35,7 @@ from unmask.record.models import (
     Response,
     Site,
 )
+from unmask.record.queries import public_part_ids
 from unmask.record.search import search_organizations
 from unmask.record.text import fold
 
@@ -319,15 +320,18 @@ class Evidence:
 
 def evidence(call: Call) -> list[Evidence]:
     """Each public target of a call with a short summary of the record's evidence: how many of
-    its public links are confirmed, the latest change of status, and whether it replied. Five
-    queries, whatever the number of targets."""
+    its public links are confirmed (for a product, the links concerning it and its parts), the
+    latest change of status, and whether it replied. Five queries and one per product
+    targeted, whatever the number of actions."""
     targets = public_targets(call)
     org_of = {}
     for t in targets:
         org = t.organization or (t.site.organization if t.site_id else None)
         if org is not None:
             org_of[t.pk] = org.pk
-    product_ids = [t.product_id for t in targets if t.product_id]
+    # A product's evidence is that of the links concerning it or any of its parts.
+    parts_of = {t.product_id: public_part_ids(t.product_id) for t in targets if t.product_id}
+    product_ids = sorted({pk for parts in parts_of.values() for pk in parts})
     org_ids = set(org_of.values())
     links = Link.objects.public()
     by_org = {
@@ -337,12 +341,19 @@ def evidence(call: Call) -> list[Evidence]:
         .annotate(n=Count("pk"), confirmed=Count("pk", filter=Q(status=LinkStatus.CONFIRMED)))
         .order_by()
     }
-    by_product = {
+    by_part = {
         row["product"]: row
         for row in links.filter(product__in=product_ids)
         .values("product")
         .annotate(n=Count("pk"), confirmed=Count("pk", filter=Q(status=LinkStatus.CONFIRMED)))
         .order_by()
+    }
+    by_product = {
+        pk: {
+            "n": sum(by_part.get(p, {}).get("n", 0) for p in parts),
+            "confirmed": sum(by_part.get(p, {}).get("confirmed", 0) for p in parts),
+        }
+        for pk, parts in parts_of.items()
     }
     events = {}
     for event in (
@@ -351,8 +362,10 @@ def evidence(call: Call) -> list[Evidence]:
         .select_related("link")
         .order_by("-created_at", "-pk")[:500]
     ):
-        for key in (("org", event.link.subject_id), ("product", event.link.product_id)):
-            events.setdefault(key, event)
+        events.setdefault(("org", event.link.subject_id), event)
+        for pk, parts in parts_of.items():
+            if event.link.product_id in parts:
+                events.setdefault(("product", pk), event)
     replied = set(
         Response.objects.public()
         .filter(organization__in=org_ids)
