@@ -11,6 +11,8 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
+from .test_campaign_api import build_campaign
+
 API = "/api/v1"
 
 
@@ -36,7 +38,13 @@ def _keep_the_test_transaction():
     signals.request_finished.connect(close_old_connections)
 
 
-@pytest.mark.usefixtures("record")
+@pytest.fixture
+def campaign(record, moderator):
+    """Calls, actions and groups aimed at the record, with hidden ones (test_campaign_api)."""
+    return build_campaign(record, moderator)
+
+
+@pytest.mark.usefixtures("record", "campaign")
 @schema.parametrize()
 @settings(
     max_examples=15,
@@ -75,6 +83,34 @@ def test_real_records_conform_to_the_schema(api_schema, record):
         "products": {"maker": record.korvex.public_id},
         "responses": {"link": record.supplies.public_id},
         "organizations": {"product": record.engine.public_id, "page_size": "1"},
+    }
+    for name, query in filtered.items():
+        response = api_schema[f"{API}/{name}"]["GET"].Case(query=query).call_and_validate()
+        assert response.status_code == 200 and response.json()["results"], name
+
+
+def test_real_campaign_items_conform_to_the_schema(api_schema, record, campaign):
+    details = {
+        "calls": campaign.public_calls,
+        "actions": campaign.public_actions,
+        "groups": campaign.public_groups,
+    }
+    for name, items in details.items():
+        operation = api_schema[f"{API}/{name}/{{public_id}}"]["GET"]
+        for item in items:
+            response = operation.Case(
+                path_parameters={"public_id": item.public_id}
+            ).call_and_validate()
+            assert response.status_code == 200, (name, item)
+        for item in campaign.hidden[name]:
+            response = operation.Case(
+                path_parameters={"public_id": item.public_id}
+            ).call_and_validate()
+            assert response.status_code == 404, (name, item)
+    filtered = {
+        "calls": {"org": record.korvex.public_id, "open": "true", "page_size": "1"},
+        "actions": {"org": record.korvex.public_id, "from": "2000-01-01", "country": "de"},
+        "groups": {"country": "DE"},
     }
     for name, query in filtered.items():
         response = api_schema[f"{API}/{name}"]["GET"].Case(query=query).call_and_validate()

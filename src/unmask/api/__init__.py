@@ -1,7 +1,8 @@
 """The public, read-only JSON API at /api/v1/ (django-ninja), with its OpenAPI schema and docs.
 
-Each app adds a router (the record: `unmask.record.api`); this package holds what they share:
-the API object, errors, pagination (`common`) and the HTTP behaviour of every URL (`http`).
+Each app adds a router (the record: `unmask.record.api`; the campaign: `unmask.campaign.api`);
+this package holds what they share: the API object, errors, pagination (`common`) and the HTTP
+behaviour of every URL (`http`).
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ evidence, and what they replied. Read-only, no sign-up, no cookies; any web page
 - **Errors** are JSON: `{{"detail": "..."}}`; 404 for an unknown id, 422 for an invalid parameter
   (with `errors` naming each one).
 - Dates of links and sources are partial: a year (`2019`), a month (`2019-05`) or a day.
+- **The campaign**: published calls to action, public actions (times in UTC and in the place's
+  own time zone) and local groups; calls and actions name their targets in the record.
 """
 
 
@@ -81,7 +84,17 @@ class IndexOut(Schema):
     endpoints: dict[str, str] = Field(description="The lists, by name.")
 
 
-COLLECTIONS = ("organizations", "links", "sites", "products", "sources", "responses")
+COLLECTIONS = (
+    "organizations",
+    "links",
+    "sites",
+    "products",
+    "sources",
+    "responses",
+    "calls",
+    "actions",
+    "groups",
+)
 
 
 @api.get("/", response=IndexOut, summary="What this API offers", tags=["about"], url_name="index")
@@ -96,9 +109,11 @@ def index(request: HttpRequest):
 
 
 def _add_routers() -> None:
+    from unmask.campaign.api import router as campaign_router
     from unmask.record.api import router as record_router
 
     api.add_router("", record_router)
+    api.add_router("", campaign_router)
 
 
 _add_routers()
