@@ -1,6 +1,8 @@
 // One map component (section[data-map]): the MapLibre map, its data layers (layers.js: the
 // record's sites, the campaign's actions, or both), the list of what is in view of one of them,
-// the popups, and on a page with a filter form the form and the address.
+// the popups, and on a page with a filter form the form and the address. A layer the reader
+// turns on and off (the actions over the record's sites: its `toggle`) keeps its state in the
+// address beside the filters, which never apply to it.
 import { AttributionControl, Map as MapLibreMap, NavigationControl, Popup, addProtocol } from "maplibre-gl";
 import { Protocol } from "pmtiles";
 
@@ -24,6 +26,7 @@ import { ACTIONS, CLUSTER_MAX_ZOOM, actionImages, buildStyle, colourPaint, readC
 
 const LIST_LIMIT = 100; // items listed under the map, as the server lists without JavaScript
 const CHOICES_LIMIT = 50; // items listed in the popup of a place that holds several
+const POPUP_MARGIN = 12; // pixels kept between a popup and the edge of the map
 const MARK = "unmask:clusters-drawn";
 const WORLD = { center: [15, 30], zoom: 1 };
 
@@ -48,6 +51,7 @@ export class SiteMap {
     this.form = this.findForm();
     this.filterKeys = this.config.filterKeys || FILTER_KEYS;
     this.layers = layersFromConfig(this.config, this);
+    this.toggles = this.layers.filter((layer) => layer.toggle);
     this.listed = this.layers.find((layer) => layer.name === this.config.list) || this.layers[0];
     // The map page and the embed keep their filters and position in the address; a map on a
     // record page leaves the page's address alone.
@@ -58,7 +62,7 @@ export class SiteMap {
     this.map = null;
 
     const view = this.inAddress ? parseHash(location.hash) : null;
-    const first = this.fetchLayers(this.layers); // under way while MapLibre starts
+    const first = this.fetchLayers(this.layers.filter((layer) => layer.shown)); // under way while MapLibre starts
     try {
       this.createMap(view);
     } catch {
@@ -110,6 +114,7 @@ export class SiteMap {
         lang: this.strings.lang,
         pmtiles,
         layers: this.layers.map((layer) => layer.name),
+        hidden: this.layers.filter((layer) => !layer.shown).map((layer) => layer.source),
       }),
       ...(view || WORLD),
       minZoom: 0,
@@ -220,7 +225,8 @@ export class SiteMap {
   async load({ fit }, request = null) {
     if (!request) {
       this.preview?.remove(); // the filters changed: the preview shows the former ones
-      request = this.fetchLayers(this.layers.filter((layer) => layer.filtered));
+      for (const layer of this.layers) if (layer.filtered && !layer.shown) layer.reset();
+      request = this.fetchLayers(this.layers.filter((layer) => layer.filtered && layer.shown));
     }
     const { controller } = request;
     this.section.setAttribute("aria-busy", "true");
@@ -315,7 +321,7 @@ export class SiteMap {
     const shown = [];
     let total = 0;
     for (const layer of this.layers) {
-      if (!layer.data.loaded) continue;
+      if (!layer.shown || !layer.data.loaded) continue;
       const inView = this.viewTest(layer.data);
       let n = 0;
       for (const i of layer.data.order) {
@@ -427,7 +433,10 @@ export class SiteMap {
 
   showPopup(where, content, layer, item) {
     this.closePopup();
-    const popup = new Popup({ maxWidth: "22rem", className: "map-popup-frame", focusAfterOpen: true })
+    // Never wider than the map less keepInView's margins: on a phone a popup as wide as the map
+    // would flip to the other side of its point when panned into view, and out of it again.
+    const maxWidth = `min(22rem, calc(100% - ${2 * POPUP_MARGIN}px))`;
+    const popup = new Popup({ maxWidth, className: "map-popup-frame", focusAfterOpen: true })
       .setLngLat(where)
       .setDOMContent(content)
       .addTo(this.map);
@@ -449,7 +458,7 @@ export class SiteMap {
     const box = popup.getElement()?.getBoundingClientRect();
     if (!box) return;
     const frame = this.map.getContainer().getBoundingClientRect();
-    const margin = 12;
+    const margin = POPUP_MARGIN;
     const shift = (start, end, min, max) => {
       if (end - start > max - min - 2 * margin) return start - (min + margin);
       if (start < min + margin) return start - (min + margin);
@@ -489,17 +498,102 @@ export class SiteMap {
   applyForm() {
     const shown = formKeys(this.form);
     const kept = Object.fromEntries(Object.entries(this.params).filter(([key]) => !shown.has(key)));
-    this.setParams({ ...kept, ...paramsFromForm(this.form, this.filterKeys) });
+    this.setParams({ ...kept, ...paramsFromForm(this.form, this.filterKeys) }, this.togglesOf(this.form));
   }
 
-  setParams(params) {
-    if (sameParams(params, this.params)) return;
-    this.params = params;
-    const query = queryString(params);
+  /** Which of the layers the reader turns on are shown now: {actions: true}. */
+  shownNow() {
+    return Object.fromEntries(this.toggles.map((layer) => [layer.toggle, layer.shown]));
+  }
+
+  /** Which of them the form's checkboxes ask for (a layer without a checkbox stays as it is). */
+  togglesOf(form) {
+    const wanted = this.shownNow();
+    for (const layer of this.toggles) {
+      const box = form.elements.namedItem(layer.toggle);
+      if (box && box.type === "checkbox") wanted[layer.toggle] = box.checked;
+    }
+    return wanted;
+  }
+
+  /** Which of them an address asks for (`?actions=1`). */
+  togglesOfSearch(search) {
+    const query = new URLSearchParams(search);
+    return Object.fromEntries(this.toggles.map((layer) => [layer.toggle, isOn(query.get(layer.toggle))]));
+  }
+
+  /** The address's query: the filters, and `<toggle>=1` for each layer the reader turned on. */
+  addressQuery() {
+    const on = {};
+    for (const layer of this.toggles) if (layer.shown) on[layer.toggle] = "1";
+    return queryString({ ...this.params, ...on });
+  }
+
+  /** New filters and layers shown, from the form: a new entry in the history. */
+  setParams(params, wanted = this.shownNow()) {
+    if (!this.apply(params, wanted)) return;
+    const query = this.addressQuery();
     history.pushState({ map: this.id }, "", `${location.pathname}${query ? `?${query}` : ""}${location.hash}`);
     document.dispatchEvent(new CustomEvent("unmask:urlchange"));
-    if (this.clear) this.clear.hidden = !query;
-    this.load({ fit: "if-none-in-view" });
+  }
+
+  /**
+   * Take on `params` and show the layers `wanted` says; load again only what the filters
+   * change (turning a layer on or off leaves the others, and the sites' preview, alone).
+   * False when nothing changed.
+   */
+  apply(params, wanted, fit = "if-none-in-view") {
+    const refilter = !sameParams(params, this.params);
+    const switched = this.toggles.filter((layer) => layer.shown !== Boolean(wanted[layer.toggle]));
+    if (!refilter && !switched.length) return false;
+    this.params = params;
+    if (this.clear) this.clear.hidden = !queryString(params);
+    for (const layer of switched) this.showLayer(layer, !layer.shown);
+    if (refilter) this.load({ fit });
+    return true;
+  }
+
+  /** Show or hide a layer the reader turns on and off; its data is loaded the first time. */
+  async showLayer(layer, shown) {
+    layer.shown = shown;
+    this.syncLegend();
+    if (!shown && this.popup?.layer === layer) this.closePopup();
+    if (shown && !layer.data.loaded) this.loadLayer(layer);
+    await this.styleReady;
+    if (layer.shown !== shown) return; // turned back meanwhile
+    for (const id of layer.styleLayers) {
+      if (this.map.getLayer(id)) this.map.setLayoutProperty(id, "visibility", shown ? "visible" : "none");
+    }
+    this.renderList();
+  }
+
+  /** The legend's entries of a layer the reader turns on (data-map-legend="<name>") follow it. */
+  syncLegend() {
+    for (const layer of this.toggles) {
+      for (const item of this.section.querySelectorAll(`[data-map-legend="${layer.name}"]`)) item.hidden = !layer.shown;
+    }
+  }
+
+  /** The data of one layer, on its own: the sites' requests and their preview go on as they were. */
+  async loadLayer(layer) {
+    if (layer.loading) return;
+    const controller = (layer.loading = new AbortController());
+    const query = layer.filtered ? this.query() : "";
+    try {
+      const data = await fetchJSON(layer.settings.url + (query ? `?${query}` : ""), {
+        signal: controller.signal,
+        headers: { Accept: "application/geo+json" },
+      });
+      await this.styleReady;
+      if (this.preview) await this.preview.settled; // the preview's tiles first, as for the sites
+      layer.index(data);
+      await this.map.getSource(layer.source).setData(data);
+      this.renderList();
+    } catch (error) {
+      if (error.name !== "AbortError") this.setCount(layer.text("error"));
+    } finally {
+      if (layer.loading === controller) layer.loading = null;
+    }
   }
 
   bindAddress() {
@@ -507,11 +601,15 @@ export class SiteMap {
       const view = parseHash(location.hash);
       if (view) this.map.jumpTo(view);
       const next = paramsFromSearch(location.search, this.filterKeys);
-      if (sameParams(next, this.params)) return;
-      this.params = next;
-      if (this.form) fillForm(this.form, next, this.filterKeys);
-      if (this.clear) this.clear.hidden = !queryString(next);
-      this.load({ fit: view ? "never" : "if-none-in-view" });
+      const wanted = this.togglesOfSearch(location.search);
+      if (this.form) {
+        fillForm(this.form, next, this.filterKeys);
+        for (const layer of this.toggles) {
+          const box = this.form.elements.namedItem(layer.toggle);
+          if (box && box.type === "checkbox") box.checked = Boolean(wanted[layer.toggle]);
+        }
+      }
+      this.apply(next, wanted, view ? "never" : "if-none-in-view");
     });
     window.addEventListener("hashchange", () => {
       const view = parseHash(location.hash);
@@ -528,6 +626,8 @@ export class SiteMap {
 }
 
 // --- helpers ------------------------------------------------------------------------------------------
+
+const isOn = (value) => ["1", "true", "on", "yes"].includes(String(value || "").trim().toLowerCase());
 
 function paragraph(className, text) {
   const p = document.createElement("p");

@@ -11,9 +11,14 @@
 // `filtered` layers get the page's filters (its form, its address or fixed ones) in their
 // requests; the others are loaded as they are (the sites a call targets). A config without
 // `layers` (older pages) is one sites layer from its flat keys (sitesUrl, siteUrl...).
+// A layer with a `toggle` (the record's map offers the actions so: maps/options.py) is drawn
+// only while the reader asks for it: the form's checkbox of that name, `?<toggle>=1` in the
+// address; `shown` says whether it is at first. Its data is loaded when it is first shown.
 import { fetchJSON } from "../offline-data.js";
 import { actionPopup, formatStart, messagePopup, sitePopup } from "./popup.js";
 import { ACTIONS, ACTION_LAYERS, LAYERS, SITES, SITE_LAYERS } from "./style.js";
+
+const EMPTY = () => ({ length: 0, loaded: false, lon: [], lat: [], order: [] });
 
 export const fill = (template, id) => template.replace("__ID__", encodeURIComponent(id));
 
@@ -38,11 +43,22 @@ class Layer {
   constructor(settings, component) {
     this.settings = settings;
     this.component = component;
-    this.data = { length: 0, loaded: false, lon: [], lat: [], order: [] };
+    this.data = EMPTY();
+    this.shown = !this.toggle || Boolean(settings.shown);
   }
 
   get filtered() {
     return this.settings.filtered !== false;
+  }
+
+  /** The address's key (and the form's checkbox) that shows this layer; none: always shown. */
+  get toggle() {
+    return this.settings.toggle || "";
+  }
+
+  /** Forget the data (filters changed while the layer was hidden): loaded again when shown. */
+  reset() {
+    this.data = EMPTY();
   }
 
   /** What the click can hit on this layer: its clusters, then its points, most precise first. */
@@ -70,6 +86,7 @@ export class SitesLayer extends Layer {
   clusters = LAYERS.clusters;
   points = SITE_LAYERS;
   selected = LAYERS.selected;
+  styleLayers = Object.values(LAYERS);
 
   index(data) {
     this.data = indexSites(data, this.component.strings.collator);
@@ -184,6 +201,7 @@ export class ActionsLayer extends Layer {
   clusters = ACTION_LAYERS.clusters;
   points = [ACTION_LAYERS.points];
   selected = ACTION_LAYERS.selected;
+  styleLayers = Object.values(ACTION_LAYERS);
 
   /** Kept in the server's order: soonest first. Everything a popup shows is in the data. */
   index(data) {

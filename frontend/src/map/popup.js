@@ -13,18 +13,29 @@ function el(tag, attributes = {}, ...children) {
 
 const joined = (...parts) => parts.filter(Boolean).join(" · ");
 
+/**
+ * A popup's box, in the page's language and direction: MapLibre puts popups in the map's
+ * canvas container, which may be laid out left to right.
+ */
+function popupRoot(className, ...children) {
+  const { lang, dir } = document.documentElement;
+  return el("div", { class: className, lang: lang || "en", dir: dir || "ltr" }, ...children);
+}
+
 /** A message while the details load, or when they could not be. */
 export function messagePopup(text) {
-  return el("div", { class: "map-popup" }, el("p", { class: "map-popup-message", role: "status" }, text));
+  return popupRoot("map-popup", el("p", { class: "map-popup-message", role: "status" }, text));
 }
 
 /**
  * A site, from /map/sites/<id>.json: the organization (its name links to its profile), the
- * site, how precisely its position is known, and its links to the program, each with its status.
+ * site, how precisely its position is known, its links to the program, each with its status,
+ * and what other apps add to the JSON (maps/signals.py): the campaign's upcoming actions aimed
+ * here and where to announce one.
  */
 export function sitePopup(data, strings) {
   const { organization: org, site, links } = data;
-  const root = el("div", { class: "map-popup" });
+  const root = popupRoot("map-popup");
   root.append(
     el("h3", { class: "map-popup-title" }, el("a", { href: org.url }, org.name)),
     el("p", { class: "meta" }, joined(org.kind, org.country)),
@@ -61,7 +72,39 @@ export function sitePopup(data, strings) {
   if (data.more_links) {
     root.append(el("p", { class: "map-popup-more" }, el("a", { href: org.url }, strings.text("more-links"))));
   }
+  // A page whose map template lacks these strings (maps/includes/popup_strings.html) shows none.
+  if (Array.isArray(data.actions) && strings.text("popup-actions")) root.append(...siteActions(data, strings));
   return root;
+}
+
+/**
+ * The upcoming actions aimed at a site or its organization (campaign/map_popup.py): each title
+ * links to its page, with its time at the place (in the page's language), then how many more
+ * there are and the link to announce one here.
+ */
+function siteActions(data, strings) {
+  const parts = [el("h4", {}, strings.text("popup-actions"))];
+  if (data.actions.length) {
+    const list = el("ul", { class: "map-popup-actions" });
+    for (const action of data.actions) {
+      const item = el("li", action.cancelled ? { class: "cancelled" } : {}, el("a", { href: action.url, dir: "auto" }, action.title));
+      if (action.cancelled) item.append(" ", el("strong", { class: "action-cancelled" }, strings.text("popup-cancelled")));
+      const when = el("time", { datetime: action.start }, formatStart(action.start, action.zone, strings.lang));
+      item.append(" ", el("span", { class: "meta" }, when, ...[action.kind, action.city].filter(Boolean).map((part) => ` · ${part}`)));
+      list.append(item);
+    }
+    parts.push(list);
+  } else {
+    parts.push(el("p", { class: "meta" }, strings.text("popup-no-actions")));
+  }
+  if (data.more_actions > 0) {
+    const more = strings.count("popup-more-actions", data.more_actions);
+    parts.push(el("p", { class: "map-popup-more" }, data.actions_url ? el("a", { href: data.actions_url }, more) : more));
+  }
+  if (data.announce_url) {
+    parts.push(el("p", { class: "map-popup-announce" }, el("a", { href: data.announce_url }, strings.text("popup-announce"))));
+  }
+  return parts;
 }
 
 /**
@@ -75,7 +118,7 @@ export function choicePopup(sites, total, strings, onChoose, prefix = "") {
     button.addEventListener("click", () => onChoose(site.id));
     list.append(el("li", {}, button, " ", el("span", { class: "meta" }, site.meta)));
   }
-  const root = el("div", { class: "map-popup" }, el("h3", { class: "map-popup-title" }, strings.count(`${prefix}here`, total)), list);
+  const root = popupRoot("map-popup", el("h3", { class: "map-popup-title" }, strings.count(`${prefix}here`, total)), list);
   if (total > sites.length) root.append(el("p", { class: "meta" }, strings.count(`${prefix}more`, total - sites.length)));
   return root;
 }
@@ -87,7 +130,7 @@ export function choicePopup(sites, total, strings, onChoose, prefix = "") {
 export function actionPopup(p, url, when, cancelledText) {
   const cancelled = p.cancelled === true || p.cancelled === "true";
   const title = el("a", { href: url }, p.title);
-  const root = el("div", { class: `map-popup map-popup-action${cancelled ? " cancelled" : ""}` });
+  const root = popupRoot(`map-popup map-popup-action${cancelled ? " cancelled" : ""}`);
   root.append(el("h3", { class: "map-popup-title" }, title));
   if (cancelled) root.append(el("p", {}, el("strong", { class: "action-cancelled" }, cancelledText)));
   root.append(

@@ -129,8 +129,9 @@ const unclustered = ["!", ["has", "point_count"]];
  * @param {string} options.lang the page's language
  * @param {boolean} options.pmtiles draw the operator's PMTiles basemap
  * @param {string[]} [options.layers] the data layers to draw: "sites", "actions" (default: sites)
+ * @param {string[]} [options.hidden] those of them hidden at first (a layer the reader turns on)
  */
-export function buildStyle({ config, colours, lang, pmtiles, layers: wanted = [SITES] }) {
+export function buildStyle({ config, colours, lang, pmtiles, layers: wanted = [SITES], hidden = [] }) {
   const basemap = sourceUrl(new URL(config.basemap, document.baseURI).href); // mirror.js
   const countryName = ["coalesce", ["get", ["get", "c"], ["literal", config.countries || {}]], ["get", "n"]];
   const layers = [
@@ -164,7 +165,10 @@ export function buildStyle({ config, colours, lang, pmtiles, layers: wanted = [S
     ...(wanted.includes(ACTIONS) ? actionLayers(lang) : []),
   ];
   const paint = colourPaint(colours);
-  for (const layer of layers) Object.assign(layer.paint, paint[layer.id] || {});
+  for (const layer of layers) {
+    Object.assign(layer.paint, paint[layer.id] || {});
+    if (hidden.includes(layer.source)) layer.layout = { ...(layer.layout || {}), visibility: "none" };
+  }
 
   const empty = { type: "FeatureCollection", features: [] };
   const sources = { countries: { type: "geojson", data: basemap, attribution: "Natural Earth" } };

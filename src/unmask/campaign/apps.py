@@ -6,7 +6,8 @@ class CampaignConfig(AppConfig):
     verbose_name = "Campaign"
 
     def ready(self) -> None:
-        from unmask.campaign import signals
+        from unmask.campaign import map_popup, signals
 
         signals.connect()
         signals.connect_record()
+        map_popup.connect()

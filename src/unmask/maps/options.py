@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django_countries import countries
 
+from unmask.maps import signals
 from unmask.record import queries
 from unmask.record.filters import NetworkFilters
 from unmask.record.models import (
@@ -21,6 +22,11 @@ from unmask.record.models import (
 )
 
 _numeric_names: dict[str, dict[str, str]] = {}
+
+# The layers a reader may add over the sites, each shown by `?<name>=1` (the form's checkbox):
+# offered by other apps through signals.map_layers, so the map never imports them.
+OPTIONAL_LAYERS = ("actions",)
+TRUE = ("1", "true", "on", "yes")
 
 
 def filter_options() -> dict:
@@ -81,14 +87,39 @@ def sites_layer_config(url: str = "", *, filtered: bool = True) -> dict:
     }
 
 
-def map_config(filters: NetworkFilters, *, fixed: dict | None = None) -> dict:
-    """The JSON the page hands to map.js (in a <script type="application/json">): one layer,
-    the sites. `layers` lists the layers map.js draws (see frontend/src/map/layers.js); the
-    flat keys (sitesUrl...) are what the sites layer reads when `layers` is absent."""
+def optional_layers() -> dict[str, dict]:
+    """The layers other apps offer over the sites (signals.map_layers), by name: only those
+    map.js knows how to draw."""
+    offered = signals.collect(signals.map_layers, language=get_language())
+    return {name: offered[name] for name in OPTIONAL_LAYERS if offered.get(name)}
+
+
+def shown_layers(params, optional: dict) -> list[str]:
+    """The optional layers the address asks for (`?actions=1`); unknown values are dropped."""
+    return [name for name in optional if (params.get(name) or "").strip().lower() in TRUE]
+
+
+def map_config(
+    filters: NetworkFilters,
+    *,
+    fixed: dict | None = None,
+    optional: dict | None = None,
+    shown: list[str] | tuple = (),
+) -> dict:
+    """The JSON the page hands to map.js (in a <script type="application/json">): the sites,
+    and the `optional` layers (optional_layers()), each drawn over them when its name is in
+    `shown` and switched on and off by the form's checkbox of that name (`toggle`; map.js keeps
+    it in the address, apart from the filters: the layer's data never gets the sites' filters).
+    `layers` lists the layers map.js draws (see frontend/src/map/layers.js); the flat keys
+    (sitesUrl...) are what the sites layer reads when `layers` is absent."""
     sites = sites_layer_config()
+    layers = {"sites": sites}
+    for name, layer in (optional or {}).items():
+        config = {key: value for key, value in layer.items() if key != "pageUrl"}
+        layers[name] = {**config, "filtered": False, "toggle": name, "shown": name in shown}
     return {
         **basemap_config(),
-        "layers": {"sites": sites},
+        "layers": layers,
         "sitesUrl": sites["url"],
         "siteUrl": sites["siteUrl"],
         "profileUrl": sites["profileUrl"],

@@ -14,13 +14,14 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import get_language
 
-from unmask.maps import geojson, options, preview
+from unmask.maps import geojson, options, preview, signals
 from unmask.record.filters import NetworkFilters
 from unmask.record.models import Link, Site
 from unmask.web.embed import embeddable
 from unmask.web.payloads import derived_response
 
 LIST_LIMIT = 100  # sites listed under the map (and without JavaScript)
+PLURAL_SAMPLES = (0, 1, 2, 3, 11, 100)  # one of each plural category in the site's languages
 
 
 def _map_context(request, filters: NetworkFilters) -> dict:
@@ -30,16 +31,27 @@ def _map_context(request, filters: NetworkFilters) -> dict:
         .order_by("-created_at", "-pk")[: LIST_LIMIT + 1]  # newest first: an index, no sort
     )
     sites = list(sites)
-    query = urlencode(filters.as_params())
+    # Layers other apps offer over the sites (the campaign's actions), shown by ?actions=1: in
+    # the address with the filters, but never a filter of the sites (maps.options.map_config).
+    optional = options.optional_layers()
+    shown = options.shown_layers(request.GET, optional)
+    switched_on = {name: "1" for name in shown}
+    query = urlencode(sorted({**filters.as_params(), **switched_on}.items()))
+    actions_layer = optional.get("actions")
     return {
         "page_path": reverse("maps:map") + (f"?{query}" if query else ""),
+        "clear_path": request.path + (f"?{urlencode(switched_on)}" if switched_on else ""),
         "filters": filters,
         "params": filters.as_params(),
         "options": options.filter_options(),
         "sites": sites[:LIST_LIMIT],
         "more_sites": len(sites) > LIST_LIMIT,
         "total": filters.sites().count(),
-        "map_config": options.map_config(filters),
+        "map_config": options.map_config(filters, optional=optional, shown=shown),
+        "actions_layer": actions_layer,
+        "show_actions": "actions" in shown,
+        "actions_page": (actions_layer or {}).get("pageUrl", ""),
+        "plural_samples": PLURAL_SAMPLES,
     }
 
 
@@ -76,7 +88,10 @@ def sites_preview(request):
 
 def site(request, public_id: str):
     """What a site's popup shows: the organization, the site, and its public links (those
-    concerning the filtered program first), labels in the page's language."""
+    concerning the filtered program first), labels in the page's language; then what other
+    apps add (signals.site_popup: the campaign's upcoming actions aimed here). Not cached on
+    the server: the ETag is the body's hash (ConditionalGetMiddleware), so a new action or an
+    edit changes it, with the pages' short max-age."""
     item = get_object_or_404(
         Site.objects.public().select_related("organization"), public_id=public_id
     )
@@ -93,27 +108,30 @@ def site(request, public_id: str):
     if filters.active:
         links = links.active()
     shown = list(links.select_related("subject", "object", "product").order_by("-pk")[:5])
-    return JsonResponse(
-        {
-            "organization": {
-                "name": org.name,
-                "url": org.get_absolute_url(),
-                "kind": org.kind_label,
-                "country": org.country_name,
-            },
-            "site": {
-                "name": item.name,
-                "role": item.role_label,
-                "city": item.city,
-                "country": item.country_name,
-                "precision": item.precision_label,
-            },
-            "links": [_link_row(link, org) for link in shown],
-            "more_links": links.count() > len(shown),
-            "language": get_language(),
+    body = {
+        "organization": {
+            "name": org.name,
+            "url": org.get_absolute_url(),
+            "kind": org.kind_label,
+            "country": org.country_name,
         },
-        json_dumps_params={"ensure_ascii": False},
-    )
+        "site": {
+            "name": item.name,
+            "role": item.role_label,
+            "city": item.city,
+            "country": item.country_name,
+            "precision": item.precision_label,
+        },
+        "links": [_link_row(link, org) for link in shown],
+        "more_links": links.count() > len(shown),
+        "language": get_language(),
+    }
+    # What other apps add (the campaign: the upcoming actions aimed here), asked through a
+    # signal: the map never imports them.
+    extra = signals.collect(signals.site_popup, sender=Site, site=item, language=get_language())
+    for key, value in extra.items():
+        body.setdefault(key, value)
+    return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
 
 
 def _link_row(link: Link, org) -> dict:
