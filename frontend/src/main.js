@@ -18,3 +18,17 @@ document.addEventListener("unmask:urlchange", syncLanguageLinks);
 
 // The action form's target picker (only where the form is).
 import "./targets.js";
+
+// Printing: the sources and status histories folded into <details> are printed open, then
+// folded again as they were.
+let foldedForPrint = [];
+window.addEventListener("beforeprint", () => {
+  for (const details of document.querySelectorAll("main details:not([open])")) {
+    details.open = true;
+    foldedForPrint.push(details);
+  }
+});
+window.addEventListener("afterprint", () => {
+  for (const details of foldedForPrint) details.open = false;
+  foldedForPrint = [];
+});

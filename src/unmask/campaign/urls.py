@@ -1,6 +1,6 @@
 from django.urls import path
 
-from unmask.campaign import feeds, geo, moderation, views
+from unmask.campaign import feeds, geo, moderation, sheets, views
 
 app_name = "campaign"
 urlpatterns = [
@@ -16,6 +16,7 @@ urlpatterns = [
     path("groups/<str:public_id>/<str:slug>/", views.group, name="group"),
     path("calls/", views.calls, name="calls"),
     path("calls/<str:public_id>/sites.geojson", geo.call_sites, name="call-sites"),
+    path("calls/<str:public_id>/sheet.pdf", sheets.call_sheet, name="call-sheet"),
     path("calls/<str:public_id>/", views.call, name="call-short"),
     path("calls/<str:public_id>/<str:slug>/", views.call, name="call"),
     path("embed/actions/", views.embed_actions, name="embed-actions"),

@@ -74,9 +74,11 @@ MIRROR_CSP = (
     "worker-src 'self' blob: data:; object-src 'none'; base-uri 'none'; form-action 'none'"
 )
 MARKER = ".unmask-mirror"  # left in every mirror: `clear` empties only such a folder
-# Never fetched: they need the server, a session or a secret, or are not for readers.
+# Never fetched: they need the server, a session or a secret, or are not for readers; the
+# fact sheets (PDF, laid out per request by the server) link to the live site's.
 EXCLUDED = re.compile(
     r"^/(admin|api|submit|moderate|media)/|/reply/$|^/data/part\.|^/embed/|^/basemap/"
+    r"|/sheet\.pdf$"
 )
 # The only query parameters whose pages are mirrored: a page of a list, a calendar month.
 QUERY_KEYS = {"page", "month"}

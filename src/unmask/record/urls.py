@@ -1,6 +1,6 @@
 from django.urls import path
 
-from unmask.record import feeds, views
+from unmask.record import feeds, sheets, views
 
 app_name = "record"
 urlpatterns = [
@@ -18,6 +18,11 @@ urlpatterns = [
         name="organization-feed",
     ),
     path("org/<str:public_id>/<str:slug>/reply/", views.reply, name="organization-reply"),
+    path(
+        "org/<str:public_id>/<str:slug>/sheet.pdf",
+        sheets.organization_sheet,
+        name="organization-sheet",
+    ),
     path("country/<str:code>/", views.country, name="country"),
     path("product/<str:public_id>/", views.product, name="product-short"),
     path("product/<str:public_id>/<str:slug>/", views.product, name="product"),
