@@ -1,5 +1,5 @@
 """The bulk files: `unmask export` writes every format and a manifest whose sizes and checksums
-are true; --if-changed does nothing until the record changes; the /data/ page lists and serves
+are true; --if-changed does nothing until the record or the campaign changes; the /data/ page lists and serves
 exactly those files; a filtered part downloads in any format."""
 
 from __future__ import annotations
@@ -8,12 +8,14 @@ import gzip
 import hashlib
 import io
 import json
+from datetime import date, time, timedelta
 
 import networkx as nx
 import pytest
 from django.core.management import call_command
 from followthemoney import model
 
+from unmask.campaign import services as campaign_services
 from unmask.record import services
 
 
@@ -61,6 +63,35 @@ def test_if_changed_waits_for_a_change_to_the_record(network, exports, make_org)
     assert again["record_version"] > first["record_version"]
     names = gzip.decompress((exports / again["files"][0]["name"]).read_bytes())
     assert b"Vesterholm Optics" in names
+
+
+def test_if_changed_follows_the_campaign_too(campaign, exports, moderator):
+    """The FtM and CSV files hold the campaign: a new public action is a change."""
+    export()
+    first = json.loads((exports / "manifest.json").read_text())
+    day = date.today() + timedelta(days=20)
+    action, _token = campaign_services.submit_action(
+        campaign_services.When(day, time(18), day, time(19), "Europe/Berlin"),
+        title="Second vigil",
+        kind="vigil",
+        city="Kassel",
+        country="DE",
+    )
+    campaign_services.publish_action(action, actor=moderator)
+    export("--if-changed")
+    again = json.loads((exports / "manifest.json").read_text())
+    assert again["record_version"] == first["record_version"]
+    assert again["campaign_version"] > first["campaign_version"]
+    entities = gzip.decompress((exports / again["files"][0]["name"]).read_bytes())
+    assert b"Second vigil" in entities
+
+
+def test_a_filtered_part_follows_the_campaign(client, campaign, moderator):
+    first = client.get("/data/part.ftm?country=DE").content
+    assert b'"Event"' in first
+    campaign_services.cancel_action(campaign["at_gate"], actor=moderator, reason="Storm warning.")
+    again = client.get("/data/part.ftm?country=DE").content
+    assert again != first and b"Storm warning." in again
 
 
 def test_the_data_page_lists_and_serves_only_the_exported_files(client, network, exports):

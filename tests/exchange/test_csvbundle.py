@@ -1,6 +1,7 @@
 """The public record as CSV tables with a Frictionless Data Package: a valid package whose foreign
 keys resolve, the right rows under the right ids, nothing private, formula cells made inert
-while numbers stay numbers, and the zip holding the same files."""
+while numbers stay numbers, and the zip holding the same files; the campaign's public groups,
+calls, actions and their targets among them."""
 
 from __future__ import annotations
 
@@ -15,10 +16,13 @@ import frictionless
 import pytest
 from django.test import override_settings
 
+from unmask.campaign.models import Action
 from unmask.exchange import csvbundle
 from unmask.exchange.selection import Selection
 from unmask.record import services
 from unmask.record.models import Site
+
+from .conftest import SECRET
 
 TABLES = [
     "organizations",
@@ -29,6 +33,11 @@ TABLES = [
     "links",
     "sources",
     "citations",
+    "groups",
+    "calls",
+    "call_targets",
+    "actions",
+    "action_targets",
 ]
 
 
@@ -54,9 +63,9 @@ def assert_valid(directory: Path) -> None:
 
 
 @pytest.fixture
-def record(network, make_org, make_link, make_site, source):
+def record(network, make_org, make_link, make_site, source, campaign):
     """The network, with other names, identifiers, an ownership with dates and a share, a link
-    to a product only, and drafts of every kind."""
+    to a product only, drafts of every kind, and the campaign (conftest.py)."""
     orgs = network["orgs"]
     named = make_org(
         "Vesna Avionics",
@@ -89,6 +98,7 @@ def record(network, make_org, make_link, make_site, source):
         "owns": owns,
         "product_only": product_only,
         "drafts": [draft, draft_link, draft_site],
+        "campaign": campaign,
     }
 
 
@@ -205,6 +215,75 @@ def test_every_public_row_is_there_under_its_public_id(record, tmp_path):
     assert citations[blade_citation.public_id]["organization_id"] == ""
 
 
+def test_the_campaign_is_there_under_its_public_ids(record, tmp_path):
+    csvbundle.write(Selection.everything(), tmp_path)
+    campaign, network = record["campaign"], record
+    group = campaign["group"]
+    assert list(by_id(tmp_path, "groups")) == [group.public_id]
+    row = by_id(tmp_path, "groups")[group.public_id]
+    assert row["description"] == "'-A group in Kassel."  # made inert
+    assert row["url"].endswith(group.get_absolute_url())
+
+    calls = by_id(tmp_path, "calls")
+    call, translation = campaign["call"], campaign["translation"]
+    assert list(calls) == [call.public_id, translation.public_id]
+    assert calls[translation.public_id]["translation_of_id"] == call.public_id
+    assert calls[call.public_id]["starts_on"] == call.starts_on.isoformat()
+    assert calls[call.public_id]["body"] == "They build it.\n\nWe stop it."
+    targets = read(tmp_path, "call_targets")
+    assert [(t["call_id"], t["position"], t["kind"]) for t in targets] == [
+        (call.public_id, "1", "org"),
+        (call.public_id, "2", "site"),
+        (call.public_id, "3", "product"),
+    ]
+    engines = network["orgs"]["engines"].public_id
+    assert targets[0]["organization_id"] == engines and targets[0]["id"] == (
+        f"{call.public_id}:org:{engines}"
+    )
+    assert targets[1]["site_id"] == network["sites"]["engines"].public_id
+    assert targets[2]["product_id"] == network["chain"][0].public_id
+
+    actions = by_id(tmp_path, "actions")
+    gate, cancelled = campaign["at_gate"], campaign["cancelled"]
+    assert list(actions) == [gate.public_id, cancelled.public_id, campaign["online"].public_id]
+    row = actions[gate.public_id]
+    assert (row["status"], row["call_id"], row["group_id"]) == (
+        "published",
+        call.public_id,
+        group.public_id,
+    )
+    assert row["starts_at"] == gate.starts_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert (row["timezone"], row["languages"], row["online"]) == ("Europe/Berlin", "de,en", "false")
+    assert (row["latitude"], row["longitude"]) == ("51.3127114", "9.4797461")
+    assert row["url"].endswith(gate.get_absolute_url()) and row["published_at"].endswith("Z")
+    row = actions[cancelled.public_id]
+    assert (row["status"], row["status_reason"]) == ("cancelled", "The square is closed that week.")
+    assert row["recurrence"] == "FREQ=WEEKLY;COUNT=3" and row["call_id"] == translation.public_id
+    assert row["last_ends_at"] == cancelled.last_ends_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert actions[campaign["online"].public_id]["online"] == "true"
+    aimed = [(t["action_id"], t["kind"], t["position"]) for t in read(tmp_path, "action_targets")]
+    assert aimed == [
+        (gate.public_id, "site", "1"),
+        (cancelled.public_id, "org", "1"),
+        (cancelled.public_id, "product", "2"),
+        (campaign["online"].public_id, "product", "1"),
+    ]
+
+
+def test_a_target_that_is_not_public_is_left_out(record, tmp_path):
+    """A call aimed at a draft: the target is not public, and the foreign keys still hold."""
+    from unmask.campaign import services as campaign_services
+
+    call = record["campaign"]["call"]
+    draft = record["drafts"][0]
+    campaign_services.write_targets(call, [draft, *[t.thing for t in call.targets.all()]])
+    csvbundle.write(Selection.everything(), tmp_path)
+    assert_valid(tmp_path)
+    targets = read(tmp_path, "call_targets")
+    assert [t["position"] for t in targets] == ["1", "2", "3"]
+    assert draft.public_id not in (tmp_path / "call_targets.csv").read_text(encoding="utf-8")
+
+
 def test_nothing_private_leaves(record, tmp_path):
     csvbundle.write(Selection.everything(), tmp_path)
     text = "".join(p.read_text(encoding="utf-8") for p in tmp_path.iterdir())
@@ -214,6 +293,16 @@ def test_nothing_private_leaves(record, tmp_path):
     for draft in record["drafts"]:  # …and not cited either
         for citation in draft.citations.all():
             assert citation.public_id not in text
+    # the campaign: no draft call, no action waiting for moderation, no group without a page,
+    # no contact e-mail, edit token, trust or member
+    for item in record["campaign"]["private"]:
+        assert item.public_id not in text
+    assert "Waiting for a moderator" not in text and "Nobody Published Yet" not in text
+    assert SECRET not in text and "@" not in text
+    for action in Action.objects.all():
+        assert action.edit_token_hash not in text
+    headers = {column for table in TABLES for column in read(tmp_path, table)[0]}
+    assert not headers & {"contact_email", "edit_token_hash", "trusted", "members", "sequence"}
 
 
 def test_rows_come_in_a_stable_order(record, tmp_path):
@@ -301,6 +390,24 @@ def test_a_filtered_bundle_is_valid_and_holds_only_its_part(record, tmp_path):
     assert blade["part_of_id"] == ""
     package = json.loads((tmp_path / "datapackage.json").read_text(encoding="utf-8"))
     assert "country=SE" in package["description"]
+    assert all(not read(tmp_path, t) for t in ("groups", "calls", "actions", "action_targets"))
+
+
+def test_a_filtered_bundle_holds_the_campaign_against_its_part(record, tmp_path):
+    """Narrowed to Germany: the actions aimed at its organizations (the vigil at a site of
+    Korvex, the talk on the KX-40 engine that Korvex makes), their call and group; not the info
+    stand in Ankara, aimed at Talvik and its program."""
+    csvbundle.write(Selection.from_params({"country": "DE"}), tmp_path)
+    assert_valid(tmp_path)
+    campaign = record["campaign"]
+    assert set(by_id(tmp_path, "actions")) == {
+        campaign["at_gate"].public_id,
+        campaign["online"].public_id,
+    }
+    assert list(by_id(tmp_path, "calls")) == [campaign["call"].public_id]
+    assert list(by_id(tmp_path, "groups")) == [campaign["group"].public_id]
+    # the call's targets in the part: Korvex and its site; Talvik's program is not in it
+    assert [t["kind"] for t in read(tmp_path, "call_targets")] == ["org", "site"]
 
 
 def test_a_stored_copy_and_an_amount(network, make_org, make_link, tmp_path):

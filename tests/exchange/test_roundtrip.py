@@ -3,8 +3,12 @@
 Importing a bundle twice changes nothing; a bundle with a broken foreign key is refused, with
 the file, line and column, and writes nothing.
 
+The campaign travels in the CSV bundle too (groups, calls, actions and their targets), not in
+FtM, whose import leaves it out.
+
 The test database cannot easily be swapped for a second one inside a test, so "an empty
-database" is the same database with every record row deleted (users and roles kept)."""
+database" is the same database with every record and campaign row deleted (users and roles
+kept)."""
 
 from __future__ import annotations
 
@@ -18,7 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from unmask.exchange import bundle_import, csvbundle, ftm, ftm_import, importer
+from unmask.campaign.models import Action, ActionTarget, Call, CallTarget, LocalGroup
+from unmask.exchange import bundle_import, campaign_import, csvbundle, ftm, ftm_import, importer
 from unmask.exchange.models import ImportBatch
 from unmask.exchange.selection import Selection
 from unmask.maps.geojson import DECIMALS
@@ -47,11 +52,17 @@ KEYED_BY_DATABASE = {"organization_names", "identifiers"}
 TABLES = [t.name for t in csvbundle.TABLES]
 
 
+CAMPAIGN = ("groups", "calls", "call_targets", "actions", "action_targets")
+CAMPAIGN_MODELS = (LocalGroup, Call, CallTarget, Action, ActionTarget)
+
+
 @pytest.fixture
-def record(network, make_org, make_link, source):
+def record(network, make_org, make_link, source, campaign):
     """The network, with what else a bundle can hold: other names and identifiers, an ownership
     with dates and a share, a loan with an amount, a link to a product alone, links of every
-    status, cells a spreadsheet would run as formulas, and drafts that are not exported."""
+    status, cells a spreadsheet would run as formulas, drafts that are not exported, and the
+    campaign (conftest.py: a group, calls with targets of every kind, a published action aimed
+    at a site, a cancelled one, an online one)."""
     orgs = network["orgs"]
     named = make_org(
         "Vesna Avionics",
@@ -98,11 +109,20 @@ def record(network, make_org, make_link, source):
     )
     services.add_citation(named, second, quote="Vesna Avionics sp. z o.o.", note="p. 3, top")
     make_org("Unpublished Holding", country="DE", publish=False)  # a draft: not exported
-    return network
+    return {**network, "campaign": campaign}
 
 
 def wipe() -> None:
-    """Delete every row of the record, as in an empty database (users and roles stay)."""
+    """Delete every row of the record and the campaign, as in an empty database (users and
+    roles stay)."""
+    ActionTarget.objects.all().delete()
+    CallTarget.objects.all().delete()
+    Action.objects.all().delete()
+    Call.objects.update(translation_of=None)
+    Call.objects.all().delete()
+    LocalGroup.objects.all().delete()
+    for model in CAMPAIGN_MODELS:
+        model.history.all().delete()
     Citation._base_manager.all().delete()
     Involvement.objects.all().delete()
     LinkStatusEvent.objects.all().delete()
@@ -187,8 +207,22 @@ def assert_same_entities(now: dict, then: dict, sites: list[dict[str, str]]) -> 
 def counts() -> dict[str, int]:
     return {
         m.__name__: m._base_manager.count()
-        for m in (Organization, OrganizationName, Identifier, Product, Site, Link, Source, Citation)
+        for m in (
+            Organization,
+            OrganizationName,
+            Identifier,
+            Product,
+            Site,
+            Link,
+            Source,
+            Citation,
+            *CAMPAIGN_MODELS,
+        )
     }
+
+
+def history() -> int:
+    return sum(m.history.count() for m in (Organization, Link, Citation, Site, *CAMPAIGN_MODELS))
 
 
 def test_export_import_into_an_empty_record_export_again_gives_the_same_data(record, tmp_path):
@@ -197,6 +231,7 @@ def test_export_import_into_an_empty_record_export_again_gives_the_same_data(rec
     before = tables(first)
     assert all(before[t] for t in TABLES)  # every table has rows: the test covers them all
     assert any(row["name"].startswith("'=") for row in before["organizations"])
+    aimed = {key: aims(item) for key, item in record["campaign"].items() if key != "private"}
     wipe()
     assert not Organization._base_manager.exists() and not Source._base_manager.exists()
 
@@ -232,6 +267,55 @@ def test_export_import_into_an_empty_record_export_again_gives_the_same_data(rec
     assert vesna.description == "  Flight computers.\n\nAnd =formulas in text.\n"
     assert vesna.history.first().history_change_reason == batch.reason
     assert not Organization.objects.filter(name="Unpublished Holding").exists()
+    assert_campaign_is_back(record["campaign"], aimed, batch)
+
+
+def aims(item) -> list[str]:
+    return [t.ref for t in item.targets.all()] if hasattr(item, "targets") else []
+
+
+def assert_campaign_is_back(campaign, aimed, batch) -> None:
+    """The campaign as it was, public where it was public, under the same ids, written with
+    the batch's reason; nothing private came along."""
+    group = LocalGroup.objects.get(public_id=campaign["group"].public_id)
+    assert (group.name, group.city, str(group.country)) == ("Kassel gegen Drohnen", "Kassel", "DE")
+    assert group.description == "-A group in Kassel." and group.contact_email == ""
+    assert not group.trusted
+    call = Call.objects.get(public_id=campaign["call"].public_id)
+    assert call.published_at and call.body == "They build it.\n\nWe stop it."
+    assert aims(call) == aimed["call"] and len(aimed["call"]) == 3
+    assert [t.kind for t in call.targets.all()] == ["org", "site", "product"]
+    translation = Call.objects.get(public_id=campaign["translation"].public_id)
+    assert translation.translation_of == call and translation.published_at
+    gate = Action.objects.public().get(public_id=campaign["at_gate"].public_id)
+    was = campaign["at_gate"]
+    assert (gate.status, gate.call, gate.group, gate.languages) == (
+        "published",
+        call,
+        group,
+        "de,en",
+    )
+    assert (gate.starts_at, gate.ends_at, gate.timezone) == (
+        was.starts_at,
+        was.ends_at,
+        was.timezone,
+    )
+    assert (gate.latitude, gate.longitude) == (was.latitude, was.longitude)
+    assert aims(gate) == aimed["at_gate"] == [f"site:{gate.targets.get().site.public_id}"]
+    assert gate.contact_email == "" and gate.edit_token_hash != was.edit_token_hash
+    assert gate.history.first().history_change_reason == batch.reason
+    cancelled = Action.objects.public().get(public_id=campaign["cancelled"].public_id)
+    assert (cancelled.status, cancelled.status_reason) == (
+        "cancelled",
+        "The square is closed that week.",
+    )
+    assert cancelled.recurrence == "FREQ=WEEKLY;COUNT=3"
+    assert cancelled.last_ends_at == campaign["cancelled"].last_ends_at
+    assert {h.history_change_reason for h in cancelled.history.all()} == {batch.reason}
+    online = Action.objects.public().get(public_id=campaign["online"].public_id)
+    assert online.online and online.online_url == "https://example.org/talk"
+    for item in campaign["private"]:
+        assert not type(item).objects.filter(public_id=item.public_id).exists()
 
 
 def test_importing_the_same_bundle_twice_changes_nothing(record, tmp_path):
@@ -242,22 +326,26 @@ def test_importing_the_same_bundle_twice_changes_nothing(record, tmp_path):
     assert same.ok, [str(p) for p in same.problems]
     assert (same.created, same.updated) == (0, 0) and same.unchanged == same.rows
 
+    assert all(same.tables[t].unchanged == same.tables[t].rows > 0 for t in CAMPAIGN)
+
     wipe()
     first = bundle_import.import_bundle(path)
     assert first.ok and first.created == first.rows
-    stamps = {m: sorted(m.objects.values_list("updated_at", flat=True)) for m in (Link, Site)}
-    history = Organization.history.count() + Link.history.count() + Citation.history.count()
+    models = (Link, Site, LocalGroup, Call, Action)
+    stamps = {m: sorted(m.objects.values_list("updated_at", flat=True)) for m in models}
+    written = history()
     size = counts()
+    sequences = sorted(Action.objects.values_list("sequence", flat=True))
 
     again = bundle_import.import_bundle(path)
     assert again.ok, [str(p) for p in again.problems]
     assert (again.created, again.updated, again.unchanged) == (0, 0, again.rows)
     assert all(t.unchanged == t.rows for t in again.tables.values())
+    assert set(CAMPAIGN) <= set(again.tables)
     assert counts() == size
     assert stamps == {m: sorted(m.objects.values_list("updated_at", flat=True)) for m in stamps}
-    assert Organization.history.count() + Link.history.count() + Citation.history.count() == (
-        history
-    )
+    assert history() == written
+    assert sorted(Action.objects.values_list("sequence", flat=True)) == sequences
     assert again.batch.items.count() == 0
 
 
@@ -291,13 +379,20 @@ def test_a_dry_run_reports_what_applying_does_and_writes_nothing(record, tmp_pat
     assert (done.created, done.updated, done.unchanged) == (dry.created, dry.updated, 0)
 
 
-def test_an_editor_imports_drafts_for_reviewers_to_publish(record, tmp_path, editor, reviewer):
+def test_an_editor_imports_drafts_for_reviewers_to_publish(
+    record, tmp_path, editor, reviewer, moderator
+):
     path = export_bundle(tmp_path / "record.csv.zip")
     confirmed = Link.objects.filter(status="confirmed").count()
+    campaign_rows = sum(len(tables(path)[t]) for t in CAMPAIGN)
     wipe()
     outcome = bundle_import.import_bundle(path, actor=editor)
     assert outcome.ok, [str(p) for p in outcome.problems]
     assert outcome.batch.created_by == editor
+    # the campaign is a moderator's: left out whole, and said so
+    assert outcome.left_out == {campaign_import.LEFT_OUT: campaign_rows}
+    assert "campaign" in outcome.skipped_text
+    assert not any(m.objects.exists() for m in CAMPAIGN_MODELS)
     assert not any(m.objects.public().exists() for m in (Organization, Product, Site, Link))
     assert not Source.objects.public().exists()
     published = sum(
@@ -312,6 +407,11 @@ def test_an_editor_imports_drafts_for_reviewers_to_publish(record, tmp_path, edi
     assert again.ok, [str(p) for p in again.problems]
     assert again.created == 0 and again.updated
     assert Link.objects.filter(status="confirmed").count() == confirmed
+    # and a moderator brings the campaign (the record's rows are there: nothing to write)
+    last = bundle_import.import_bundle(path, actor=moderator)
+    assert last.ok, [str(p) for p in last.problems]
+    assert last.created == campaign_rows and last.left_unpublished == 0
+    assert Action.history.filter(history_user=moderator).exists()
     assert comparable(export_bundle(tmp_path / "again.csv.zip")) == comparable(path)
 
 
@@ -400,18 +500,24 @@ def test_ftm_export_import_into_an_empty_record_export_again_gives_the_same_enti
         "Debt",
         "UnknownLink",
     }
-    # into the record it came from: everything is there already, nothing changes
+    events = {k for k, e in first.items() if e["schema"] == "Event"}
+    groups = {k for k in first if k.startswith(ftm.entity_id("group", ""))}
+    assert len(events) == 3 and len(groups) == 1
+    # into the record it came from: everything is there already, nothing changes; the
+    # campaign's entities are left out (the CSV bundle brings them back)
+    left_out = {ftm_import.CAMPAIGN_LEFT_OUT: len(events) + len(groups)}
     same = ftm_import.import_ftm(path)
     assert same.ok, [str(p) for p in same.problems]
     changed = [(i.content_type.model, i.before) for i in same.batch.items.all()]
-    assert (same.created, same.updated) == (0, 0) and not same.left_out, changed
+    assert (same.created, same.updated) == (0, 0) and same.left_out == left_out, changed
 
     wipe()
     outcome = ftm_import.import_ftm(path)
     assert outcome.ok, [str(p) for p in outcome.problems]
-    assert outcome.updated == 0 and outcome.created and not outcome.left_out
+    assert outcome.updated == 0 and outcome.created and outcome.left_out == left_out
     assert outcome.left_unpublished == 0
-    assert entities() == first
+    assert not Action.objects.exists() and not LocalGroup.objects.exists()
+    assert entities() == {k: e for k, e in first.items() if k not in events | groups}
 
     owns = Link.objects.get(relation="owns")
     assert (owns.start, owns.end, owns.status, owns.share) == ("2019-05", "2021", "ended", 25.5)

@@ -165,10 +165,12 @@ def set_call_targets(call: Call, things, *, actor, reason: str = "") -> Call:
 
 
 @transaction.atomic
-def submit_action(when: When, *, actor=None, targets=(), **fields) -> tuple[Action, str]:
+def submit_action(
+    when: When, *, actor=None, targets=(), note: str = "", **fields
+) -> tuple[Action, str]:
     """A new action from the public form (or a group member), aimed at `targets` (records the
     form resolved as public). Returns it and the secret token of its private link, which is
-    shown once and never stored."""
+    shown once and never stored. `note`, if given, is the history's reason (an import's)."""
     action = Action(**fields)
     apply_times(action, when)
     _validate(action)
@@ -177,10 +179,10 @@ def submit_action(when: When, *, actor=None, targets=(), **fields) -> tuple[Acti
     if _member_of_trusted(actor, action.group):
         action.status = ActionStatus.PUBLISHED
         action.published_at = timezone.now()
-        _save(action, actor, _("Published directly by a member of a trusted group"))
+        _save(action, actor, note or _("Published directly by a member of a trusted group"))
     else:
-        _save(action, actor, _("Submitted"))
-    write_targets(action, targets, actor=actor, reason=_("Submitted"))
+        _save(action, actor, note or _("Submitted"))
+    write_targets(action, targets, actor=actor, reason=note or _("Submitted"))
     return action, token
 
 
@@ -230,14 +232,14 @@ def _moderator(actor) -> None:
 
 
 @transaction.atomic
-def publish_action(action: Action, *, actor) -> Action:
+def publish_action(action: Action, *, actor, note: str = "") -> Action:
     _moderator(actor)
     if action.status not in (ActionStatus.SUBMITTED, ActionStatus.REJECTED):
         raise ValidationError(_("Only a waiting or rejected action can be published."))
     action.status, action.status_reason = ActionStatus.PUBLISHED, ""
     action.published_at = action.published_at or timezone.now()
     action.sequence += 1
-    _save(action, actor, _("Published"))
+    _save(action, actor, note or _("Published"))
     return action
 
 
@@ -254,9 +256,12 @@ def reject_action(action: Action, *, actor, reason: str) -> Action:
 
 
 @transaction.atomic
-def cancel_action(action: Action, *, actor=None, token: str = "", reason: str) -> Action:
+def cancel_action(
+    action: Action, *, actor=None, token: str = "", reason: str, note: str = ""
+) -> Action:
     """Cancel: by a moderator, or by the submitter with the token. A published action stays
-    visible, marked cancelled, so nobody turns up to an action that will not happen."""
+    visible, marked cancelled, so nobody turns up to an action that will not happen. `note`,
+    if given, is the history's reason instead of `reason` (an import's)."""
     if not (actor is not None and actor.has_perm(MODERATE)) and not can_edit_with_token(
         action, token
     ):
@@ -267,7 +272,7 @@ def cancel_action(action: Action, *, actor=None, token: str = "", reason: str) -
         return action
     action.status, action.status_reason = ActionStatus.CANCELLED, reason.strip()
     action.sequence += 1
-    _save(action, actor, reason.strip())
+    _save(action, actor, note or reason.strip())
     return action
 
 
@@ -275,14 +280,14 @@ PUBLISH_CALL = "campaign.publish_call"
 
 
 @transaction.atomic
-def publish_call(call: Call, *, actor) -> Call:
+def publish_call(call: Call, *, actor, note: str = "") -> Call:
     """Put a call to action on the site (and in the calls' feed). Organizers write calls in the
     admin; publishing is a separate, permitted step."""
     if actor is None or not actor.has_perm(PUBLISH_CALL):
         raise PermissionDenied(_("Only organizers can publish calls to action."))
     if call.published_at is None:
         call.published_at = timezone.now()
-        _save(call, actor, _("Published"))
+        _save(call, actor, note or _("Published"))
     return call
 
 

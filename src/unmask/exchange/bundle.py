@@ -3,10 +3,11 @@
 One set of files, written into EXPORT_DIR: FollowTheMoney entities (JSON lines, gzip), the CSV
 bundle with its Frictionless datapackage.json (zip), the sites as GeoJSON (gzip) and the network
 as GraphML (gzip). Each file is written under a temporary name and renamed into place, and the
-manifest (manifest.json: record version, date, licence, and each file's size and SHA-256) is
-written last, the same way: a reader never downloads half a file, and the page never lists a
-file that is not complete. `--if-changed` skips the work when the record has not changed since
-the last export (the record's version is in the manifest).
+manifest (manifest.json: the record's and the campaign's versions, date, licence, and each
+file's size and SHA-256) is written last, the same way: a reader never downloads half a file,
+and the page never lists a file that is not complete. `--if-changed` skips the work when neither
+the record nor the campaign (which the FtM and CSV files hold too) has changed since the last
+export.
 """
 
 from __future__ import annotations
@@ -49,8 +50,9 @@ FORMATS = [
         "ftm.jsonl.gz",
         "FollowTheMoney entities",
         "application/gzip",
-        "Organizations, sites, products and links as FollowTheMoney entities, one JSON object "
-        "a line: for Aleph, OpenSanctions' tools and followthemoney itself.",
+        "Organizations, sites, products and links, and the campaign's public actions, as "
+        "FollowTheMoney entities, one JSON object a line: for Aleph, OpenSanctions' tools and "
+        "followthemoney itself.",
     ),
     Format(
         "csv",
@@ -144,9 +146,14 @@ def export_all(where: Path | None = None, *, if_changed: bool = False, log=None)
     manifest (the old one, untouched, when `if_changed` and nothing changed)."""
     where = where or directory()
     where.mkdir(parents=True, exist_ok=True)
-    current = version.current()
+    current, campaign = version.current(), version.current(version.CAMPAIGN)
     old = read_manifest(where)
-    if if_changed and old and old.get("record_version") == current:
+    if (
+        if_changed
+        and old
+        and old.get("record_version") == current
+        and old.get("campaign_version", 0) == campaign
+    ):
         return old
     selection = Selection.everything()
     files = []
@@ -175,6 +182,7 @@ def export_all(where: Path | None = None, *, if_changed: bool = False, log=None)
     manifest = {
         "site": settings.SITE_NAME,
         "record_version": current,
+        "campaign_version": campaign,  # the FtM and CSV files hold the campaign too
         "created": timezone.now().replace(microsecond=0).isoformat(),
         "licence": settings.DATA_LICENCE,
         "licence_url": settings.DATA_LICENCE_URL,

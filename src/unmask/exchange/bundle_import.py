@@ -1,7 +1,9 @@
 """Importing a whole CSV bundle (csvbundle.py: a .zip from `write_zip`, or a directory holding
 datapackage.json and the tables): sources, organizations, their other names and identifiers,
 products, sites, links and citations, in that order, so that every foreign key points at a row
-already there. A round trip (export, import into an empty database, export again) gives the
+already there; then, once those are published, the campaign's groups, calls, actions and their
+targets (campaign_import.py has their rules; a bundle written before the campaign was exported
+has none of these tables, and needs none). A round trip (export, import into an empty database, export again) gives the
 same tables; see tests/exchange/test_roundtrip.py.
 
 Ids. A row whose public id is in the record updates that record (an organization merged into
@@ -55,7 +57,7 @@ import csv
 import io
 import math
 import zipfile
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -72,6 +74,7 @@ from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from django_countries.fields import Country
 
+from unmask.campaign.models import Action, Call, LocalGroup
 from unmask.exchange import csvbundle, importer
 from unmask.exchange.checksum import sha256_file
 from unmask.exchange.csvread import Row as CsvRow
@@ -100,7 +103,15 @@ ORDER = (
     "sites",
     "links",
     "citations",
+    # the campaign, after the record's rows are published (campaign_import.py)
+    "groups",
+    "calls",
+    "call_targets",
+    "actions",
+    "action_targets",
 )
+# Tables a bundle may lack: bundles written before the campaign was exported have none of them.
+OPTIONAL = frozenset({"groups", "calls", "call_targets", "actions", "action_targets"})
 # Columns a table must have for the import to make sense of it.
 REQUIRED = {
     "sources": ("id", "title", "kind", "original_url"),
@@ -111,6 +122,11 @@ REQUIRED = {
     "sites": ("id", "organization_id", "role", "country"),
     "links": ("id", "subject_id", "relation", "object_id", "product_id", "status"),
     "citations": ("id", "source_id", "organization_id", "site_id", "product_id", "link_id"),
+    "groups": ("id", "name"),
+    "calls": ("id", "title", "language", "body"),
+    "call_targets": ("id", "call_id", "position", "organization_id", "site_id", "product_id"),
+    "actions": ("id", "title", "kind", "status", "timezone", "starts_at", "ends_at"),
+    "action_targets": ("id", "action_id", "position", "organization_id", "site_id", "product_id"),
 }
 STRING_COLUMNS = {
     table.name: {c.name for c in table.columns if c.type == "string"} for table in csvbundle.TABLES
@@ -154,6 +170,11 @@ class BundleOutcome(importer.Outcome):
     tables: dict[str, TableCounts] = field(default_factory=dict)
     left_unpublished: int = 0  # rows public in the bundle that stay drafts (actor may not publish)
     left_unconfirmed: int = 0  # confirmed links that came in as reported (same reason)
+    left_out: Counter = field(default_factory=Counter)  # rows not imported, by reason
+
+    @property
+    def skipped_text(self) -> str:
+        return "; ".join(f"{n} {reason}" for reason, n in self.left_out.most_common())
 
     def problem_in(self, file: str, line: int, column: str, message: str) -> None:
         self.problem_count += 1
@@ -249,7 +270,8 @@ class _Bundle:
         if self.zip is not None:
             paths = [self.path]
         else:
-            paths = [self.root / m for m in (csvbundle.DESCRIPTOR, *(f"{t}.csv" for t in ORDER))]
+            members = (csvbundle.DESCRIPTOR, *(f"{t}.csv" for t in ORDER))
+            paths = [self.root / m for m in members if (self.root / m).is_file()]
         return sha256_file(*paths)
 
 
@@ -263,7 +285,8 @@ def _unquote(value: str) -> str:
 def _read(bundle: _Bundle, table: str, outcome: BundleOutcome) -> list[_Row]:
     member = f"{table}.csv"
     if not bundle.exists(member):
-        outcome.problem_in(member, 0, "", "missing from the bundle.")
+        if table not in OPTIONAL:
+            outcome.problem_in(member, 0, "", "missing from the bundle.")
         return []
     strings = STRING_COLUMNS[table]
     rows: list[_Row] = []
@@ -354,6 +377,9 @@ MODELS = {
     "links": Link,
     "sources": Source,
     "citations": Citation,
+    "groups": LocalGroup,
+    "calls": Call,
+    "actions": Action,
 }
 
 
@@ -434,9 +460,16 @@ def _note_update(ctx: _Context, row: _Row, before: dict) -> None:
     row.action = "updated"
 
 
-def _sync(ctx: _Context, row: _Row, obj, wanted: dict, same: Callable | None = None) -> None:
+def _sync(
+    ctx: _Context,
+    row: _Row,
+    obj,
+    wanted: dict,
+    same: Callable | None = None,
+    write: Callable | None = None,
+) -> None:
     """Give an existing object the wanted values, writing only those that differ (of a partial
-    row, only those it gives)."""
+    row, only those it gives): through services.update_record, or `write(obj, changes)`."""
     wanted = {
         name: value
         for name, value in wanted.items()
@@ -458,7 +491,10 @@ def _sync(ctx: _Context, row: _Row, obj, wanted: dict, same: Callable | None = N
     row.action = row.action or "unchanged"
     if changes:
         before = {name: _json(_plain(current[name])) for name in changes}
-        services.update_record(obj, actor=ctx.actor, reason=ctx.reason, **changes)
+        if write is None:
+            services.update_record(obj, actor=ctx.actor, reason=ctx.reason, **changes)
+        else:
+            write(obj, changes)
         _note_update(ctx, row, before)
 
 
@@ -897,6 +933,8 @@ def _publish(ctx: _Context) -> None:
 def _tally(ctx: _Context) -> None:
     outcome = ctx.outcome
     for table in ORDER:
+        if table in OPTIONAL and table not in outcome.tables and not ctx.rows[table]:
+            continue  # a bundle without the campaign, or FtM
         counts = outcome.tables.setdefault(table, TableCounts())
         for row in ctx.rows[table]:
             if row.action in ("created", "updated", "unchanged"):
@@ -969,3 +1007,6 @@ def _run(ctx: _Context) -> None:
     _each(ctx, "links", _link)
     _each(ctx, "citations", _citation)
     _publish(ctx)
+    from unmask.exchange import campaign_import  # it builds on this module
+
+    campaign_import.run(ctx)

@@ -3,13 +3,15 @@
 `frictionless validate`.
 
 One UTF-8 CSV a table, each with a header row: organizations, organization_names, identifiers,
-sites, products, links, sources, citations, plus `datapackage.json` describing every column
-(type, meaning, constraints), the primary keys and the foreign keys between the tables. A
-bundle is either a directory (`write`) or one zip file (`write_zip`).
+sites, products, links, sources, citations, and the campaign's groups, calls, call_targets,
+actions, action_targets, plus `datapackage.json` describing every column (type, meaning,
+constraints), the primary keys and the foreign keys between the tables. A bundle is either a
+directory (`write`) or one zip file (`write_zip`).
 
 - Ids are the public ids shown in the site's addresses (the other names and identifiers, which
-  have none, are numbered by their database key); a foreign key holds the public id of the row
-  it refers to (links.subject_id is an organization's id). A reference to a row that is not in
+  have none, are numbered by their database key; a target of a call or an action is named by
+  the public ids of both ends, "<call id>:site:<site id>"); a foreign key holds the public id
+  of the row it refers to (links.subject_id is an organization's id). A reference to a row that is not in
   the bundle (the maker of a product outside a filtered export, a product that is part of an
   unpublished program) is left empty, so that every foreign key resolves.
 - Rows are in a stable order: by database key, which is the order they were recorded in.
@@ -31,7 +33,8 @@ front, which spreadsheets show as text; strip one leading quote from such cells 
 value as recorded. Columns of numbers and dates are never changed: a negative longitude stays
 "-51.2", a number.
 
-Only public data leaves (see selection.py). Every table is read with a streaming cursor
+Only public data leaves (see selection.py): of the campaign, never a contact e-mail, an edit
+token, a group's trust or members, a rejection or anything else only moderators see. Every table is read with a streaming cursor
 (QuerySet.iterator) and written row by row, so an export of 100,000 links holds a few thousand
 rows in memory at a time.
 """
@@ -54,6 +57,7 @@ from django.db.models import Case, CharField, F, Max, Value, When
 from django.utils import timezone, translation
 from django.utils.text import slugify
 
+from unmask.campaign.models import ActionKind, ActionStatus
 from unmask.exchange.selection import Selection
 from unmask.maps.geojson import DECIMALS
 from unmask.record.models import (
@@ -67,6 +71,7 @@ from unmask.record.models import (
     SiteRole,
     SourceKind,
 )
+from unmask.record.text import make_slug
 from unmask.urlcache import fast_reverse
 
 CHUNK = 2000
@@ -349,12 +354,151 @@ def _citations(selection: Selection) -> Iterator[tuple]:
     )
 
 
+# --- the campaign ------------------------------------------------------------------------------
+
+
+def _groups(selection: Selection) -> Iterator[tuple]:
+    rows = _stream(
+        selection.groups(),
+        "public_id",
+        "slug",
+        "name",
+        "city",
+        "country",
+        "website",
+        "description",
+        "updated_at",
+    )
+    for public_id, slug, name, city, country, website, description, updated in rows:
+        url = _page(fast_reverse("campaign:group", public_id, slug))
+        yield (public_id, name, city, str(country or ""), website, description, url, updated)
+
+
+def _calls(selection: Selection) -> Iterator[tuple]:
+    calls = selection.calls().annotate(original=_ref("translation_of", selection.calls()))
+    rows = _stream(
+        calls,
+        "public_id",
+        "slug",
+        "title",
+        "language",
+        "original",
+        "starts_on",
+        "ends_on",
+        "body",
+        "published_at",
+        "updated_at",
+    )
+    for public_id, slug, *rest in rows:
+        title, language, original, starts, ends, body, published, updated = rest
+        url = _page(fast_reverse("campaign:call", public_id, slug))
+        yield (public_id, title, language, original, starts, ends, body, url, published, updated)
+
+
+ACTION_FIELDS = (
+    "public_id",
+    "title",
+    "kind",
+    "status",
+    "status_reason",
+    "description",
+    "call_ref",
+    "group_ref",
+    "timezone",
+    "starts_at",
+    "ends_at",
+    "recurrence",
+    "last_ends_at",
+    "online",
+    "online_url",
+    "address",
+    "city",
+    "country",
+    "latitude",
+    "longitude",
+    "languages",
+    "published_at",
+    "updated_at",
+)
+
+
+def _actions(selection: Selection) -> Iterator[tuple]:
+    actions = selection.actions().annotate(
+        call_ref=_ref("call", selection.calls()), group_ref=_ref("group", selection.groups())
+    )
+    for row in _stream(actions, *ACTION_FIELDS):
+        values = dict(zip(ACTION_FIELDS, row, strict=True))
+        if values["status"] != ActionStatus.CANCELLED:
+            values["status_reason"] = ""  # readers see the reason of a cancellation only
+        values["country"] = str(values["country"] or "")
+        slug = make_slug(values["title"], "action")
+        url = _page(fast_reverse("campaign:action", values["public_id"], slug))
+        *head, published, updated = (values[name] for name in ACTION_FIELDS)
+        yield (*head, url, published, updated)
+
+
+TARGET_KINDS = ("org", "site", "product")
+
+
+def _target_rows(selection: Selection, targets, owner: str) -> Iterator[tuple]:
+    """The public targets whose organization, site or product is in the bundle, in their
+    order; `position` counts from 1 among those."""
+    rows = (
+        targets.annotate(
+            owner_ref=F(f"{owner}__public_id"),
+            org_ref=_ref("organization", selection.organizations),
+            site_ref=_ref("site", selection.sites),
+            product_ref=_ref("product", selection.products),
+        )
+        .order_by(f"{owner}_id", "position", "pk")
+        .values_list("owner_ref", "org_ref", "site_ref", "product_ref")
+        .iterator(chunk_size=CHUNK)
+    )
+    current, position = None, 0
+    for owner_id, org, site, product in rows:
+        given = [
+            (kind, ref) for kind, ref in zip(TARGET_KINDS, (org, site, product), strict=True) if ref
+        ]
+        if not given:
+            continue  # aimed at something outside the bundle
+        if owner_id != current:
+            current, position = owner_id, 0
+        position += 1
+        kind, ref = given[0]
+        yield (f"{owner_id}:{kind}:{ref}", owner_id, position, kind, org, site, product)
+
+
+def _call_targets(selection: Selection) -> Iterator[tuple]:
+    return _target_rows(selection, selection.call_targets(), "call")
+
+
+def _action_targets(selection: Selection) -> Iterator[tuple]:
+    return _target_rows(selection, selection.action_targets(), "action")
+
+
 def _id(what: str) -> Column:
     return Column("id", "string", f"Public id of the {what}, as in its address on the site.", True)
 
 
 def _org_ref(required: bool = True, what: str = "The organization") -> Column:
     return Column("organization_id", "string", f"{what} (organizations.id).", required)
+
+
+def _target_columns(owner: str, table: str) -> tuple[Column, ...]:
+    return (
+        Column(
+            "id",
+            "string",
+            f"The {owner}'s id, the kind and the target's id: \"<{owner} id>:site:<site id>\".",
+            True,
+        ),
+        Column(f"{owner}_id", "string", f"The {owner} ({table}.id).", required=True),
+        Column("position", "integer", "Its place in the list (1 first).", required=True),
+        Column("kind", "string", "What it is.", required=True, enum=TARGET_KINDS),
+        _org_ref(False, "The organization it is aimed at"),
+        Column("site_id", "string", "The site it is aimed at (sites.id)."),
+        Column("product_id", "string", "The product or program it is aimed at (products.id)."),
+    )
 
 
 PUBLISHED = Column("published_at", "datetime", "When it was published (UTC).")
@@ -545,6 +689,121 @@ TABLES: tuple[Table, ...] = (
             ("link_id", "links"),
         ),
     ),
+    Table(
+        "groups",
+        "Local groups",
+        "The local groups of the campaign that have a page: those trusted by the moderators "
+        "and those with a published action. Groups, never persons.",
+        (
+            _id("group"),
+            Column("name", "string", "Its name.", required=True),
+            Column("city", "string", "Where it is."),
+            Column("country", "string", "Its country (ISO 3166-1).", pattern=COUNTRY),
+            Column("website", "string", "Its website."),
+            Column("description", "string", "What it is."),
+            Column("url", "string", "Its page on the site."),
+            UPDATED,
+        ),
+        _groups,
+    ),
+    Table(
+        "calls",
+        "Calls to action",
+        "What the campaign asks people to do, when, and against whom (call_targets). A call "
+        "may be the translation of another.",
+        (
+            _id("call"),
+            Column("title", "string", "Its title.", required=True),
+            Column("language", "string", "Its language (a code: en, de, ...).", required=True),
+            Column(
+                "translation_of_id", "string", "The call it translates (calls.id), if any here."
+            ),
+            Column("starts_on", "date", "From when."),
+            Column("ends_on", "date", "Until when."),
+            Column("body", "string", "Its text (Markdown).", required=True),
+            Column("url", "string", "Its page on the site."),
+            PUBLISHED,
+            UPDATED,
+        ),
+        _calls,
+        foreign_keys=(("translation_of_id", "calls"),),
+    ),
+    Table(
+        "call_targets",
+        "Targets of calls",
+        "What each call is aimed at, in order: an organization, one of its sites, or a product "
+        "or program of the bundle. Exactly one of organization_id, site_id and product_id is "
+        "given.",
+        _target_columns("call", "calls"),
+        _call_targets,
+        foreign_keys=(
+            ("call_id", "calls"),
+            ("organization_id", "organizations"),
+            ("site_id", "sites"),
+            ("product_id", "products"),
+        ),
+    ),
+    Table(
+        "actions",
+        "Actions",
+        "Public, lawful actions: demonstrations, vigils, info stands, talks, online actions. "
+        "Published ones, and cancelled ones that had been published (status cancelled). Times "
+        "are UTC instants; the place's time zone gives their local time.",
+        (
+            _id("action"),
+            Column("title", "string", "Its title.", required=True),
+            Column("kind", "string", "What it is.", required=True, enum=_codes(ActionKind)),
+            Column(
+                "status",
+                "string",
+                "published, or cancelled (it will not take place).",
+                required=True,
+                enum=(ActionStatus.PUBLISHED.value, ActionStatus.CANCELLED.value),
+            ),
+            Column("status_reason", "string", "Why it was cancelled."),
+            Column("description", "string", "What happens."),
+            Column("call_id", "string", "The call it answers (calls.id), if any here."),
+            Column("group_id", "string", "The group that organizes it (groups.id), if any."),
+            Column(
+                "timezone", "string", "The place's IANA time zone (Europe/Berlin).", required=True
+            ),
+            Column("starts_at", "datetime", "When it starts (UTC).", required=True),
+            Column("ends_at", "datetime", "When it ends (UTC).", required=True),
+            Column(
+                "recurrence",
+                "string",
+                "How it repeats: an RFC 5545 rule (FREQ=WEEKLY;COUNT=8), kept in local time: "
+                "every occurrence starts at the same wall-clock time as the first.",
+            ),
+            Column("last_ends_at", "datetime", "When its last occurrence ends (UTC)."),
+            Column("online", "boolean", "Whether it happens online."),
+            Column("online_url", "string", "Where online."),
+            Column("address", "string", "The meeting point: a public place."),
+            Column("city", "string", "The city."),
+            Column("country", "string", "The country (ISO 3166-1).", pattern=COUNTRY),
+            Column("latitude", "number", "WGS84 latitude of the meeting point."),
+            Column("longitude", "number", "WGS84 longitude of the meeting point."),
+            Column("languages", "string", "Its languages: codes separated by commas (de,en)."),
+            Column("url", "string", "Its page on the site."),
+            PUBLISHED,
+            UPDATED,
+        ),
+        _actions,
+        foreign_keys=(("call_id", "calls"), ("group_id", "groups")),
+    ),
+    Table(
+        "action_targets",
+        "Targets of actions",
+        "What each action is aimed at, in order, like call_targets.",
+        _target_columns("action", "actions"),
+        _action_targets,
+        foreign_keys=(
+            ("action_id", "actions"),
+            ("organization_id", "organizations"),
+            ("site_id", "sites"),
+            ("product_id", "products"),
+        ),
+    ),
 )
 
 
@@ -571,7 +830,8 @@ def descriptor(selection: Selection, created: datetime | None = None) -> dict[st
     created = created or last_change(selection)
     site = getattr(settings, "SITE_NAME", "unmask")
     description = f"The public record of {site}: organizations, their sites and products, the "
-    description += "links between them, and the sources and citations behind every claim."
+    description += "links between them, and the sources and citations behind every claim; and the "
+    description += "campaign against them: local groups, calls to action, public actions."
     filters = selection.filters.as_params() if selection.filters else {}
     if filters:
         narrowed = ", ".join(f"{key}={value}" for key, value in filters.items())
@@ -603,6 +863,9 @@ def last_change(selection: Selection) -> datetime:
             selection.products,
             selection.links,
             selection.sources(),
+            selection.groups(),
+            selection.calls(),
+            selection.actions(),
         )
     ]
     return max((t for t in found if t is not None), default=None) or timezone.now()

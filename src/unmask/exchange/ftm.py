@@ -18,8 +18,14 @@ docs/ftm.md; in short:
   that support it (sourceUrl);
 - sources: Document (title, publisher, date, language, kind, address), which every entity
   they support names as its proof.
+- the campaign: every public action is an Event (name, summary, description, the organizations
+  it is aimed at as involved, its local group as organizer, place, country, the first
+  occurrence as startDate and endDate, every occurrence's start as date when it repeats, its
+  page as sourceUrl, keywords and notes); each local group that organizes one is an
+  Organization. Calls to action have no FtM schema and are named in the Events' notes only.
 
-Ids are stable across exports: "<prefix>-<kind>-<public id>" (prefix UNMASK_FTM_PREFIX).
+Ids are stable across exports: "<prefix>-<kind>-<public id>" (prefix UNMASK_FTM_PREFIX; kind
+org, site, product, link, made, part, source, group, action).
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC
 from typing import IO
 
 from django.conf import settings
@@ -36,6 +43,8 @@ from followthemoney import model
 from followthemoney.proxy import EntityProxy
 from followthemoney.types import registry
 
+from unmask.campaign import times
+from unmask.campaign.models import ActionKind, ActionStatus
 from unmask.exchange.selection import Selection
 from unmask.maps.geojson import DECIMALS
 from unmask.record.models import (
@@ -48,6 +57,8 @@ from unmask.record.models import (
     SiteRole,
     SourceKind,
 )
+from unmask.record.text import make_slug
+from unmask.urlcache import fast_reverse
 
 ORG_SCHEMA = {
     OrganizationKind.COMPANY: "Company",
@@ -144,6 +155,7 @@ class _Labels:
         self.precisions = table(Precision.choices)
         self.relations = table(Relation.choices)
         self.statuses = table(LinkStatus.choices)
+        self.action_kinds = table(ActionKind.choices)
         self.countries: dict[str, str] = {}
 
     def country(self, code: str) -> str:
@@ -180,6 +192,7 @@ def entities(selection: Selection) -> Iterator[EntityProxy]:
     product_ids = dict(selection.products.values_list("pk", "public_id"))
 
     addresses: dict[int, list[str]] = defaultdict(list)
+    site_ids: set[str] = set()
     for site in selection.sites.filter(organization__in=list(org_ids)).iterator(chunk_size=2000):
         address = _make("Address", "site", site.public_id)
         parts = [site.address, site.city, labels.country(site.country.code)]
@@ -197,6 +210,7 @@ def entities(selection: Selection) -> Iterator[EntityProxy]:
         _cite(address, sources.get(("site", site.pk)))
         address.add("modifiedAt", site.updated_at.date().isoformat())
         addresses[site.organization_id].append(address.id)
+        site_ids.add(site.public_id)
         yield address
 
     names = defaultdict(list)
@@ -280,6 +294,142 @@ def entities(selection: Selection) -> Iterator[EntityProxy]:
         _cite(entity, sources.get(("link", link.pk)))
         entity.add("modifiedAt", link.updated_at.date().isoformat())
         yield entity
+
+    yield from _campaign(selection, labels, org_ids, product_ids, site_ids)
+
+
+# --- the campaign ------------------------------------------------------------------------------
+
+GROUP_CLASSIFICATION = "Local group of the campaign"
+
+
+def _page(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _instant(value) -> str:
+    """A UTC instant as FtM writes a date with a time (no zone: FtM dates have none)."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+@dataclass
+class _Aim:
+    involved: list[str] = field(default_factory=list)  # ids of the organizations' entities
+    notes: list[str] = field(default_factory=list)  # sites and products, in words
+
+
+def _aims(
+    selection: Selection, org_ids: dict, product_ids: dict, site_ids: set[str]
+) -> dict[int, _Aim]:
+    """action pk -> what it is aimed at, in the targets' order: organizations (a site's
+    organization for a site) as entity ids; sites and products named in notes, because
+    `involved` takes legal entities only."""
+    found: dict[int, _Aim] = defaultdict(_Aim)
+    rows = (
+        selection.action_targets()
+        .order_by("action_id", "position", "pk")
+        .values_list(
+            "action_id",
+            "organization_id",
+            "site__organization_id",
+            "site__public_id",
+            "site__city",
+            "product_id",
+            "product__name",
+        )
+    )
+    for action, org, site_org, site, city, product, product_name in rows.iterator(chunk_size=5000):
+        aim = found[action]
+        owner = org or site_org
+        if owner in org_ids:
+            ref = entity_id("org", org_ids[owner])
+            if ref not in aim.involved:
+                aim.involved.append(ref)
+            if site in site_ids:
+                where = f" ({city})" if city else ""
+                aim.notes.append(f"Aimed at the site {entity_id('site', site)}{where}.")
+        elif product in product_ids:
+            ref = entity_id("product", product_ids[product])
+            aim.notes.append(f"Aimed at the product or program “{product_name}” ({ref}).")
+    return found
+
+
+def _campaign(
+    selection: Selection, labels: _Labels, org_ids: dict, product_ids: dict, site_ids: set[str]
+) -> Iterator[EntityProxy]:
+    """The local groups (Organization) and the public actions (Event)."""
+    groups: dict[int, str] = {}
+    for group in selection.groups().order_by("pk").iterator(chunk_size=2000):
+        entity = _make("Organization", "group", group.public_id)
+        entity.add("name", group.name)
+        entity.add("country", group.country.code if group.country else None)
+        entity.add("address", group.city or None)
+        entity.add("website", group.website or None)
+        entity.add("description", group.description)
+        entity.add("classification", GROUP_CLASSIFICATION)
+        entity.add("sourceUrl", _page(fast_reverse("campaign:group", group.public_id, group.slug)))
+        entity.add("modifiedAt", group.updated_at.date().isoformat())
+        groups[group.pk] = entity.id
+        yield entity
+
+    calls = {
+        pk: (title, _page(fast_reverse("campaign:call", public_id, slug)))
+        for pk, public_id, slug, title in selection.calls().values_list(
+            "pk", "public_id", "slug", "title"
+        )
+    }
+    aims = _aims(selection, org_ids, product_ids, site_ids)
+    for action in selection.actions().order_by("pk").iterator(chunk_size=2000):
+        yield _event(action, labels, groups, calls, aims.get(action.pk) or _Aim())
+
+
+def _event(action, labels: _Labels, groups: dict, calls: dict, aim: _Aim) -> EntityProxy:
+    event = _make("Event", "action", action.public_id)
+    kind = labels.action_kinds[action.kind]
+    cancelled = action.status == ActionStatus.CANCELLED
+    event.add("name", action.title)
+    if cancelled:
+        reason = f": {action.status_reason}" if action.status_reason else ""
+        event.add("summary", f"Cancelled, it will not take place ({kind}){reason}")
+    else:
+        event.add("summary", kind)
+    event.add("description", action.description)
+    event.add("involved", aim.involved, cleaned=True)
+    event.add("organizer", groups.get(action.group_id))
+    country = action.country.code if action.country else ""
+    place = [action.address, action.city, labels.country(country)]
+    event.add("location", ", ".join(p for p in place if p) or ("Online" if action.online else None))
+    event.add("country", country or None)
+    event.add("startDate", _instant(action.starts_at))
+    event.add("endDate", _instant(action.ends_at))
+    notes = []
+    if action.recurrence:
+        starts = [
+            start
+            for start, _end in times.occurrences(
+                action.starts_at, action.ends_at, action.timezone, action.recurrence
+            )
+        ]
+        event.add("date", [_instant(start) for start in starts])
+        notes.append(
+            f"Repeats {len(starts)} times ({action.recurrence}, at the same local time in "
+            f"{action.timezone}): startDate and endDate are the first occurrence, date holds "
+            f"every start (UTC), the last occurrence ends {_instant(action.last_ends_at)} UTC."
+        )
+    if action.call_id in calls:
+        title, url = calls[action.call_id]
+        notes.append(f"Answers the call to action “{title}”: {url}")
+    if action.online and action.online_url:
+        notes.append(f"Online: {action.online_url}")
+    notes.extend(aim.notes)
+    event.add("notes", notes)
+    keywords = [kind, "cancelled" if cancelled else None, "online" if action.online else None]
+    event.add("keywords", [k for k in keywords if k])
+    slug = make_slug(action.title, "action")
+    event.add("sourceUrl", _page(fast_reverse("campaign:action", action.public_id, slug)))
+    event.add("recordId", action.public_id)
+    event.add("modifiedAt", action.updated_at.date().isoformat())
+    return event
 
 
 def write(selection: Selection, out: IO[str]) -> int:

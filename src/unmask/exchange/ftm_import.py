@@ -18,6 +18,8 @@ What is read:
 - Document, when an entity names it as proof: a source, cited for that entity. An entity with
   only sourceUrl gets a source for each URL (the source of the record with that URL when there
   is one).
+- Never the campaign: the local groups (Organization) and actions (Event) of an unmask
+  export are counted as left out; the CSV bundle carries them back (campaign_import.py).
 
 Ids. An entity of this site ("<prefix>-<kind>-<public id>", ftm.entity_id) keeps its public id,
 as a bundle's row does. Any other entity gets a public id derived from its FtM id, so the same
@@ -37,8 +39,8 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 from django_countries import countries
@@ -84,17 +86,13 @@ IDENTIFIER_SCHEMES = {prop: scheme for scheme, prop in ftm.IDENTIFIER_PROPERTY.i
 MAKES, PART_OF = "makes", "is part of"  # the roles of the export's product links
 # FtM says which document supports a claim, not where in it: a citation needs one or the other.
 WHOLE = "the whole document (FollowTheMoney gives no page)"
+# The campaign's entities of an unmask export (ftm.py): the CSV bundle brings them back.
+CAMPAIGN_LEFT_OUT = "local groups and actions of the campaign (import the CSV bundle for them)"
 
 
 @dataclass
 class FtmOutcome(BundleOutcome):
-    """A BundleOutcome, with what was left out, by reason."""
-
-    left_out: Counter = field(default_factory=Counter)
-
-    @property
-    def skipped_text(self) -> str:
-        return "; ".join(f"{n} {reason}" for reason, n in self.left_out.most_common())
+    """A BundleOutcome (with what was left out, by reason: BundleOutcome.left_out)."""
 
 
 def _labels(choices) -> dict[str, str]:
@@ -208,7 +206,11 @@ class _Translation:
     def run(self) -> dict[str, list[_Row]]:
         entities = self.reader.entities.values()
         by_schema = defaultdict(list)
+        campaign = (f"{self.own}group-", f"{self.own}action-")
         for entity in entities:
+            if entity.id.startswith(campaign):  # this site's local groups and actions
+                self.outcome.left_out[CAMPAIGN_LEFT_OUT] += 1
+                continue
             by_schema[entity.schema.name].append(entity)
         for schema, found in by_schema.items():
             known = ORG_SCHEMATA.keys() | PRODUCT_SCHEMATA.keys() | LINK_SCHEMATA.keys()

@@ -381,6 +381,12 @@ def undo(batch: ImportBatch, *, actor=None) -> int:
         obj = model._default_manager.filter(pk=item.object_id).first()
         if obj is None:
             continue
+        if model._meta.app_label == "campaign":  # a bundle's groups, calls, actions, targets
+            from unmask.exchange import campaign_import
+
+            campaign_import.undo_item(item, obj, actor=actor, reason=reason)
+            touched += 1
+            continue
         if item.action == ImportItem.CREATED:
             if isinstance(obj, OrganizationName | Identifier):
                 services.remove_detail(obj, actor=actor, reason=reason)

@@ -1,7 +1,13 @@
 """What an export holds: the public record, whole or narrowed by the map's and the graph's
 filters (record.filters.NetworkFilters). Only what the public may see, ever: public
 organizations, sites, products, links and sources, the other names and identifiers of public
-organizations, and the citations of public claims."""
+organizations, and the citations of public claims; and the campaign against them: public
+actions (published, and cancelled after publication), public calls to action, the local groups
+that have a page, and the public targets of those calls and actions.
+
+A narrowed selection holds the actions and calls aimed at what it holds (one of its
+organizations, a site of one, one of its products), the calls those actions answer, and the
+groups of those actions."""
 
 from __future__ import annotations
 
@@ -9,6 +15,8 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
+from unmask.campaign import queries as campaign_queries
+from unmask.campaign.models import Action, ActionTarget, CallTarget, LocalGroup
 from unmask.record.filters import NetworkFilters
 from unmask.record.models import (
     Citation,
@@ -84,3 +92,44 @@ class Selection:
 
     def sources(self) -> QuerySet:
         return Source.objects.public().filter(pk__in=self.citations().values("source_id"))
+
+    # --- the campaign against them -------------------------------------------------------------
+    def _aimed(self, model) -> QuerySet:
+        """Public targets (of calls or actions) aimed at what the selection holds."""
+        org_ids = self.organizations.values("pk")
+        return model.objects.public().filter(
+            Q(organization__in=org_ids)
+            | Q(site__organization__in=org_ids)
+            | Q(product__in=self.products.values("pk"))
+        )
+
+    def actions(self) -> QuerySet:
+        """Public actions: published, and cancelled ones that had been published."""
+        actions = Action.objects.public()
+        if self.filters is None:
+            return actions
+        return actions.filter(pk__in=self._aimed(ActionTarget).values("action_id"))
+
+    def calls(self) -> QuerySet:
+        calls = campaign_queries.public_calls()
+        if self.filters is None:
+            return calls
+        return calls.filter(
+            Q(pk__in=self._aimed(CallTarget).values("call_id"))
+            | Q(pk__in=self.actions().values("call_id"))
+        )
+
+    def groups(self) -> QuerySet:
+        """The groups with a page (campaign.queries.public_group: not deleted, and trusted or
+        with an action that was published); narrowed, the groups of the selected actions."""
+        alive = LocalGroup.objects.filter(deleted_at__isnull=True)
+        if self.filters is not None:
+            return alive.filter(pk__in=self.actions().values("group_id"))
+        published = Action.objects.filter(published_at__isnull=False).values("group_id")
+        return alive.filter(Q(trusted=True) | Q(pk__in=published))
+
+    def call_targets(self) -> QuerySet:
+        return CallTarget.objects.public().filter(call__in=self.calls().values("pk"))
+
+    def action_targets(self) -> QuerySet:
+        return ActionTarget.objects.public().filter(action__in=self.actions().values("pk"))

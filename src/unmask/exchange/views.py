@@ -36,7 +36,11 @@ def data_page(request):
             "manifest": manifest,
             "files": files,
             "created": parse_datetime(manifest["created"]) if manifest else None,
-            "stale": bool(manifest) and manifest.get("record_version") != version.current(),
+            "stale": bool(manifest)
+            and (
+                manifest.get("record_version") != version.current()
+                or manifest.get("campaign_version", 0) != version.current(version.CAMPAIGN)
+            ),
             "formats": bundle.FORMATS,
             "filters": filters,
             "options": map_options.filter_options(),
@@ -77,11 +81,14 @@ MEDIA = {
 
 def part(request, fmt: str):
     """A filtered part of the record (the map's filters in the query) in one format; cached per
-    record version and filters, like the map's data."""
+    record version and filters, like the map's data (and per the campaign's version for the
+    formats that hold the campaign)."""
     if fmt not in bundle.BY_KEY:
         raise Http404
     filters = NetworkFilters.from_params(request.GET)
     params = {**filters.as_params(), "fmt": fmt}
+    if fmt in ("ftm", "csv"):  # they hold the campaign too: cached per its version as well
+        params["campaign"] = version.current(version.CAMPAIGN)
 
     def build() -> bytes:
         buffer = io.BytesIO()
