@@ -1,13 +1,13 @@
-"""The campaign's feeds at 10,000 published actions, and the proof of work a submitter's browser
-does.
+"""The campaign's feeds at 10,000 published actions, the record's pages with 10,000 actions aimed
+at one organization, and the proof of work a submitter's browser does.
 
-Dataset: a fresh SQLite database under var/bench/ (migrated, then filled with bulk_create, so it
-takes seconds and its dates are always relative to today; removed afterwards): N published
-actions (default 10,000) in eleven places and their time zones, about a fifth repeating weekly, a
-few cancelled (they stay in the feeds), some online, some answering one of 20 calls to action or
-organized by one of 200 local groups; most upcoming, some ended in the last month (still in the
-feeds), some older (out of them). Every name is invented. The campaign's version is bumped once
-the rows are in, as a write through the services would.
+The feeds' dataset: a fresh SQLite database under var/bench/ (migrated, then filled with
+bulk_create, so it takes seconds and its dates are always relative to today; removed afterwards): N
+published actions (default 10,000) in eleven places and their time zones, about a fifth repeating
+weekly, a few cancelled (they stay in the feeds), some online, some answering one of 20 calls to
+action or organized by one of 200 local groups; most upcoming, some ended in the last month (still
+in the feeds), some older (out of them). Every name is invented. The campaign's version is bumped
+once the rows are in, as a write through the services would.
 
 In a process of its own with Django's test client (production settings, local-memory cache):
 - baseline: the methodology page (reads no campaign data), for the ratios;
@@ -16,6 +16,23 @@ In a process of its own with Django's test client (production settings, local-me
   answer to a conditional request (If-None-Match); sizes compressed and uncompressed;
 - for information, the reader's list /actions/ (no target).
 Each figure is the median of the runs; "x base" is the ratio to the baseline in the same run.
+
+Then the record's pages with the campaign aimed at them, in a process of their own: the demo
+record (bench_public's cached demo-size dataset, copied) with the demo campaign (demo_campaign's
+handful of actions, through the services), and a copy of it (SQLite's backup) to which --aimed
+actions (default 10,000) are added by bulk_create, aimed at the organization the demo aims most
+at or at its sites (a tenth also at the call's program): most past over seven years, a few
+hundred upcoming, about a tenth weekly, 4 % cancelled, some online or held abroad, those in the
+call's period half answering it; then the campaign's version is bumped. The same pages are timed
+at both sizes in turn, in one process (the large database's connection stands in for "default"
+while it is measured): the baseline, the organization page, its most targeted site's page, the
+program's page, the organization's country page, the home page and the call's page; the median
+of --page-runs (default 15) after two warm-ups, the ratio large / demo size, each as a ratio to
+the baseline at the same size, the campaign's share of each page timed alone (its tag's or
+view's calls into campaign.targets and campaign.queries), queries, and where the time goes at
+the large size (SQL time and the slowest queries; --profile-record PAGE adds a cProfile). The
+issue's targets are the organization page's: median < 50 ms at the large size and <= 1.5x its
+demo-size median; the other pages have none and are compared with those for information.
 
 Then the proof of work in headless Chromium (Debian's chromium via Playwright, as the browser
 tests), the site served by granian with production settings: /submit/ in a fresh browser
@@ -28,16 +45,19 @@ widget fills in its solution after at least its minDuration (500 ms), so the sol
 (from the payload) is printed too and is what the suggestion scales.
 
 Targets: cached (and 304) under 50 ms, cold under 2 s, the proof of work about 1 s for a person.
-The exit code is 0 even on FAIL: this is a benchmark.
+The exit code is 0 even on FAIL: this is a benchmark (1 when a part could not be measured).
 
     python benchmarks/bench_campaign.py [--actions N] [--repeat N] [--cold N] [--pow-runs N]
         [--pow-try COST:COUNTER ...] [--no-browser] [--seed N]
+        [--aimed N] [--page-runs N] [--profile-record PAGE] [--no-feeds] [--no-record]
 """
 
 from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
+import gc
 import gzip
 import hashlib
 import json
@@ -48,6 +68,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 from pathlib import Path
 
@@ -99,8 +120,21 @@ def parse_args() -> argparse.Namespace:
         "--pow-try", action="append", default=[], metavar="COST:COUNTER", help="other settings"
     )
     parser.add_argument("--no-browser", action="store_true", help="server figures only")
+    parser.add_argument("--no-feeds", action="store_true", help="skip the feeds (and the browser)")
+    parser.add_argument("--no-record", action="store_true", help="skip the record's pages")
+    parser.add_argument(
+        "--aimed", type=int, default=10_000, help="actions aimed at one organization"
+    )
+    parser.add_argument(
+        "--page-runs", type=int, default=RECORD_RUNS, help="timed requests per record page"
+    )
+    parser.add_argument(
+        "--profile-record",
+        choices=[key for key, _label in RECORD_PAGES],
+        help="cProfile one record page at the large size",
+    )
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--worker", choices=("server",), help=argparse.SUPPRESS)
+    parser.add_argument("--worker", choices=("server", "record"), help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args, _unknown = parser.parse_known_args()  # `make bench` passes its arguments to every script
     return args
@@ -317,6 +351,603 @@ def server_figures(directory: Path, args) -> dict | None:
         out_path.unlink(missing_ok=True)
 
 
+# --- the record's pages with the campaign aimed at them -------------------------------------------
+
+# Where an action aimed at an organization or its sites takes place: the zone of the site's (or
+# the organization's) country; the demo record's 22 countries. Anything else: UTC.
+ZONES = {
+    "AE": "Asia/Dubai",
+    "BG": "Europe/Sofia",
+    "BR": "America/Sao_Paulo",
+    "CN": "Asia/Shanghai",
+    "CZ": "Europe/Prague",
+    "DE": "Europe/Berlin",
+    "EG": "Africa/Cairo",
+    "ES": "Europe/Madrid",
+    "FR": "Europe/Paris",
+    "GB": "Europe/London",
+    "GR": "Europe/Athens",
+    "IL": "Asia/Jerusalem",
+    "IN": "Asia/Kolkata",
+    "IT": "Europe/Rome",
+    "JP": "Asia/Tokyo",
+    "KR": "Asia/Seoul",
+    "PL": "Europe/Warsaw",
+    "RU": "Europe/Moscow",
+    "SE": "Europe/Stockholm",
+    "TR": "Europe/Istanbul",
+    "US": "America/New_York",
+    "ZA": "Africa/Johannesburg",
+}
+RECORD_RUNS = 15
+# Rows of the record table: key, label. Only the organization page has targets in the issue.
+RECORD_PAGES = (
+    ("baseline", "baseline: /methodology/"),
+    ("org", "organization /org/<id>/<slug>/"),
+    ("site", "site /site/<id>/"),
+    ("product", "program /product/<id>/<slug>/"),
+    ("country", "country /country/<code>/"),
+    ("home", "home /"),
+    ("call", "call /calls/<id>/<slug>/"),
+)
+TARGET_RATIO = 1.5
+
+
+def choose_record_targets() -> dict:
+    """After the demo campaign: the organization with the most actions aimed at it or its sites
+    (then the most aimed at one of its sites), its most targeted public site, the program the
+    demo's call targets, the organization's country and that call (the original, not a
+    translation)."""
+    from collections import Counter
+
+    from unmask.campaign.models import ActionTarget, Call
+    from unmask.record.models import Organization, Site
+
+    direct, via_site = Counter(), Counter()
+    site_count = Counter()
+    for org_id, site_id, site_org in ActionTarget.objects.public().values_list(
+        "organization_id", "site_id", "site__organization_id"
+    ):
+        if org_id:
+            direct[org_id] += 1
+        if site_id:
+            via_site[site_org] += 1
+            site_count[site_id] += 1
+    org_id = max(
+        set(direct) | set(via_site), key=lambda pk: (direct[pk] + via_site[pk], via_site[pk], -pk)
+    )
+    org = Organization.objects.get(pk=org_id)
+    sites = list(Site.objects.public().filter(organization=org).order_by("pk"))
+    site = max(sites, key=lambda s: (site_count[s.pk], -s.pk))
+    call = Call.objects.filter(translation_of__isnull=True, published_at__isnull=False).first()
+    program = call.targets.filter(product__isnull=False).first().product
+    assert program.kind == "program" and program.is_public
+    return {"org": org, "sites": sites, "site": site, "program": program, "call": call}
+
+
+def aim_actions(chosen: dict, count: int, seed: int) -> dict:
+    """`count` actions aimed at the organization (two fifths) or at its sites (the chosen site
+    half of those), one in ten also at the program, by bulk_create; most past (over seven years),
+    a few hundred upcoming (the next year), about one in ten weekly, 4 % cancelled, 3 % online;
+    those in the call's period half answer it. Returns the counts made."""
+    from datetime import date, timedelta
+    from datetime import time as clock
+
+    from django.utils import timezone
+
+    from unmask.campaign import times
+    from unmask.campaign.models import Action, ActionStatus, ActionTarget, LocalGroup
+    from unmask.record import version
+
+    rng = random.Random(seed)
+    now = timezone.now()
+    today = date.today()
+    org, site, sites = chosen["org"], chosen["site"], chosen["sites"]
+    others = [s for s in sites if s.pk != site.pk] or [site]
+    program, call = chosen["program"], chosen["call"]
+    groups = list(LocalGroup.objects.order_by("pk"))
+    home_zone = ZONES.get(org.country.code, "UTC")
+    home_city = next((s.city for s in sites if s.city), "") or "Main square"
+    upcoming_share = 350 / 10_000  # "a few hundred" of 10,000, whatever the count
+    made = {"org": 0, "site": 0, "chosen_site": 0, "program": 0, "recurring": 0}
+    made.update({"cancelled": 0, "online": 0, "call": 0, "abroad": 0})
+    actions, aims = [], []
+    for i in range(count):
+        roll = rng.random()
+        if roll < 0.4:
+            aim = {"organization": org}
+            made["org"] += 1
+        else:
+            place = site if roll < 0.7 else rng.choice(others)
+            aim = {"site": place}
+            made["site"] += 1
+            made["chosen_site"] += place.pk == site.pk
+        also_program = rng.random() < 0.1
+        made["program"] += also_program
+        online = rng.random() < 0.03
+        if online:
+            city, country, zone, lat, lon = "", "", home_zone, None, None
+        elif "site" in aim:
+            where = aim["site"]
+            city, country = where.city, where.country.code
+            zone = ZONES.get(country, "UTC")
+            lat, lon = where.latitude, where.longitude
+        elif rng.random() < 0.25:  # aimed at the organization, held elsewhere (solidarity)
+            city, country, zone, lat, lon = rng.choice(PLACES)
+            made["abroad"] += 1
+        else:
+            city, country, zone, lat, lon = home_city, org.country.code, home_zone, None, None
+        if lat is not None:
+            lat, lon = lat + rng.uniform(-0.01, 0.01), lon + rng.uniform(-0.01, 0.01)
+        upcoming = rng.random() < upcoming_share
+        offset = rng.randint(0, 365) if upcoming else -rng.randint(1, 7 * 365)
+        day = today + timedelta(days=offset)
+        start_clock = clock(rng.randint(8, 19), rng.choice((0, 15, 30, 45)))
+        try:
+            starts_at = times.to_utc(day, start_clock, zone)
+        except times.TimeError:  # skipped by summer time: an hour later
+            starts_at = times.to_utc(day, clock(start_clock.hour + 1), zone)
+        ends_at = starts_at + timedelta(minutes=rng.choice((60, 90, 120, 180, 240)))
+        rule = ""
+        if rng.random() < 0.1:
+            rule = f"FREQ=WEEKLY;COUNT={rng.randint(4, 12)}"
+            made["recurring"] += 1
+        last_ends_at = times.last_end(starts_at, ends_at, zone, rule)
+        status, reason = ActionStatus.PUBLISHED, ""
+        if rng.random() < 0.04:
+            status, reason = ActionStatus.CANCELLED, "The gate is closed for works that day."
+            made["cancelled"] += 1
+        answers = call.starts_on <= day <= (call.ends_on or day) and rng.random() < 0.5
+        made["call"] += answers
+        made["online"] += online
+        kind = "online" if online else rng.choice(KINDS)
+        announced = min(now, starts_at - timedelta(days=rng.randint(3, 40)))
+        actions.append(
+            Action(
+                title=f"{kind.replace('_', ' ').capitalize()} at {org.name} ({i + 1})",
+                kind=kind,
+                description="Bench action: a public, peaceful gathering. No names of persons.",
+                timezone=zone,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                recurrence=rule,
+                last_ends_at=last_ends_at,
+                online=online,
+                online_url=f"https://example.org/stream/{i}" if online else "",
+                address="" if online else f"Gate {rng.randint(1, 9)}",
+                city=city,
+                country=country,
+                latitude=lat,
+                longitude=lon,
+                call=call if answers else None,
+                group=rng.choice(groups) if groups and rng.random() < 0.3 else None,
+                languages=rng.choice(("en", "de,en", "")),
+                status=status,
+                status_reason=reason,
+                published_at=announced,
+                edit_token_hash=hashlib.sha256(f"aimed-{seed}-{i}".encode()).hexdigest(),
+                sequence=rng.randint(1, 3),
+                created_at=announced,
+            )
+        )
+        aims.append((aim, also_program))
+    Action.objects.bulk_create(actions, batch_size=1000)
+    rows = []
+    for action, (aim, also_program) in zip(actions, aims, strict=True):
+        rows.append(ActionTarget(action=action, position=0, **aim))
+        if also_program:
+            rows.append(ActionTarget(action=action, position=1, product=program))
+    ActionTarget.objects.bulk_create(rows, batch_size=2000)
+    version.bump(version.CAMPAIGN)
+    made["actions"] = count
+    made["upcoming"] = sum(a.last_ends_at >= now for a in actions)
+    made["past"] = count - made["upcoming"]
+    return made
+
+
+def campaign_parts(chosen: dict) -> dict:
+    """The campaign's share of each page, called directly: what its template tag or view asks
+    of campaign.targets and campaign.queries (rendering left out)."""
+    from unmask.campaign import queries, targets
+    from unmask.campaign.templatetags import campaign_record
+
+    org, site, program, call = chosen["org"], chosen["site"], chosen["program"], chosen["call"]
+    country = org.country.code
+
+    def call_page():
+        filters = queries.ActionFilters(call=call.public_id)
+        targets.evidence(call)
+        queries.upcoming(filters)
+        list(queries.past(queries.public_actions().filter(call=call)))
+
+    return {
+        "org": lambda: targets.campaign_for(org),
+        "site": lambda: targets.campaign_for(site),
+        "product": lambda: targets.campaign_for(program),
+        "country": lambda: targets.campaign_for(None, country=country),
+        "home": lambda: campaign_record.next_actions(country=""),
+        "call": call_page,
+    }
+
+
+@contextlib.contextmanager
+def on_database(wrapper):
+    """Requests and queries in the block go to `wrapper` (a second SQLite file), as "default"."""
+    from django.db import connections
+
+    previous = connections["default"]
+    connections["default"] = wrapper
+    try:
+        yield
+    finally:
+        connections["default"] = previous
+
+
+class QueryTimer:
+    """An execute wrapper: each query's SQL and its time in ms, to the microsecond (Django's own
+    log rounds to the millisecond)."""
+
+    def __init__(self) -> None:
+        self.queries: list[tuple[float, str]] = []
+
+    def __call__(self, execute, sql, params, many, context):
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.queries.append(((time.perf_counter() - start) * 1000, sql))
+
+
+def measure_sizes(client, paths: dict, parts: dict, dbs: dict, runs: int) -> dict:
+    """Each page at both sizes in turn (demo, large, large, demo, ...: neither always first),
+    after two warm-ups at each; the median of `runs` at each size, and of the campaign's share
+    of the page called directly. Then one more request at each size for its queries: how many,
+    their time, the slowest three."""
+    from django.db import connections
+
+    from unmask.runtime import settle
+
+    def get(path: str) -> tuple:
+        start = time.perf_counter()
+        response = client.get(path)
+        elapsed = (time.perf_counter() - start) * 1000
+        assert response.status_code == 200, f"{path}: HTTP {response.status_code}"
+        return response, elapsed
+
+    def timed(call) -> float:
+        start = time.perf_counter()
+        call()
+        return (time.perf_counter() - start) * 1000
+
+    gc.collect()
+    settle()  # as a server process does at start-up
+    sizes = list(dbs)
+    results: dict = {size: {} for size in sizes}
+    for key, _label in RECORD_PAGES:
+        path, part = paths[key], parts.get(key)
+        samples = {size: [] for size in sizes}
+        share = {size: [] for size in sizes}
+        for size in sizes:
+            with on_database(dbs[size]):
+                get(path)
+                get(path)
+                if part:
+                    part()
+        for i in range(runs):
+            for size in sizes if i % 2 == 0 else sizes[::-1]:
+                with on_database(dbs[size]):
+                    samples[size].append(get(path)[1])
+                    if part:
+                        share[size].append(timed(part))
+        for size in sizes:
+            timer = QueryTimer()
+            with on_database(dbs[size]), connections["default"].execute_wrapper(timer):
+                response, _elapsed = get(path)
+            queries = timer.queries
+            slowest = sorted(queries, key=lambda q: -q[0])[:3]
+            timings = sorted(samples[size])
+            results[size][key] = {
+                "path": path,
+                "median": statistics.median(timings),
+                "min": timings[0],
+                "max": timings[-1],
+                "runs": runs,
+                "campaign": statistics.median(share[size]) if part else None,
+                "queries": len(queries),
+                "sql_ms": sum(q[0] for q in queries),
+                "slowest": [(ms, " ".join(sql.split())[:300]) for ms, sql in slowest],
+                "kb": len(response.content) / 1024,
+            }
+    return results
+
+
+def profile_page(client, path: str) -> str:
+    import cProfile
+    import io
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(5):
+        client.get(path)
+    profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(35)
+    return f"cProfile, 5 requests of {path} at the large size, by cumulative time\n{out.getvalue()}"
+
+
+def main_record(args) -> int:
+    import sqlite3
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, connections
+    from django.test import Client
+
+    from unmask.campaign import demo, queries
+    from unmask.campaign.models import ActionTarget
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    demo.load(demo.SYSTEM)  # the demo campaign, through the services, as `make demo` does
+    chosen = choose_record_targets()
+    org, site, program, call = chosen["org"], chosen["site"], chosen["program"], chosen["call"]
+    country = org.country.code
+    paths = {
+        "baseline": "/methodology/",
+        "org": org.get_absolute_url(),
+        "site": site.get_absolute_url(),
+        "product": program.get_absolute_url(),
+        "country": f"/country/{country}/",
+        "home": "/",
+        "call": call.get_absolute_url(),
+    }
+    # The large size: a copy of this database (SQLite's backup), opened as a second connection
+    # that stands in for "default" while it is measured, so both sizes are timed in turn.
+    connection.ensure_connection()
+    large_path = Path(connection.settings_dict["NAME"]).with_name("large.sqlite3")
+    copy = sqlite3.connect(large_path)
+    connection.connection.backup(copy)
+    copy.close()
+    demo_db = connections["default"]
+    large = type(demo_db)({**demo_db.settings_dict, "NAME": str(large_path)}, "default")
+    dbs = {"demo": demo_db, "large": large}
+
+    def sizes() -> dict:
+        """What each page has to do with the campaign, counted the way its pages count."""
+        aimed = ActionTarget.objects.public()
+        public = queries.public_actions()
+        upcoming = queries.upcoming(queries.ActionFilters(call=call.public_id))
+        return {
+            "org": public.filter(pk__in=aimed.of_organization(org).values("action_id")).count(),
+            "site": public.filter(pk__in=aimed.filter(site=site).values("action_id")).count(),
+            "product": public.filter(
+                pk__in=aimed.filter(product=program).values("action_id")
+            ).count(),
+            "all": public.count(),
+            "call_upcoming": len(upcoming),
+            "call_past": min(50, public.filter(call=call).count() - len(upcoming)),
+        }
+
+    started = time.perf_counter()
+    with on_database(large):
+        made = aim_actions(chosen, args.aimed, args.seed)
+    built = time.perf_counter() - started
+    counts = {}
+    for size, wrapper in dbs.items():
+        with on_database(wrapper):
+            counts[size] = sizes()
+    client = Client(HTTP_HOST="127.0.0.1")
+    load = [os.getloadavg()[0]]
+    measured = measure_sizes(client, paths, campaign_parts(chosen), dbs, args.page_runs)
+    load.append(os.getloadavg()[0])
+    profile = ""
+    if args.profile_record:
+        with on_database(large):
+            profile = profile_page(client, paths[args.profile_record])
+    results = {
+        "org": f"{org.name} [{org.public_id}]",
+        "site": f"{site.name or site.role_label} [{site.public_id}]",
+        "sites": len(chosen["sites"]),
+        "program": f"{program.name} [{program.public_id}]",
+        "country": country,
+        "call": f"{call.title} [{call.public_id}]",
+        "made": made,
+        "build_s": built,
+        "counts": counts,
+        "demo": measured["demo"],
+        "large": measured["large"],
+        "load": load,
+        "cpus": os.cpu_count(),
+        "profile": profile,
+    }
+    Path(args.out).write_text(json.dumps(results, default=str))
+    large.close()
+    return 0
+
+
+def record_figures(args) -> dict | None:
+    """The demo record (bench_public's cached demo-size dataset) copied into a folder of its own,
+    then the child above."""
+    from types import SimpleNamespace
+
+    source, how = bench_public.ensure_dataset(
+        "demo size", bench_public.DEMO_SIZE, SimpleNamespace(seed=args.seed, regenerate=False)
+    )
+    directory = Path(tempfile.mkdtemp(prefix=".campaign-record-", dir=bench_public.BENCH_DIR))
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as out:
+        out_path = Path(out.name)
+    try:
+        for path in source.iterdir():
+            if path.is_file() and path.name != "dataset.json":
+                shutil.copy2(path, directory / path.name)
+        command = [sys.executable, __file__, "--worker", "record", "--out", str(out_path)]
+        command += ["--page-runs", str(args.page_runs), "--aimed", str(args.aimed)]
+        command += ["--seed", str(args.seed)]
+        if args.profile_record:
+            command += ["--profile-record", args.profile_record]
+        result = subprocess.run(command, env=bench_public.child_env(directory), check=False)
+        if result.returncode != 0:
+            print(f"  measuring the record's pages failed (exit {result.returncode})")
+            return None
+        data = json.loads(out_path.read_text())
+        data["dataset"] = how
+        return data
+    finally:
+        out_path.unlink(missing_ok=True)
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def print_record(data: dict, args) -> bool:
+    """The table; True when the organization page meets both targets."""
+    made, demo, large = data["made"], data["demo"], data["large"]
+    counts_d, counts_l = data["counts"]["demo"], data["counts"]["large"]
+    n = f"{made['actions']:,}"
+    target_ms = bench_public.TARGET_MEDIAN_MS
+    print(
+        f"\n== the record's pages with the campaign aimed at them: demo size, then {n} actions"
+        " aimed at one organization"
+    )
+    lines = [
+        f"organization {data['org']} ({data['country']}, {data['sites']} public sites); site"
+        f" {data['site']}; program {data['program']}; call {data['call']}.",
+        f"Demo size: the demo record (80 organizations; dataset {data['dataset']}) with the demo"
+        f" campaign ({counts_d['all']} public actions, {counts_d['org']} aimed at the"
+        " organization or its sites).",
+        f"Large: a copy of it plus {n} actions by bulk_create ({data['build_s']:.1f} s):"
+        f" {made['org']:,} aimed at the organization, {made['site']:,} at its sites"
+        f" ({made['chosen_site']:,} at the site measured), {made['program']:,} also at the"
+        f" program; {made['past']:,} past (over seven years), {made['upcoming']:,} upcoming or"
+        f" running; {made['recurring']:,} weekly, {made['cancelled']:,} cancelled,"
+        f" {made['online']:,} online, {made['abroad']:,} held in other countries,"
+        f" {made['call']:,} answering the call.",
+        f"Medians of {demo['baseline']['runs']} requests per page and size after 2 warm-ups,"
+        " the two sizes in turn in one process (two SQLite files). Server time as the other"
+        " figures here: Django's test client, so view, middleware and templates, without a"
+        " WSGI server or the network. 'x base': ratio to the baseline at the same size."
+        " 'campaign': the campaign's share of the page (its tag's or view's calls into"
+        " campaign.targets / campaign.queries, without rendering), timed alone.",
+        f"Machine: {data['cpus']} CPUs, load average {data['load'][0]:.1f} at the start and"
+        f" {data['load'][1]:.1f} at the end of the timings"
+        + (
+            ": a loaded machine inflates every millisecond; the ratios, taken in turn, less so."
+            if max(data["load"]) > (data["cpus"] or 1)
+            else "."
+        ),
+    ]
+    for line in lines:
+        print(textwrap.fill(line, 112, initial_indent="   ", subsequent_indent="   "))
+    header = (
+        f"   {'page':<31} {'demo ms':>7} {'large ms':>8} {'ratio':>6} {'x base':>6} {'x base':>6}"
+        f" {'campaign ms':>13} {'queries':>7}  {'target':<15} verdict"
+    )
+    print()
+    print(header)
+    print(
+        f"   {'':<31} {'':>7} {'':>8} {'lg/dm':>6} {'demo':>6} {'large':>6}"
+        f" {'demo -> large':>13} {'dm->lg':>7}"
+    )
+    print("   " + "-" * (len(header) - 3))
+    base_d, base_l = demo["baseline"]["median"], large["baseline"]["median"]
+    fails, over = [], []
+    notes = {
+        "org": f"the same page of the same organization: {counts_d['org']:,} actions aimed at it"
+        f" or its sites at demo size, {counts_l['org']:,} at the large; both list at most 5"
+        " upcoming and count the rest",
+        "site": f"{counts_d['site']:,} -> {counts_l['site']:,} actions aimed at this site; the"
+        " organization page's targets, for information",
+        "product": f"{counts_d['product']:,} -> {counts_l['product']:,} actions aimed at the"
+        " program; the page also draws its supply tree (the same at both sizes)",
+        "country": f"counts every action aimed at an organization or a site in"
+        f" {data['country']} or held there (the {counts_l['org']:,} above among them)",
+        "home": f"the campaign's next 6 actions, the countries it is held in, open calls:"
+        f" {counts_d['all']:,} -> {counts_l['all']:,} public actions in all",
+        "call": f"lists every upcoming action answering the call ({counts_d['call_upcoming']:,}"
+        f" -> {counts_l['call_upcoming']:,}) and up to 50 past ({counts_d['call_past']:,} ->"
+        f" {counts_l['call_past']:,}): more rows at the large size, so its ratio compares"
+        " different work, softer than a like-for-like check; its targets' evidence reads no"
+        " action",
+    }
+    for key, label in RECORD_PAGES:
+        d, g = demo[key], large[key]
+        ratio = g["median"] / d["median"]
+        queries = str(g["queries"])
+        if g["queries"] != d["queries"]:
+            queries = f"{d['queries']}->{g['queries']}"
+        share = ""
+        if g["campaign"] is not None:
+            share = f"{d['campaign']:.1f} -> {g['campaign']:.1f}"
+        goal, verdicts = "", ""
+        if key == "org":
+            goal = f"< {target_ms:.0f} ms, <= {TARGET_RATIO}x"
+            checks = (g["median"] < target_ms, ratio <= TARGET_RATIO)
+            verdicts = " ".join(verdict(ok) for ok in checks)
+            fails += [what for what, ok in zip(("median", "ratio"), checks, strict=True) if not ok]
+        elif key != "baseline":
+            goal = "none given"
+            missed = []
+            if g["median"] >= target_ms:
+                also = " (demo size too)" if d["median"] >= target_ms else ""
+                missed.append(f"over {target_ms:.0f} ms{also}")
+            if ratio > TARGET_RATIO:
+                missed.append(f"over {TARGET_RATIO}x")
+            verdicts = "info: " + (", ".join(missed) if missed else "within the org page's")
+            if missed:
+                over.append(key)
+        print(
+            f"   {label:<31} {d['median']:>7.1f} {g['median']:>8.1f} {ratio:>6.2f}"
+            f" {d['median'] / base_d:>6.1f} {g['median'] / base_l:>6.1f} {share:>13}"
+            f" {queries:>7}  {goal:<15} {verdicts}"
+        )
+        note = notes.get(key, "")
+        if key == "org" and g["median"] >= target_ms and d["median"] >= target_ms:
+            note += (
+                f". Its demo-size median is over {target_ms:.0f} ms too in this run: the machine's"
+                " load (above) or the page without the campaign, not the actions, misses the"
+                " median target here"
+            )
+        if note:
+            print(textwrap.fill(note, 112, initial_indent=" " * 6, subsequent_indent=" " * 6))
+    print(
+        f"   Targets given: the organization page's only (median < {target_ms:.0f} ms at the"
+        f" large size and <= {TARGET_RATIO}x its demo-size median).\n   The other pages"
+        " have none; 'info' compares them with the organization page's."
+    )
+    print(
+        "\n   where the time goes at the large size; SQL: one more request's queries timed in"
+        " execute (SQLite hands\n   over the rows after the first in fetch, uncounted: a"
+        " streamed read such as the home page's countries\n   shows in 'the campaign's"
+        " calls' rather than here); its three slowest queries:"
+    )
+    for key, label in RECORD_PAGES:
+        if key != "org" and key not in over:
+            continue
+        d, g = demo[key], large[key]
+        line = (
+            f"{label}: median {g['median']:.1f} ms (fastest {g['min']:.1f}; demo size"
+            f" {d['median']:.1f}, fastest {d['min']:.1f}); the campaign's calls"
+            f" {g['campaign']:.1f} ms (demo size {d['campaign']:.1f}); SQL {g['sql_ms']:.1f} ms"
+            f" in {g['queries']} queries (demo size {d['sql_ms']:.1f} ms); {g['kb']:.0f} KB of"
+            " HTML"
+        )
+        print(textwrap.fill(line, 112, initial_indent="   ", subsequent_indent=" " * 6))
+        for ms, sql in g["slowest"]:
+            print(f"      {ms:5.1f} ms  {sql[:140]}")
+    if data.get("profile"):
+        print("\n" + data["profile"])
+    if fails:
+        print(f"\n   organization page: {len(fails)} of 2 checks FAIL: {', '.join(fails)}")
+    else:
+        print("\n   organization page: both checks PASS")
+    if over:
+        print(
+            f"   beyond the organization page's figures (no target of their own): {', '.join(over)}"
+        )
+    return not fails
+
+
 # --- the proof of work in a browser ---------------------------------------------------------------
 
 
@@ -495,18 +1126,35 @@ def main() -> int:
     args = parse_args()
     if args.worker == "server":
         return main_server(args)
+    if args.worker == "record":
+        return main_record(args)
     bench_public.BENCH_DIR.mkdir(parents=True, exist_ok=True)
     directory = Path(tempfile.mkdtemp(prefix=".campaign-", dir=bench_public.BENCH_DIR))
+    broken = 0  # parts that could not be measured: the exit code says so
     try:
-        print(f"  campaign: {args.actions:,} actions into a fresh database ...", flush=True)
-        data = server_figures(directory, args)
-        if data is not None:
-            print_server(data, args)
+        data = None
+        if not args.no_feeds:
+            print(f"  campaign: {args.actions:,} actions into a fresh database ...", flush=True)
+            data = server_figures(directory, args)
+            broken += data is None
+            if data is not None:
+                print_server(data, args)
+        if not args.no_record:
+            print(
+                f"\n  record pages: the demo record, then {args.aimed:,} actions aimed at one"
+                " organization ...",
+                flush=True,
+            )
+            record = record_figures(args)
+            broken += record is None
+            if record is not None:
+                print_record(record, args)
+            sys.stdout.flush()
         if args.no_browser or data is None:
-            return 0
+            return 1 if broken else 0
         if not Path(CHROMIUM).exists():
             print(f"\n   {CHROMIUM} is missing (apt-get install chromium): proof of work skipped")
-            return 0
+            return 1 if broken else 0
         sys.path.insert(0, str(ROOT))  # tests.browser.conftest, for the browser switches
         defaults = json.loads(
             subprocess.run(
@@ -568,7 +1216,7 @@ def main() -> int:
             )
     finally:
         shutil.rmtree(directory, ignore_errors=True)
-    return 0
+    return 1 if broken else 0
 
 
 if __name__ == "__main__":
