@@ -33,6 +33,7 @@ from unmask.api.common import (
 from unmask.campaign import queries, times
 from unmask.campaign.models import Action, ActionKind, ActionStatus, ActionTarget, CallTarget
 from unmask.record.api import OrganizationRef
+from unmask.record.models import Organization
 from unmask.urlcache import fast_reverse
 
 router = Router()
@@ -440,9 +441,8 @@ def _path_id(kind: str):
 def list_calls(request, filters: Query[CallQuery]):
     qs = calls()
     if filters.org:
-        aimed = CallTarget.objects.public().filter(
-            Q(organization__public_id=filters.org) | Q(site__organization__public_id=filters.org)
-        )
+        org = Organization.objects.filter(public_id=filters.org).values("pk")
+        aimed = CallTarget.objects.public().of_organization(org)
         qs = qs.filter(pk__in=aimed.values("call_id"))
     if filters.product:
         aimed = CallTarget.objects.public().filter(product__public_id=filters.product)

@@ -250,8 +250,12 @@ class TargetQuerySet(models.QuerySet):
         )
 
     def of_organization(self, org):
-        """Aimed at the organization itself or at one of its sites."""
-        return self.filter(Q(organization=org) | Q(site__organization=org))
+        """Aimed at the organization (an instance, or a queryset of organizations' pks) itself
+        or at one of its sites: a subquery of its sites, so that both conditions use the
+        targets' indexes."""
+        orgs = org if isinstance(org, models.QuerySet) else [org.pk]
+        sites = Site.objects.filter(organization__in=orgs).values("pk")
+        return self.filter(Q(organization__in=orgs) | Q(site__in=sites))
 
 
 class Target(models.Model):

@@ -82,9 +82,8 @@ class ActionFilters:
         if self.kind:
             actions = actions.filter(kind=self.kind)
         if self.org:
-            aimed = ActionTarget.objects.public().filter(
-                Q(organization__public_id=self.org) | Q(site__organization__public_id=self.org)
-            )
+            org = Organization.objects.filter(public_id=self.org).values("pk")
+            aimed = ActionTarget.objects.public().of_organization(org)
             actions = actions.filter(pk__in=aimed.values("action_id"))
         if self.product:
             aimed = ActionTarget.objects.public().filter(product__public_id=self.product)
@@ -217,15 +216,13 @@ def month_grid(year: int, month: int, filters: ActionFilters) -> list[list[Day]]
     return [[days[d] for d in week] for week in weeks]
 
 
-def action_countries() -> list[tuple[str, str]]:
-    """(code, name) of the countries with public actions, by name, for the filters."""
-    codes = (
-        Action.objects.public()
-        .exclude(country="")
-        .order_by()
-        .values_list("country", flat=True)
-        .distinct()
-    )
+def action_countries(*, upcoming: bool = False) -> list[tuple[str, str]]:
+    """(code, name) of the countries with public actions (with `upcoming`, only those still to
+    come: an index range, not every action ever), by name, for the filters."""
+    actions = Action.objects.public()
+    if upcoming:
+        actions = actions.filter(last_ends_at__gte=timezone.now())
+    codes = actions.exclude(country="").order_by().values_list("country", flat=True).distinct()
     return sorted(((c, Country(c).name) for c in codes), key=lambda item: item[1].casefold())
 
 

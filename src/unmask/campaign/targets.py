@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -26,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from unmask.campaign import queries
 from unmask.campaign.models import Action, ActionTarget, Call, CallTarget
+from unmask.record import version
 from unmask.record.models import (
     Link,
     LinkStatus,
@@ -238,35 +240,52 @@ class Campaign:
         return not (self.calls or self.upcoming or self.past_total)
 
 
-def _action_ids_for(kind: str, thing) -> QuerySet:
-    """Ids of actions aimed at the thing (an organization also through its sites)."""
-    targets = ActionTarget.objects.public()
+def _aimed(model, kind: str, thing) -> QuerySet:
+    """The public target rows (of calls or of actions) aimed at a public thing: an organization
+    (itself or one of its public sites), a site (for calls, also its organization), a product,
+    or a country (an organization or a site there). Written as conditions on the targets' own
+    indexed columns, so the database finds the rows through their indexes instead of scanning
+    every target."""
+    public_sites = Site.objects.public()
     if kind == "org":
-        targets = targets.of_organization(thing)
-    elif kind == "site":
-        targets = targets.filter(site=thing)
-    elif kind == "product":
-        targets = targets.filter(product=thing)
-    else:  # a country: aimed at an organization or a site there
-        targets = targets.filter(
-            Q(organization__country=thing)
-            | Q(site__country=thing)
-            | Q(site__organization__country=thing)
-        )
-    return targets.values("action_id")
+        sites = public_sites.filter(organization=thing).values("pk")
+        return model.objects.filter(Q(organization=thing) | Q(site__in=sites))
+    if kind == "site":
+        rows = Q(site=thing)
+        if model is CallTarget:  # a call against the company is a call against each of its sites
+            rows |= Q(organization=thing.organization_id)
+        return model.objects.filter(rows)
+    if kind == "product":
+        return model.objects.filter(product=thing)
+    orgs = Organization.objects.public().filter(country=thing).values("pk")
+    sites = public_sites.filter(Q(country=thing) | Q(organization__country=thing)).values("pk")
+    return model.objects.filter(Q(organization__in=orgs) | Q(site__in=sites))
+
+
+def _action_ids_for(kind: str, thing) -> QuerySet:
+    return _aimed(ActionTarget, kind, thing).values("action_id")
 
 
 def _call_ids_for(kind: str, thing) -> QuerySet:
-    targets = CallTarget.objects.public()
-    if kind == "org":
-        targets = targets.of_organization(thing)
-    elif kind == "site":
-        targets = targets.filter(Q(site=thing) | Q(organization=thing.organization_id))
-    elif kind == "product":
-        targets = targets.filter(product=thing)
-    else:
-        targets = targets.filter(Q(organization__country=thing) | Q(site__country=thing))
-    return targets.values("call_id")
+    return _aimed(CallTarget, kind, thing).values("call_id")
+
+
+COUNTS_SECONDS = 60  # an action that has just ended counts as past within this; pages' max-age
+
+
+def _counts(actions: QuerySet, key: str, now: datetime) -> dict:
+    """How many of `actions` are upcoming and how many past. Counting the past reads every
+    action ever aimed at the thing, so the counts are kept in the cache for a minute under the
+    record's and the campaign's versions: any write starts afresh."""
+    cache_key = f"campaign-counts:{key}:{version.stamp(version.RECORD, version.CAMPAIGN)}"
+    counts = cache.get(cache_key)
+    if counts is None:
+        counts = actions.aggregate(
+            upcoming=Count("pk", filter=Q(last_ends_at__gte=now)),
+            past=Count("pk", filter=Q(last_ends_at__lt=now)),
+        )
+        cache.set(cache_key, counts, COUNTS_SECONDS)
+    return counts
 
 
 def campaign_for(thing, *, country: str = "", now: datetime | None = None) -> Campaign:
@@ -286,10 +305,7 @@ def campaign_for(thing, *, country: str = "", now: datetime | None = None) -> Ca
         submit_ref = str(Ref.of(thing))
         org = thing if kind == "org" else thing.organization if kind == "site" else None
         actions_query = f"org={org.public_id}" if org else f"product={thing.public_id}"
-    counts = actions.aggregate(
-        upcoming=Count("pk", filter=Q(last_ends_at__gte=now)),
-        past=Count("pk", filter=Q(last_ends_at__lt=now)),
-    )
+    counts = _counts(actions, f"{kind}:{getattr(key, 'pk', key)}", now)
     # The next occurrence of each: a recurring action that began earlier may come later, so a
     # few more than shown are read and sorted by their next occurrence.
     soonest = actions.filter(last_ends_at__gte=now).order_by("starts_at", "pk")

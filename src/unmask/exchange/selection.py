@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from unmask.campaign import queries as campaign_queries
-from unmask.campaign.models import Action, ActionTarget, CallTarget, LocalGroup
+from unmask.campaign.models import Action, ActionTarget, CallTarget
 from unmask.record.filters import NetworkFilters
 from unmask.record.models import (
     Citation,
@@ -122,11 +122,10 @@ class Selection:
     def groups(self) -> QuerySet:
         """The groups with a page (campaign.queries.public_group: not deleted, and trusted or
         with an action that was published); narrowed, the groups of the selected actions."""
-        alive = LocalGroup.objects.filter(deleted_at__isnull=True)
+        groups = campaign_queries.public_groups()
         if self.filters is not None:
-            return alive.filter(pk__in=self.actions().values("group_id"))
-        published = Action.objects.filter(published_at__isnull=False).values("group_id")
-        return alive.filter(Q(trusted=True) | Q(pk__in=published))
+            return groups.filter(pk__in=self.actions().values("group_id"))
+        return groups
 
     def call_targets(self) -> QuerySet:
         return CallTarget.objects.public().filter(call__in=self.calls().values("pk"))

@@ -28,3 +28,9 @@ def bump(scope: int = RECORD) -> None:
     )
     if not updated:
         RecordVersion.objects.get_or_create(pk=scope, defaults={"value": 1})
+
+
+def stamp(*scopes: int) -> str:
+    """The versions of several scopes read in one query, for a cache key: "812-37"."""
+    values = dict(RecordVersion.objects.filter(pk__in=scopes).values_list("pk", "value"))
+    return "-".join(str(values.get(scope, 0)) for scope in scopes)

@@ -52,5 +52,5 @@ def next_actions(*, country: str = ""):
             .order_by("-starts_on", "title")[:5]
         ),
         "filters": filters,
-        "countries": queries.action_countries(),
+        "countries": queries.action_countries(upcoming=True),
     }
