@@ -13,7 +13,7 @@ import pydantic
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Field, Schema
+from ninja import Field, Path, Router, Schema
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import CursorPagination
@@ -53,6 +53,43 @@ ERRORS = {404: ErrorOut, 422: ValidationErrorOut}
 
 def not_found(kind: str, public_id: str) -> HttpError:
     return HttpError(404, f"No public {kind} with the id {public_id!r}.")
+
+
+def one_or_404(queryset: QuerySet, kind: str, public_id: str):
+    """The record with this public id in `queryset` (a public one), or the JSON 404."""
+    item = queryset.filter(public_id=public_id).first()
+    if item is None:
+        raise not_found(kind, public_id)
+    return item
+
+
+def path_id(kind: str):
+    """A public id in the path, described and checked by the schema."""
+    return Path(..., pattern=PUBLIC_ID_PATTERN, description=f"The {kind}'s public id.")
+
+
+def list_endpoint(router: Router, path: str, out, summary: str, tag: str, description: str = ""):
+    """GET `path`: a list of `out` (cursor pages), named "<tag>-list"."""
+    return router.get(
+        path,
+        response={200: list[out], 422: ValidationErrorOut},
+        summary=summary,
+        description=description,
+        tags=[tag],
+        url_name=f"{tag}-list",
+    )
+
+
+def detail_endpoint(router: Router, path: str, out, summary: str, tag: str, **kwargs):
+    """GET `path`: one `out` or the JSON errors, named after the tag in the singular."""
+    return router.get(
+        path,
+        response={200: out, **ERRORS},
+        summary=summary,
+        tags=[tag],
+        url_name=tag.removesuffix("s"),
+        **kwargs,
+    )
 
 
 def absolute(request: HttpRequest, path: str | None) -> str | None:

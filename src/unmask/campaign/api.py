@@ -15,20 +15,20 @@ from django.conf import settings
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import BeforeValidator
 
 from unmask.api.common import (
-    ERRORS,
-    PUBLIC_ID_PATTERN,
     CountryCode,
     CursorPage,
     PublicId,
     Ref,
-    ValidationErrorOut,
     absolute,
-    not_found,
+    detail_endpoint,
+    list_endpoint,
+    one_or_404,
+    path_id,
 )
 from unmask.campaign import queries, times
 from unmask.campaign.models import Action, ActionKind, ActionStatus, ActionTarget, CallTarget
@@ -402,35 +402,8 @@ def _midnight(day: date) -> datetime:
 # --- endpoints -------------------------------------------------------------------------------
 
 
-def _list(path: str, out, summary: str, tag: str, description: str = ""):
-    return router.get(
-        path,
-        response={200: list[out], 422: ValidationErrorOut},
-        summary=summary,
-        description=description,
-        tags=[tag],
-        url_name=f"{tag}-list",
-    )
-
-
-def _detail(path: str, out, summary: str, tag: str):
-    return router.get(
-        path, response={200: out, **ERRORS}, summary=summary, tags=[tag], url_name=tag[:-1]
-    )
-
-
-def _one(queryset, kind: str, public_id: str):
-    item = queryset.filter(public_id=public_id).first()
-    if item is None:
-        raise not_found(kind, public_id)
-    return item
-
-
-def _path_id(kind: str):
-    return Path(..., pattern=PUBLIC_ID_PATTERN, description=f"The {kind}'s public id.")
-
-
-@_list(
+@list_endpoint(
+    router,
     "/calls",
     CallOut,
     "List calls to action",
@@ -455,12 +428,13 @@ def list_calls(request, filters: Query[CallQuery]):
     return qs
 
 
-@_detail("/calls/{public_id}", CallOut, "One call to action", "calls")
-def get_call(request, public_id: str = _path_id("call")):
-    return _one(calls(), "call", public_id)
+@detail_endpoint(router, "/calls/{public_id}", CallOut, "One call to action", "calls")
+def get_call(request, public_id: str = path_id("call")):
+    return one_or_404(calls(), "call", public_id)
 
 
-@_list(
+@list_endpoint(
+    router,
     "/actions",
     ActionOut,
     "List public actions",
@@ -489,12 +463,13 @@ def list_actions(request, filters: Query[ActionQuery]):
     return qs
 
 
-@_detail("/actions/{public_id}", ActionOut, "One public action", "actions")
-def get_action(request, public_id: str = _path_id("action")):
-    return _one(actions(), "action", public_id)
+@detail_endpoint(router, "/actions/{public_id}", ActionOut, "One public action", "actions")
+def get_action(request, public_id: str = path_id("action")):
+    return one_or_404(actions(), "action", public_id)
 
 
-@_list(
+@list_endpoint(
+    router,
     "/groups",
     GroupOut,
     "List local groups",
@@ -510,6 +485,6 @@ def list_groups(request, filters: Query[GroupQuery]):
     return qs
 
 
-@_detail("/groups/{public_id}", GroupOut, "One local group", "groups")
-def get_group(request, public_id: str = _path_id("group")):
-    return _one(groups(), "group", public_id)
+@detail_endpoint(router, "/groups/{public_id}", GroupOut, "One local group", "groups")
+def get_group(request, public_id: str = path_id("group")):
+    return one_or_404(groups(), "group", public_id)

@@ -11,19 +11,20 @@ from typing import Any, Literal
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import HttpResponsePermanentRedirect
 from django.urls import reverse
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from unmask.api.common import (
-    ERRORS,
-    PUBLIC_ID_PATTERN,
     CountryCode,
     CursorPage,
     PublicId,
     Ref,
-    ValidationErrorOut,
     absolute,
+    detail_endpoint,
+    list_endpoint,
     not_found,
+    one_or_404,
+    path_id,
 )
 from unmask.record.filters import ORDERINGS, OrganizationFilters
 from unmask.record.models import (
@@ -490,40 +491,8 @@ class ResponseQuery(Schema):
 # --- endpoints -------------------------------------------------------------------------------
 
 
-def _list(path: str, out, summary: str, tag: str, description: str = ""):
-    return router.get(
-        path,
-        response={200: list[out], 422: ValidationErrorOut},
-        summary=summary,
-        description=description,
-        tags=[tag],
-        url_name=f"{tag}-list",
-    )
-
-
-def _detail(path: str, out, summary: str, tag: str, **kwargs):
-    return router.get(
-        path,
-        response={200: out, **ERRORS},
-        summary=summary,
-        tags=[tag],
-        url_name=tag.removesuffix("s"),
-        **kwargs,
-    )
-
-
-def _one(queryset, kind: str, public_id: str):
-    item = queryset.filter(public_id=public_id).first()
-    if item is None:
-        raise not_found(kind, public_id)
-    return item
-
-
-def _path_id(kind: str):
-    return Path(..., pattern=PUBLIC_ID_PATTERN, description=f"The {kind}'s public id.")
-
-
-@_list(
+@list_endpoint(
+    router,
     "/organizations",
     OrganizationOut,
     "List organizations",
@@ -536,7 +505,8 @@ def list_organizations(request, filters: Query[OrganizationQuery]):
     return organizations(OrganizationFilters.from_params(params).apply())
 
 
-@_detail(
+@detail_endpoint(
+    router,
     "/organizations/{public_id}",
     OrganizationOut,
     "One organization",
@@ -545,7 +515,7 @@ def list_organizations(request, filters: Query[OrganizationQuery]):
         "responses": {301: {"description": "Merged into another organization: follow `Location`."}}
     },
 )
-def get_organization(request, public_id: str = _path_id("organization")):
+def get_organization(request, public_id: str = path_id("organization")):
     org = organizations().filter(public_id=public_id).first()
     if org is not None:
         return org
@@ -561,7 +531,7 @@ def get_organization(request, public_id: str = _path_id("organization")):
     raise not_found("organization", public_id)
 
 
-@_list("/sites", SiteOut, "List sites", "sites")
+@list_endpoint(router, "/sites", SiteOut, "List sites", "sites")
 @paginate(CursorPage, ordering=("created_at", "pk"))
 def list_sites(request, filters: Query[SiteQuery]):
     qs = sites()
@@ -576,12 +546,12 @@ def list_sites(request, filters: Query[SiteQuery]):
     return qs
 
 
-@_detail("/sites/{public_id}", SiteOut, "One site", "sites")
-def get_site(request, public_id: str = _path_id("site")):
-    return _one(sites(), "site", public_id)
+@detail_endpoint(router, "/sites/{public_id}", SiteOut, "One site", "sites")
+def get_site(request, public_id: str = path_id("site")):
+    return one_or_404(sites(), "site", public_id)
 
 
-@_list("/products", ProductOut, "List products and programs", "products")
+@list_endpoint(router, "/products", ProductOut, "List products and programs", "products")
 @paginate(CursorPage, ordering=("name", "pk"))
 def list_products(request, filters: Query[ProductQuery]):
     qs = products()
@@ -594,12 +564,13 @@ def list_products(request, filters: Query[ProductQuery]):
     return qs
 
 
-@_detail("/products/{public_id}", ProductOut, "One product or program", "products")
-def get_product(request, public_id: str = _path_id("product")):
-    return _one(products(), "product", public_id)
+@detail_endpoint(router, "/products/{public_id}", ProductOut, "One product or program", "products")
+def get_product(request, public_id: str = path_id("product")):
+    return one_or_404(products(), "product", public_id)
 
 
-@_list(
+@list_endpoint(
+    router,
     "/links",
     LinkOut,
     "List links",
@@ -630,12 +601,13 @@ def list_links(request, filters: Query[LinkQuery]):
     return qs
 
 
-@_detail("/links/{public_id}", LinkOut, "One link", "links")
-def get_link(request, public_id: str = _path_id("link")):
-    return _one(links(), "link", public_id)
+@detail_endpoint(router, "/links/{public_id}", LinkOut, "One link", "links")
+def get_link(request, public_id: str = path_id("link")):
+    return one_or_404(links(), "link", public_id)
 
 
-@_list(
+@list_endpoint(
+    router,
     "/sources",
     SourceOut,
     "List sources",
@@ -650,12 +622,13 @@ def list_sources(request, filters: Query[SourceQuery]):
     return qs
 
 
-@_detail("/sources/{public_id}", SourceOut, "One source", "sources")
-def get_source(request, public_id: str = _path_id("source")):
-    return _one(Source.objects.public(), "source", public_id)
+@detail_endpoint(router, "/sources/{public_id}", SourceOut, "One source", "sources")
+def get_source(request, public_id: str = path_id("source")):
+    return one_or_404(Source.objects.public(), "source", public_id)
 
 
-@_list(
+@list_endpoint(
+    router,
     "/responses",
     ResponseOut,
     "List published replies",
@@ -672,6 +645,6 @@ def list_responses(request, filters: Query[ResponseQuery]):
     return qs
 
 
-@_detail("/responses/{public_id}", ResponseOut, "One published reply", "responses")
-def get_response(request, public_id: str = _path_id("reply")):
-    return _one(responses(), "reply", public_id)
+@detail_endpoint(router, "/responses/{public_id}", ResponseOut, "One published reply", "responses")
+def get_response(request, public_id: str = path_id("reply")):
+    return one_or_404(responses(), "reply", public_id)
