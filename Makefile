@@ -8,9 +8,13 @@ PORT ?= 8000
 MANAGE := $(PY) -m unmask.manage
 STAMP := $(VENV)/.installed
 ASSETS := src/unmask/web/static/unmask/dist/.built
+# The interface catalogues: every .po compiled to its .mo (tools/catalogue.py, with Babel: no
+# GNU gettext needed to build or run).
+PO := $(wildcard src/unmask/locale/*/LC_MESSAGES/django.po)
+MO := src/unmask/locale/.compiled
 PG_URL ?= postgres://postgres@127.0.0.1:5432/unmask
 
-.PHONY: help install assets demo run test test-sqlite test-postgres test-browser lint fmt bench lock clean
+.PHONY: help install assets messages catalogues demo run test test-sqlite test-postgres test-browser lint fmt bench lock clean
 
 help:
 	@echo "make demo   install, build, load the fictional demo data and serve on http://127.0.0.1:$(PORT)"
@@ -37,7 +41,22 @@ $(ASSETS): frontend/node_modules/.package-lock.json $(shell find frontend/src -t
 
 assets: $(ASSETS)
 
-demo: $(STAMP) $(ASSETS)
+$(MO): $(PO) | $(STAMP)
+	$(PY) tools/catalogue.py compile
+	@touch $@
+
+catalogues: $(MO)
+
+# For maintainers: find every marked string again and merge it into each catalogue (needs GNU
+# gettext's xgettext and msgmerge); new messages then show in `tools/catalogue.py check`.
+messages: $(STAMP)
+	$(PY) tools/ensure_gettext.py
+	cd src/unmask && env -u DATABASE_URL ../../$(PY) -m unmask.manage makemessages \
+	  $(foreach po,$(PO),-l $(word 4,$(subst /, ,$(po)))) \
+	  --ignore 'static/*' --ignore 'migrations/*' --add-location file --no-obsolete
+	$(PY) tools/catalogue.py check || true
+
+demo: $(STAMP) $(ASSETS) $(MO)
 	$(MANAGE) migrate --noinput -v 0
 	$(MANAGE) collectstatic --noinput -v 0
 	$(MANAGE) demo_data --if-empty
@@ -47,28 +66,29 @@ demo: $(STAMP) $(ASSETS)
 	@echo "Serving the demo on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
 	$(BIN)/granian --interface wsgi --host 127.0.0.1 --port $(PORT) --workers 2 --backpressure 32 --no-ws --log-level warning unmask.wsgi:application
 
-run: $(STAMP) $(ASSETS)
+run: $(STAMP) $(ASSETS) $(MO)
 	UNMASK_DEBUG=1 $(MANAGE) runserver 127.0.0.1:$(PORT)
 
-test: $(STAMP) $(ASSETS)
+test: $(STAMP) $(ASSETS) $(MO)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	env -u DATABASE_URL $(MANAGE) makemigrations --check --dry-run
 	$(PY) tools/ensure_browser.py
+	$(PY) tools/ensure_gettext.py
 	$(MAKE) --no-print-directory test-sqlite
 	@if [ -n "$$DATABASE_URL" ] || $(PY) tools/pg_ready.py "$(PG_URL)"; then \
 	  $(MAKE) --no-print-directory test-postgres; \
 	else echo "PostgreSQL: no server on 127.0.0.1:5432 and no DATABASE_URL; PostgreSQL run skipped."; fi
 
-test-sqlite: $(STAMP) $(ASSETS)
+test-sqlite: $(STAMP) $(ASSETS) $(MO)
 	@echo "== test suite on SQLite"
 	env -u DATABASE_URL $(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
 
-test-postgres: $(STAMP) $(ASSETS)
+test-postgres: $(STAMP) $(ASSETS) $(MO)
 	@echo "== test suite on PostgreSQL"
 	DATABASE_URL="$${DATABASE_URL:-$(PG_URL)}" $(BIN)/pytest -p no:cacheprovider -m "not browser" $(PYTEST_ARGS)
 
-test-browser: $(STAMP) $(ASSETS)
+test-browser: $(STAMP) $(ASSETS) $(MO)
 	$(PY) tools/ensure_browser.py
 	env -u DATABASE_URL $(BIN)/pytest -p no:cacheprovider -m browser $(PYTEST_ARGS)
 
@@ -80,7 +100,7 @@ fmt: $(STAMP)
 	$(BIN)/ruff check --fix src tests benchmarks
 	$(BIN)/ruff format src tests benchmarks
 
-bench: $(STAMP) $(ASSETS)
+bench: $(STAMP) $(ASSETS) $(MO)
 	$(PY) benchmarks/run.py
 
 lock: $(STAMP)
@@ -89,4 +109,4 @@ lock: $(STAMP)
 	cd frontend && PATH="$(CURDIR)/$(BIN):$$PATH" npm install --package-lock-only --no-audit --no-fund
 
 clean:
-	rm -rf $(VENV) frontend/node_modules src/unmask/web/static/unmask/dist var/static
+	rm -rf $(VENV) frontend/node_modules src/unmask/web/static/unmask/dist var/static $(MO) $(PO:.po=.mo)

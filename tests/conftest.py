@@ -77,6 +77,18 @@ def make_link(db, source):
 
 
 @pytest.fixture(autouse=True)
+def _english():
+    """Each test starts in the site's default language: a request to /de/ leaves German active
+    in the thread (LocaleMiddleware activates, nothing deactivates), and the catalogues would
+    then answer the next test in German."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     from django.core.cache import cache
 

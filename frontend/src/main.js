@@ -32,3 +32,6 @@ window.addEventListener("afterprint", () => {
   for (const details of foldedForPrint) details.open = false;
   foldedForPrint = [];
 });
+
+// Offer the language the browser asks for, when the page is in another one.
+import "./language.js";

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
+from django.conf.locale import LANG_INFO
 from django.utils.translation import gettext_lazy as _
 
 from unmask import env
@@ -198,17 +199,31 @@ OTP_TOTP_ISSUER = env.string("UNMASK_SITE_NAME", "unmask")
 
 # --- internationalization -------------------------------------------------------------------
 LANGUAGE_CODE = "en"
+# The languages the campaign speaks, each with a complete catalogue in locale/ (a test fails on
+# any untranslated message). docs/translations.md says how to add one.
 LANGUAGES = [
     ("en", _("English")),
+    ("ku", _("Kurdish (Kurmanji)")),
+    ("ckb", _("Kurdish (Sorani)")),
+    ("tr", _("Turkish")),
+    ("ar", _("Arabic")),
     ("de", _("German")),
     ("fr", _("French")),
     ("es", _("Spanish")),
-    ("tr", _("Turkish")),
-    ("uk", _("Ukrainian")),
-    ("ar", _("Arabic")),
-    ("he", _("Hebrew")),
+    ("it", _("Italian")),
 ]
-LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# Django knows Sorani (ckb) but not Kurmanji: its name, direction and (unmask/formats/ku/) its
+# date and number formats.
+LANG_INFO.setdefault(
+    "ku",
+    {"bidi": False, "code": "ku", "name": "Kurdish (Kurmanji)", "name_local": "Kurdî (Kurmancî)"},
+)
+# Django names Sorani "کوردی", which is what Kurmanji speakers call their language too.
+LANG_INFO["ckb"] = {**LANG_INFO["ckb"], "name_local": "کوردی (سۆرانی)"}
+FORMAT_MODULE_PATH = ["unmask.formats"]
+# The interface's catalogues, then what `make` builds from CLDR (tools/catalogue.py): country
+# names in every language, and the names of days and months for Kurmanji, which Django lacks.
+LOCALE_PATHS = [PACKAGE_DIR / "locale", PACKAGE_DIR / "locale_cldr"]
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django_countries.fields import Country
 
@@ -192,9 +192,11 @@ class Day:
 
 
 def month_grid(year: int, month: int, filters: ActionFilters) -> list[list[Day]]:
-    """The weeks of a month (Monday first), each day with the occurrences that start on it, by
-    the date where they happen."""
-    weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    """The weeks of a month, from the first day of the week of the reader's language (Monday in
+    most, Saturday in Arabic, Sunday in some), each day with the occurrences that start on it,
+    by the date where they happen."""
+    first = (int(formats.get_format("FIRST_DAY_OF_WEEK")) - 1) % 7  # Django: 0 is Sunday
+    weeks = pycalendar.Calendar(firstweekday=first).monthdatescalendar(year, month)
     days = {d: Day(d, d.month == month) for week in weeks for d in week}
     # A day ahead and behind: a place's date can differ from UTC's.
     lo = datetime.combine(weeks[0][0] - timedelta(days=1), datetime.min.time(), UTC)

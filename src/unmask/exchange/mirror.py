@@ -60,6 +60,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from unmask.record.text import fold
+
 MIRROR_META = '<meta name="unmask-mirror" content="{root}">'  # root: the mirror's root, relative
 MIRROR_PREFIX = "mirror:"
 # The mirror's pages have no headers: their policy is a <meta> (which cannot say
@@ -104,9 +106,13 @@ CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")
 FORM = re.compile(r"<form\b.*?</form>", re.IGNORECASE | re.DOTALL)
 NONCE = re.compile(r'\snonce="[^"]*"')
 MAIN = re.compile(r'<main id="main"')
+MAIN_OPEN = re.compile(r'<main id="main"[^>]*>')
+# What a page is about: its heading and its other names, searched as typed or folded.
+NAMED = re.compile(r'<h1[^>]*>(.*?)</h1>|<p class="aliases">(.*?)</p>', re.S)
 HEAD_START = re.compile(r"<head>\s*<meta charset=\"utf-8\">", re.IGNORECASE)
 NOJS = re.compile(r'class="(?:map|graph)-nojs"|<template\b')
-HEADER_END = re.compile(r"</ul>\s*</nav>\s*</header>")
+# The end of the header's main menu (the language menu follows it in the header).
+HEADER_END = re.compile(r'</ul>\s*</nav>(?=\s*(?:<details class="language-menu"|</header>))')
 PRELOAD = re.compile(r'\s*<link rel="preload" as="fetch"[^>]*>')
 # Files the mirror writes itself, by the site path its pages use for them.
 OWN_FILES = {
@@ -477,12 +483,26 @@ class Mirror:
         text = SRCSET.sub(srcset, text)
         text = JSON_BLOCK.sub(lambda m: self.rewrite_config(m, page), text)
         text = MAIN.sub('<main id="main" data-pagefind-body', text, count=1)
+        text = MAIN_OPEN.sub(lambda m: m.group(0) + self.folded_names(text), text, count=1)
         text = NOJS.sub(r"\g<0> data-pagefind-ignore", text)  # not what a search should find
         if self.search:
             text = HEADER_END.sub(lambda m: self.search_link(page) + m.group(0), text, count=1)
         text = PRELOAD.sub("", text)  # the scripts read the data scripts instead
         text = HEAD_START.sub(lambda m: m.group(0) + self.head(page), text, count=1)
         return text
+
+    @staticmethod
+    def folded_names(text: str) -> str:
+        """The page's heading and other names folded as the live search folds them (any
+        script to ASCII: "Zakłady" → "zaklady", "Gießerei" → "giesserei", "Başkanlığı" →
+        "baskanligi"), hidden from readers, for pagefind, which matches only what is written."""
+        found = " ".join(
+            html.unescape(re.sub(r"<[^>]+>", " ", a or b)) for a, b in NAMED.findall(text)
+        )
+        folded = fold(found)
+        if not folded or folded == " ".join(found.lower().split()):
+            return ""
+        return f'<p class="visually-hidden" aria-hidden="true">{html.escape(folded)}</p>'
 
     def search_link(self, page: Fetched) -> str:
         with translation.override(settings.LANGUAGE_CODE):
