@@ -419,7 +419,7 @@ def choose_record_targets() -> dict:
     org = Organization.objects.get(pk=org_id)
     sites = list(Site.objects.public().filter(organization=org).order_by("pk"))
     site = max(sites, key=lambda s: (site_count[s.pk], -s.pk))
-    call = Call.objects.filter(translation_of__isnull=True, published_at__isnull=False).first()
+    call = Call.objects.filter(published_at__isnull=False, deleted_at__isnull=True).first()
     program = call.targets.filter(product__isnull=False).first().product
     assert program.kind == "program" and program.is_public
     return {"org": org, "sites": sites, "site": site, "program": program, "call": call}

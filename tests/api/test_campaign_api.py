@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from unmask.campaign import services
-from unmask.campaign.models import Call, LocalGroup
+from unmask.campaign.models import Call, CallText, LocalGroup
 from unmask.campaign.services import When
 
 from ..campaign.dates import SOON, days
@@ -62,11 +62,12 @@ def build_campaign(record, moderator) -> SimpleNamespace:
         [record.arden, record.factory, record.draft, record.falcon, record.draft_program],
         starts_on=TODAY - timedelta(days=10),
     )
-    c.translation = _call(
-        moderator, "Stoppt den Falcon X", [record.factory], language="de", translation_of=c.call
+    # Its translations (entered out of order: the API gives them by language).
+    c.french = CallText.objects.create(
+        call=c.call, language="fr", title="Arrêtez le Falcon X", body="## Arrêtez le Falcon X"
     )
-    c.draft_translation = _call(
-        moderator, "Arrêtez le Falcon X", [], language="fr", translation_of=c.call, publish=False
+    c.german = CallText.objects.create(
+        call=c.call, language="de", title="Stoppt den Falcon X", body="## Stoppt den Falcon X"
     )
     c.old_call = _call(
         moderator,
@@ -76,6 +77,9 @@ def build_campaign(record, moderator) -> SimpleNamespace:
         ends_on=TODAY - timedelta(days=30),
     )
     c.hidden_call = _call(moderator, "Unannounced call", [record.korvex], publish=False)
+    CallText.objects.create(
+        call=c.old_call, language="de", title="Keine Triebwerke", body="Keine Triebwerke."
+    )
 
     # Groups: a page once trusted or with a published action; never when deleted.
     c.kassel = LocalGroup.objects.create(
@@ -162,11 +166,11 @@ def build_campaign(record, moderator) -> SimpleNamespace:
     c.rejected = announce("Rejected rally", days(4), city="Kassel", country="DE")
     services.reject_action(c.rejected, actor=moderator, reason="Looks like a private party")
 
-    c.public_calls = [c.call, c.translation, c.old_call]
+    c.public_calls = [c.call, c.old_call]
     c.public_actions = [c.vigil, c.weekly, c.rally, c.stand, c.past]
     c.public_groups = [c.kassel, c.lyon]
     c.hidden = {
-        "calls": [c.draft_translation, c.hidden_call],
+        "calls": [c.hidden_call],
         "actions": [c.waiting, c.rejected],
         "groups": [c.quiet, c.gone],
     }
@@ -329,7 +333,7 @@ def test_an_action_with_its_times_place_call_group_and_public_targets(client, ca
     assert [(t["kind"], t["name"]) for t in stand["targets"]] == [("product", "Falcon X")]
 
 
-def test_a_call_with_its_translations_and_ordered_public_targets(client, campaign, record):
+def test_a_call_with_its_texts_and_ordered_public_targets(client, campaign, record):
     call = get(client, f"/calls/{campaign.call.public_id}").json()
     assert call["url"] == absolute(campaign.call.get_absolute_url())
     assert call["body"] == "## Stop the Falcon X\n\nWhy it **matters**."  # Markdown source
@@ -337,9 +341,13 @@ def test_a_call_with_its_translations_and_ordered_public_targets(client, campaig
     assert call["starts_on"] == (TODAY - timedelta(days=10)).isoformat()
     assert call["ends_on"] is None
     assert call["published_at"]
-    assert call["translation_of"] is None
-    # The French translation is not published.
-    assert [t["public_id"] for t in call["translations"]] == [campaign.translation.public_id]
+    assert "translation_of" not in call and "translations" not in call
+    # Its translations by language; the original stays in its own title, body and language.
+    assert call["title"] == "Stop the Falcon X"
+    assert call["texts"] == [
+        {"language": "de", "title": "Stoppt den Falcon X", "body": "## Stoppt den Falcon X"},
+        {"language": "fr", "title": "Arrêtez le Falcon X", "body": "## Arrêtez le Falcon X"},
+    ]
     # In the organizers' order, without the draft organization and the draft program.
     assert [(t["kind"], t["public_id"]) for t in call["targets"]] == [
         ("organization", record.arden.public_id),
@@ -350,10 +358,9 @@ def test_a_call_with_its_translations_and_ordered_public_targets(client, campaig
     assert call["targets"][2]["url"] == absolute(record.falcon.get_absolute_url())
     assert call["targets"][1]["organization"]["public_id"] == record.korvex.public_id
 
-    german = get(client, f"/calls/{campaign.translation.public_id}").json()
-    assert german["language"] == "de"
-    assert german["translation_of"]["public_id"] == campaign.call.public_id
-    assert [t["public_id"] for t in german["translations"]] == [campaign.call.public_id]
+    listed = {c["public_id"]: c for c in results(client, "/calls")}
+    assert listed[campaign.call.public_id]["texts"] == call["texts"]
+    assert [t["language"] for t in listed[campaign.old_call.public_id]["texts"]] == ["de"]
 
 
 def test_a_group_with_its_counts_of_actions(client, campaign):
@@ -452,15 +459,17 @@ def test_bad_action_filters_are_a_422_naming_the_parameter(client, campaign, par
 
 def test_call_and_group_filters(client, campaign, record):
     c = campaign
-    assert ids(client, "/calls", org=record.korvex.public_id) == public_ids(
-        [c.call, c.translation]  # through Korvex's factory
-    )
+    assert ids(client, "/calls", org=record.korvex.public_id) == {
+        c.call.public_id  # through Korvex's factory
+    }
     assert ids(client, "/calls", org=record.arden.public_id) == {c.call.public_id}
     assert ids(client, "/calls", org=record.draft.public_id) == set()
     assert ids(client, "/calls", product=record.engine.public_id) == {c.old_call.public_id}
     assert ids(client, "/calls", product=record.falcon.public_id) == {c.call.public_id}
-    assert ids(client, "/calls", language="de") == {c.translation.public_id}
-    assert ids(client, "/calls", open="true") == public_ids([c.call, c.translation])
+    # Written in: a call's texts in other languages do not count.
+    assert ids(client, "/calls", language="en") == public_ids([c.call, c.old_call])
+    assert ids(client, "/calls", language="de") == set()
+    assert ids(client, "/calls", open="true") == {c.call.public_id}
     assert ids(client, "/calls", open="false") == {c.old_call.public_id}
     assert get(client, "/calls", language="xx").status_code == 422
     assert get(client, "/calls", open="maybe").status_code == 422
@@ -523,12 +532,16 @@ def test_a_page_takes_the_same_number_of_queries_however_long(client, campaign):
     many, n = _queries(client, "/actions?page_size=200")
     assert n == len(campaign.public_actions)
     assert many == one <= 3, "actions (call and group joined), then their targets"
-    # A call page reads the calls, their targets, their translations, and the translations of
-    # the ones they translate (when one on the page translates another).
-    for path, most in (("/calls", 4), ("/groups", 1)):
-        for size in (1, 200):
-            count, n = _queries(client, f"{path}?page_size={size}")
-            assert n >= 1 and count <= most, (path, size, count)
+    # A call page reads the calls, their targets and their texts, however many have texts.
+    assert all(call.texts.exists() for call in campaign.public_calls)
+    one, n = _queries(client, "/calls?page_size=1")
+    assert n == 1
+    many, n = _queries(client, "/calls?page_size=200")
+    assert n == len(campaign.public_calls)
+    assert many == one <= 3, "calls, then their targets, then their texts"
+    for size in (1, 200):
+        count, n = _queries(client, f"/groups?page_size={size}")
+        assert n >= 1 and count <= 1, ("/groups", size, count)
 
 
 def test_the_schema_describes_the_new_endpoints(client, db):

@@ -1,5 +1,5 @@
 """The campaign against the shared network, for the exports and imports: a local group, a
-published call with a translation and targets of every kind, a published action aimed at a
+published call with a text in another language and targets of every kind, a published action aimed at a
 site, a cancelled one that repeats, an online one aimed at a product, and what never leaves
 (a draft call, an action waiting for moderation, a group without a page, contact e-mails)."""
 
@@ -10,7 +10,7 @@ from datetime import date, time, timedelta
 import pytest
 
 from unmask.campaign import services
-from unmask.campaign.models import Call
+from unmask.campaign.models import Call, CallText
 from unmask.campaign.services import When
 
 SOON = date.today() + timedelta(days=10)  # always in the future
@@ -39,10 +39,9 @@ def campaign(network, moderator):
     )
     services.write_targets(call, [orgs["engines"], sites["engines"], chain[0]])
     services.publish_call(call, actor=moderator)
-    translation = Call.objects.create(
-        title="Stoppt die Talvik-9", body="Sie bauen sie.", language="de", translation_of=call
+    translation = CallText.objects.create(  # its Markdown list is a cell made inert
+        call=call, language="de", title="Stoppt die Talvik-9", body="- Sie bauen sie.\n- Wir nicht."
     )
-    services.publish_call(translation, actor=moderator)
     draft_call = Call.objects.create(title="Draft call", body="Not yet.", language="en")
 
     at_gate, _token = services.submit_action(
@@ -72,7 +71,7 @@ def campaign(network, moderator):
         city="Ankara",
         country="TR",
         group=group,
-        call=translation,
+        call=call,
         contact_email=SECRET,
         targets=[orgs["integrator"], chain[0]],
     )

@@ -13,7 +13,7 @@ from django.contrib.auth.models import Group, Permission
 
 from unmask.accounts import roles
 from unmask.campaign import services
-from unmask.campaign.models import Action, ActionTarget, Call, CallTarget, LocalGroup
+from unmask.campaign.models import Action, ActionTarget, Call, CallTarget, CallText, LocalGroup
 from unmask.exchange import bundle_import, csvbundle, importer
 from unmask.exchange.models import ImportBatch
 from unmask.exchange.selection import Selection
@@ -23,7 +23,7 @@ from . import test_roundtrip
 record = test_roundtrip.record  # the round trip's record (a fixture), with the campaign
 wipe = test_roundtrip.wipe
 
-CAMPAIGN = ("groups", "calls", "call_targets", "actions", "action_targets")
+CAMPAIGN = ("groups", "calls", "call_texts", "call_targets", "actions", "action_targets")
 
 
 def read(directory: Path, table: str) -> list[dict[str, str]]:
@@ -88,15 +88,15 @@ def test_without_moderation_actions_wait_and_calls_stay_drafts(
     cancelled = Action.objects.get(public_id=campaign["cancelled"].public_id)
     assert (cancelled.status, cancelled.published_at) == ("cancelled", None)
     assert cancelled.status_reason == "The square is closed that week."
-    assert outcome.left_unpublished >= 2 + 3  # the calls, the actions (and the record's rows)
+    assert outcome.left_unpublished >= 1 + 3  # the call, the actions (and the record's rows)
     assert gate.history.first().history_user == organizer
 
     # a moderator's import of the same bundle publishes what waits
     again = bundle_import.import_bundle(directory, actor=moderator)
     assert again.ok, [str(p) for p in again.problems]
     assert Action.objects.public().filter(public_id=gate.public_id).exists()
-    assert Call.objects.filter(published_at__isnull=False).count() == 2
-    assert again.tables["actions"].updated == 2 and again.tables["calls"].updated == 2
+    assert Call.objects.filter(published_at__isnull=False).count() == 1
+    assert again.tables["actions"].updated == 2 and again.tables["calls"].updated == 1
 
 
 def test_changes_go_through_the_services_keep_hidden_targets_and_are_undone(
@@ -142,6 +142,33 @@ def test_changes_go_through_the_services_keep_hidden_targets_and_are_undone(
     assert [t.ref for t in call.targets.all()] == before_refs
 
 
+def test_a_call_text_is_updated_added_and_undone(record, tmp_path):
+    call = record["campaign"]["call"]
+    directory = bundle(tmp_path)
+    texts = read(directory, "call_texts")
+    texts[0]["title"] = "Stoppt Talvik-9 jetzt"
+    texts.append(
+        {"id": f"{call.public_id}:fr", "call_id": call.public_id, "language": "fr"}
+        | {"title": "Arrêtez le Talvik-9", "body": "Ils le construisent."}
+    )
+    rewrite(directory, "call_texts", texts)
+
+    outcome = bundle_import.import_bundle(directory)
+    assert outcome.ok, [str(p) for p in outcome.problems]
+    counted = outcome.tables["call_texts"]
+    assert (counted.created, counted.updated, counted.unchanged) == (1, 1, 0)
+    assert dict(call.texts.values_list("language", "title")) == {
+        "de": "Stoppt Talvik-9 jetzt",
+        "fr": "Arrêtez le Talvik-9",
+    }
+    assert call.texts.get(language="de").body == "- Sie bauen sie.\n- Wir nicht."  # as it was
+    again = bundle_import.import_bundle(directory)
+    assert again.tables["call_texts"].unchanged == 2 and not again.created + again.updated
+
+    importer.undo(outcome.batch)
+    assert dict(call.texts.values_list("language", "title")) == {"de": "Stoppt die Talvik-9"}
+
+
 def test_a_whole_import_of_the_campaign_is_undone(record, tmp_path):
     directory = bundle(tmp_path)
     wipe()
@@ -153,6 +180,7 @@ def test_a_whole_import_of_the_campaign_is_undone(record, tmp_path):
     assert not Call.objects.filter(deleted_at__isnull=True).exists()
     assert not LocalGroup.objects.filter(deleted_at__isnull=True).exists()
     assert not CallTarget.objects.exists() and not ActionTarget.objects.exists()
+    assert not CallText.objects.exists()
 
 
 def test_a_group_of_another_site_is_matched_by_its_name(record, tmp_path):
@@ -179,7 +207,10 @@ def test_a_group_of_another_site_is_matched_by_its_name(record, tmp_path):
         ("actions", 0, "group_id", "nosuchgrp", 2, "'nosuchgrp'"),
         ("action_targets", 0, "site_id", "nosuchsite", 2, "'nosuchsite'"),
         ("call_targets", 1, "position", "second", 3, "not a position"),
-        ("calls", 1, "language", "xx", 5, "not a valid choice"),  # the first body has 3 lines
+        ("calls", 0, "language", "xx", 2, "not a valid choice"),
+        ("call_texts", 0, "language", "en", 2, "the call's own language"),
+        ("call_texts", 0, "language", "xx", 2, "not a valid choice"),
+        ("call_texts", 0, "call_id", "nosuchcall", 2, "'nosuchcall'"),
     ],
 )
 def test_a_problem_in_the_campaign_tables_names_file_line_and_column(

@@ -35,6 +35,7 @@ TABLES = [
     "citations",
     "groups",
     "calls",
+    "call_texts",
     "call_targets",
     "actions",
     "action_targets",
@@ -225,9 +226,18 @@ def test_the_campaign_is_there_under_its_public_ids(record, tmp_path):
     assert row["url"].endswith(group.get_absolute_url())
 
     calls = by_id(tmp_path, "calls")
-    call, translation = campaign["call"], campaign["translation"]
-    assert list(calls) == [call.public_id, translation.public_id]
-    assert calls[translation.public_id]["translation_of_id"] == call.public_id
+    call = campaign["call"]
+    assert list(calls) == [call.public_id]
+    assert "translation_of_id" not in calls[call.public_id]
+    assert read(tmp_path, "call_texts") == [
+        {
+            "id": f"{call.public_id}:de",
+            "call_id": call.public_id,
+            "language": "de",
+            "title": "Stoppt die Talvik-9",
+            "body": "'- Sie bauen sie.\n- Wir nicht.",  # made inert
+        }
+    ]
     assert calls[call.public_id]["starts_on"] == call.starts_on.isoformat()
     assert calls[call.public_id]["body"] == "They build it.\n\nWe stop it."
     targets = read(tmp_path, "call_targets")
@@ -258,7 +268,7 @@ def test_the_campaign_is_there_under_its_public_ids(record, tmp_path):
     assert row["url"].endswith(gate.get_absolute_url()) and row["published_at"].endswith("Z")
     row = actions[cancelled.public_id]
     assert (row["status"], row["status_reason"]) == ("cancelled", "The square is closed that week.")
-    assert row["recurrence"] == "FREQ=WEEKLY;COUNT=3" and row["call_id"] == translation.public_id
+    assert row["recurrence"] == "FREQ=WEEKLY;COUNT=3" and row["call_id"] == call.public_id
     assert row["last_ends_at"] == cancelled.last_ends_at.strftime("%Y-%m-%dT%H:%M:%SZ")
     assert actions[campaign["online"].public_id]["online"] == "true"
     aimed = [(t["action_id"], t["kind"], t["position"]) for t in read(tmp_path, "action_targets")]

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from unmask.campaign.models import Action, ActionTarget, Call, CallTarget, LocalGroup
+from unmask.campaign.models import Action, ActionTarget, Call, CallTarget, CallText, LocalGroup
 from unmask.exchange import bundle_import, campaign_import, csvbundle, ftm, ftm_import, importer
 from unmask.exchange.models import ImportBatch
 from unmask.exchange.selection import Selection
@@ -52,8 +52,8 @@ KEYED_BY_DATABASE = {"organization_names", "identifiers"}
 TABLES = [t.name for t in csvbundle.TABLES]
 
 
-CAMPAIGN = ("groups", "calls", "call_targets", "actions", "action_targets")
-CAMPAIGN_MODELS = (LocalGroup, Call, CallTarget, Action, ActionTarget)
+CAMPAIGN = ("groups", "calls", "call_texts", "call_targets", "actions", "action_targets")
+CAMPAIGN_MODELS = (LocalGroup, Call, CallText, CallTarget, Action, ActionTarget)
 
 
 @pytest.fixture
@@ -118,7 +118,7 @@ def wipe() -> None:
     ActionTarget.objects.all().delete()
     CallTarget.objects.all().delete()
     Action.objects.all().delete()
-    Call.objects.update(translation_of=None)
+    CallText.objects.all().delete()
     Call.objects.all().delete()
     LocalGroup.objects.all().delete()
     for model in CAMPAIGN_MODELS:
@@ -285,8 +285,13 @@ def assert_campaign_is_back(campaign, aimed, batch) -> None:
     assert call.published_at and call.body == "They build it.\n\nWe stop it."
     assert aims(call) == aimed["call"] and len(aimed["call"]) == 3
     assert [t.kind for t in call.targets.all()] == ["org", "site", "product"]
-    translation = Call.objects.get(public_id=campaign["translation"].public_id)
-    assert translation.translation_of == call and translation.published_at
+    text = call.texts.get()
+    assert (text.language, text.title, text.body) == (
+        "de",
+        "Stoppt die Talvik-9",
+        "- Sie bauen sie.\n- Wir nicht.",
+    )
+    assert text.history.first().history_change_reason == batch.reason
     gate = Action.objects.public().get(public_id=campaign["at_gate"].public_id)
     was = campaign["at_gate"]
     assert (gate.status, gate.call, gate.group, gate.languages) == (

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from unmask.campaign import moderation, services, times
-from unmask.campaign.models import Action, ActionTarget, Call, CallTarget, LocalGroup
+from unmask.campaign.models import Action, ActionTarget, Call, CallTarget, CallText, LocalGroup
 from unmask.record.admin import ReasonForm, _run, _with_reason
 
 
@@ -79,6 +79,15 @@ class TargetInline(admin.TabularInline):
 
 class CallTargetInline(TargetInline):
     model = CallTarget
+
+
+class CallTextInline(admin.StackedInline):
+    """The call in other languages: one identity, several texts (its targets, period and
+    actions are the call's)."""
+
+    model = CallText
+    extra = 0
+    fields = ["language", "title", "body"]
 
 
 class ActionTargetInline(TargetInline):
@@ -241,7 +250,6 @@ class CallForm(ReasonForm):
             "title",
             "body",
             "language",
-            "translation_of",
             "starts_on",
             "ends_on",
             "change_reason",
@@ -251,12 +259,18 @@ class CallForm(ReasonForm):
 @admin.register(Call)
 class CallAdmin(TargetsAdminMixin, SimpleHistoryAdmin):
     form = CallForm
-    inlines = [CallTargetInline]
-    list_display = ["title", "language", "starts_on", "ends_on", "published_at"]
+    inlines = [CallTextInline, CallTargetInline]
+    list_display = ["title", "language", "missing", "starts_on", "ends_on", "published_at"]
     list_filter = ["language"]
-    search_fields = ["title"]
-    autocomplete_fields = ["translation_of"]
+    search_fields = ["title", "texts__title"]
     actions = [publish_calls, withdraw_calls]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("texts")
+
+    @admin.display(description=_("missing translations"))
+    def missing(self, obj):
+        return ", ".join(obj.missing_languages()) or "—"
 
     def save_model(self, request, obj, form, change):
         obj._change_reason = form.cleaned_data.get("change_reason") or _("Created")

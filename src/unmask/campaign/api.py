@@ -106,6 +106,14 @@ TARGETS = "What it is aimed at, in the organizers' order; only public records."
 # --- records ---------------------------------------------------------------------------------
 
 
+class CallTextOut(Schema):
+    """A call to action in another language than the one it is written in."""
+
+    language: LanguageT
+    title: str
+    body: str = Field(description=MARKDOWN)
+
+
 class CallOut(Schema):
     """A call to action: what the campaign asks people to do, when, and against whom."""
 
@@ -114,12 +122,9 @@ class CallOut(Schema):
     title: str
     body: str = Field(description=MARKDOWN)
     language: LanguageT = Field(description="The language it is written in.")
-    translation_of: CallRef | None = Field(
-        description="The call this one translates (when that one is published)."
-    )
-    translations: list[CallRef] = Field(
-        description="The same call in other languages: its original and the original's other "
-        "translations, published ones, by language."
+    texts: list[CallTextOut] = Field(
+        description="The call in other languages, by language. Its original is the call's own "
+        "title, body and language."
     )
     starts_on: date | None = Field(description="First day of the call's period, if any.")
     ends_on: date | None = Field(description="Last day of the call's period, if any.")
@@ -131,20 +136,8 @@ class CallOut(Schema):
         return absolute(context["request"], obj.get_absolute_url())
 
     @staticmethod
-    def resolve_translation_of(obj):
-        return (
-            obj.translation_of if obj.translation_of_id and obj.translation_of_is_public else None
-        )
-
-    @staticmethod
-    def resolve_translations(obj) -> list:
-        if obj.translation_of_id:
-            root = obj.translation_of
-            family = [root] if obj.translation_of_is_public else []
-            family += [c for c in root.public_translations if c.pk != obj.pk]
-        else:
-            family = list(obj.public_translations)
-        return sorted(family, key=lambda c: (c.language, c.pk))
+    def resolve_texts(obj) -> list:
+        return [t for t in obj.texts.all() if t.language != obj.language]  # prefetched, by language
 
     @staticmethod
     def resolve_targets(obj) -> list:
@@ -286,28 +279,10 @@ def _targets(model) -> Prefetch:
     )
 
 
-def _translations(path: str) -> Prefetch:
-    return Prefetch(
-        path,
-        queryset=queries.public_calls().order_by("language", "pk"),
-        to_attr="public_translations",
-    )
-
-
 def calls():
-    return (
-        queries.public_calls()
-        .select_related("translation_of")
-        .annotate(
-            translation_of_is_public=Exists(
-                queries.public_calls().filter(pk=OuterRef("translation_of"))
-            )
-        )
-        .prefetch_related(
-            _targets(CallTarget),
-            _translations("translations"),
-            _translations("translation_of__translations"),  # a translation's family
-        )
+    return queries.public_calls().prefetch_related(
+        _targets(CallTarget),
+        "texts",  # by language (CallText.Meta.ordering)
     )
 
 

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from unmask.campaign import services
-from unmask.campaign.models import Call, LocalGroup
+from unmask.campaign.models import Call, CallText, LocalGroup
 from unmask.campaign.services import When
 from unmask.record.models import Organization, Product, Site
 
@@ -28,6 +28,54 @@ ACTIONS = [
     (1, "Demonstration at the trade fair", "demonstration", 20, 11, 4, ""),
     (0, "Online letter-writing evening", "online", 7, 20, 2, ""),
 ]
+
+
+# The demo call in every language the site offers: one call, several texts (invented).
+CALL_TEXTS = {
+    "ku": (
+        "Rojên çalakiyê li dijî zincîra dabînkirinê ya dronê",
+        "Banga çalakiyê ya demoyê ya xeyalî.\n\n## Em çi dixwazin\n\nLi cihekî dabînkerekî "
+        "bernameyê çalakiyeke **giştî û aştiyane** li dar bixe û li ser vê malperê ji me re "
+        "behs bike.",
+    ),
+    "ckb": (
+        "ڕۆژانی چالاکی دژی زنجیرەی دابینکردنی درۆنەکە",
+        "بانگەوازێکی نموونەیی خەیاڵی.\n\n## داوای چی دەکەین\n\nچالاکییەکی **گشتی و ئاشتیانە** "
+        "لە بنکەی یەکێک لە دابینکەرانی بەرنامەکە ڕێکبخە و لەم ماڵپەڕەدا پێمان بڵێ.",
+    ),
+    "tr": (
+        "İHA'nın tedarik zincirine karşı eylem günleri",
+        "Kurgusal örnek çağrı.\n\n## Ne istiyoruz\n\nProgramın bir tedarikçisinin tesisinde "
+        "**kamuya açık, barışçıl** bir eylem düzenleyin ve bu sitede bize bildirin.",
+    ),
+    "ar": (
+        "أيام تحرّك ضد سلسلة توريد الطائرة المسيّرة",
+        "دعوة تجريبية وهمية.\n\n## ما نطلبه\n\nنظّموا فعالية **علنية وسلمية** عند منشأة لأحد "
+        "مورّدي البرنامج، وأخبرونا عنها على هذا الموقع.",
+    ),
+    "de": (
+        "Aktionstage gegen die Lieferkette der Drohne",
+        "Fiktiver Demo-Aufruf.\n\n## Was wir fordern\n\nHalte eine **öffentliche, friedliche** "
+        "Aktion an einem Standort eines Zulieferers des Programms ab und erzähl uns hier davon.",
+    ),
+    "fr": (
+        "Journées d’action contre la chaîne d’approvisionnement du drone",
+        "Appel fictif de démonstration.\n\n## Ce que nous demandons\n\nOrganisez une action "
+        "**publique et pacifique** sur un site d’un fournisseur du programme, et racontez-la-nous "
+        "sur ce site.",
+    ),
+    "es": (
+        "Jornadas de acción contra la cadena de suministro del dron",
+        "Llamamiento ficticio de demostración.\n\n## Lo que pedimos\n\nOrganiza una acción "
+        "**pública y pacífica** en una instalación de un proveedor del programa y cuéntanosla "
+        "en este sitio.",
+    ),
+    "it": (
+        "Giornate di azione contro la filiera del drone",
+        "Appello fittizio di prova.\n\n## Cosa chiediamo\n\nOrganizza un'azione **pubblica e "
+        "pacifica** presso una sede di un fornitore del programma e raccontacela su questo sito.",
+    ),
+}
 
 
 class _System:
@@ -60,13 +108,8 @@ def load(actor) -> dict[str, int]:
     )
     services.write_targets(call, ([program] if program else []) + targets, actor=actor)
     services.publish_call(call, actor=actor)
-    german = Call.objects.create(
-        title="Aktionstage gegen die Lieferkette der Drohne",
-        body="Fiktiver Demo-Aufruf.\n\nEine **öffentliche, friedliche** Aktion an einem Standort.",
-        language="de",
-        translation_of=call,
-    )
-    services.publish_call(german, actor=actor)
+    for language, (title, body) in CALL_TEXTS.items():
+        CallText.objects.create(call=call, language=language, title=title, body=body)
     groups = []
     for name, city, country, *_rest in GROUPS:
         group = LocalGroup(name=name, city=city, country=country, trusted=False)
@@ -106,7 +149,7 @@ def load(actor) -> dict[str, int]:
         )
         services.publish_action(action, actor=actor)
         count += 1
-    return {"calls": 2, "groups": len(groups), "actions": count}
+    return {"calls": 1, "groups": len(groups), "actions": count}
 
 
 def _site_in(country: str) -> Site | None:

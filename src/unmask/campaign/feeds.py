@@ -110,9 +110,9 @@ def calls_atom(request):
         )
         for call in queries.public_calls().order_by("-published_at", "-pk")[:FEED_SIZE]:
             feed.add_item(
-                title=call.title,
+                title=call.localized_title,
                 link=base + call.get_absolute_url(),
-                description=str(render_markdown(call.body)),
+                description=str(render_markdown(call.text().body)),
                 unique_id=_tag(request, "call", call.public_id, call.created_at),
                 unique_id_is_permalink=False,
                 pubdate=call.published_at,

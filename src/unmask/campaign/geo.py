@@ -204,7 +204,7 @@ def filter_options() -> dict:
     )
     return {
         "countries": [(code, str(name)) for code, name in countries],
-        "calls": list(public_calls().order_by("title", "pk").only("public_id", "title")),
+        "calls": list(public_calls().order_by("title", "pk")),
         "groups": list(
             LocalGroup.objects.alive()
             .filter(pk__in=active.values("group_id"))

@@ -7,9 +7,11 @@ top of these models.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
@@ -64,14 +66,11 @@ class Call(Record):
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=90, editable=False)
     body = models.TextField(_("text"), help_text=_("Markdown. Rendered and sanitized."))
-    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
-    translation_of = models.ForeignKey(
-        "self",
-        verbose_name=_("translation of"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="translations",
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        help_text=_("The language it is written in; its translations are below."),
     )
     starts_on = models.DateField(_("from"), null=True, blank=True)
     ends_on = models.DateField(_("until"), null=True, blank=True)
@@ -94,6 +93,63 @@ class Call(Record):
 
     def get_absolute_url(self) -> str:
         return fast_reverse("campaign:call", self.public_id, self.slug)
+
+    def text(self, language: str | None = None) -> CallText:
+        """The call in `language` (the page's by default): its translation when one exists,
+        else the call as written (`translated` tells which). Reads `texts`, so prefetch them
+        (`prefetch_related("texts")`) when showing many calls."""
+        language = (language or get_language() or self.language).split("-")[0]
+        if language != self.language:
+            for text in self.texts.all():
+                if text.language == language:
+                    return text
+        return CallText(call=self, language=self.language, title=self.title, body=self.body)
+
+    @property
+    def localized_title(self) -> str:
+        return self.text().title
+
+    def missing_languages(self) -> list[str]:
+        """The languages the site offers that this call has no text in."""
+        have = {self.language, *(t.language for t in self.texts.all())}
+        return [code for code, _name in settings.LANGUAGES if code not in have]
+
+
+class CallText(models.Model):
+    """A call to action in another language: the same call (its targets, its actions, its
+    period), another text. The call's own title and body are its original."""
+
+    call = models.ForeignKey(
+        Call, verbose_name=_("call to action"), on_delete=models.CASCADE, related_name="texts"
+    )
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), help_text=_("Markdown. Rendered and sanitized."))
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("translation of a call")
+        verbose_name_plural = _("translations of a call")
+        ordering = ["language"]
+        constraints = [
+            models.UniqueConstraint(fields=["call", "language"], name="call_text_one_per_language")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.language})"
+
+    @property
+    def translated(self) -> bool:
+        """Whether this is a translation (not the call as written)."""
+        return self.language != self.call.language
+
+    def clean(self):
+        if self.call_id and self.language == self.call.language:
+            raise ValidationError(
+                {"language": _("The call is written in this language: edit the call itself.")}
+            )
 
 
 class ActionKind(models.TextChoices):

@@ -224,12 +224,13 @@ def _screen(
         Action.objects.filter(status=ActionStatus.SUBMITTED, deleted_at__isnull=True)
     ).select_related("group", "call")
     waiting = waiting.prefetch_related(
+        "call__texts",
         Prefetch(
             "targets",
             queryset=ActionTarget.objects.select_related(
                 "organization", "site__organization", "product"
             ),
-        )
+        ),
     )
     total = waiting.count()
     items = _items(list(waiting.order_by("starts_at", "pk")[:QUEUE_LIMIT]))

@@ -103,7 +103,7 @@ def describe_filters(filters: ActionFilters) -> str:
     if filters.call:
         call = public_calls().filter(public_id=filters.call).first()
         if call:
-            parts.append(_("for the call “%(title)s”") % {"title": call.title})
+            parts.append(_("for the call “%(title)s”") % {"title": call.localized_title})
     if filters.org:
         org = Organization.objects.public().filter(public_id=filters.org).first()
         if org:
@@ -229,7 +229,10 @@ def action_countries(*, upcoming: bool = False) -> list[tuple[str, str]]:
 
 
 def public_calls() -> QuerySet:
-    return Call.objects.filter(published_at__isnull=False, deleted_at__isnull=True)
+    """Published calls, each with its texts in other languages (Call.text())."""
+    return Call.objects.filter(
+        published_at__isnull=False, deleted_at__isnull=True
+    ).prefetch_related("texts")
 
 
 def public_groups() -> QuerySet:
@@ -243,10 +246,3 @@ def public_groups() -> QuerySet:
 def public_group(public_id: str) -> LocalGroup | None:
     """A group has a page once it is trusted or one of its actions was published."""
     return public_groups().filter(public_id=public_id).first()
-
-
-def translations(call: Call) -> list[Call]:
-    """The same call in other languages: its original and the original's other translations."""
-    root = call.translation_of or call
-    family = public_calls().filter(Q(pk=root.pk) | Q(translation_of=root)).exclude(pk=call.pk)
-    return list(family.order_by("language"))

@@ -32,11 +32,13 @@ LEVELS = ((320, 12, 5), (200, 8, 4), (120, 6, 3), (60, 4, 2))
 def render_sheet(request, call: Call, paper: str) -> bytes:
     """The call's sheet as PDF, laid out now (no cache)."""
     page_url = request.build_absolute_uri(call.get_absolute_url())
-    body = render_markdown(call.body)
+    text = call.text()  # in the page's language when translated
+    body = render_markdown(text.body)
     evidence = targets.evidence(call)
     upcoming = queries.upcoming(queries.ActionFilters(call=call.public_id))[: LEVELS[0][2]]
     common = {
         "call": call,
+        "text": text,
         "page_url": page_url,
         "qr": pdf.qr_data_uri(page_url),
         "printed": timezone.localdate(),

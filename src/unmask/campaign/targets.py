@@ -22,7 +22,6 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from unmask.campaign import queries
@@ -209,20 +208,6 @@ def open_calls() -> QuerySet:
     return queries.public_calls().filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
 
 
-def in_language(calls, language: str | None = None) -> list[Call]:
-    """Each call in the reader's language when a published translation exists, else as
-    written. One query for the translations."""
-    calls = list(calls)
-    language = (language or get_language() or "").split("-")[0]
-    found = {
-        t.translation_of_id: t
-        for t in queries.public_calls().filter(
-            translation_of__in=[c.pk for c in calls if c.language != language], language=language
-        )
-    }
-    return [found.get(c.pk, c) for c in calls]
-
-
 @dataclass
 class Campaign:
     """What a record page shows of the campaign against one organization, site, product or
@@ -313,7 +298,7 @@ def campaign_for(thing, *, country: str = "", now: datetime | None = None) -> Ca
     found = sorted((o for o in found if o), key=lambda o: (o.starts, o.action.pk))
     calls = open_calls().filter(pk__in=_call_ids_for(kind, key)).order_by("-starts_on", "title")
     return Campaign(
-        calls=in_language(calls[:10]),
+        calls=list(calls[:10]),
         upcoming=found[:UPCOMING_SHOWN],
         upcoming_total=counts["upcoming"],
         past_total=counts["past"],

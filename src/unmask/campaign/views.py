@@ -198,7 +198,8 @@ def call(request, public_id: str, slug: str = ""):
         "campaign/call.html",
         {
             "call": item,
-            "translations": queries.translations(item),
+            "text": item.text(),
+            "call_languages": [item.language, *(t.language for t in item.texts.all())],
             "evidence": targets.evidence(item),
             "upcoming": queries.upcoming(filters),
             "past": queries.past(queries.public_actions().filter(call=item)),

@@ -106,12 +106,13 @@ ORDER = (
     # the campaign, after the record's rows are published (campaign_import.py)
     "groups",
     "calls",
+    "call_texts",
     "call_targets",
     "actions",
     "action_targets",
 )
 # Tables a bundle may lack: bundles written before the campaign was exported have none of them.
-OPTIONAL = frozenset({"groups", "calls", "call_targets", "actions", "action_targets"})
+OPTIONAL = frozenset({"groups", "calls", "call_texts", "call_targets", "actions", "action_targets"})
 # Columns a table must have for the import to make sense of it.
 REQUIRED = {
     "sources": ("id", "title", "kind", "original_url"),
@@ -124,6 +125,7 @@ REQUIRED = {
     "citations": ("id", "source_id", "organization_id", "site_id", "product_id", "link_id"),
     "groups": ("id", "name"),
     "calls": ("id", "title", "language", "body"),
+    "call_texts": ("id", "call_id", "language", "title", "body"),
     "call_targets": ("id", "call_id", "position", "organization_id", "site_id", "product_id"),
     "actions": ("id", "title", "kind", "status", "timezone", "starts_at", "ends_at"),
     "action_targets": ("id", "action_id", "position", "organization_id", "site_id", "product_id"),

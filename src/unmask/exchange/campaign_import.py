@@ -1,9 +1,9 @@
-"""The campaign's tables of a CSV bundle (csvbundle.py: groups, calls, call_targets, actions,
-action_targets), imported by bundle_import after the record's rows are in and published, so
-that every target names a record that is already there. The rules are the bundle's: public ids
-kept, only differences written (with the batch's reason in the history), all or nothing, every
-problem with its file, line and column, one ImportItem a row created or changed, undone with
-the batch (undo_item).
+"""The campaign's tables of a CSV bundle (csvbundle.py: groups, calls, call_texts, call_targets,
+actions, action_targets), imported by bundle_import after the record's rows are in and
+published, so that every target names a record that is already there. The rules are the
+bundle's: public ids kept, only differences written (with the batch's reason in the history),
+all or nothing, every problem with its file, line and column, one ImportItem a row created or
+changed, undone with the batch (undo_item).
 
 Who. The campaign's tables are imported by the command line and by those who may write the
 campaign (moderators and admins: campaign.add_localgroup, add_call or add_action); for anyone
@@ -18,8 +18,9 @@ Through the campaign's services where there are any:
   manage it), services.update_action changes one, services.publish_action and
   services.cancel_action set its status; their history reason is the batch's (`note`);
 - targets: services.write_targets;
-- calls: services.publish_call. Calls and groups have no service to create or edit them (the
-  admin's forms do): they are validated (full_clean) and saved here with the batch's reason.
+- calls: services.publish_call. Calls, their texts and groups have no service to create or
+  edit them (the admin's forms do): they are validated (full_clean) and saved here with the
+  batch's reason.
   A group whose id is unknown is matched like services.group_for matches a submitter's: a group
   of the same name (any case) in the same country or with none, that the bundle does not have
   under its own id; the bundle's id then stands for it.
@@ -38,8 +39,15 @@ Cells. Times are UTC instants (starts_at, ends_at) with the place's time zone; t
 services.apply_times as local times, so the rule of repetition and the limits of the form hold,
 and last_ends_at (derived) is computed again. url, last_ends_at, published_at and updated_at
 are the exporting site's and ignored, except that published_at says a call was public. An
-empty call_id, group_id or translation_of_id changes nothing on an action or call that exists:
-the bundle leaves a reference out when the row it names is not public.
+empty call_id or group_id changes nothing on an action that exists: the bundle leaves a
+reference out when the row it names is not public.
+
+Texts. A row of call_texts is the call's title and body in another language: it creates or
+updates the call's text (CallText) in that language, one ImportItem as for any row, undone with
+the batch (a text created is removed, a text changed gets its former title and body back).
+A text in the call's own language is a problem at its language cell: that text is the call's.
+Creating or changing a text of a call that this import did not create needs
+campaign.change_call. Texts the bundle does not have are left alone.
 
 Targets. A bundle's targets of a call or an action are its public ones; the record may have
 more (not public, or from elsewhere). Nothing is removed: when the record already has the
@@ -64,6 +72,7 @@ from unmask.campaign.models import (
     ActionTarget,
     Call,
     CallTarget,
+    CallText,
     LocalGroup,
 )
 from unmask.exchange.bundle_import import (
@@ -88,7 +97,7 @@ from unmask.exchange.bundle_import import (
 from unmask.exchange.models import ImportItem
 from unmask.record.models import Organization, Product, Site
 
-TABLES = ("groups", "calls", "call_targets", "actions", "action_targets")
+TABLES = ("groups", "calls", "call_texts", "call_targets", "actions", "action_targets")
 WRITERS = ("campaign.add_localgroup", "campaign.add_call", "campaign.add_action")
 LEFT_OUT = "rows of the campaign (groups, calls, actions: importing them needs a moderator)"
 KINDS = {"org": Organization, "site": Site, "product": Product}
@@ -134,7 +143,8 @@ def _save(ctx: _Context, obj) -> None:
 
 def _writer(ctx: _Context, perm: str):
     def write(obj, changes: dict) -> None:
-        _require(ctx, perm)
+        if perm:
+            _require(ctx, perm)
         for name, value in changes.items():
             setattr(obj, name, value)
         _save(ctx, obj)
@@ -152,9 +162,7 @@ def run(ctx: _Context) -> None:
     claimed: dict[int, int] = {}  # pk of a group -> the line that took it
     _each(ctx, "groups", lambda c, r: _group(c, r, in_bundle, claimed))
     _each(ctx, "calls", _call)
-    for row in ctx.rows["calls"]:
-        if row.obj is not None:
-            _apply(ctx, row, lambda row=row: _translation_of(ctx, row))
+    _each(ctx, "call_texts", _call_text)
     _targets(ctx, "call_targets", "call_id", "calls")
     _publish_calls(ctx)
     tokens: dict[str, str] = {}  # id of an action this import created -> its edit token
@@ -255,7 +263,7 @@ def _call(ctx: _Context, row: _Row) -> None:
     }
     call = _existing(Call, row.id)
     _deleted(ctx, row, call)
-    if call is None:  # translation_of in a second pass: it may name a later row
+    if call is None:
         _require(ctx, "campaign.add_call")
         call = Call(public_id=row.id, **wanted)
         _save(ctx, call)
@@ -264,18 +272,28 @@ def _call(ctx: _Context, row: _Row) -> None:
         _sync(ctx, row, call, wanted, write=_writer(ctx, "campaign.change_call"))
 
 
-def _translation_of(ctx: _Context, row: _Row) -> None:
-    original = _ref(ctx, row, "translation_of_id", "calls")
-    _check(ctx, row, original)
-    call = row.obj
-    if original is None or call.translation_of_id == original.pk:
-        return  # an empty cell changes nothing: the original may not be public
-    if row.action != "created":
-        _require(ctx, "campaign.change_call")
-    before = {"translation_of_id": call.translation_of_id}
-    call.translation_of = original
-    _save(ctx, call)
-    _note_update(ctx, row, before)
+def _call_text(ctx: _Context, row: _Row) -> None:
+    call = _ref(ctx, row, "call_id", "calls", required=True)
+    _check(ctx, row, call)
+    v = row.values
+    language = v["language"].strip()
+    if language and language == call.language:
+        ctx.problem(
+            row, "language", f"{language!r} is the call's own language: its text is the call's."
+        )
+        raise _Failed
+    wanted = {"title": v["title"], "body": v["body"]}
+    created_here = any(r.obj == call and r.action == "created" for r in ctx.rows["calls"])
+    text = CallText.objects.filter(call=call, language=language).first()
+    if text is None:
+        if not created_here:
+            _require(ctx, "campaign.change_call")
+        text = CallText(call=call, language=language, **wanted)
+        _save(ctx, text)
+        _created(ctx, row, text)
+    else:
+        perm = "" if created_here else "campaign.change_call"
+        _sync(ctx, row, text, wanted, write=_writer(ctx, perm))
 
 
 def _publish_calls(ctx: _Context) -> None:
@@ -518,17 +536,18 @@ def _write_targets(ctx: _Context, owner, items: list, *, owner_created: bool) ->
 
 def undo_item(item: ImportItem, obj, *, actor, reason: str) -> None:
     """Undo one item of a batch (importer.undo): a group, call or action created is deleted
-    (soft, kept in the history), a target created is removed, what was changed gets its former
-    values back (statuses included, without the services' rules: an undo puts back what was)
-    and a call's or action's former targets. An action's SEQUENCE goes on rising."""
+    (soft, kept in the history), a target or a call's text created is removed, what was
+    changed gets its former values back (statuses included, without the services' rules: an
+    undo puts back what was) and a call's or action's former targets. An action's SEQUENCE
+    goes on rising."""
     perm = f"campaign.change_{obj._meta.model_name}"
-    if isinstance(obj, CallTarget | ActionTarget):
-        perm = "campaign.change_call" if isinstance(obj, CallTarget) else "campaign.change_action"
+    if isinstance(obj, CallTarget | CallText | ActionTarget):
+        perm = "campaign.change_action" if isinstance(obj, ActionTarget) else "campaign.change_call"
     if actor is not None and not actor.has_perm(perm):
         raise PermissionDenied(f"You do not have permission to do this ({perm}).")
     user = actor if getattr(actor, "is_authenticated", False) else None
     if item.action == ImportItem.CREATED:
-        if isinstance(obj, CallTarget | ActionTarget):
+        if isinstance(obj, CallTarget | CallText | ActionTarget):
             obj._change_reason = reason
             obj._history_user = user
             obj.delete()

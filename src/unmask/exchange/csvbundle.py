@@ -3,14 +3,15 @@
 `frictionless validate`.
 
 One UTF-8 CSV a table, each with a header row: organizations, organization_names, identifiers,
-sites, products, links, sources, citations, and the campaign's groups, calls, call_targets,
-actions, action_targets, plus `datapackage.json` describing every column (type, meaning,
-constraints), the primary keys and the foreign keys between the tables. A bundle is either a
-directory (`write`) or one zip file (`write_zip`).
+sites, products, links, sources, citations, and the campaign's groups, calls, call_texts (a
+call in other languages), call_targets, actions, action_targets, plus `datapackage.json`
+describing every column (type, meaning, constraints), the primary keys and the foreign keys
+between the tables. A bundle is either a directory (`write`) or one zip file (`write_zip`).
 
 - Ids are the public ids shown in the site's addresses (the other names and identifiers, which
   have none, are numbered by their database key; a target of a call or an action is named by
-  the public ids of both ends, "<call id>:site:<site id>"); a foreign key holds the public id
+  the public ids of both ends, "<call id>:site:<site id>", a call's text by the call's id and
+  its language, "<call id>:de"); a foreign key holds the public id
   of the row it refers to (links.subject_id is an organization's id). A reference to a row that is not in
   the bundle (the maker of a product outside a filtered export, a product that is part of an
   unpublished program) is left empty, so that every foreign key resolves.
@@ -375,14 +376,12 @@ def _groups(selection: Selection) -> Iterator[tuple]:
 
 
 def _calls(selection: Selection) -> Iterator[tuple]:
-    calls = selection.calls().annotate(original=_ref("translation_of", selection.calls()))
     rows = _stream(
-        calls,
+        selection.calls(),
         "public_id",
         "slug",
         "title",
         "language",
-        "original",
         "starts_on",
         "ends_on",
         "body",
@@ -390,9 +389,20 @@ def _calls(selection: Selection) -> Iterator[tuple]:
         "updated_at",
     )
     for public_id, slug, *rest in rows:
-        title, language, original, starts, ends, body, published, updated = rest
+        title, language, starts, ends, body, published, updated = rest
         url = _page(fast_reverse("campaign:call", public_id, slug))
-        yield (public_id, title, language, original, starts, ends, body, url, published, updated)
+        yield (public_id, title, language, starts, ends, body, url, published, updated)
+
+
+def _call_texts(selection: Selection) -> Iterator[tuple]:
+    rows = (
+        selection.call_texts()
+        .order_by("call_id", "language")
+        .values_list("call__public_id", "language", "title", "body")
+        .iterator(chunk_size=CHUNK)
+    )
+    for call_id, language, title, body in rows:
+        yield (f"{call_id}:{language}", call_id, language, title, body)
 
 
 ACTION_FIELDS = (
@@ -709,14 +719,13 @@ TABLES: tuple[Table, ...] = (
     Table(
         "calls",
         "Calls to action",
-        "What the campaign asks people to do, when, and against whom (call_targets). A call "
-        "may be the translation of another.",
+        "What the campaign asks people to do, when, and against whom (call_targets), as "
+        "written; its texts in other languages are in call_texts.",
         (
             _id("call"),
             Column("title", "string", "Its title.", required=True),
-            Column("language", "string", "Its language (a code: en, de, ...).", required=True),
             Column(
-                "translation_of_id", "string", "The call it translates (calls.id), if any here."
+                "language", "string", "The language it is written in (en, de, ...).", required=True
             ),
             Column("starts_on", "date", "From when."),
             Column("ends_on", "date", "Until when."),
@@ -726,7 +735,23 @@ TABLES: tuple[Table, ...] = (
             UPDATED,
         ),
         _calls,
-        foreign_keys=(("translation_of_id", "calls"),),
+    ),
+    Table(
+        "call_texts",
+        "Translations of calls",
+        "A call to action in another language than it is written in: the same call, another "
+        "title and text. One a call and language.",
+        (
+            Column(
+                "id", "string", 'The call\'s id and the language: "<call id>:de".', required=True
+            ),
+            Column("call_id", "string", "The call (calls.id).", required=True),
+            Column("language", "string", "The language (a code: en, de, ...).", required=True),
+            Column("title", "string", "The title in that language.", required=True),
+            Column("body", "string", "The text in that language (Markdown).", required=True),
+        ),
+        _call_texts,
+        foreign_keys=(("call_id", "calls"),),
     ),
     Table(
         "call_targets",
@@ -865,6 +890,7 @@ def last_change(selection: Selection) -> datetime:
             selection.sources(),
             selection.groups(),
             selection.calls(),
+            selection.call_texts(),
             selection.actions(),
         )
     ]

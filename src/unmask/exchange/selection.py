@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from unmask.campaign import queries as campaign_queries
-from unmask.campaign.models import Action, ActionTarget, CallTarget
+from unmask.campaign.models import Action, ActionTarget, CallTarget, CallText
 from unmask.record.filters import NetworkFilters
 from unmask.record.models import (
     Citation,
@@ -126,6 +126,11 @@ class Selection:
         if self.filters is not None:
             return groups.filter(pk__in=self.actions().values("group_id"))
         return groups
+
+    def call_texts(self) -> QuerySet:
+        """The texts of the selected calls in other languages (all of them: a text is as
+        public as its call)."""
+        return CallText.objects.filter(call__in=self.calls().values("pk"))
 
     def call_targets(self) -> QuerySet:
         return CallTarget.objects.public().filter(call__in=self.calls().values("pk"))

@@ -46,11 +46,7 @@ def next_actions(*, country: str = ""):
     upcoming = queries.upcoming(filters, limit=HOME_ACTIONS)
     return {
         "upcoming": upcoming,
-        "calls": targets.in_language(
-            targets.open_calls()
-            .filter(translation_of__isnull=True)
-            .order_by("-starts_on", "title")[:5]
-        ),
+        "calls": list(targets.open_calls().order_by("-starts_on", "title")[:5]),
         "filters": filters,
         "countries": queries.action_countries(upcoming=True),
     }
