@@ -358,6 +358,13 @@ class Target(models.Model):
         return self.organization or self.site or self.product
 
     @property
+    def label(self) -> str:
+        """What readers call it: a site as "<organization> – <site>", else its name."""
+        if self.site_id:
+            return f"{self.site.organization.name} – {self.site.name or self.site.role_label}"
+        return self.thing.name
+
+    @property
     def kind(self) -> str:
         return "org" if self.organization_id else "site" if self.site_id else "product"
 
