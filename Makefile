@@ -61,6 +61,7 @@ demo: $(STAMP) $(ASSETS) $(MO)
 	$(MANAGE) collectstatic --noinput -v 0
 	$(MANAGE) demo_data --if-empty
 	$(MANAGE) demo_campaign --if-empty
+	$(MANAGE) demo_pages --if-empty
 	$(MANAGE) export --if-changed
 	$(MANAGE) ensure_staff
 	@echo "Serving the demo on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"

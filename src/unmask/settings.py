@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "unmask.graph",
     "unmask.campaign",
     "unmask.exchange",
+    "unmask.pages",
     "unmask.accounts.apps.UnmaskAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

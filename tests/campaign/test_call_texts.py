@@ -63,3 +63,10 @@ def test_the_admin_lists_the_missing_translations(client, call, moderator):
     client.force_login(moderator)
     page = client.get("/admin/campaign/call/").content.decode()
     assert "ku, ckb, tr, ar, fr, es, it" in page  # every offered language but en and de
+
+
+def test_a_moderator_can_add_a_translation_in_the_admin(client, call, moderator):
+    client.force_login(moderator)
+    page = client.get(f"/admin/campaign/call/{call.pk}/change/").content.decode()
+    assert 'id="texts-empty"' in page  # the inline offers a new text: the role may add one
+    assert "Aktionstage gegen die Lieferkette" in page

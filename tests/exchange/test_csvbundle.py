@@ -1,7 +1,8 @@
 """The public record as CSV tables with a Frictionless Data Package: a valid package whose foreign
 keys resolve, the right rows under the right ids, nothing private, formula cells made inert
 while numbers stay numbers, and the zip holding the same files; the campaign's public groups,
-calls, actions and their targets among them."""
+calls, actions and their targets among them, and organizations' descriptions in other
+languages."""
 
 from __future__ import annotations
 
@@ -20,13 +21,14 @@ from unmask.campaign.models import Action
 from unmask.exchange import csvbundle
 from unmask.exchange.selection import Selection
 from unmask.record import services
-from unmask.record.models import Site
+from unmask.record.models import OrganizationText, Site
 
 from .conftest import SECRET
 
 TABLES = [
     "organizations",
     "organization_names",
+    "organization_texts",
     "identifiers",
     "sites",
     "products",
@@ -65,14 +67,19 @@ def assert_valid(directory: Path) -> None:
 
 @pytest.fixture
 def record(network, make_org, make_link, make_site, source, campaign):
-    """The network, with other names, identifiers, an ownership with dates and a share, a link
-    to a product only, drafts of every kind, and the campaign (conftest.py)."""
+    """The network, with other names, identifiers, a description in two languages, an
+    ownership with dates and a share, a link to a product only, drafts of every kind, and the
+    campaign (conftest.py)."""
     orgs = network["orgs"]
     named = make_org(
         "Vesna Avionics",
         country="PL",
+        description="Flight computers.",
         names=[("Vesna Awionika", "local"), ("VA", "abbreviation")],
         identifiers=[("registry", "KRS 0000123456"), ("cage", "H1234")],
+    )
+    services.save_record(
+        OrganizationText(organization=named, language="de", description="-Bordrechner.")
     )
     owns = make_link(
         orgs["bank"],
@@ -87,6 +94,7 @@ def record(network, make_org, make_link, make_site, source, campaign):
         named, None, product=network["chain"][0], relation="supplies_component"
     )
     draft = make_org("Unpublished Holding", country="DE", publish=False)
+    services.save_record(OrganizationText(organization=draft, language="de", description="Geheim."))
     draft_link = make_link(
         orgs["engines"], orgs["blades"], relation="licenses_technology", publish=False
     )
@@ -214,6 +222,29 @@ def test_every_public_row_is_there_under_its_public_id(record, tmp_path):
     blade_citation = record["links"]["blade"].citations.get()
     assert citations[blade_citation.public_id]["link_id"] == record["links"]["blade"].public_id
     assert citations[blade_citation.public_id]["organization_id"] == ""
+
+
+def test_descriptions_in_other_languages_are_there_and_their_language_said(record, tmp_path):
+    named = record["named"]
+    services.save_record(
+        OrganizationText(organization=named, language="it", description="Computer di bordo.")
+    )
+    # the description is found to be in Italian: its Italian text, left, is never shown, and
+    # not exported either
+    services.update_record(named, reason="Written in Italian", description_language="it")
+    csvbundle.write(Selection.everything(), tmp_path)
+    assert_valid(tmp_path)
+    orgs = by_id(tmp_path, "organizations")
+    assert orgs[named.public_id]["description_language"] == "it"
+    assert {orgs[o.public_id]["description_language"] for o in record["orgs"].values()} == {"en"}
+    assert read(tmp_path, "organization_texts") == [
+        {
+            "id": f"{named.public_id}:de",
+            "organization_id": named.public_id,
+            "language": "de",
+            "description": "'-Bordrechner.",  # made inert
+        }
+    ]
 
 
 def test_the_campaign_is_there_under_its_public_ids(record, tmp_path):

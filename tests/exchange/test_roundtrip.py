@@ -1,7 +1,9 @@
 """Round trips: the public record exported as a CSV bundle, imported into an empty record
 (bundle_import), and exported again gives the same tables and the same FollowTheMoney entities.
 Importing a bundle twice changes nothing; a bundle with a broken foreign key is refused, with
-the file, line and column, and writes nothing.
+the file, line and column, and writes nothing. Organizations' descriptions travel in the
+languages they have (organizations.description_language, organization_texts), and the undo of
+a batch takes the texts it added away again.
 
 The campaign travels in the CSV bundle too (groups, calls, actions and their targets), not in
 FtM, whose import leaves it out.
@@ -36,6 +38,7 @@ from unmask.record.models import (
     LinkStatusEvent,
     Organization,
     OrganizationName,
+    OrganizationText,
     Product,
     Site,
     Source,
@@ -58,7 +61,8 @@ CAMPAIGN_MODELS = (LocalGroup, Call, CallText, CallTarget, Action, ActionTarget)
 
 @pytest.fixture
 def record(network, make_org, make_link, source, campaign):
-    """The network, with what else a bundle can hold: other names and identifiers, an ownership
+    """The network, with what else a bundle can hold: other names and identifiers, descriptions
+    in other languages (one written in German, translated into English), an ownership
     with dates and a share, a loan with an amount, a link to a product alone, links of every
     status, cells a spreadsheet would run as formulas, drafts that are not exported, and the
     campaign (conftest.py: a group, calls with targets of every kind, a published action aimed
@@ -71,7 +75,22 @@ def record(network, make_org, make_link, source, campaign):
         names=[("Vesna Awionika", "local"), ("VA", "abbreviation")],
         identifiers=[("registry", "KRS 0000123456"), ("cage", "H1234")],
     )
-    formula = make_org("=HYPERLINK(1)", country="", kind="other")
+    services.save_record(
+        OrganizationText(organization=named, language="de", description="-Bordrechner.\n")
+    )
+    services.save_record(
+        OrganizationText(organization=named, language="tr", description="Uçuş bilgisayarları.")
+    )
+    formula = make_org(
+        "=HYPERLINK(1)",
+        country="",
+        kind="other",
+        description="Eine Briefkastenfirma.",
+        description_language="de",
+    )
+    services.save_record(
+        OrganizationText(organization=formula, language="en", description="A letterbox company.")
+    )
     services.save_record(
         OrganizationName(organization=formula, name="-minus", kind="alias", language="en")
     )
@@ -131,6 +150,7 @@ def wipe() -> None:
     Product._base_manager.update(part_of=None)
     Product._base_manager.all().delete()
     OrganizationName._base_manager.all().delete()
+    OrganizationText._base_manager.all().delete()
     Identifier._base_manager.all().delete()
     Organization._base_manager.update(merged_into=None)
     Organization._base_manager.all().delete()
@@ -141,6 +161,7 @@ def wipe() -> None:
         Site,
         Product,
         OrganizationName,
+        OrganizationText,
         Identifier,
         Organization,
         Source,
@@ -210,6 +231,7 @@ def counts() -> dict[str, int]:
         for m in (
             Organization,
             OrganizationName,
+            OrganizationText,
             Identifier,
             Product,
             Site,
@@ -266,6 +288,21 @@ def test_export_import_into_an_empty_record_export_again_gives_the_same_data(rec
     vesna = Organization.objects.get(name="Vesna Avionics")
     assert vesna.description == "  Flight computers.\n\nAnd =formulas in text.\n"
     assert vesna.history.first().history_change_reason == batch.reason
+    # the description in the languages it had, the formula guard taken off
+    assert vesna.description_language == "en"
+    assert list(vesna.texts.values_list("language", "description")) == [
+        ("de", "-Bordrechner.\n"),
+        ("tr", "Uçuş bilgisayarları."),
+    ]
+    assert vesna.texts.get(language="de").history.get().history_change_reason == batch.reason
+    letterbox = Organization.objects.get(name="=HYPERLINK(1)")
+    assert (letterbox.description_language, letterbox.description) == (
+        "de",
+        "Eine Briefkastenfirma.",
+    )
+    assert [(t.language, t.description) for t in letterbox.texts.all()] == [
+        ("en", "A letterbox company.")
+    ]
     assert not Organization.objects.filter(name="Unpublished Holding").exists()
     assert_campaign_is_back(record["campaign"], aimed, batch)
 
@@ -466,6 +503,117 @@ def test_bad_cells_in_several_tables_are_all_listed(record, tmp_path):
     where = {(p.file, p.line, p.column) for p in outcome.problems}
     assert ("organizations.csv", 2, "kind") in where and ("sites.csv", 2, "latitude") in where
     assert counts() == before and not ImportBatch.objects.exists()
+
+
+def read_table(directory: Path, table: str) -> list[dict[str, str]]:
+    with (directory / f"{table}.csv").open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def write_table(directory: Path, table: str, rows: list[dict[str, str]]) -> None:
+    with (directory / f"{table}.csv").open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, list(rows[0]), lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+@pytest.mark.parametrize(
+    ("table", "index", "column", "value", "line", "words"),
+    [
+        ("organization_texts", 0, "language", "xx", 2, "'xx' is not a language of this site"),
+        ("organization_texts", 0, "language", "en", 2, "is the language the description of"),
+        # (the first row's description has two lines: the second row is on line 4)
+        ("organization_texts", 1, "language", "de", 4, "in 'de' is already on line 2"),
+        ("organization_texts", 2, "organization_id", "nosuchorg", 5, "'nosuchorg'"),
+        ("organizations", 0, "description_language", "klingon", 2, "not a language of this"),
+    ],
+)
+def test_a_bad_description_in_another_language_is_refused_with_where_and_nothing_is_written(
+    record, tmp_path, table, index, column, value, line, words
+):
+    directory = tmp_path / "bundle"
+    csvbundle.write(Selection.everything(), directory)
+    rows = read_table(directory, table)
+    rows[index][column] = value
+    write_table(directory, table, rows)
+    wipe()
+
+    outcome = bundle_import.import_bundle(directory)
+    assert not outcome.ok and outcome.batch is None
+    assert [(p.file, p.line, p.column) for p in outcome.problems] == [
+        (f"{table}.csv", line, column)
+    ]
+    assert str(outcome.problems[0]).startswith(f"{table}.csv, line {line}, column {column}: ")
+    assert words in outcome.problems[0].message
+    assert set(counts().values()) == {0} and not ImportBatch.objects.exists()
+
+
+def test_descriptions_in_other_languages_are_added_changed_and_undone(record, tmp_path):
+    directory = tmp_path / "bundle"
+    csvbundle.write(Selection.everything(), directory)
+    vesna = Organization.objects.get(name="Vesna Avionics")
+    engines = record["orgs"]["engines"]
+    texts = read_table(directory, "organization_texts")
+    turkish = next(t for t in texts if t["id"] == f"{vesna.public_id}:tr")
+    turkish["description"] = "Uçuş bilgisayarları ve yazılım."
+    texts.append(
+        {
+            "id": f"{engines.public_id}:fr",
+            "organization_id": engines.public_id,
+            "language": "fr",
+            "description": "Des moteurs.",
+        }
+    )
+    write_table(directory, "organization_texts", texts)
+    orgs = read_table(directory, "organizations")
+    next(o for o in orgs if o["id"] == vesna.public_id)["description_language"] = "it"
+    write_table(directory, "organizations", orgs)
+
+    outcome = bundle_import.import_bundle(directory)
+    assert outcome.ok, [str(p) for p in outcome.problems]
+    counted = outcome.tables["organization_texts"]
+    assert (counted.created, counted.updated, counted.unchanged) == (1, 1, 2)
+    assert outcome.tables["organizations"].updated == 1
+    vesna.refresh_from_db()
+    assert vesna.description_language == "it"
+    assert vesna.texts.get(language="tr").description == "Uçuş bilgisayarları ve yazılım."
+    french = engines.texts.get(language="fr")
+    assert french.description == "Des moteurs."
+    assert french.history.get().history_change_reason == outcome.batch.reason
+
+    importer.undo(outcome.batch)
+    vesna.refresh_from_db()
+    assert vesna.description_language == "en"
+    assert vesna.texts.get(language="tr").description == "Uçuş bilgisayarları."
+    assert not engines.texts.exists()
+    assert OrganizationText.history.filter(
+        history_type="-", history_change_reason__startswith="Undo of import batch"
+    ).exists()
+
+
+def test_a_bundle_from_before_descriptions_were_translated_still_imports(record, tmp_path):
+    """No organization_texts, no description_language: organizations of the record keep
+    theirs, new ones are in the site's language."""
+    directory = tmp_path / "old"
+    csvbundle.write(Selection.everything(), directory)
+    (directory / "organization_texts.csv").unlink()
+    orgs = read_table(directory, "organizations")
+    write_table(
+        directory,
+        "organizations",
+        [{k: v for k, v in row.items() if k != "description_language"} for row in orgs],
+    )
+    same = bundle_import.import_bundle(directory)
+    assert same.ok, [str(p) for p in same.problems]
+    assert (same.created, same.updated) == (0, 0)
+    assert "organization_texts" not in same.tables
+    assert Organization.objects.get(name="=HYPERLINK(1)").description_language == "de"
+
+    wipe()
+    outcome = bundle_import.import_bundle(directory)
+    assert outcome.ok, [str(p) for p in outcome.problems]
+    assert set(Organization.objects.values_list("description_language", flat=True)) == {"en"}
+    assert not OrganizationText.objects.exists()
 
 
 def test_the_import_command_takes_a_bundle(record, tmp_path):

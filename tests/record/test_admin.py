@@ -20,9 +20,11 @@ def _org_form(**fields) -> dict:
         "kind": "company",
         "country": "DE",
         "description": "",
+        "description_language": "en",
         "change_reason": "",
     }
-    data.update(_inline("names") | _inline("identifiers") | _inline("citations") | _inline("sites"))
+    data.update(_inline("names") | _inline("identifiers") | _inline("texts"))
+    data.update(_inline("citations") | _inline("sites"))
     data.update(fields)
     return data
 

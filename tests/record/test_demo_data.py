@@ -22,6 +22,7 @@ from unmask.record.models import (
     Organization,
     OrganizationKind,
     OrganizationName,
+    OrganizationText,
     Precision,
     Product,
     Relation,
@@ -109,6 +110,7 @@ def test_the_default_demo_meets_the_minimums():
 RECORD = {
     Organization: ("public_id", "name", "kind", "country", "description"),
     OrganizationName: ("organization__public_id", "name", "kind", "language"),
+    OrganizationText: ("organization__public_id", "language", "description"),
     Identifier: ("organization__public_id", "scheme", "value"),
     Site: ("public_id", "organization__public_id", "name", "address", "latitude", "precision"),
     Product: ("public_id", "name", "maker__public_id", "part_of__public_id"),

@@ -10,6 +10,7 @@ ADMIN = "admin"
 RECORD_MODELS = [
     "organization",
     "organizationname",
+    "organizationtext",
     "identifier",
     "site",
     "product",
@@ -44,6 +45,8 @@ def role_permissions() -> dict[str, set[str]]:
         for model in ("action", "call", "localgroup")
         for action in ("view", "add", "change")
     } | {
+        # a call's texts in other languages: written, corrected and removed with the call
+        *(f"campaign.{action}_calltext" for action in ("view", "add", "change", "delete")),
         "campaign.moderate_action",
         "campaign.publish_call",
         # what calls and actions are aimed at: chosen from the record in the admin
@@ -56,10 +59,19 @@ def role_permissions() -> dict[str, set[str]]:
         "record.view_site",
         "record.view_product",
     }
+    # The home page's introduction (the campaign's) and the methodology (the record's): both
+    # roles edit and translate them; adding or removing a page is an administrator's.
+    pages = {"pages.view_page", "pages.change_page"} | {
+        f"pages.{action}_pagetext" for action in ("view", "add", "change", "delete")
+    }
+    reviewer |= pages
+    moderator |= pages
     admin = (
         reviewer
         | moderator
         | {
+            "pages.add_page",
+            "pages.delete_page",
             "auth.view_user",
             "auth.add_user",
             "auth.change_user",

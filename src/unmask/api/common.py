@@ -6,10 +6,11 @@ from __future__ import annotations
 import binascii
 from base64 import b64decode
 from copy import copy
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib import parse
 
 import pydantic
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -35,6 +36,9 @@ CountryCode = Annotated[
     str,
     Field(pattern=r"^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2 code, e.g. DE."),
 ]
+
+# A language the site offers (settings.LANGUAGES), as the API names texts' languages.
+LanguageT = Literal[tuple(code for code, _name in settings.LANGUAGES)]
 
 
 class ErrorOut(Schema):

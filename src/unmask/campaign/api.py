@@ -11,7 +11,6 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any, Literal
 
-from django.conf import settings
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -22,6 +21,7 @@ from pydantic import BeforeValidator
 from unmask.api.common import (
     CountryCode,
     CursorPage,
+    LanguageT,
     PublicId,
     Ref,
     absolute,
@@ -40,7 +40,6 @@ router = Router()
 
 ActionKindT = Literal[tuple(ActionKind.values)]
 PublicStatusT = Literal["published", "cancelled"]
-LanguageT = Literal[tuple(code for code, _name in settings.LANGUAGES)]
 TargetKindT = Literal["organization", "site", "product"]
 
 PLAIN = "Plain text as submitted: show it as text, never as HTML."

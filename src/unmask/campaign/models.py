@@ -11,11 +11,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from unmask import texts
 from unmask.record.models import Organization, Product, Record, Site
 from unmask.record.text import make_slug
 from unmask.urlcache import fast_reverse
@@ -98,12 +98,8 @@ class Call(Record):
         """The call in `language` (the page's by default): its translation when one exists,
         else the call as written (`translated` tells which). Reads `texts`, so prefetch them
         (`prefetch_related("texts")`) when showing many calls."""
-        language = (language or get_language() or self.language).split("-")[0]
-        if language != self.language:
-            for text in self.texts.all():
-                if text.language == language:
-                    return text
-        return CallText(call=self, language=self.language, title=self.title, body=self.body)
+        original = CallText(call=self, language=self.language, title=self.title, body=self.body)
+        return texts.pick(original, self.texts.all(), language)
 
     @property
     def localized_title(self) -> str:
@@ -111,8 +107,11 @@ class Call(Record):
 
     def missing_languages(self) -> list[str]:
         """The languages the site offers that this call has no text in."""
-        have = {self.language, *(t.language for t in self.texts.all())}
-        return [code for code, _name in settings.LANGUAGES if code not in have]
+        return texts.missing(self.language, self.texts.all())
+
+    def languages(self) -> list[str]:
+        """The languages it can be read in, its own first."""
+        return texts.languages(self.language, self.texts.all())
 
 
 class CallText(models.Model):

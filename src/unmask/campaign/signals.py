@@ -16,9 +16,9 @@ def _bump(sender, **kwargs) -> None:
 
 
 def connect() -> None:
-    from unmask.campaign.models import Action, ActionTarget, Call, CallTarget, LocalGroup
+    from unmask.campaign.models import Action, ActionTarget, Call, CallTarget, CallText, LocalGroup
 
-    for model in (Action, Call, LocalGroup, ActionTarget, CallTarget):
+    for model in (Action, Call, CallText, LocalGroup, ActionTarget, CallTarget):
         post_save.connect(
             _bump, sender=model, dispatch_uid=f"campaign-version-save-{model.__name__}"
         )

@@ -199,7 +199,7 @@ def call(request, public_id: str, slug: str = ""):
         {
             "call": item,
             "text": item.text(),
-            "call_languages": [item.language, *(t.language for t in item.texts.all())],
+            "call_languages": item.languages(),
             "evidence": targets.evidence(item),
             "upcoming": queries.upcoming(filters),
             "past": queries.past(queries.public_actions().filter(call=item)),

@@ -1,9 +1,10 @@
 """Importing a whole CSV bundle (csvbundle.py: a .zip from `write_zip`, or a directory holding
-datapackage.json and the tables): sources, organizations, their other names and identifiers,
-products, sites, links and citations, in that order, so that every foreign key points at a row
-already there; then, once those are published, the campaign's groups, calls, actions and their
-targets (campaign_import.py has their rules; a bundle written before the campaign was exported
-has none of these tables, and needs none). A round trip (export, import into an empty database, export again) gives the
+datapackage.json and the tables): sources, organizations, their other names, the translations
+of their descriptions and their identifiers, products, sites, links and citations, in that
+order, so that every foreign key points at a row already there; then, once those are
+published, the campaign's groups, calls, actions and their targets (campaign_import.py has
+their rules; a bundle written before the campaign was exported has none of these tables, and
+needs none). A round trip (export, import into an empty database, export again) gives the
 same tables; see tests/exchange/test_roundtrip.py.
 
 Ids. A row whose public id is in the record updates that record (an organization merged into
@@ -21,14 +22,26 @@ by name (or by scheme and normalized value); on another database they get new ke
 Values. A matched row gets exactly the bundle's values, and only those that differ are written
 (one history entry, with the batch's reason); a row whose values are all the same is left
 alone, so importing the same bundle twice changes nothing. Nothing is ever removed: other
-names, identifiers and citations that the bundle does not have stay. Cells are read as written
-(partial dates "2019", "2019-05" stay as they are); the single quote the export puts in front of
+names, translations, identifiers and citations that the bundle does not have stay. Cells are
+read as written (partial dates "2019", "2019-05" stay as they are); the single quote the export puts in front of
 a cell that a spreadsheet would run as a formula is taken off again. Coordinates are rounded in
 the export to what the site's precision claims: a site whose point rounds to the bundle's is
 unchanged (the finer point is kept). url, *_label, published_at and updated_at columns are
 derived by the exporting site and ignored, except that a non-empty published_at says the row
 was public (see Publication). A source's archived_file_url is used only when it names a file
 this site has in its storage.
+
+Descriptions in several languages. organizations.description_language is the language the
+description is written in, one the site offers (settings.LANGUAGES); a bundle without the
+column (written before descriptions were translated), or an empty cell, leaves an organization
+of the record as it is and creates one in the site's language (LANGUAGE_CODE). A row of
+organization_texts (a table older bundles lack) is the description in another language: it
+creates or updates the organization's text in that language (OrganizationText) through
+record.services.save_record with the batch's reason, as other names are, one ImportItem that
+importer.undo reverses (a text created is removed, a text changed gets its former description
+back). Its language must be one the site offers, not the one the description is written in (the
+organization's, after its own row was imported), and given once an organization: each is a
+problem at the language cell.
 
 Publication. Every row of an exported bundle was public where it came from. After all rows
 and their citations are in, the organizations, products, sites and links with a published_at
@@ -87,6 +100,7 @@ from unmask.record.models import (
     LinkStatus,
     Organization,
     OrganizationName,
+    OrganizationText,
     Product,
     Site,
     Source,
@@ -98,6 +112,7 @@ ORDER = (
     "sources",
     "organizations",
     "organization_names",
+    "organization_texts",
     "identifiers",
     "products",
     "sites",
@@ -111,13 +126,25 @@ ORDER = (
     "actions",
     "action_targets",
 )
-# Tables a bundle may lack: bundles written before the campaign was exported have none of them.
-OPTIONAL = frozenset({"groups", "calls", "call_texts", "call_targets", "actions", "action_targets"})
+# Tables a bundle may lack: bundles written before the campaign was exported have none of its
+# tables, those written before descriptions were translated no organization_texts.
+OPTIONAL = frozenset(
+    {
+        "organization_texts",
+        "groups",
+        "calls",
+        "call_texts",
+        "call_targets",
+        "actions",
+        "action_targets",
+    }
+)
 # Columns a table must have for the import to make sense of it.
 REQUIRED = {
     "sources": ("id", "title", "kind", "original_url"),
     "organizations": ("id", "name", "kind"),
     "organization_names": ("id", "organization_id", "name", "kind"),
+    "organization_texts": ("id", "organization_id", "language", "description"),
     "identifiers": ("id", "organization_id", "scheme", "value"),
     "products": ("id", "name", "kind", "maker_id", "part_of_id"),
     "sites": ("id", "organization_id", "role", "country"),
@@ -639,9 +666,12 @@ def _organizations(ctx: _Context, rows: list[_Row]) -> None:
                 ),
                 _In(ctx, row),
             )
-            if parsed is None:
+            language = _description_language(ctx, row)
+            if parsed is None or language is _BAD:
                 raise _Failed
             wanted = {"country": "", **parsed.values}
+            if language:
+                wanted["description_language"] = language
             org = _existing(Organization, row.id)
             if org is not None and org.deleted_at is not None:
                 ctx.problem(row, "id", f"organization {row.id!r} is deleted in this record.")
@@ -717,6 +747,67 @@ def _name(ctx: _Context, row: _Row, taken: set[int]) -> None:
     else:
         _sync(ctx, row, match, wanted)
     taken.add(row.obj.pk)
+
+
+def _languages() -> list[str]:
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def _description_language(ctx: _Context, row: _Row):
+    """The organization's description_language cell: a language of the site, "" when the
+    bundle does not say (no such column, an empty cell), _BAD (with a problem) otherwise."""
+    language = row.values.get("description_language", "").strip()
+    if language and language not in _languages():
+        ctx.problem(
+            row,
+            "description_language",
+            f"{language!r} is not a language of this site ({', '.join(_languages())}).",
+        )
+        return _BAD
+    return language
+
+
+def _organization_text(ctx: _Context, row: _Row, given: dict[tuple[int, str], int]) -> None:
+    """A row of organization_texts: the organization's description in another language.
+    `given`: (organization's pk, language) -> the line that gave it."""
+    org = _ref(ctx, row, "organization_id", "organizations", required=True)
+    _check(ctx, row, org)
+    language = row.values["language"].strip()
+    if language not in _languages():
+        ctx.problem(
+            row,
+            "language",
+            f"{language!r} is not a language of this site ({', '.join(_languages())})."
+            if language
+            else "required.",
+        )
+        raise _Failed
+    if language == org.description_language:
+        ctx.problem(
+            row,
+            "language",
+            f"{language!r} is the language the description of {org.public_id!r} is written in "
+            "(organizations.description_language): that text is the description itself.",
+        )
+        raise _Failed
+    key = (org.pk, language)
+    if key in given:
+        ctx.problem(
+            row,
+            "language",
+            f"the description of {org.public_id!r} in {language!r} is already on line "
+            f"{given[key]}.",
+        )
+        raise _Failed
+    given[key] = row.line
+    wanted = {"description": row.values["description"]}
+    text = org.texts.filter(language=language).first()
+    if text is None:
+        text = OrganizationText(organization=org, language=language, **wanted)
+        services.save_record(text, actor=ctx.actor, reason=ctx.reason)
+        _created(ctx, row, text)
+    else:
+        _sync(ctx, row, text, wanted)
 
 
 def _identifier(ctx: _Context, row: _Row, taken: set[int]) -> None:
@@ -999,6 +1090,8 @@ def _run(ctx: _Context) -> None:
     _organizations(ctx, ctx.rows["organizations"])
     taken_names: set[int] = set()
     _each(ctx, "organization_names", lambda c, r: _name(c, r, taken_names))
+    texts: dict[tuple[int, str], int] = {}
+    _each(ctx, "organization_texts", lambda c, r: _organization_text(c, r, texts))
     taken_ids: set[int] = set()
     _each(ctx, "identifiers", lambda c, r: _identifier(c, r, taken_ids))
     _each(ctx, "products", _product)

@@ -2,16 +2,18 @@
 (https://specs.frictionlessdata.io/data-package/, v1), readable by spreadsheets, pandas, R and
 `frictionless validate`.
 
-One UTF-8 CSV a table, each with a header row: organizations, organization_names, identifiers,
-sites, products, links, sources, citations, and the campaign's groups, calls, call_texts (a
-call in other languages), call_targets, actions, action_targets, plus `datapackage.json`
+One UTF-8 CSV a table, each with a header row: organizations, organization_names,
+organization_texts (an organization's description in other languages), identifiers, sites,
+products, links, sources, citations, and the campaign's groups, calls, call_texts (a call in
+other languages), call_targets, actions, action_targets, plus `datapackage.json`
 describing every column (type, meaning, constraints), the primary keys and the foreign keys
 between the tables. A bundle is either a directory (`write`) or one zip file (`write_zip`).
 
 - Ids are the public ids shown in the site's addresses (the other names and identifiers, which
   have none, are numbered by their database key; a target of a call or an action is named by
   the public ids of both ends, "<call id>:site:<site id>", a call's text by the call's id and
-  its language, "<call id>:de"); a foreign key holds the public id
+  its language, "<call id>:de", and so an organization's description in another language,
+  "<organization id>:de"); a foreign key holds the public id
   of the row it refers to (links.subject_id is an organization's id). A reference to a row that is not in
   the bundle (the maker of a product outside a filtered export, a product that is part of an
   unpublished program) is left empty, so that every foreign key resolves.
@@ -210,16 +212,28 @@ def _organizations(selection: Selection) -> Iterator[tuple]:
         "kind",
         "country",
         "description",
+        "description_language",
         "published_at",
         "updated_at",
     )
-    for public_id, slug, name, kind, country, description, published, updated in rows:
+    for public_id, slug, name, kind, country, description, language, *stamps in rows:
         url = _page(fast_reverse("record:organization", public_id, slug))
-        yield (public_id, name, kind, str(country or ""), description, url, published, updated)
+        yield (public_id, name, kind, str(country or ""), description, language, url, *stamps)
 
 
 def _names(selection: Selection) -> Iterator[tuple]:
     return _stream(selection.names(), "pk", "organization__public_id", "name", "kind", "language")
+
+
+def _organization_texts(selection: Selection) -> Iterator[tuple]:
+    rows = (
+        selection.organization_texts()
+        .order_by("organization_id", "language")
+        .values_list("organization__public_id", "language", "description")
+        .iterator(chunk_size=CHUNK)
+    )
+    for org_id, language, description in rows:
+        yield (f"{org_id}:{language}", org_id, language, description)
 
 
 def _identifiers(selection: Selection) -> Iterator[tuple]:
@@ -525,6 +539,12 @@ TABLES: tuple[Table, ...] = (
             Column("kind", "string", "What it is.", required=True, enum=_codes(OrganizationKind)),
             Column("country", "string", "Where it is registered (ISO 3166-1).", pattern=COUNTRY),
             Column("description", "string", "What it does (Markdown)."),
+            Column(
+                "description_language",
+                "string",
+                "The language the description is written in (en, de, ...); its translations "
+                "are in organization_texts.",
+            ),
             Column("url", "string", "Its profile on the site."),
             PUBLISHED,
             UPDATED,
@@ -543,6 +563,26 @@ TABLES: tuple[Table, ...] = (
             Column("language", "string", "Language or script code (e.g. tr, ru, zh)."),
         ),
         _names,
+        foreign_keys=(("organization_id", "organizations"),),
+    ),
+    Table(
+        "organization_texts",
+        "Translations of descriptions",
+        "An organization's description in another language than it is written in "
+        "(organizations.description_language). One an organization and language; the name and "
+        "everything else stay the organization's.",
+        (
+            Column(
+                "id",
+                "string",
+                'The organization\'s id and the language: "<organization id>:de".',
+                required=True,
+            ),
+            _org_ref(),
+            Column("language", "string", "The language (a code: en, de, ...).", required=True),
+            Column("description", "string", "The description in that language (Markdown).", True),
+        ),
+        _organization_texts,
         foreign_keys=(("organization_id", "organizations"),),
     ),
     Table(
@@ -884,6 +924,7 @@ def last_change(selection: Selection) -> datetime:
         queryset.aggregate(last=Max("updated_at"))["last"]
         for queryset in (
             selection.organizations,
+            selection.organization_texts(),
             selection.sites,
             selection.products,
             selection.links,

@@ -62,6 +62,7 @@ from unmask.record.models import (
     Organization,
     OrganizationKind,
     OrganizationName,
+    OrganizationText,
 )
 from unmask.record.text import name_key, normalize_identifier
 
@@ -370,8 +371,10 @@ class _Line:
 
 @transaction.atomic
 def undo(batch: ImportBatch, *, actor=None) -> int:
-    """Undo a whole batch: what it created is deleted (soft, kept in the history), what it
-    changed gets its former values back. Returns how many records were touched."""
+    """Undo a whole batch: what it created is deleted (soft, kept in the history; other names,
+    identifiers and translations of a description, which have no soft deletion, are removed
+    through services.remove_detail), what it changed gets its former values back. Returns how
+    many records were touched."""
     if batch.undone_at is not None:
         raise ValidationError(f"Import batch #{batch.pk} is already undone.")
     reason = f"Undo of import batch #{batch.pk} ({batch.file_name})"
@@ -388,7 +391,7 @@ def undo(batch: ImportBatch, *, actor=None) -> int:
             touched += 1
             continue
         if item.action == ImportItem.CREATED:
-            if isinstance(obj, OrganizationName | Identifier):
+            if isinstance(obj, OrganizationName | Identifier | OrganizationText):
                 services.remove_detail(obj, actor=actor, reason=reason)
             elif obj.deleted_at is None:
                 services.soft_delete(obj, actor=actor, reason=reason)

@@ -1,9 +1,10 @@
 """What an export holds: the public record, whole or narrowed by the map's and the graph's
 filters (record.filters.NetworkFilters). Only what the public may see, ever: public
-organizations, sites, products, links and sources, the other names and identifiers of public
-organizations, and the citations of public claims; and the campaign against them: public
-actions (published, and cancelled after publication), public calls to action, the local groups
-that have a page, and the public targets of those calls and actions.
+organizations, sites, products, links and sources, the other names, identifiers and
+translations of the description of public organizations, and the citations of public claims;
+and the campaign against them: public actions (published, and cancelled after publication),
+public calls to action, the local groups that have a page, and the public targets of those
+calls and actions.
 
 A narrowed selection holds the actions and calls aimed at what it holds (one of its
 organizations, a site of one, one of its products), the calls those actions answer, and the
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from unmask.campaign import queries as campaign_queries
 from unmask.campaign.models import Action, ActionTarget, CallTarget, CallText
@@ -24,6 +25,7 @@ from unmask.record.models import (
     Link,
     Organization,
     OrganizationName,
+    OrganizationText,
     Product,
     Site,
     Source,
@@ -76,6 +78,14 @@ class Selection:
 
     def identifiers(self) -> QuerySet:
         return Identifier.objects.filter(organization__in=self.organizations.values("pk"))
+
+    def organization_texts(self) -> QuerySet:
+        """The descriptions of the selected organizations in other languages (as public as
+        their organization). A text in the language the description itself is now written in
+        (left when that language was changed) is never shown, and not exported either."""
+        return OrganizationText.objects.filter(
+            organization__in=self.organizations.values("pk")
+        ).exclude(language=F("organization__description_language"))
 
     def citations(self) -> QuerySet:
         """Citations of the selected public records, by public sources."""

@@ -20,6 +20,7 @@ from unmask.record.models import (
     LinkStatusEvent,
     Organization,
     OrganizationName,
+    OrganizationText,
     Product,
     Response,
     ResponseStatus,
@@ -64,7 +65,7 @@ class OrganizationForm(ReasonForm):
 
     class Meta:
         model = Organization
-        fields = ["name", "kind", "country", "description"]
+        fields = ["name", "kind", "country", "description", "description_language"]
 
     def clean(self):
         cleaned = super().clean()
@@ -400,6 +401,14 @@ class NameInline(admin.TabularInline):
     fields = ["name", "kind", "language"]
 
 
+class DescriptionTextInline(admin.StackedInline):
+    """The description in other languages; the name and everything else stay as they are."""
+
+    model = OrganizationText
+    extra = 0
+    fields = ["language", "description"]
+
+
 class IdentifierInline(admin.TabularInline):
     model = Identifier
     extra = 1
@@ -447,16 +456,23 @@ class ResponseInline(admin.StackedInline):
 @admin.register(Organization)
 class OrganizationAdmin(PublishableAdmin):
     form = OrganizationForm
-    list_display = ["name", "kind", "country", "state", "updated_at"]
+    list_display = ["name", "kind", "country", "state", "missing_translations", "updated_at"]
     list_filter = ["kind", "country", PublishedFilter, DeletedFilter]
     search_fields = ["name", "names__name", "identifiers__value", "public_id"]
-    inlines = [NameInline, IdentifierInline, CitationInline, SiteInline]
+    inlines = [NameInline, IdentifierInline, DescriptionTextInline, CitationInline, SiteInline]
     actions = [*PublishableAdmin.actions, "merge_selected"]
     fieldsets = [
-        (None, {"fields": ["name", "kind", "country", "description"]}),
+        (None, {"fields": ["name", "kind", "country", "description", "description_language"]}),
         (_("Why"), {"fields": ["change_reason", "confirm_not_duplicate"]}),
         RECORD_FIELDSET,
     ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("texts")
+
+    @admin.display(description=_("missing translations"))
+    def missing_translations(self, obj):
+        return ", ".join(obj.missing_languages()) or "—"
 
     @admin.action(description=_("Merge two selected organizations"))
     def merge_selected(self, request, queryset):

@@ -17,6 +17,7 @@ from ninja.pagination import paginate
 from unmask.api.common import (
     CountryCode,
     CursorPage,
+    LanguageT,
     PublicId,
     Ref,
     absolute,
@@ -186,6 +187,13 @@ class ResponseOut(ReplyOut):
 # --- records ---------------------------------------------------------------------------------
 
 
+class DescriptionTextOut(Schema):
+    """An organization's description in another language than the one it is written in."""
+
+    language: LanguageT
+    description: str = Field(description=MARKDOWN)
+
+
 class OrganizationOut(Schema):
     public_id: str
     url: str = Field(description="Its page on this site.")
@@ -193,6 +201,11 @@ class OrganizationOut(Schema):
     kind: OrgKindT
     country: str | None = Field(description="Where it is registered (ISO 3166-1 alpha-2).")
     description: str = Field(description=MARKDOWN)
+    description_language: LanguageT = Field(description="The language the description is in.")
+    description_texts: list[DescriptionTextOut] = Field(
+        description="The description in other languages, by language (the name is never "
+        "translated)."
+    )
     other_names: list[OtherNameOut] = Field(description="Other names, former names, spellings.")
     identifiers: list[IdentifierOut]
     citations: list[CitationOut] = Field(description="The sources for the profile itself.")
@@ -207,6 +220,10 @@ class OrganizationOut(Schema):
     @staticmethod
     def resolve_country(obj) -> str | None:
         return _country(obj.country)
+
+    @staticmethod
+    def resolve_description_texts(obj) -> list:
+        return list(obj.texts.all())  # prefetched, by language
 
     @staticmethod
     def resolve_other_names(obj) -> list:
@@ -396,7 +413,7 @@ def _replies(**filters) -> Prefetch:
 def organizations(queryset=None):
     queryset = Organization.objects.public() if queryset is None else queryset
     return queryset.prefetch_related(
-        "names", "identifiers", _citations(), _replies(link__isnull=True)
+        "names", "identifiers", "texts", _citations(), _replies(link__isnull=True)
     )
 
 

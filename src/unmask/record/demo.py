@@ -44,9 +44,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from anyascii import anyascii
+from django.conf import settings
 from django.core.cache import cache
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from simple_history.utils import bulk_create_with_history
 
 from unmask.record import services, visibility
@@ -62,6 +63,7 @@ from unmask.record.models import (
     Organization,
     OrganizationKind,
     OrganizationName,
+    OrganizationText,
     Precision,
     Product,
     ProductKind,
@@ -518,6 +520,47 @@ DESCRIPTION = (
     "{program} drone program. It does not exist; any likeness to a real organization is "
     "accidental."
 )
+# The description in every other language the site offers, as the demo's translations (an
+# organization's name is never translated). {kind} is the kind's label in that language.
+DESCRIPTION_TEXTS = {
+    "ku": "*Rêxistineke xeyalî ya demoyê.* Rêxistineke çêkirî ({kind}) di zincîra peydakirinê ya "
+    "bernameya dronan a {program} de, ku ew jî çêkirî ye. Ew tune ye; her wekheviyeke bi "
+    "rêxistineke rastîn re tenê tesadufek e.",
+    "ckb": "*ڕێکخراوێکی خەیاڵیی نموونەیی.* ڕێکخراوێکی دروستکراو ({kind}) لە زنجیرەی دابینکردنی "
+    "پرۆگرامی درۆنی {program}، کە ئەویش دروستکراوە. لە ڕاستیدا بوونی نییە؛ هەر لێکچوونێک "
+    "لەگەڵ ڕێکخراوێکی ڕاستەقینە تەنیا ڕێکەوتە.",
+    "tr": "*Kurgusal demo kuruluşu.* Uydurma bir kuruluş ({kind}); yine uydurma olan {program} İHA "
+    "programının tedarik zincirinde yer alıyor. Gerçekte yoktur; gerçek bir kuruluşla "
+    "benzerliği tamamen tesadüftür.",
+    "ar": "*منظمة وهمية للعرض التجريبي.* جهة مختلَقة ({kind}) في سلسلة توريد برنامج الطائرات "
+    "المسيّرة {program}، المختلَق هو الآخر. لا وجود لها في الواقع، وأي تشابه مع منظمة حقيقية "
+    "محض مصادفة.",
+    "de": "*Fiktive Demo-Organisation.* Frei erfunden ({kind}), Teil der Lieferkette des ebenso "
+    "erfundenen Drohnenprogramms {program}. Es gibt sie nicht; Ähnlichkeiten mit real "
+    "existierenden Organisationen sind zufällig.",
+    "fr": "*Organisation fictive de démonstration.* Inventée de toutes pièces ({kind}), elle fait "
+    "partie de la chaîne d’approvisionnement du programme de drones {program}, tout aussi "
+    "inventé. Elle n’existe pas ; toute ressemblance avec une organisation réelle serait "
+    "fortuite.",
+    "es": "*Organización ficticia de demostración.* Inventada ({kind}), forma parte de la cadena de "
+    "suministro del programa de drones {program}, también inventado. No existe; cualquier "
+    "parecido con una organización real es pura coincidencia.",
+    "it": "*Organizzazione fittizia dimostrativa.* Inventata ({kind}), fa parte della catena di "
+    "fornitura del programma di droni {program}, anch’esso inventato. Non esiste; ogni "
+    "somiglianza con organizzazioni reali è puramente casuale.",
+}
+
+
+def description_texts(org: Organization) -> list[OrganizationText]:
+    """The demo organization's description in every other language the site offers."""
+    out = []
+    for code, _name in settings.LANGUAGES:
+        if code in DESCRIPTION_TEXTS and code != org.description_language:
+            with translation.override(code):
+                kind = str(OrganizationKind(org.kind).label)
+            text = DESCRIPTION_TEXTS[code].format(kind=kind, program=PROGRAM)
+            out.append(OrganizationText(organization=org, language=code, description=text))
+    return out
 
 # fmt: on
 
@@ -1175,6 +1218,8 @@ def _write_with_services(plan: Plan, actor) -> None:
         for name, kind, language in p.names:  # create_organization's names carry no language
             alias = OrganizationName(organization=org, name=name, kind=kind, language=language)
             services.save_record(alias, actor=actor, reason=MARK)
+        for text in description_texts(org):
+            services.save_record(text, actor=actor, reason=MARK)
         cite_and_publish(org, p)
         orgs.append(org)
     products: list[Product] = []
@@ -1339,6 +1384,7 @@ def _write_in_bulk(plan: Plan, actor) -> None:
         )
         orgs.append(published(org, p))
     orgs = _bulk(Organization, orgs)
+    _bulk(OrganizationText, [text for org in orgs for text in description_texts(org)])
     _bulk(
         OrganizationName,
         [
@@ -1459,6 +1505,7 @@ def remove_demo() -> dict[str, int]:
             Citation.objects.filter(models.Q(id__in=created_by_demo(Citation)) | targets),
         ),
         ("other_names", OrganizationName.objects.filter(organization__in=orgs)),
+        ("translations", OrganizationText.objects.filter(organization__in=orgs)),
         ("identifiers", Identifier.objects.filter(organization__in=orgs)),
         ("links", Link.objects.filter(id__in=links)),
         ("sites", Site.objects.filter(id__in=sites)),
@@ -1475,6 +1522,7 @@ def remove_demo() -> dict[str, int]:
             Response,
             Citation,
             OrganizationName,
+            OrganizationText,
             Identifier,
             Link,
             Site,

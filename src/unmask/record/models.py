@@ -7,6 +7,7 @@ Visibility rules live in the querysets (`.public()`); write rules live in `servi
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from unmask import texts
 from unmask.record.partial_dates import PartialDate, PartialDateError
 from unmask.record.text import make_slug, name_key, new_public_id, normalize_identifier
 from unmask.urlcache import country_name, fast_reverse
@@ -153,6 +155,13 @@ class Organization(Publishable):
     description = models.TextField(
         _("description"), blank=True, help_text=_("Markdown. Rendered and sanitized.")
     )
+    description_language = models.CharField(
+        _("language of the description"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language the description is written in; its translations are below."),
+    )
     name_key = models.CharField(max_length=300, db_index=True, editable=False)
     search_text = models.TextField(
         editable=False, default="", help_text="Folded names, other names and identifiers (search)."
@@ -217,6 +226,39 @@ class Organization(Publishable):
         self.slug = make_slug(self.name, "organization")
         self.name_key = name_key(self.name)
 
+    def clean(self):
+        super().clean()
+        if self.pk and self.texts.filter(language=self.description_language).exists():
+            raise ValidationError(
+                {
+                    "description_language": _(
+                        "The description has a translation in this language: remove it first, "
+                        "or write the description in this language there."
+                    )
+                }
+            )
+
+    # The description in several languages (unmask/texts.py). The registered name is never
+    # translated; other names are the record's, not translations.
+    def description_text(self, language: str | None = None) -> OrganizationText:
+        """The description in `language` (the page's by default) when translated, else as
+        written. Reads `texts`: prefetch them when showing many organizations."""
+        original = OrganizationText(
+            organization=self, language=self.description_language, description=self.description
+        )
+        return texts.pick(original, self.texts.all(), language)
+
+    def description_languages(self) -> list[str]:
+        return (
+            texts.languages(self.description_language, self.texts.all()) if self.description else []
+        )
+
+    def missing_languages(self) -> list[str]:
+        """The languages the site offers that the description is not in (none without one)."""
+        return (
+            texts.missing(self.description_language, self.texts.all()) if self.description else []
+        )
+
 
 class NameKind(models.TextChoices):
     ALIAS = "alias", _("Other name")
@@ -253,6 +295,45 @@ class OrganizationName(models.Model):
 
     def set_derived(self) -> None:
         self.name_key = name_key(self.name)
+
+
+class OrganizationText(models.Model):
+    """An organization's description in another language. Its name, links and everything else
+    stay the organization's: only the description is translated."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.CASCADE, related_name="texts"
+    )
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    description = models.TextField(
+        _("description"), help_text=_("Markdown. Rendered and sanitized.")
+    )
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("translation of a description")
+        verbose_name_plural = _("translations of the description")
+        ordering = ["language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "language"], name="organization_text_one_per_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} ({self.language})"
+
+    def clean(self):
+        if self.organization_id and self.language == self.organization.description_language:
+            raise ValidationError(
+                {
+                    "language": _(
+                        "The description is written in this language: edit it on the organization."
+                    )
+                }
+            )
 
 
 class IdentifierScheme(models.TextChoices):

@@ -14,7 +14,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from unmask.record import signals, visibility
+from unmask.record import signals, version, visibility
 from unmask.record.models import (
     Citation,
     Identifier,
@@ -23,6 +23,7 @@ from unmask.record.models import (
     LinkStatusEvent,
     Organization,
     OrganizationName,
+    OrganizationText,
     Product,
     Publishable,
     Record,
@@ -214,8 +215,11 @@ def save_record(obj: Record, *, actor=None, reason: str = "") -> Record:
 
 
 @transaction.atomic
-def remove_detail(obj: OrganizationName | Identifier, *, actor=None, reason: str) -> None:
-    """Remove another name or an identifier of an organization (kept in the history)."""
+def remove_detail(
+    obj: OrganizationName | Identifier | OrganizationText, *, actor=None, reason: str
+) -> None:
+    """Remove another name, an identifier or a translation of the description of an
+    organization (kept in the history)."""
     _check(actor, "record.change_organization")
     obj._change_reason = _require_reason(reason)
     if actor is not None and actor.is_authenticated:
@@ -223,6 +227,7 @@ def remove_detail(obj: OrganizationName | Identifier, *, actor=None, reason: str
     organization_id = obj.organization_id
     obj.delete()
     visibility.refresh_search_text([organization_id])
+    version.bump()
 
 
 @transaction.atomic
@@ -283,6 +288,11 @@ def merge_organizations(
         save_with_history(
             OrganizationName(organization=keep, name=drop.name, kind="alias"), actor, note
         )
+    languages = {keep.description_language, *(t.language for t in keep.texts.all())}
+    for text in drop.texts.all():
+        if text.language not in languages:  # keep's own description wins
+            text.organization = keep
+            save_with_history(text, actor, note)
     have = {(i.scheme, i.normalized) for i in keep.identifiers.all()}
     for ident in drop.identifiers.all():
         if (ident.scheme, ident.normalized) not in have:

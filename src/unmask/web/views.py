@@ -1,13 +1,17 @@
 from django.shortcuts import render
 
+from unmask.pages import queries as pages
 from unmask.record import queries
 
 
 def home(request):
+    page, text = pages.text("home")
     return render(
         request,
         "web/home.html",
         {
+            "page": page,
+            "text": text,
             "counts": queries.public_counts(),
             "changes": queries.recent_changes(limit=12),
             "country": request.GET.get("country", "")[:2],
@@ -16,4 +20,5 @@ def home(request):
 
 
 def methodology(request):
-    return render(request, "web/methodology.html")
+    page, text = pages.text("methodology")
+    return render(request, "web/methodology.html", {"page": page, "text": text})

@@ -1,8 +1,21 @@
 from django import template
+from django.utils.translation import get_language_info
 
 from unmask.web import markdown
 
 register = template.Library()
+
+
+@register.filter
+def language_label(code: str) -> str:
+    """A language's own name, or the code itself when Django does not know it (codes typed in
+    the admin, or a call without a language), never an error page."""
+    if not code:
+        return ""
+    try:
+        return get_language_info(code)["name_local"]
+    except KeyError:
+        return code
 
 
 @register.filter(name="markdown")
