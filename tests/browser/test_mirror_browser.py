@@ -3,8 +3,13 @@ plain static server (Python's http.server), by the same steps: a reader goes fro
 to the directory, an organization and one of its products; the graph draws from its data script;
 the map draws its basemap and sites (MapLibre's worker started from a blob, its data from
 scripts) and a site's popup leads to its organization; pagefind's search, over its own index,
-finds an organization whose result opens. Nothing may be requested from another host, and no
-error may be logged (the mirror's policy is a <meta>: a violation is a console error)."""
+finds an organization whose result opens. In Arabic and German too: links and the language
+menu keep a reader in the mirror, in the language chosen, and each language's search page
+searches that language's pages only, folding letters as the live search does. Nothing may be
+requested from another host, and no error may be logged (the mirror's policy is a <meta>: a
+violation is a console error).
+
+One mirror (English, Arabic, German) serves the module: the first test builds it."""
 
 from __future__ import annotations
 
@@ -68,16 +73,37 @@ FOLDED = {
 }
 
 
+LANGUAGES = ["en", "ar", "de"]
+
+
+@pytest.fixture(scope="module")
+def _shared(tmp_path_factory):
+    return {"folder": tmp_path_factory.mktemp("mirror")}
+
+
 @pytest.fixture
-def mirror_dir(network, make_org, settings, tmp_path):
-    for name in FOLDED.values():
-        make_org(name, country="PL")
-    settings.EXPORT_DIR = tmp_path / "exports"
-    call_command("export", stdout=io.StringIO())
-    out = tmp_path / "mirror"
-    report = mirror.build(out, live_url="https://unmask.example")
-    assert report.broken == [] and report.errors == []
-    return out
+def mirror_dir(_shared, request, settings):
+    """The fixture network and the organizations of FOLDED, mirrored in LANGUAGES once for the
+    module (by the first test that asks, in its own database); `network` is the record it was
+    built from."""
+    if "out" not in _shared:
+        _shared["network"] = request.getfixturevalue("network")
+        make_org = request.getfixturevalue("make_org")
+        for name in FOLDED.values():
+            make_org(name, country="PL")
+        settings.EXPORT_DIR = _shared["folder"] / "exports"
+        call_command("export", stdout=io.StringIO())
+        out = _shared["folder"] / "mirror"
+        report = mirror.build(out, live_url="https://unmask.example", languages=LANGUAGES)
+        assert report.broken == [] and report.errors == []
+        _shared["out"] = out
+    return _shared["out"]
+
+
+@pytest.fixture
+def record(mirror_dir, _shared):
+    """The records the shared mirror holds (as they were: names and addresses)."""
+    return _shared["network"]
 
 
 @pytest.fixture
@@ -197,7 +223,8 @@ def search_folds_letters(page) -> None:
         expect(page.locator(".pagefind-ui__result-link").first).to_contain_text(name)
 
 
-def test_mirror_from_files(browser, mirror_dir, network, artifacts):
+def test_mirror_from_files(browser, mirror_dir, record, artifacts):
+    network = record
     context, audit = open_context(browser, "file://")
     page = context.new_page()
     base = mirror_dir.as_uri()
@@ -220,7 +247,8 @@ def test_mirror_from_files(browser, mirror_dir, network, artifacts):
     audit.assert_clean()
 
 
-def test_mirror_over_a_static_server(browser, static_server, network, artifacts):
+def test_mirror_over_a_static_server(browser, static_server, record, artifacts):
+    network = record
     context, audit = open_context(browser, static_server)
     page = context.new_page()
     page.goto(f"{static_server}/index.html")
@@ -239,5 +267,63 @@ def test_mirror_over_a_static_server(browser, static_server, network, artifacts)
     )
     page.goto(f"{static_server}/search/index.html")
     search_folds_letters(page)
+    context.close()
+    audit.assert_clean()
+
+
+def results(page) -> list[str]:
+    """The addresses of the search's results."""
+    return page.locator(".pagefind-ui__result-link").evaluate_all("(els) => els.map((e) => e.href)")
+
+
+def search_in(page, base: str, language: str, typed: str, name: str) -> None:
+    """The search page of `language` finds `name` when `typed` is typed, in its own language's
+    pages only (`base`: the mirror's root)."""
+    page.locator(".pagefind-ui__search-input").fill(typed)
+    expect(page.locator(".pagefind-ui__result-link").first).to_contain_text(name)
+    found = results(page)
+    assert found and all(url.startswith(f"{base}/{language}/") for url in found), (typed, found)
+
+
+def test_mirror_in_other_languages_from_files(browser, mirror_dir, record, artifacts):
+    """From the Arabic home page (file://) to the directory and an organization, by the links of
+    the Arabic pages; to the same organization in German by the language menu; to the German
+    search page by the menu, which finds the organizations of FOLDED (German pages only, though
+    the English pages have the same names) and opens one in German; the Arabic search finds
+    them too, in Arabic pages."""
+    context, audit = open_context(browser, "file://")
+    page = context.new_page()
+    base = mirror_dir.as_uri()
+    page.goto(f"{base}/ar/index.html")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    page.locator(".site-header nav li a").first.click()  # the directory
+    expect(page).to_have_url(ends_with("/ar/org/index.html"))
+    engines = record["orgs"]["engines"].get_absolute_url()
+    page.locator("main").get_by_role("link", name="Korvex Aerodynamics").first.click()
+    expect(page).to_have_url(ends_with(f"/ar{engines}index.html"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Korvex Aerodynamics")
+    # The graph draws from the Arabic page's own data script.
+    expect(page.locator("[data-graph-count]").first).not_to_be_empty()
+
+    page.locator(".language-menu summary").click()
+    page.locator('.language-menu a[hreflang="de"]').click()
+    expect(page).to_have_url(ends_with(f"/de{engines}index.html"))
+    expect(page.locator("html")).to_have_attribute("lang", "de")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Korvex Aerodynamics")
+
+    page.get_by_role("navigation", name="Hauptmenü").get_by_role("link", name="Suchen").click()
+    expect(page).to_have_url(ends_with("/de/search/index.html"))
+    for typed, name in FOLDED.items():
+        search_in(page, base, "de", typed, name)
+    search_in(page, base, "de", "Lindqvist", "Lindqvist Composites")
+    page.screenshot(path=artifacts / "mirror-file-search-de.png")
+    page.locator(".pagefind-ui__result-link").first.click()
+    blades = record["orgs"]["blades"].get_absolute_url()
+    expect(page).to_have_url(ends_with(f"/de{blades}index.html"))
+
+    page.goto(f"{base}/ar/search/index.html")
+    for typed, name in FOLDED.items():
+        search_in(page, base, "ar", typed, name)
+    page.screenshot(path=artifacts / "mirror-file-search-ar.png")
     context.close()
     audit.assert_clean()

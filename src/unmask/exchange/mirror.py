@@ -3,24 +3,29 @@
 How it works:
 
 1. **Crawl.** Every public page is rendered with Django's test client (Host: the first of
-   ALLOWED_HOSTS), in the default language only, starting from the home page, the lists and every
-   public organization, product, source, action, group and call, and following same-site links
-   (GET only). Admin, API, submit, moderation, reply and filtered-download paths are never
-   fetched, nor pages in other languages, nor links with a query other than a page number or a
-   calendar month (the filters are forms on the live site). At most `limit` URLs are fetched;
-   the report says if the cap was reached.
+   ALLOWED_HOSTS), in every language the site offers (`languages` limits them), starting from the
+   home page, the lists and every public organization, product, source, action, group and call
+   in each language, and following same-site links (GET only). Admin, API, submit, moderation,
+   reply and filtered-download paths are never fetched, nor pages in languages left out, nor
+   links with a query other than a page number or a calendar month (the filters are forms on the
+   live site). At most `limit` URLs are fetched; the report says if the cap was reached.
 2. **Write.** `/a/b/` is written as `a/b/index.html` (a feed at `/a/b/` as `a/b/index.atom`,
    JSON as `index.json`), other paths under their own name (`map/sites.geojson`); a page number
-   or month goes in the name (`org/index.page=2.html`). A redirect (a short address such as
-   `/org/<id>/`) becomes a small page that forwards with <meta http-equiv="refresh">.
+   or month goes in the name (`org/index.page=2.html`). Other languages than the default are in
+   their prefix's folder (`/ar/org/` as `ar/org/index.html`), but for what is the same in every
+   language: the static files and the bulk files (`/ar/data/files/x` is `data/files/x`). A
+   redirect (a short address such as `/org/<id>/`) becomes a small page that forwards with
+   <meta http-equiv="refresh">; so does `index.html` when the default language is left out.
+   The report counts the pages of each language.
 3. **Rewrite.** Every internal address in the pages (href, src, srcset, action, data-*
    attributes and the strings of the JSON config blocks of the map and graph) becomes a relative
-   path to the file, `index.html` spelled out (file:// serves no index files). Addresses that are
-   not in the mirror (other languages, forms) point to the live site (`live_url`, by default
-   settings.SITE_URL) or, without one, lose their link. Forms, which need the server, are
-   replaced by a note. Nonces go: each page carries the mirror's own policy instead, as a
-   <meta> (MIRROR_CSP). Canonical addresses and the addresses inside feeds and calendars point
-   to the live site.
+   path to the file, `index.html` spelled out (file:// serves no index files): a page's links
+   lead to pages of its language, its language menu and hreflang alternates to the same page
+   in the other languages. Addresses that are not in the mirror (languages left out, forms)
+   point to the live site (`live_url`, by default settings.SITE_URL) or, without one, lose
+   their link. Forms, which need the server, are replaced by a note in the page's language.
+   Nonces go: each page carries the mirror's own policy instead, as a <meta> (MIRROR_CSP).
+   Canonical addresses and the addresses inside feeds and calendars point to the live site.
 4. **Data for scripts.** Each JSON file the map or graph of a page fetches (with its query) is
    also written as a script that registers it (frontend/src/offline-data.js explains the names):
    fetch() of file:// fails in Chromium, and a static host ignores queries. So are the map's
@@ -29,11 +34,17 @@ How it works:
    pages carry <meta name="unmask-mirror"> so that the scripts read these instead of fetching.
 5. **Static files** the pages and their style sheets use are fetched through the site (so the
    manifest-hashed names are the ones written); `/data/` gets the export files.
-6. **Search.** pagefind indexes the pages' main content; `search/index.html` loads pagefind's UI
-   from the mirror and dist/mirror-search.js. Each file pagefind's script reads (pagefind.js, its
-   entry, metadata, WebAssembly, index, filter and fragment chunks) is also written as a script
-   that registers its bytes (`<file>.js`, base64), which mirror-search.js serves to pagefind:
-   from file:// Chromium imports no module and fetches no file. The same path runs over HTTP.
+6. **Search.** pagefind indexes the pages' main content, with the names of each record folded
+   as the live search folds them (`folded_names`), and, in its multilingual mode, each language
+   on its own by the pages' <html lang> (an index per language, stemmed where pagefind has a
+   stemmer: not for ku and ckb, which are indexed unstemmed). Each language has its search page
+   (`search/index.html`, `ar/search/index.html`...), linked from its pages' menu, which loads
+   pagefind's UI from the mirror and dist/mirror-search.js; pagefind's script picks the index of
+   the page's <html lang>, so it finds pages of that language only. Each file pagefind's script
+   reads (pagefind.js, its entry, metadata, WebAssembly, index, filter and fragment chunks, of
+   every language) is also written as a script that registers its bytes (`<file>.js`, base64),
+   which mirror-search.js serves to pagefind: from file:// Chromium imports no module and
+   fetches no file. The same path runs over HTTP.
 7. **Check.** Every internal href/src of every written page must name a file of the mirror.
 """
 
@@ -48,7 +59,7 @@ import shutil
 import subprocess
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -59,6 +70,7 @@ from django.templatetags.static import static
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from unmask.record.text import fold
 
@@ -82,6 +94,9 @@ EXCLUDED = re.compile(
     r"^/(admin|api|submit|moderate|media)/|/reply/$|^/data/part\.|^/embed/|^/basemap/"
     r"|/sheet\.pdf$"
 )
+# Paths that are the same in every language (besides the static files, which have no language
+# prefix): one copy, at the address without a prefix, whichever languages are mirrored.
+SHARED = re.compile(r"^/data/files/")
 # The only query parameters whose pages are mirrored: a page of a list, a calendar month.
 QUERY_KEYS = {"page", "month"}
 HTML_TYPES = ("text/html",)
@@ -113,6 +128,7 @@ HEAD_START = re.compile(r"<head>\s*<meta charset=\"utf-8\">", re.IGNORECASE)
 NOJS = re.compile(r'class="(?:map|graph)-nojs"|<template\b')
 # The end of the header's main menu (the language menu follows it in the header).
 HEADER_END = re.compile(r'</ul>\s*</nav>(?=\s*(?:<details class="language-menu"|</header>))')
+HREFLANG_TAG = re.compile(r'<(?:a|link)\b[^>]*\bhreflang="(?P<lang>[^"]+)"[^>]*>')
 PRELOAD = re.compile(r'\s*<link rel="preload" as="fetch"[^>]*>')
 # Files the mirror writes itself, by the site path its pages use for them.
 OWN_FILES = {
@@ -156,11 +172,15 @@ class Report:
     errors: list[str] = field(default_factory=list)
     broken: list[str] = field(default_factory=list)
     search: str = ""
+    languages: dict[str, int] = field(default_factory=dict)  # pages by language, in order
 
     def summary(self) -> str:
         lines = [
             f"Mirror in {self.out}: {self.pages:,} pages, {self.files:,} files in all "
             f"({self.data_scripts:,} data scripts), {self.bytes:,} bytes, {self.seconds:.1f} s.",
+            "Pages by language: "
+            + ", ".join(f"{code} {count:,}" for code, count in self.languages.items())
+            + ".",
             f"Search: {self.search}"
             + (
                 f" (and {self.search_scripts:,} of its files as scripts, "
@@ -225,9 +245,25 @@ class Mirror:
         live_url: str | None = None,
         limit: int = 20000,
         search: bool = True,
+        languages: Iterable[str] | None = None,
         log: Callable[[str], None] = lambda message: None,
     ):
         self.out = Path(out)
+        offered = [code for code, _name in settings.LANGUAGES]
+        self.default = settings.LANGUAGE_CODE
+        # Every language but the default one is in the addresses: /ku/..., /ar/...
+        self.prefixed = [code for code in offered if code != self.default]
+        if languages is None:
+            self.languages = offered
+        else:
+            asked = [code.strip() for code in languages if code.strip()]
+            unknown = sorted(set(asked) - set(offered))
+            if unknown or not asked:
+                raise ValueError(
+                    f"Not a language of the site: {', '.join(unknown) or '(none given)'} "
+                    f"(it offers {', '.join(offered)})"
+                )
+            self.languages = [code for code in offered if code in asked]  # the site's order
         self.live_url = (settings.SITE_URL if live_url is None else live_url).rstrip("/")
         self.limit = limit
         self.search = search
@@ -243,8 +279,7 @@ class Mirror:
         self.scripts: dict[str, object] = {}  # data URL (normal query) → its data
         self.text_scripts: set[str] = set()  # URLs whose text is written as a script too
         self.files: dict[str, str] = {}  # mirror file → URL (to catch two URLs on one file)
-        self.report = Report(out=self.out)
-        self.languages = [code for code, _ in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+        self.report = Report(out=self.out, languages={code: 0 for code in self.languages})
         self.last_month = ""
 
     # --- which addresses ----------------------------------------------------------------------
@@ -260,13 +295,31 @@ class Mirror:
             url = parts.path + (f"?{parts.query}" if parts.query else "")
         full = urljoin(base, url)
         path, query = split(full)
+        language, bare = self.language_of(path)
+        if language != self.default and self.shared(bare):
+            path = bare  # the same file in every language: written once
         return path + (f"?{query}" if query else "")
+
+    def language_of(self, path: str) -> tuple[str, str]:
+        """The language of a site path and the path without its language prefix."""
+        for code in self.prefixed:
+            if path.startswith(f"/{code}/"):
+                return code, path[len(code) + 1 :]
+        return self.default, path
+
+    def shared(self, path: str) -> bool:
+        """Whether `path` (without a language prefix) is the same in every language."""
+        return bool(SHARED.match(path)) or path.startswith(settings.STATIC_URL)
+
+    def page_language(self, item: Fetched) -> str:
+        return self.language_of(split(item.url)[0])[0]
 
     def wanted(self, url: str) -> bool:
         path, query = split(url)
-        if EXCLUDED.search(path):
+        language, bare = self.language_of(path)
+        if EXCLUDED.search(bare):
             return False
-        if any(path.startswith(f"/{code}/") for code in self.languages):
+        if language not in self.languages and not self.shared(bare):
             return False
         if query:
             params = dict(parse_qsl(query, keep_blank_values=True))
@@ -281,53 +334,59 @@ class Mirror:
 
     # --- crawl ----------------------------------------------------------------------------------
     def seeds(self) -> list[str]:
+        """The addresses the crawl starts from, in every language mirrored."""
         from unmask.campaign.models import Action, Call, LocalGroup
         from unmask.record.models import Organization, Product, Source
 
-        urls = [
-            "/",
-            reverse("record:directory"),
-            reverse("web:methodology"),
-            reverse("maps:map"),
-            reverse("graph:graph"),
-            reverse("campaign:actions"),
-            reverse("campaign:calendar"),
-            reverse("campaign:actions-map"),
-            reverse("campaign:calls"),
-            reverse("campaign:actions-ics"),
-            reverse("campaign:actions-atom"),
-            reverse("campaign:calls-atom"),
-            reverse("record:changes-feed"),
-            reverse("exchange:data"),
-        ]
-        for org in Organization.objects.public().only("public_id", "slug"):
-            urls += [
-                org.get_absolute_url(),
-                reverse("record:organization-short", args=[org.public_id]),
-            ]
-            urls.append(reverse("record:organization-history", args=[org.public_id, org.slug]))
-        for product in Product.objects.public():
-            urls += [
-                product.get_absolute_url(),
-                reverse("record:product-short", args=[product.public_id]),
-            ]
-        for source in Source.objects.public():
-            urls.append(source.get_absolute_url())
-        actions = Action.objects.public()
-        for action in actions:
-            urls += [
-                action.get_absolute_url(),
-                reverse("campaign:action-short", args=[action.public_id]),
-            ]
+        orgs = list(Organization.objects.public().only("public_id", "slug"))
+        products = list(Product.objects.public())
+        sources = list(Source.objects.public())
+        actions = list(Action.objects.public())
+        others = []
         for model in (LocalGroup, Call):
             manager = model.objects
-            queryset = manager.public() if hasattr(manager, "public") else manager.all()
-            for item in queryset:
-                urls.append(item.get_absolute_url())
+            others += list(manager.public() if hasattr(manager, "public") else manager.all())
         # The calendar: this month and the next ones up to the last occurrence of an action.
         ends = [a.last_ends_at or a.starts_at for a in actions]
         if ends:
             self.last_month = max(ends).strftime("%Y-%m")
+        urls = []
+        for language in self.languages:
+            with translation.override(language):  # reverse() gives the language's prefix
+                urls += [
+                    reverse("web:home"),
+                    reverse("record:directory"),
+                    reverse("web:methodology"),
+                    reverse("maps:map"),
+                    reverse("graph:graph"),
+                    reverse("campaign:actions"),
+                    reverse("campaign:calendar"),
+                    reverse("campaign:actions-map"),
+                    reverse("campaign:calls"),
+                    reverse("campaign:actions-ics"),
+                    reverse("campaign:actions-atom"),
+                    reverse("campaign:calls-atom"),
+                    reverse("record:changes-feed"),
+                    reverse("exchange:data"),
+                ]
+                for org in orgs:
+                    urls += [
+                        org.get_absolute_url(),
+                        reverse("record:organization-short", args=[org.public_id]),
+                        reverse("record:organization-history", args=[org.public_id, org.slug]),
+                    ]
+                for product in products:
+                    urls += [
+                        product.get_absolute_url(),
+                        reverse("record:product-short", args=[product.public_id]),
+                    ]
+                urls += [source.get_absolute_url() for source in sources]
+                for action in actions:
+                    urls += [
+                        action.get_absolute_url(),
+                        reverse("campaign:action-short", args=[action.public_id]),
+                    ]
+                urls += [item.get_absolute_url() for item in others]
         return urls
 
     def fetch(self, url: str) -> Fetched:
@@ -390,7 +449,7 @@ class Mirror:
     def links_in_css(self, text: str, base: str) -> list[str]:
         return [
             url
-            for _, value in CSS_URL.findall(text)
+            for _quote, value in CSS_URL.findall(text)
             if (url := self.internal(value, base)) is not None
         ]
 
@@ -439,7 +498,7 @@ class Mirror:
         raw = html.unescape(value)
         fragment = ""
         if "#" in raw:
-            raw, _, fragment = raw.partition("#")
+            raw, _hash, fragment = raw.partition("#")
             fragment = "#" + fragment
         if not raw:
             return value  # "#main"
@@ -505,11 +564,11 @@ class Mirror:
         return f'<p class="visually-hidden" aria-hidden="true">{html.escape(folded)}</p>'
 
     def search_link(self, page: Fetched) -> str:
-        with translation.override(settings.LANGUAGE_CODE):
-            from django.utils.translation import gettext as _
-
+        """The menu's link to the search page of the page's language."""
+        language = self.page_language(page)
+        with translation.override(language):
             label = _("Search")
-        href = relative("search/index.html", page.file)
+        href = relative(self.search_file(language), page.file)
         return f'<li><a href="{href}">{html.escape(label)}</a></li>'
 
     def head(self, page: Fetched) -> str:
@@ -535,15 +594,13 @@ class Mirror:
         return text
 
     def form_note(self, page: Fetched) -> str:
-        path, _ = split(page.url)
+        path = split(page.url)[0]
         where = (
             f' <a href="{html.escape(self.live_url + path)}">{html.escape(self.live_url + path)}</a>'
             if self.live_url
             else ""
         )
-        with translation.override(settings.LANGUAGE_CODE):
-            from django.utils.translation import gettext as _
-
+        with translation.override(self.page_language(page)):
             note = _(
                 "This is a static copy of the site: its forms and filters work on the site itself."
             )
@@ -693,6 +750,8 @@ class Mirror:
             elif item.content_type in HTML_TYPES:
                 self.write(item.file, self.rewrite_html(item).encode("utf-8"))
                 self.report.pages += 1
+                language = self.page_language(item)
+                self.report.languages[language] = self.report.languages.get(language, 0) + 1
             elif item.content_type == "text/css":
                 self.write(item.file, self.rewrite_css(item).encode("utf-8"))
             elif item.content_type in (
@@ -715,30 +774,39 @@ class Mirror:
         return CSS_URL.sub(url, item.body.decode("utf-8"))
 
     # --- search -------------------------------------------------------------------------------
-    def search_page(self) -> None:
-        """search/index.html: pagefind's UI in the site's page, rewritten like any page."""
+    def search_url(self, language: str) -> str:
+        return "/search/" if language == self.default else f"/{language}/search/"
+
+    def search_file(self, language: str) -> str:
+        return self.search_url(language).lstrip("/") + "index.html"
+
+    def search_pages(self) -> None:
+        """search/index.html, ku/search/index.html...: pagefind's UI in the site's page, one
+        per language mirrored (pagefind's script picks the index of the page's <html lang>),
+        rewritten like any page."""
+        from django.contrib.auth.models import AnonymousUser
         from django.template import engines
         from django.test import RequestFactory
 
         template = engines["django"].from_string(SEARCH_TEMPLATE)
-        request = RequestFactory(HTTP_HOST=self.host).get("/search/")
-        from django.contrib.auth.models import AnonymousUser
-
-        request.user = AnonymousUser()
-        request.csp_nonce = ""
-        request.LANGUAGE_CODE = settings.LANGUAGE_CODE
         try:
             script_url = static(SEARCH_SCRIPT)
         except ValueError:  # not in the manifest: the assets predate it
             script_url = ""
             self.report.errors.append(f"{SEARCH_SCRIPT}: missing (make assets, collectstatic)")
-        with translation.override(settings.LANGUAGE_CODE):
-            context = {"request": request, "search_script": script_url}
-            body = template.render(context, request).encode("utf-8")
-        item = Fetched(url="/search/", status=200, content_type="text/html", body=body)
-        item.file = "search/index.html"
-        self.fetched["/search/"] = item
-        self.files[item.file] = item.url
+        for language in self.languages:
+            url = self.search_url(language)
+            request = RequestFactory(HTTP_HOST=self.host).get(url)
+            request.user = AnonymousUser()
+            request.csp_nonce = ""
+            request.LANGUAGE_CODE = language
+            with translation.override(language):
+                context = {"request": request, "search_script": script_url}
+                body = self.search_alternates(template.render(context, request))
+            item = Fetched(url=url, status=200, content_type="text/html", body=body.encode())
+            item.file = self.search_file(language)
+            self.fetched[url] = item
+            self.files[item.file] = item.url
         if not script_url:
             return
         script = self.fetch(script_url)  # under the name the page uses
@@ -747,6 +815,23 @@ class Mirror:
             self.files[script.file] = script.url
         else:
             self.report.errors.append(f"{script.status} {script.url} (make assets)")
+
+    def search_alternates(self, text: str) -> str:
+        """The search page in other languages (its language menu and hreflang alternates),
+        which the site's templates cannot name (the search page is the mirror's own): that
+        language's search page, or the language's home page on the live site if it is not
+        mirrored."""
+
+        def tag(match: re.Match) -> str:
+            code = match["lang"]
+            code = self.default if code == "x-default" else code
+            if code in self.languages:
+                href = self.search_url(code)
+            else:
+                href = "/" if code == self.default else f"/{code}/"
+            return re.sub(r'\bhref="[^"]*"', f'href="{href}"', match.group(0), count=1)
+
+        return HREFLANG_TAG.sub(tag, text)
 
     def pagefind_scripts(self) -> None:
         """`<file>.js` for each file of pagefind's output that its script reads: the bytes,
@@ -834,12 +919,16 @@ class Mirror:
             self.crawl()
             self.assign_files()
             if self.search:
-                self.search_page()
+                self.search_pages()
             self.log(
                 f"{len(self.fetched):,} addresses fetched in {time.monotonic() - started:.1f} s; "
                 "writing…"
             )
             self.write_all()
+            if self.default not in self.languages:  # index.html: the first language's home
+                home = Fetched(url="/", status=302, location=f"/{self.languages[0]}/")
+                home.file = "index.html"  # not a target: links to "/" go to the live site
+                self.write(home.file, self.redirect_page(home))
             self.log(f"Written in {time.monotonic() - started:.1f} s")
         self.report.not_found = sorted(
             set(self.report.not_found)

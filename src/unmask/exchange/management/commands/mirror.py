@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from unmask.exchange import bundle, mirror
@@ -11,9 +12,10 @@ from unmask.exchange import bundle, mirror
 
 class Command(BaseCommand):
     help = (
-        "Write the whole public site (record pages, map, graph, campaign, feeds, data files) as "
-        "static files that work from any static host and from file://, with a pagefind search "
-        "index; check that no internal link is broken (exit status 1 if one is)."
+        "Write the whole public site (record pages, map, graph, campaign, feeds, data files) in "
+        "every language it offers as static files that work from any static host and from "
+        "file://, with a pagefind search index per language; check that no internal link is "
+        "broken (exit status 1 if one is)."
     )
 
     def add_arguments(self, parser):
@@ -21,8 +23,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--live-url",
             default=None,
-            help="Where links to what the mirror cannot hold (forms, other languages) point "
+            help="Where links to what the mirror cannot hold (forms, languages left out) point "
             "(default: UNMASK_SITE_URL; '' drops those links).",
+        )
+        codes = ",".join(code for code, _name in settings.LANGUAGES)
+        parser.add_argument(
+            "--languages",
+            default=None,
+            help=f"Only these languages, comma-separated (default: all the site offers, {codes}).",
         )
         parser.add_argument(
             "--limit", type=int, default=20000, help="At most this many addresses are fetched."
@@ -38,19 +46,26 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         out = Path(options["dir"])
+        languages = options["languages"]
+        languages = None if languages is None else languages.split(",")
+        try:
+            builder = mirror.Mirror(
+                out,
+                live_url=options["live_url"],
+                limit=options["limit"],
+                search=not options["no_search"],
+                languages=languages,
+                log=lambda message: self.stderr.write(message),
+            )
+        except ValueError as error:  # a language the site does not offer
+            raise CommandError(str(error)) from error
         try:
             mirror.clear(out)
         except FileExistsError as error:
             raise CommandError(str(error)) from error
         if not options["no_export"]:
             bundle.export_all(if_changed=True)
-        report = mirror.build(
-            out,
-            live_url=options["live_url"],
-            limit=options["limit"],
-            search=not options["no_search"],
-            log=lambda message: self.stderr.write(message),
-        )
+        report = builder.build()
         self.stdout.write(report.summary())
         if report.broken or report.errors or report.capped:
             raise CommandError(
