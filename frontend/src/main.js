@@ -35,3 +35,9 @@ window.addEventListener("afterprint", () => {
 
 // Offer the language the browser asks for, when the page is in another one.
 import "./language.js";
+
+// "Copy link" beside each claim's permalink (organization, product and claim pages).
+import "./copy-link.js";
+
+// "Share or embed": copy buttons, the frame's height and preview (only where the section is).
+import "./share.js";

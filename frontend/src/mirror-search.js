@@ -36,6 +36,18 @@ function serveFrom(bundle) {
   };
 }
 
+/** pagefind's own texts as the page gives them (<template data-search-strings>, translated by
+ * the site's catalogues), so its search box speaks every language the site does, Kurdish too. */
+function translations() {
+  const template = document.querySelector("template[data-search-strings]");
+  const out = {};
+  if (!template) return out;
+  for (const item of template.content.querySelectorAll("[data-key]")) {
+    out[item.dataset.key] = item.textContent.trim();
+  }
+  return out;
+}
+
 async function start() {
   const element = document.querySelector("[data-search]");
   if (!element) return;
@@ -50,6 +62,7 @@ async function start() {
     bundlePath: `${module}#`,
     showSubResults: true,
     showImages: false,
+    translations: translations(),
     // Passed on to pagefind: where its files are, where the pages are (results link to
     // <root><page>), and no worker.
     basePath: bundle,

@@ -299,13 +299,15 @@ SITE_NAME = env.string("UNMASK_SITE_NAME", "unmask")
 SITE_URL = env.string("UNMASK_SITE_URL", "http://127.0.0.1:8000")
 
 # --- the map -------------------------------------------------------------------------------------
-# Origins allowed to frame /embed/map/ (CSP frame-ancestors), comma-separated, such as
-# "https://campaign.example.org". Empty (the default): the embed cannot be framed anywhere.
-EMBED_ANCESTORS = env.strings("UNMASK_EMBED_ANCESTORS", [])
+# Who may frame the embeds (/embed/map/, /embed/actions/, /embed/call/<id>/, /embed/org/<id>/;
+# CSP frame-ancestors, web/embed.py). Not set (the default): any site ("*"). A comma-separated
+# list of origins, such as "https://campaign.example.org": those only (and this site, for the
+# preview of its "Share or embed" dialog). Empty or 'none': no site. Other pages: never framed.
+EMBED_ANCESTORS = env.strings("UNMASK_EMBED_ANCESTORS", ["*"])
 for _origin in EMBED_ANCESTORS:
-    if not _origin.startswith("https://") and _origin not in ("'self'",):
+    if not _origin.startswith("https://") and _origin not in ("*", "'self'", "'none'"):
         raise env.ConfigError(
-            f"UNMASK_EMBED_ANCESTORS: {_origin!r} is not an https:// origin or 'self'"
+            f"UNMASK_EMBED_ANCESTORS: {_origin!r} is not an https:// origin, *, 'self' or 'none'"
         )
 # A detailed basemap: a PMTiles file (Protomaps vector tiles), placed by the operator in
 # UNMASK_VAR_DIR/basemap/ and named here, e.g. "europe.pmtiles". Empty: country shapes only.

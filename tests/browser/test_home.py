@@ -172,3 +172,40 @@ def test_the_guard_notices_requests_to_other_sites_and_csp_violations(page, page
     with pytest.raises(AssertionError, match="request left the site"):
         page_audit.assert_clean()
     page_audit.clear()  # the page fixture checks again at teardown
+
+
+@pytest.mark.parametrize("prefix", ["", "/ar"])
+def test_the_follow_panel_fits_a_phone(make_context, page_audit, record, prefix, artifacts):
+    """The "Follow" panel at 390×844: its long addresses stay behind their link text, nothing
+    scrolls sideways, left to right and right to left; the links are real addresses."""
+    ctx = make_context(
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        permissions=["clipboard-read", "clipboard-write"],
+    )
+    pg = ctx.new_page()
+    for path in ("/", record["korvex"].get_absolute_url()):
+        pg.goto(prefix + path)
+        panel = pg.locator("section.follow")
+        expect(panel).to_be_visible()
+        box = panel.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, (path, box)
+        wide = pg.evaluate(
+            """[...document.querySelectorAll('section.follow *')]
+              .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1
+                           || el.getBoundingClientRect().left < -1).length"""
+        )
+        assert wide == 0, f"{prefix + path}: {wide} elements of the panel overflow"
+        overflow = pg.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{prefix + path} scrolls sideways by {overflow}px"
+        link = panel.locator("a[data-follow=webcal]").first
+        webcal = link.get_attribute("href")
+        assert webcal.startswith("webcal://") and "/calendar/actions.ics" in webcal
+        # copy-link.js: "Copy link" beside it puts the subscription address on the clipboard.
+        link.locator("xpath=following-sibling::button[1]").click()
+        copied = link.get_attribute("data-copied-label")  # the page's language
+        expect(link.locator("xpath=following-sibling::*[@role='status']")).to_have_text(copied)
+        assert pg.evaluate("navigator.clipboard.readText()") == webcal
+        name = "home" if path == "/" else "organization"
+        panel.screenshot(path=artifacts / f"follow-{name}-phone{'-rtl' if prefix else ''}.png")
+    page_audit.assert_clean()

@@ -153,6 +153,7 @@ def test_a_call_page_renders_sanitized_markdown_links_targets_and_translations(
 
 def test_the_embed_is_framed_only_where_allowed(client, moderator, settings):
     services.publish_action(announce(), actor=moderator)
+    settings.EMBED_ANCESTORS = []  # turned off: no site (the default is any site, web/embed.py)
     closed = client.get("/embed/actions/")
     assert closed["X-Frame-Options"] == "DENY"
     settings.EMBED_ANCESTORS = ["https://group.example.org"]

@@ -8,6 +8,8 @@ id across edits and says so when the action is cancelled. Titles and summaries a
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlencode
+from xml.etree import ElementTree as ET
 
 from django.conf import settings
 from django.template.defaultfilters import linebreaks_filter
@@ -123,3 +125,81 @@ def calls_atom(request):
     return derived_response(
         request, "atom-calls", _params(request), build, ATOM, scope=version.CAMPAIGN
     )
+
+
+OPML = "text/x-opml; charset=utf-8"
+OPML_GROUPS = 1000  # groups listed at most (calls are few; groups are local and bounded)
+
+
+def feeds_opml(request):
+    """Every feed of the site as an OPML 2.0 subscription list, for a feed reader to import in
+    one go: the record's changes, the actions, the calls, and the actions of each published call
+    and of each local group with a page. Organizations' own feeds are left out: there are
+    thousands, and each is linked from its organization's page.
+
+    Titles are in the request's language, like the feeds it lists (their addresses keep the
+    language prefix of the request), so a reader importing /de/feeds.opml gets German titles
+    and German feeds."""
+
+    def build() -> bytes:
+        base = f"{request.scheme}://{request.get_host()}"
+        root = ET.Element("opml", version="2.0")
+        head = ET.SubElement(root, "head")
+        ET.SubElement(head, "title").text = _("Feeds · %(site)s") % {"site": settings.SITE_NAME}
+        ET.SubElement(head, "docs").text = "http://opml.org/spec2.opml"
+        body = ET.SubElement(root, "body")
+
+        def outline(parent, title: str, xml_path: str, html_path: str):
+            ET.SubElement(
+                parent,
+                "outline",
+                type="rss",  # OPML 2.0 says "rss" for every feed a reader subscribes to
+                text=title,
+                title=title,
+                xmlUrl=base + xml_path,
+                htmlUrl=base + html_path,
+            )
+
+        site = settings.SITE_NAME
+        actions_atom = reverse("campaign:actions-atom")
+        outline(
+            body, _("Changes to the record"), reverse("record:changes-feed"), reverse("web:home")
+        )
+        outline(
+            body,
+            _("%(site)s — actions") % {"site": site},
+            actions_atom,
+            reverse("campaign:actions"),
+        )
+        outline(
+            body,
+            _("Calls to action · %(site)s") % {"site": site},
+            reverse("campaign:calls-atom"),
+            reverse("campaign:calls"),
+        )
+        calls = list(queries.public_calls().order_by("-published_at", "pk"))
+        if calls:
+            folder = ET.SubElement(body, "outline", text=str(_("Calls to action")))
+            for call in calls:
+                described = _("for the call “%(title)s”") % {"title": call.localized_title}
+                outline(
+                    folder,
+                    _("%(site)s — actions %(filters)s") % {"site": site, "filters": described},
+                    f"{actions_atom}?{urlencode({'call': call.public_id})}",
+                    call.get_absolute_url(),
+                )
+        groups = list(queries.public_groups().order_by("name", "pk")[:OPML_GROUPS])
+        if groups:
+            folder = ET.SubElement(body, "outline", text=str(_("Local groups")))
+            for group in groups:
+                described = _("by %(name)s") % {"name": group.name}
+                outline(
+                    folder,
+                    _("%(site)s — actions %(filters)s") % {"site": site, "filters": described},
+                    f"{actions_atom}?{urlencode({'group': group.public_id})}",
+                    group.get_absolute_url(),
+                )
+        ET.indent(root)
+        return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+    return derived_response(request, "opml", _params(request), build, OPML, scope=version.CAMPAIGN)

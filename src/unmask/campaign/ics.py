@@ -69,9 +69,10 @@ def vtimezone(zone: str, first: date, last: date) -> str:
     return block.to_ical().decode().replace("\r\n", CRLF).rstrip(CRLF) + CRLF
 
 
-def calendar(actions, *, name: str, host: str, base_url: str) -> bytes:
+def calendar(actions, *, name: str | None, host: str, base_url: str) -> bytes:
     """The calendar of these actions. `host` makes UIDs unique to this site ("uid@host");
-    `base_url` makes links absolute."""
+    `base_url` makes links absolute. Without a `name` (one action's file) the file has no
+    X-WR-CALNAME: calendar apps add its event instead of offering it as a calendar of its own."""
     actions = list(actions)
     # DTSTAMP: when the calendar's content last changed, not the time of the request, so that
     # an unchanged calendar is byte for byte the same and answers conditional requests with 304.
@@ -84,8 +85,9 @@ def calendar(actions, *, name: str, host: str, base_url: str) -> bytes:
         fold(f"PRODID:-//unmask//{escape(host)}//EN"),
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
-        fold(f"X-WR-CALNAME:{escape(name)}"),
     ]
+    if name is not None:
+        out.append(fold(f"X-WR-CALNAME:{escape(name)}"))
     spans: dict[str, tuple[date, date]] = {}
     events = []
     for action in actions:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("actions/<str:public_id>.ics", views.action_ics, name="action-ics"),
     path("actions/<str:public_id>/", views.action, name="action-short"),
     path("actions/<str:public_id>/<str:slug>/", views.action, name="action"),
+    path("actions/<str:public_id>/<str:slug>/card.png", views.action_card, name="action-card"),
     path("groups/<str:public_id>/", views.group, name="group-short"),
     path("groups/<str:public_id>/<str:slug>/", views.group, name="group"),
     path("calls/", views.calls, name="calls"),
@@ -19,11 +20,14 @@ urlpatterns = [
     path("calls/<str:public_id>/sheet.pdf", sheets.call_sheet, name="call-sheet"),
     path("calls/<str:public_id>/", views.call, name="call-short"),
     path("calls/<str:public_id>/<str:slug>/", views.call, name="call"),
+    path("calls/<str:public_id>/<str:slug>/card.png", views.call_card, name="call-card"),
     path("embed/actions/", views.embed_actions, name="embed-actions"),
+    path("embed/call/<str:public_id>/", views.embed_call, name="embed-call"),
     # Feeds: ?call=, ?country=, ?group= narrow them
     path("calendar/actions.ics", views.actions_ics, name="actions-ics"),
     path("feeds/actions.atom", feeds.actions_atom, name="actions-atom"),
     path("feeds/calls.atom", feeds.calls_atom, name="calls-atom"),
+    path("feeds.opml", feeds.feeds_opml, name="feeds-opml"),
     # Submitting without an account, then following it through the secret link
     path("submit/", views.submit, name="submit"),
     path("submit/challenge.json", views.challenge, name="challenge"),

@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import date as format_date
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
@@ -25,6 +26,7 @@ from unmask.accounts.throttle import client_key, over_limit
 from unmask.campaign import forms, ics, pow, queries, services, targets, times
 from unmask.campaign.models import Action, ActionKind, ActionStatus
 from unmask.record import version
+from unmask.web import cards
 from unmask.web.embed import embeddable
 from unmask.web.payloads import derived_response
 
@@ -103,17 +105,22 @@ def action(request, public_id: str, slug: str = ""):
             "occurrences": occurrences[:52],
             "ended": item.last_ends_at < now,
             "targets": targets.public_targets(item),
+            "og_image": _og_image(request, item, _action_card(item, now)),
         },
     )
 
 
-def _ics_response(request, actions, *, kind: str, params: dict, filename: str, name: str = ""):
+def _ics_response(
+    request, actions, *, kind: str, params: dict, filename: str, name: str | None = ""
+):
+    """`name` is the calendar's name (X-WR-CALNAME); None for a file of one event, which
+    calendar apps then add to a calendar of the reader's instead of offering a new one."""
     host = request.get_host()
 
     def build() -> bytes:
         return ics.calendar(
             actions.order_by("starts_at", "pk"),
-            name=name or settings.SITE_NAME,
+            name=settings.SITE_NAME if name == "" else name,
             host=host.split(":")[0],
             base_url=f"{request.scheme}://{host}",
         )
@@ -148,7 +155,8 @@ def actions_ics(request):
 
 
 def action_ics(request, public_id: str):
-    """One action, to add to a calendar."""
+    """One action, to add to a calendar: one VEVENT (a repeating action with its RRULE), no
+    calendar name. A webcal:// subscription to one event would mean nothing, so there is none."""
     item = get_object_or_404(queries.public_actions(), public_id=public_id)
     actions = queries.public_actions().filter(pk=item.pk)
     response = _ics_response(
@@ -157,9 +165,11 @@ def action_ics(request, public_id: str):
         kind="ics-one",
         params={"id": public_id},
         filename=f"{item.slug}.ics",
-        name=f"{settings.SITE_NAME} — {item.title}",
+        name=None,
     )
     if response.status_code == 200:
+        # A file to open, not a calendar to subscribe to: saved under the action's name, and
+        # handed by phones (text/calendar) to their calendar app, which offers to add the event.
         response["Content-Disposition"] = f'attachment; filename="{item.slug}.ics"'
     return response
 
@@ -204,7 +214,64 @@ def call(request, public_id: str, slug: str = ""):
             "upcoming": queries.upcoming(filters),
             "past": queries.past(queries.public_actions().filter(call=item)),
             "params": filters.as_params(),
+            "og_image": _og_image(request, item, _call_card(item)),
         },
+    )
+
+
+# --- preview images (web/cards.py): per version of the record and the campaign -----------------
+
+CARD_SCOPES = (version.RECORD, version.CAMPAIGN)
+
+
+def _og_image(request, item, card: cards.Card) -> dict:
+    name = "campaign:call-card" if item._meta.model_name == "call" else "campaign:action-card"
+    path = reverse(name, args=[item.public_id, item.slug])
+    alt = f"{card.title} — {card.context}" if card.context else card.title
+    return cards.og_image(request, path, alt, scopes=CARD_SCOPES)
+
+
+def _call_card(item) -> cards.Card:
+    """A call's title in the reader's language, and its period."""
+    period = ""
+    if item.starts_on:
+        period = format_date(item.starts_on, "j M Y")
+        if item.ends_on:
+            period = f"{period} – {format_date(item.ends_on, 'j M Y')}"
+    return cards.Card(title=item.text().title, context=period, kicker=_("Call to action"))
+
+
+def _action_card(item, now) -> cards.Card:
+    """An action's title, and the date of its next (or last) occurrence and its place."""
+    shown = queries.next_occurrence(item, now)
+    starts = shown.starts if shown else times.local(item.starts_at, item.timezone)
+    parts = [format_date(starts, "j F Y, H:i"), item.place]
+    if item.status == ActionStatus.CANCELLED:
+        parts.insert(0, _("Cancelled."))
+    context = " · ".join(str(p) for p in parts if p)
+    return cards.Card(title=item.title, context=context, kicker=item.get_kind_display())
+
+
+def call_card(request, public_id: str, slug: str):
+    item = get_object_or_404(queries.public_calls(), public_id=public_id)
+    if slug != item.slug:
+        return redirect(reverse("campaign:call-card", args=[item.public_id, item.slug]))
+    return cards.card_response(
+        request, "call", {"call": item.public_id}, lambda: _call_card(item), scopes=CARD_SCOPES
+    )
+
+
+def action_card(request, public_id: str, slug: str):
+    item = get_object_or_404(queries.public_actions(), public_id=public_id)
+    if slug != item.slug:
+        return redirect(reverse("campaign:action-card", args=[item.public_id, item.slug]))
+    card = _action_card(item, timezone.now())
+    return cards.card_response(
+        request,
+        "action",
+        {"action": item.public_id, "context": card.context},
+        lambda: card,
+        scopes=CARD_SCOPES,
     )
 
 
@@ -223,6 +290,27 @@ def embed_actions(request):
         {"occurrences": queries.upcoming(filters)[:limit], **_filter_context(filters)},
     )
     return response
+
+
+EMBED_CALL_ACTIONS = 5  # the next actions an embedded call lists
+
+
+@embeddable
+def embed_call(request, public_id: str):
+    """A call to action for other sites' frames: its title and the start of its text in the
+    reader's language, its next actions, a link to the call. Framed as the other embeds."""
+    item = get_object_or_404(queries.public_calls(), public_id=public_id)
+    filters = queries.ActionFilters(call=item.public_id)
+    return render(
+        request,
+        "campaign/embed_call.html",
+        {
+            "call": item,
+            "text": item.text(),
+            "call_url": item.get_absolute_url(),
+            "occurrences": queries.upcoming(filters, limit=EMBED_CALL_ACTIONS),
+        },
+    )
 
 
 # --- submitting -------------------------------------------------------------------------------

@@ -588,6 +588,12 @@ class Mirror:
                 text = text.replace(
                     f'rel="canonical" href="{origin}/', f'rel="canonical" href="{self.live_url}/'
                 )
+        # Calendar subscriptions (webcal://) need the live site: there, or gone without one.
+        webcal = f"webcal://{self.host}/"
+        if self.live_url:
+            text = text.replace(webcal, "webcal://" + urlsplit(self.live_url).netloc + "/")
+        else:
+            text = re.sub(r'\s*<span><a href="webcal://[^"]*"[^>]*>[^<]*</a></span>', "", text)
         if not self.live_url:
             text = re.sub(r'\s*<link rel="canonical"[^>]*>', "", text)
             text = re.sub(r'\s*<meta property="og:url"[^>]*>', "", text)
@@ -758,6 +764,7 @@ class Mirror:
                 "application/atom+xml",
                 "text/calendar",
                 "application/rss+xml",
+                "text/x-opml",
             ):
                 text = item.body.decode("utf-8")
                 for origin in self.origins:
@@ -785,10 +792,10 @@ class Mirror:
         per language mirrored (pagefind's script picks the index of the page's <html lang>),
         rewritten like any page."""
         from django.contrib.auth.models import AnonymousUser
-        from django.template import engines
+        from django.template.loader import get_template
         from django.test import RequestFactory
 
-        template = engines["django"].from_string(SEARCH_TEMPLATE)
+        template = get_template("exchange/mirror_search.html")
         try:
             script_url = static(SEARCH_SCRIPT)
         except ValueError:  # not in the manifest: the assets predate it
@@ -978,15 +985,3 @@ def clear(out: Path) -> None:
     if any(out.iterdir()) and not (out / MARKER).is_file():
         raise FileExistsError(f"{out} is not empty and holds no mirror: not touching it")
     shutil.rmtree(out)
-
-
-SEARCH_TEMPLATE = """{% extends "base.html" %}{% load i18n %}
-{% block meta %}{% translate "Search" as page_title %}{% include "web/meta.html" %}{% endblock %}
-{% block head %}<link rel="stylesheet" href="/pagefind/pagefind-ui.css"><script src="/pagefind/pagefind-ui.js" defer></script><script src="{{ search_script }}" defer></script>{% endblock %}
-{% block content %}
-<h1>{% translate "Search" %}</h1>
-<div id="search" data-search></div>
-<p class="help" data-search-failed hidden>{% translate "The search could not start in this browser." %}</p>
-<noscript><p class="help">{% translate "Search needs JavaScript." %}</p></noscript>
-{% endblock %}
-"""

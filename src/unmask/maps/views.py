@@ -40,6 +40,7 @@ def _map_context(request, filters: NetworkFilters) -> dict:
     actions_layer = optional.get("actions")
     return {
         "page_path": reverse("maps:map") + (f"?{query}" if query else ""),
+        "share_query": query,  # the filters and layers, for the "Share or embed" code
         "clear_path": request.path + (f"?{urlencode(switched_on)}" if switched_on else ""),
         "filters": filters,
         "params": filters.as_params(),
@@ -62,8 +63,8 @@ def map_page(request):
 
 @embeddable
 def embed(request):
-    """The map alone, for campaign sites. It may be framed only by the origins listed in
-    UNMASK_EMBED_ANCESTORS; with none (the default) it cannot be framed at all."""
+    """The map alone, for campaign sites: framed by any site unless UNMASK_EMBED_ANCESTORS
+    lists the origins that may (web/embed.py)."""
     filters = NetworkFilters.from_params(request.GET)
     response = render(request, "maps/embed.html", _map_context(request, filters))
     return response

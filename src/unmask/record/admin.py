@@ -7,8 +7,10 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from unmask.record import services
@@ -453,14 +455,64 @@ class ResponseInline(admin.StackedInline):
 # --- model admins ---------------------------------------------------------------------------------
 
 
+class ImportedDraftsFilter(admin.SimpleListFilter):
+    """Imported organizations still in draft whose rows carried sources: what a reviewer checks
+    and publishes in bulk after an import (exchange/drafts.py; the staff bar links here)."""
+
+    title = _("import")
+    parameter_name = "imported"
+
+    def lookups(self, request, model_admin):
+        return [("ready", _("Imported drafts with sources"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "ready":
+            from unmask.exchange.drafts import ready_to_publish  # the exchange builds on us
+
+            return ready_to_publish(queryset)
+        return queryset
+
+
+@admin.action(description=_("Publish selected drafts that have sources, with a reason"))
+def publish_cited_selected(modeladmin, request, queryset):
+    """Bulk publication after an import: only drafts with at least one live citation are
+    offered; each goes through services.publish with the reason given, in its own
+    transaction, and a refusal (a deleted record ...) is reported by name."""
+    cited = Citation.objects.alive().filter(organization=OuterRef("pk"))
+    ready = queryset.filter(published_at__isnull=True, deleted_at__isnull=True).filter(
+        Exists(cited)
+    )
+    if not ready.exists():
+        messages.error(request, _("None of the selected is a draft with a source."))
+        return None
+    if "apply" not in request.POST and (left := queryset.count() - ready.count()):
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)d of the selected is left out: no source, or published or deleted already.",
+                "%(count)d of the selected are left out: no source, or published or deleted already.",
+                left,
+            )
+            % {"count": left},
+        )
+    return _with_reason(
+        modeladmin,
+        request,
+        ready,
+        services.publish,
+        _("Publish, with a reason"),
+        _("%(count)d published."),
+    )
+
+
 @admin.register(Organization)
 class OrganizationAdmin(PublishableAdmin):
     form = OrganizationForm
     list_display = ["name", "kind", "country", "state", "missing_translations", "updated_at"]
-    list_filter = ["kind", "country", PublishedFilter, DeletedFilter]
+    list_filter = ["kind", "country", PublishedFilter, DeletedFilter, ImportedDraftsFilter]
     search_fields = ["name", "names__name", "identifiers__value", "public_id"]
     inlines = [NameInline, IdentifierInline, DescriptionTextInline, CitationInline, SiteInline]
-    actions = [*PublishableAdmin.actions, "merge_selected"]
+    actions = [*PublishableAdmin.actions, publish_cited_selected, "merge_selected"]
     fieldsets = [
         (None, {"fields": ["name", "kind", "country", "description", "description_language"]}),
         (_("Why"), {"fields": ["change_reason", "confirm_not_duplicate"]}),

@@ -48,6 +48,7 @@ from unmask.record.models import (
     Source,
     SourceKind,
 )
+from unmask.urlcache import fast_reverse
 
 router = Router()
 
@@ -98,9 +99,20 @@ class SourceRef(Ref):
         return obj.title
 
 
+def _claim_url(request, link) -> str:
+    return absolute(request, fast_reverse("record:claim", link.public_id))
+
+
+CLAIM_URL = "Its permalink on this site: the claim with its sources, status history and replies."
+
+
 class LinkRef(Ref):
     name: str = Field(description='What the link says, e.g. "Korvex supplies components to Arden".')
-    url: str | None = Field(description="Links have no page of their own: always null.")
+    url: str | None = Field(description=CLAIM_URL)
+
+    @staticmethod
+    def resolve_url(obj, context) -> str:
+        return _claim_url(context["request"], obj)
 
 
 # --- nested records --------------------------------------------------------------------------------
@@ -291,6 +303,7 @@ class LinkOut(Schema):
     """A claim: `subject` `relation` `object` (and/or `product`), with its evidence and status."""
 
     public_id: str
+    url: str = Field(description=CLAIM_URL)
     subject: OrganizationRef
     relation: RelationT
     object: OrganizationRef | None = Field(description="The organization on the other side.")
@@ -308,6 +321,10 @@ class LinkOut(Schema):
     responses: list[ReplyOut] = Field(description="Published replies to this link.")
     published_at: datetime
     updated_at: datetime
+
+    @staticmethod
+    def resolve_url(obj, context) -> str:
+        return _claim_url(context["request"], obj)
 
     @staticmethod
     def resolve_start(obj) -> str | None:

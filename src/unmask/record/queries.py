@@ -338,7 +338,7 @@ def supply_tree(product: Product) -> TreeNode:
 
 
 TREE_LINK_FIELDS = (
-    *("product", "relation", "status", "start", "end"),
+    *("public_id", "product", "relation", "status", "start", "end"),
     *("subject__public_id", "subject__name", "subject__slug"),
     *("object__public_id", "object__name", "object__slug"),
 )
@@ -347,6 +347,7 @@ TREE_LINK_FIELDS = (
 def tree_link_row(link: Link) -> dict:
     """What the supply tree shows of a link, worked out in Python (see organization_row)."""
     return {
+        "public_id": link.public_id,
         "status": link.status,
         "status_label": link.status_label,
         "relation_label": link.relation_label,
@@ -413,3 +414,17 @@ def public_history(org: Organization, limit: int = 200) -> list[HistoryEntry]:
         )
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries[:limit]
+
+
+def claim_page(public_id: str) -> dict | None:
+    """A public link with its evidence, status history and published replies (a few queries);
+    None when there is no such public link. Merges re-point links, so their ids stay valid."""
+    link = _links(Link.objects.public().filter(public_id=public_id)).first()
+    if link is None:
+        return None
+    return {
+        "link": link,
+        "events": list(link.status_events.all()),
+        "citations": link.public_citations,
+        "replies": link.public_responses,
+    }

@@ -517,3 +517,18 @@ def publish_response(response: Response, *, actor=None) -> Response:
         response.contact_email = ""  # needed only to check the sender; not kept
         save_with_history(response, actor, _("Published"))
     return response
+
+
+@transaction.atomic
+def reject_response(response: Response, *, actor=None, reason: str) -> Response:
+    """Turn down a reply that waits (not from the organization, abusive, spam ...): it is not
+    published and leaves the queue, soft-deleted with the reason in its history; `restore`
+    brings it back to the queue. A published reply is always shown: it cannot be rejected."""
+    _check(actor, "record.publish_response")
+    reason = _require_reason(reason)
+    if response.status == ResponseStatus.PUBLISHED:
+        raise ValidationError(_("A published reply is always shown; it cannot be rejected."))
+    if response.deleted_at is None:
+        response.deleted_at = timezone.now()
+        save_with_history(response, actor, _("Rejected: %(reason)s") % {"reason": reason})
+    return response

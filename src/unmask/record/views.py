@@ -5,9 +5,11 @@ from urllib.parse import urlencode
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django_countries import countries
 from django_countries.fields import Country
 
@@ -16,6 +18,7 @@ from unmask.record import queries, services
 from unmask.record.filters import ORDERINGS, OrganizationFilters
 from unmask.record.forms import ReplyForm
 from unmask.record.models import (
+    Link,
     LinkStatus,
     Organization,
     OrganizationKind,
@@ -25,6 +28,8 @@ from unmask.record.models import (
     Site,
     Source,
 )
+from unmask.web import cards
+from unmask.web.embed import embeddable
 
 
 def _canonical_org(public_id: str) -> Organization:
@@ -69,9 +74,95 @@ def directory(request):
     return render(request, "record/directory.html", context)
 
 
+def _org_card(org: Organization) -> cards.Card:
+    context = " · ".join(str(p) for p in (org.kind_label, org.country_name) if p)
+    return cards.Card(title=org.name, context=context, kicker=_("Organization"))
+
+
+def _og_image(request, path: str, card: cards.Card) -> dict:
+    alt = f"{card.title} — {card.context}" if card.context else card.title
+    return cards.og_image(request, path, alt)
+
+
 @_org_view("record:organization")
 def organization(request, org):
-    return render(request, "record/organization.html", queries.organization_profile(org))
+    context = queries.organization_profile(org)
+    card_path = reverse("record:organization-card", args=[org.public_id, org.slug])
+    context["og_image"] = _og_image(request, card_path, _org_card(org))
+    return render(request, "record/organization.html", context)
+
+
+@_org_view("record:organization-card")
+def organization_card(request, org):
+    """The organization's preview image (web/cards.py), for link previews."""
+    return cards.card_response(request, "org", {"org": org.public_id}, lambda: _org_card(org))
+
+
+def claim_predicate(link: Link) -> str:
+    """What a link says of its subject: "supplies components to Arden — Falcon X"."""
+    words = [str(link.relation_label)]
+    if link.object_id:
+        words.append(str(link.object))
+    text = " ".join(words)
+    return f"{text} — {link.product}" if link.product_id else text
+
+
+def _claim_card(link: Link) -> cards.Card:
+    context = f"{claim_predicate(link)} · {link.status_label}"
+    return cards.Card(title=str(link.subject), context=context, kicker=_("Claim"))
+
+
+def claim(request, public_id: str):
+    """A link's permalink: what it says, its evidence, its status history and the replies.
+    /claim/<public_id>/ rather than under an organization: a link has two ends, and a merge
+    moves it to another organization, while its public id never changes."""
+    context = queries.claim_page(public_id)
+    if context is None:
+        raise Http404
+    link = context["link"]
+    card_path = reverse("record:claim-card", args=[link.public_id])
+    context.update(
+        sentence=f"{link.subject} {claim_predicate(link)}",
+        page_path=reverse("record:claim", args=[link.public_id]),
+        og_image=_og_image(request, card_path, _claim_card(link)),
+    )
+    return render(request, "record/claim.html", context)
+
+
+def claim_card(request, public_id: str):
+    """The claim's preview image (web/cards.py)."""
+    link = get_object_or_404(
+        Link.objects.public().select_related("subject", "object", "product"), public_id=public_id
+    )
+    return cards.card_response(
+        request, "claim", {"link": link.public_id}, lambda: _claim_card(link)
+    )
+
+
+@embeddable
+def embed_organization(request, public_id: str):
+    """An organization as a card for other sites' frames (/embed/org/<id>/): its name, kind and
+    country, its public links counted by status, its latest published reply, a link to its
+    profile. A merged organization's card redirects to the one it was merged into."""
+    org = _canonical_org(public_id)
+    if org.public_id != public_id:
+        return redirect(reverse("record:embed-organization", args=[org.public_id]))
+    links = Link.objects.public().filter(Q(subject=org) | Q(object=org))
+    counted = dict(links.values_list("status").annotate(n=Count("pk")).order_by())
+    statuses = [(v, label, counted[v]) for v, label in LinkStatus.choices if counted.get(v)]
+    latest_reply = (
+        Response.objects.public().filter(organization=org).order_by("-received_on", "-pk").first()
+    )
+    return render(
+        request,
+        "record/embed_organization.html",
+        {
+            "org": org,
+            "links_count": sum(counted.values()),
+            "statuses": statuses,
+            "latest_reply": latest_reply,
+        },
+    )
 
 
 @_org_view("record:organization-history")
