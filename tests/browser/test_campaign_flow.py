@@ -36,16 +36,22 @@ def test_an_action_from_the_form_to_the_map(
     submitter.goto("/submit/")
     submitter.fill("#id_title", TITLE)  # focusing the form starts the proof of work
     submitter.select_option("#id_kind", "vigil")
+    submitter.locator("[data-part=about] > summary").click()  # the optional parts are folded
     submitter.fill("#id_description", "Candles at the main gate. Step-free from the tram stop.")
     submitter.fill("#id_start_day", DAY.isoformat())
     submitter.fill("#id_start_time", "18:00")
     submitter.fill("#id_end_time", "19:30")
-    submitter.select_option("#id_timezone", "Europe/Berlin")
     submitter.fill("#id_address", "Gate 2, Industriepark Waldau")
     submitter.fill("#id_city", "Kassel")
     submitter.select_option("#id_country", "DE")
+    submitter.locator("[data-part=point] > summary").click()
     submitter.fill("#id_latitude", "51.2871")
     submitter.fill("#id_longitude", "9.4846")
+    # The time zone is the place's, found as it is given; the field itself stays empty.
+    expect(submitter.locator("[data-zone-shown]")).to_have_text(
+        "Time zone: Europe/Berlin, from the place"
+    )
+    expect(submitter.locator("#id_timezone")).to_have_value("")
     solution = submitter.locator("input[name=altcha]")
     expect(solution).to_have_value(re.compile(r".+"), timeout=30_000)  # solved in the browser
     submitter.screenshot(path=artifacts / "campaign-flow-form.png", full_page=True)
@@ -54,6 +60,7 @@ def test_an_action_from_the_form_to_the_map(
     expect(submitter.get_by_role("heading", level=1)).to_have_text(TITLE)
     expect(submitter.locator(".action-status")).to_contain_text("Submitted")
     expect(submitter.locator(".secret-link")).to_have_value(re.compile(r"/submit/manage/[^/]+/$"))
+    expect(submitter.get_by_role("button", name="Copy the link")).to_be_visible()
     submitter.screenshot(path=artifacts / "campaign-flow-submitted.png", full_page=True)
     action = Action.objects.get(title=TITLE)
     assert action.status == ActionStatus.SUBMITTED

@@ -54,6 +54,7 @@ def test_an_action_announced_from_an_organizations_page_reaches_every_view(
     expect(against).to_contain_text(call.title)  # the open call aimed at it
     against.get_by_role("link", name="Announce an action here").click()
     expect(submitter).to_have_url(re.compile(r"/submit/\?target=org%3A"))
+    expect(submitter.locator("[data-part=targets]")).to_have_attribute("open", "")  # unfolded
     chosen = submitter.locator("[data-target-choices] input:checked")
     expect(chosen).to_have_count(1)
     expect(chosen).to_have_value(f"org:{engines.public_id}")
@@ -69,16 +70,21 @@ def test_an_action_announced_from_an_organizations_page_reaches_every_view(
 
     submitter.fill("#id_title", TITLE)
     submitter.select_option("#id_kind", "demonstration")
+    submitter.locator("[data-part=about] > summary").click()  # the optional parts are folded
     submitter.select_option("#id_call", call.public_id)
     submitter.fill("#id_start_day", DAY.isoformat())
     submitter.fill("#id_start_time", "17:00")
     submitter.fill("#id_end_time", "19:00")
-    submitter.select_option("#id_timezone", "Europe/Berlin")
     submitter.fill("#id_address", "Gate 1, Sandershäuser Straße")
     submitter.fill("#id_city", "Kassel")
     submitter.select_option("#id_country", "DE")
+    submitter.locator("[data-part=point] > summary").click()
     submitter.fill("#id_latitude", "51.3127")
     submitter.fill("#id_longitude", "9.4797")
+    expect(submitter.locator("[data-zone-shown]")).to_have_text(
+        "Time zone: Europe/Berlin, from the place"
+    )
+    submitter.locator("[data-part=who] > summary").click()
     submitter.fill("#id_group_name", "Kassel Drone Watch")
     solution = submitter.locator("input[name=altcha]")
     expect(solution).to_have_value(re.compile(r".+"), timeout=30_000)

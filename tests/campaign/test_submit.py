@@ -141,7 +141,11 @@ def test_the_rate_limit_answers_429_and_keeps_the_form(client, settings):
     ("overrides", "field", "words"),
     [
         ({"end_time": "17:00"}, "end_time", b"The end must come after the start"),
-        ({"timezone": "Europe/Atlantis"}, "timezone", b"Europe/Atlantis is not one of"),
+        (
+            {"timezone": "Europe/Atlantis"},
+            "timezone",
+            "“Europe/Atlantis” is not a known time zone".encode(),
+        ),
         ({"city": "", "address": ""}, "city", b"at least the city"),
         ({"repeat": "FREQ=WEEKLY", "repeat_count": ""}, "repeat_count", b"how many times"),
         ({"start_day": "31.02.2027"}, "start_day", b"Enter a valid date"),
@@ -151,7 +155,7 @@ def test_bad_input_names_the_field_and_keeps_the_rest(client, overrides, field, 
     response = post(client, typed(**overrides))
     assert response.status_code == 400
     html = response.content.decode()
-    block = re.search(rf'<div class="field field-{field} has-error">(.*?)</div>', html, re.S)
+    block = re.search(rf'<div class="field field-{field} has-error"[^>]*>(.*?)</div>', html, re.S)
     assert block, f"no error shown at {field}"
     assert words.decode() in block.group(1)
     assert 'value="Vigil at the Korvex gate"' in html and "Bring candles." in html
@@ -201,3 +205,87 @@ def test_a_rejected_action_shows_the_reason_on_the_secret_link_only(client, mode
     assert b"Not a public action" in client.get(link).content
     assert client.get(f"/actions/{action.public_id}/").status_code == 404
     assert client.get("/submit/manage/not-the-token/").status_code == 404
+
+
+# --- the time zone from the place ---------------------------------------------------------------
+BERLIN = {"latitude": "52.52", "longitude": "13.405"}
+ISTANBUL = {"latitude": "41.0255", "longitude": "28.9744"}  # Sultanahmet
+
+
+@pytest.mark.parametrize(
+    ("place", "zone"),
+    [
+        ({**BERLIN, "country": "", "city": "Berlin"}, "Europe/Berlin"),
+        ({**ISTANBUL, "country": "", "city": "İstanbul"}, "Europe/Istanbul"),
+        ({**ISTANBUL, "country": "DE", "city": "İstanbul"}, "Europe/Istanbul"),  # the point wins
+        ({"country": "DE"}, "Europe/Berlin"),  # Büsingen keeps Berlin's time: one answer
+        ({"country": "TR"}, "Europe/Istanbul"),
+    ],
+)
+def test_an_empty_time_zone_is_found_from_the_place(client, place, zone):
+    response = post(client, typed(timezone="", **place))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Action.objects.get().timezone == zone
+
+
+def test_a_zone_chosen_by_the_submitter_wins_over_the_place(client):
+    response = post(client, typed(timezone="Europe/London", **BERLIN))
+    assert response.status_code == 302
+    assert Action.objects.get().timezone == "Europe/London"
+
+
+def test_a_place_with_several_clocks_and_no_point_asks_for_the_zone(client):
+    response = post(client, typed(timezone="", country="ES", city="Madrid"))  # and the Canaries
+    assert response.status_code == 400
+    html = response.content.decode()
+    block = re.search(r'<div class="field field-timezone has-error"[^>]*>(.*?)</div>', html, re.S)
+    assert block and "cannot be found from the place given" in block.group(1)
+    assert "<details" in block.group(1) and 'data-part="zone" open' in block.group(1)
+    assert 'value="Vigil at the Korvex gate"' in html and not Action.objects.exists()
+
+
+def test_an_unknown_zone_is_refused_and_kept_in_its_open_field(client):
+    response = post(client, typed(timezone="Europe/Atlantis", **BERLIN))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'value="Europe/Atlantis"' in html and 'data-part="zone" open' in html
+    assert "is not a known time zone, such as Europe/Berlin" in html
+    # The place still says its zone above the field; nothing typed is folded away.
+    assert "Time zone: <bdi>Europe/Berlin</bdi>, from the place" in html
+    assert 'data-part="about" open' in html and 'data-part="point" open' in html
+    assert 'data-part="who" open' in html and 'data-part="contact" open' in html
+    assert not Action.objects.exists()
+
+
+def test_a_fresh_form_is_short_its_optional_parts_folded(client):
+    html = client.get("/submit/").content.decode()
+    for part in ("about", "later", "point", "online", "targets", "who", "contact", "zone"):
+        assert f'data-part="{part}">' in html, part  # closed: no "open"
+    assert "Time zone: found from the place once you give it" in html
+    assert '<datalist id="zone-names">' in html and '<option value="Europe/Berlin">' in html
+    assert html.count('type="checkbox" name="languages"') > 50  # all there, most folded
+    assert 'data-part="about" open' in client.get("/submit/?call=abc").content.decode()
+
+
+def test_the_zone_of_a_place_as_json(client):
+    assert client.get("/submit/zone.json", BERLIN).json() == {"zone": "Europe/Berlin"}
+    assert client.get("/submit/zone.json", {**ISTANBUL, "country": "DE"}).json() == {
+        "zone": "Europe/Istanbul"
+    }
+    assert client.get("/submit/zone.json", {"country": "DE"}).json() == {"zone": "Europe/Berlin"}
+    assert client.get("/submit/zone.json", {"country": "US"}).json() == {"zone": ""}
+    assert client.get("/submit/zone.json", {"latitude": "x", "longitude": "91"}).json() == {
+        "zone": ""
+    }
+    assert not client.get("/submit/zone.json").cookies
+
+
+def test_the_edit_form_leaves_the_place_zone_to_the_place(client):
+    link = post(client, typed(timezone="", **BERLIN))["Location"].split("?")[0]
+    html = client.get(link).content.decode()
+    field = re.search(r'<input [^>]*name="timezone"[^>]*>', html).group(0)
+    assert "value=" not in field  # left to the place: moving it moves the zone
+    assert "Time zone: <bdi>Europe/Berlin</bdi>, from the place" in html
+    Action.objects.update(timezone="Europe/London")
+    html = client.get(link).content.decode()
+    assert 'value="Europe/London"' in html and "as you chose" in html

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.conf.locale import LANG_INFO
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -37,23 +39,64 @@ FIELD_OF = {
 
 
 @cache
-def zone_choices() -> list[tuple[str, str]]:
-    names = sorted(
+def zone_names() -> list[str]:
+    """The zones offered while typing (the form's datalist): the places' zones, without the
+    nautical (Etc/GMT+2) and legacy ones, which the server still accepts when typed."""
+    return sorted(
         n for n in times._zone_names() if "/" in n and n.split("/")[0] not in {"Etc", "SystemV"}
     )
-    return [("", _("Choose the time zone of the place"))] + [
-        (n, n.replace("_", " ")) for n in names
-    ]
+
+
+def site_language_codes() -> list[str]:
+    return [code for code, _name in settings.LANGUAGES]
 
 
 @cache
 def language_choices() -> list[tuple[str, str]]:
+    """The site's languages first (in the menu's order), then the other languages Django
+    names, by their own names: checkboxes, the others folded under "More languages"."""
+    site = site_language_codes()
     found = {
         code: info["name_local"]
         for code, info in LANG_INFO.items()
-        if "name_local" in info and len(code) == 2
+        if "name_local" in info and (len(code) == 2 or code in site)
     }
-    return sorted(found.items(), key=lambda item: item[1].casefold())
+    first = [(code, found[code]) for code in site if code in found]
+    rest = sorted(
+        ((c, n) for c, n in found.items() if c not in site), key=lambda item: item[1].casefold()
+    )
+    return first + rest
+
+
+# What the line above the time-zone field says: the zone and where it comes from. "%(zone)s" is
+# the zone's name (Europe/Berlin); submit.js writes the same sentences when the place changes.
+ZONE_NOTES = {
+    "place": _("Time zone: %(zone)s, from the place"),
+    "chosen": _("Time zone: %(zone)s, as you chose"),
+    "unknown": _("Time zone: found from the place once you give it"),
+}
+
+
+def zone_note(kind: str, zone: str = "") -> str:
+    text = conditional_escape(str(ZONE_NOTES[kind]))
+    if "%(zone)s" not in text:
+        return mark_safe(text)  # escaped above
+    return mark_safe(text.replace("%(zone)s", format_html("<bdi>{}</bdi>", zone)))
+
+
+# The optional parts of the form, folded in <details> and opened when one of their fields holds
+# a value or an error: nothing typed is ever hidden after a refused submission.
+PARTS = {
+    "about": ("description", "call"),
+    "later": ("end_day", "repeat", "repeat_count"),
+    "online": ("online", "online_url"),
+    "point": ("latitude", "longitude"),
+    "targets": ("targets", "target_q"),
+    "who": ("group_name", "languages"),
+    "contact": ("contact_email",),
+    "zone": ("timezone",),
+}
+ERRORS_ONLY = {"repeat_count"}  # has a default (4): only an error opens its part
 
 
 class ActionForm(forms.Form):
@@ -81,10 +124,22 @@ class ActionForm(forms.Form):
     end_time = forms.TimeField(
         label=_("Ends at"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
-    timezone = forms.ChoiceField(
+    timezone = forms.CharField(
         label=_("Time zone"),
-        choices=zone_choices,
-        help_text=_("The time zone of the place, where people will be. Times are in it."),
+        required=False,
+        max_length=64,
+        help_text=_(
+            "Type to search, for example Europe/Berlin. Leave it empty to take the zone of the place."
+        ),
+        widget=forms.TextInput(
+            attrs={
+                "list": "zone-names",
+                "autocomplete": "off",
+                "spellcheck": "false",
+                "autocapitalize": "off",
+                "dir": "ltr",
+            }
+        ),
     )
     repeat = forms.ChoiceField(label=_("Repeats"), choices=REPEATS, required=False)
     repeat_count = forms.IntegerField(
@@ -143,7 +198,7 @@ class ActionForm(forms.Form):
         label=_("Languages spoken"),
         required=False,
         choices=language_choices,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=forms.CheckboxSelectMultiple,
     )
 
     def __init__(self, *args, **kwargs):
@@ -160,6 +215,63 @@ class ActionForm(forms.Form):
             return self.data.getlist(self.add_prefix(name)) if hasattr(self.data, "getlist") else []
         value = self.initial.get(name) or []
         return [value] if isinstance(value, str) else list(value)
+
+    def _value(self, name: str) -> bool:
+        """Whether the field holds something typed or given (not its mere default)."""
+        if self.is_bound:
+            key = self.add_prefix(name)
+            values = self.data.getlist(key) if hasattr(self.data, "getlist") else []
+            values = values or [self.data.get(key)]
+        else:
+            values = self.initial.get(name)
+            values = values if isinstance(values, list | tuple) else [values]
+        return any(v not in (None, "", False) and str(v).strip() for v in values)
+
+    @property
+    def open_parts(self) -> dict[str, bool]:
+        """Which folded parts open: those holding a value or an error."""
+        errors = self.errors if self.is_bound else {}
+        shown = {}
+        for part, names in PARTS.items():
+            shown[part] = any(
+                name in self.fields
+                and (name in errors or (name not in ERRORS_ONLY and self._value(name)))
+                for name in names
+            )
+        site = set(site_language_codes())
+        shown["more_languages"] = any(code not in site for code in self._asked("languages"))
+        return shown
+
+    def _raw(self, name: str):
+        if self.is_bound:
+            return self.data.get(self.add_prefix(name), "")
+        return self.initial.get(name) or ""
+
+    @property
+    def zone_shown(self) -> str:
+        """The line above the time-zone field: the zone the action gets, and from where."""
+        typed = str(self._raw("timezone")).strip()
+        if typed in times._zone_names():  # a wrong name is shown in the field, with its error
+            return zone_note("chosen", typed)
+        try:
+            lat, lon = float(self._raw("latitude")), float(self._raw("longitude"))
+        except (TypeError, ValueError):
+            lat = lon = None
+        found = times.zone_of_place(lat, lon, str(self._raw("country")))
+        return zone_note("place", found) if found else zone_note("unknown")
+
+    @property
+    def zone_strings(self) -> dict[str, str]:
+        """The same sentences for submit.js, "%(zone)s" left in for it to fill."""
+        return {kind: str(text) for kind, text in ZONE_NOTES.items()}
+
+    @property
+    def zone_options(self) -> list[str]:
+        return zone_names()
+
+    @property
+    def site_languages(self) -> list[str]:
+        return site_language_codes()
 
     def _offer_targets(self) -> None:
         """Choices: the targets already chosen (described from the record), then what the
@@ -198,8 +310,33 @@ class ActionForm(forms.Form):
         except ValidationError as exc:
             raise forms.ValidationError(exc.messages) from exc
 
+    def clean_timezone(self):
+        name = (self.cleaned_data.get("timezone") or "").strip()
+        if name:
+            try:
+                times.zone(name)
+            except times.TimeError as exc:
+                raise forms.ValidationError(str(exc)) from exc
+        return name
+
     def clean(self):
         data = super().clean()
+        self.zone_from_place = False
+        if "timezone" in data and not data["timezone"]:
+            found = times.zone_of_place(
+                data.get("latitude"), data.get("longitude"), data.get("country", "")
+            )
+            if found:
+                data["timezone"] = found
+                self.zone_from_place = True
+            else:
+                self.add_error(
+                    "timezone",
+                    _(
+                        "The time zone cannot be found from the place given: choose it, "
+                        "or give the country or the point on the map."
+                    ),
+                )
         if data.get("repeat") and not data.get("repeat_count"):
             self.add_error("repeat_count", _("Say how many times it happens in all."))
         if data.get("online") and not data.get("online_url") and not data.get("city"):
@@ -266,6 +403,9 @@ class ActionForm(forms.Form):
             count = int(parts.pop("COUNT", 0)) or None
             base = ";".join(f"{k}={v}" for k, v in parts.items())
             repeat = base if base in dict(REPEATS) else ""
+        place_zone = times.zone_of_place(
+            action.latitude, action.longitude, action.country.code if action.country else ""
+        )
         return {
             "title": action.title,
             "kind": action.kind,
@@ -274,7 +414,8 @@ class ActionForm(forms.Form):
             "start_time": start.time(),
             "end_day": end.date() if end.date() != start.date() else None,
             "end_time": end.time(),
-            "timezone": action.timezone,
+            # Empty when it is the place's own zone: moving the place then moves the zone too.
+            "timezone": "" if action.timezone == place_zone else action.timezone,
             "repeat": repeat,
             "repeat_count": count,
             "online": action.online,

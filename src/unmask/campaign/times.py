@@ -9,8 +9,11 @@ recurring action repeats its local wall-clock time, whatever the offset on each 
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from zoneinfo import TZPATH, ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from dateutil.rrule import rrulestr
 from django.utils.translation import gettext as _
@@ -42,6 +45,71 @@ def _zone_names() -> set[str]:
     if _names is None:
         _names = available_timezones() - {"localtime", "Factory"}
     return _names
+
+
+# --- the zone of a place ------------------------------------------------------------------------
+# A point's zone comes from tzfpy: the time-zone boundaries compiled into the wheel, looked up
+# offline (no service asked, nothing sent). A country alone gives a zone when all its zones keep
+# the same time (Germany: Berlin and Büsingen), from tzdata's zone.tab; otherwise (Spain with the
+# Canaries, the United States) the point or the person has to say.
+
+
+def zone_at(latitude: float, longitude: float) -> str:
+    """The IANA zone at a point on land ("Europe/Berlin"), or "" at sea and where the lookup
+    answers with a nautical zone (Etc/GMT+2): those are not the zone of a place people meet."""
+    from tzfpy import get_tz  # the boundaries load on the first lookup (about 0.1 s), not before
+
+    name = get_tz(float(longitude), float(latitude)) or ""
+    return name if name in _zone_names() and not name.startswith("Etc/") else ""
+
+
+def _zone_tab() -> str:
+    try:
+        return (resources.files("tzdata.zoneinfo") / "zone.tab").read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError):
+        for folder in TZPATH:
+            path = Path(folder) / "zone.tab"
+            if path.is_file():
+                return path.read_text(encoding="utf-8")
+    return ""
+
+
+@cache
+def _zones_by_country() -> dict[str, list[str]]:
+    """Each ISO 3166 code with its zones, the principal one first (zone.tab's order)."""
+    found: dict[str, list[str]] = {}
+    for line in _zone_tab().splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        parts = line.split("\t")
+        if len(parts) >= 3 and parts[2] in _zone_names():
+            found.setdefault(parts[0].upper(), []).append(parts[2])
+    return found
+
+
+@cache
+def _country_zone(code: str, year: int) -> str:
+    names = _zones_by_country().get(code.upper(), [])
+    if not names:
+        return ""
+    start = datetime(year, 1, 1, tzinfo=UTC)
+    instants = [start + timedelta(days=d) for d in range(0, 730, 7)]  # two years, weekly
+    clocks = {tuple(i.astimezone(ZoneInfo(n)).utcoffset() for i in instants) for n in names}
+    return names[0] if len(clocks) == 1 else ""
+
+
+def zone_of_country(code: str) -> str:
+    """The zone of a country whose clocks all show the same time (its principal zone), or ""."""
+    return _country_zone(code, datetime.now(UTC).year) if code else ""
+
+
+def zone_of_place(latitude: float | None, longitude: float | None, country: str = "") -> str:
+    """The zone of a place: from its point when it has one, else from its country, else ""."""
+    if latitude is not None and longitude is not None:
+        found = zone_at(latitude, longitude)
+        if found:
+            return found
+    return zone_of_country(country)
 
 
 def to_utc(day: date, clock: time, zone_name: str) -> datetime:

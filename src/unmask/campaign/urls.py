@@ -32,6 +32,7 @@ urlpatterns = [
     path("submit/", views.submit, name="submit"),
     path("submit/challenge.json", views.challenge, name="challenge"),
     path("submit/targets.json", views.targets_json, name="targets"),
+    path("submit/zone.json", views.zone_json, name="zone"),
     path("submit/manage/<str:token>/", views.manage, name="manage"),
     # Moderators
     path("moderate/", moderation.queue, name="moderate"),

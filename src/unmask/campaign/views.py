@@ -341,6 +341,23 @@ def targets_json(request):
     return response
 
 
+def zone_json(request):
+    """The time zone of a place for the action form (submit.js): ?latitude=&longitude= (a
+    point), and/or ?country= (a country whose clocks all agree). {"zone": "Europe/Berlin"}, or
+    "" when the place does not tell. Looked up here, offline (times.zone_of_place)."""
+    try:
+        lat = float(request.GET.get("latitude", ""))
+        lon = float(request.GET.get("longitude", ""))
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise ValueError
+    except ValueError:
+        lat = lon = None
+    country = request.GET.get("country", "")[:2]
+    response = JsonResponse({"zone": times.zone_of_place(lat, lon, country)})
+    patch_cache_control(response, public=True, max_age=86400)
+    return response
+
+
 def _typed(form) -> dict:
     """What was typed into a bound form, as initial values of a fresh one: the form comes back
     with the picker's results and without error messages for fields not yet filled in."""
