@@ -35,7 +35,7 @@ install: $(STAMP)
 frontend/node_modules/.package-lock.json: frontend/package-lock.json | $(STAMP)
 	cd frontend && PATH="$(CURDIR)/$(BIN):$$PATH" npm ci --no-audit --no-fund --loglevel=error
 
-$(ASSETS): frontend/node_modules/.package-lock.json $(shell find frontend/src -type f 2>/dev/null) $(wildcard frontend/*.mjs)
+$(ASSETS): frontend/node_modules/.package-lock.json $(shell find frontend/src -type f 2>/dev/null) $(wildcard frontend/*.mjs) $(wildcard frontend/data/*.json)
 	cd frontend && PATH="$(CURDIR)/$(BIN):$$PATH" node build.mjs
 	@touch $@
 

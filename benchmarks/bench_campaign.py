@@ -44,12 +44,23 @@ server; settings.py is never changed); --pow-try COST:COUNTER tries other values
 widget fills in its solution after at least its minDuration (500 ms), so the solver's own time
 (from the payload) is printed too and is what the suggestion scales.
 
+Then the campaign's pages on bench_public's datasets (demo size and 10,000 organizations /
+100,000 sites / 100,000 links), through bench_public's worker (--part campaign) and its tables:
+the demo campaign (demo_campaign's call, groups and actions) and LARGE_WAITING submitted actions
+written in a transaction rolled back afterwards; /calls/, the call page, /embed/call/, the call's
+and an action's card.png (first render and cached), the group and action pages, /actions/, the
+month, /actions/map/, /embed/actions/, /feeds.opml, /submit/ and /moderate/ signed in; and the
+Follow panel's tags rendered for the home, organization, country, product, call and group pages,
+whose queries must be the same at both sizes. Targets as bench_public's: median < 50 ms at the
+large size and <= 1.5x the demo size's median.
+
 Targets: cached (and 304) under 50 ms, cold under 2 s, the proof of work about 1 s for a person.
 The exit code is 0 even on FAIL: this is a benchmark (1 when a part could not be measured).
 
     python benchmarks/bench_campaign.py [--actions N] [--repeat N] [--cold N] [--pow-runs N]
         [--pow-try COST:COUNTER ...] [--no-browser] [--seed N]
         [--aimed N] [--page-runs N] [--profile-record PAGE] [--no-feeds] [--no-record]
+        [--no-large]
 """
 
 from __future__ import annotations
@@ -122,6 +133,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--no-browser", action="store_true", help="server figures only")
     parser.add_argument("--no-feeds", action="store_true", help="skip the feeds (and the browser)")
     parser.add_argument("--no-record", action="store_true", help="skip the record's pages")
+    parser.add_argument(
+        "--no-large",
+        action="store_true",
+        help="skip the campaign's pages at 10,000 organizations (bench_public's datasets)",
+    )
     parser.add_argument(
         "--aimed", type=int, default=10_000, help="actions aimed at one organization"
     )
@@ -948,6 +964,185 @@ def print_record(data: dict, args) -> bool:
     return not fails
 
 
+# --- the campaign's pages on the record at 10,000 organizations -----------------------------------
+
+# bench_public's datasets (demo size, and 10,000 organizations / 100,000 sites / 100,000 links),
+# measured by bench_public's worker (--part campaign) with the demo campaign loaded, and
+# LARGE_WAITING submitted actions for the moderators' queue, in a transaction rolled back at the
+# end (the cached dataset is unchanged). Same targets and tables as bench_public's rows.
+LARGE_WAITING = 250
+LARGE_ROWS = (
+    ("baseline", "baseline: methodology page", False),
+    ("calls", "/calls/", False),
+    ("call", "call page (Follow panel)", False),
+    ("embed-call", "/embed/call/<id>/", False),
+    ("call-card-cold", "call card.png, first render", False),
+    ("call-card", "call card.png, cached", False),
+    ("group", "group page (Follow panel)", False),
+    ("action", "action page", False),
+    ("action-card-cold", "action card.png, first render", False),
+    ("action-card", "action card.png, cached", False),
+    ("actions", "/actions/ (list)", False),
+    ("calendar", "/actions/calendar/ (month)", False),
+    ("actions-map", "/actions/map/", False),
+    ("embed-actions", "/embed/actions/", False),
+    ("opml", "/feeds.opml", False),
+    ("submit", "/submit/ (the form)", False),
+    ("moderate", f"/moderate/, staff, {LARGE_WAITING} waiting", False),
+)
+LARGE_NO_RATIO = {"baseline"}
+# The pages carrying the Follow panel, and what their tags are given (none is a page's object).
+FOLLOW_TEMPLATE = (
+    "{% load record_follow campaign_follow follow %}"
+    "{% record_feeds org as record %}{% action_feeds thing country=country as campaign %}"
+    "{% follow_panel record campaign %}"
+)
+
+
+def measure_large(client, timed, run, rows: dict, args) -> dict:
+    """bench_public's worker with --part campaign: the campaign's pages on the dataset at hand.
+    Returns bench_public's result (rows, match, checks)."""
+    from datetime import timedelta
+
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from unmask.campaign import demo
+    from unmask.campaign.models import Action, ActionStatus, ActionTarget, Call, LocalGroup
+    from unmask.record.models import Organization
+
+    match = json.loads(args.match) if args.match else None
+    result: dict = {"rows": rows, "match": {}, "checks": []}
+    with transaction.atomic():
+        try:
+            demo.load(demo.SYSTEM)
+            call = Call.objects.get()
+            group = LocalGroup.objects.order_by("pk").first()
+            action = Action.objects.public().filter(recurrence="").order_by("pk").first()
+            orgs = list(Organization.objects.public().order_by("pk")[:50])
+            now = timezone.now()
+            waiting = []
+            for i in range(LARGE_WAITING):
+                starts = now + timedelta(days=1 + i % 60, hours=i % 7)
+                waiting.append(
+                    Action(
+                        title=f"Vigil at the gate ({i + 1})",
+                        kind="vigil",
+                        description="Bench action waiting for a moderator. No names of persons.",
+                        timezone="Europe/Berlin",
+                        starts_at=starts,
+                        ends_at=starts + timedelta(hours=2),
+                        last_ends_at=starts + timedelta(hours=2),
+                        address="Gate 2",
+                        city="Kassel",
+                        country="DE",
+                        latitude=51.31,
+                        longitude=9.48,
+                        group=group if i % 3 == 0 else None,
+                        call=call if i % 2 == 0 else None,
+                        languages="en",
+                        status=ActionStatus.SUBMITTED,
+                        contact_email=f"organizer{i}@example.org",
+                        edit_token_hash=hashlib.sha256(f"waiting-{i}".encode()).hexdigest(),
+                    )
+                )
+            Action.objects.bulk_create(waiting)
+            ActionTarget.objects.bulk_create(
+                ActionTarget(action=a, position=0, organization=orgs[i % len(orgs)])
+                for i, a in enumerate(waiting)
+            )
+            result["checks"].append(follow_check(call, group, orgs[0], match, result["match"]))
+            _large_rows(client, timed, run, call, group, action)
+            user = get_user_model().objects.create_user(
+                "bench-moderator", "moderator@example.org", None, is_staff=True, is_superuser=True
+            )
+            client.force_login(user)
+            try:
+                run(
+                    "moderate",
+                    lambda: timed(
+                        [reverse("campaign:moderate")],
+                        note=f"{LARGE_WAITING} actions waiting (one screen shows 200); signed in",
+                    ),
+                )
+                if args.profile:  # signed in, for the moderators' queue
+                    import bench_public
+
+                    bench_public.profile_row(client, rows.get(args.profile))
+            finally:
+                client.logout()
+        finally:
+            transaction.set_rollback(True)
+    return result
+
+
+def _large_rows(client, timed, run, call, group, action) -> None:
+    from django.core.cache import cache
+    from django.urls import reverse
+
+    cold = "the cache emptied before each request (the PNG drawn)"
+    run("baseline", lambda: timed(["/methodology/"]))
+    run("calls", lambda: timed([reverse("campaign:calls")]))
+    targets = f"aimed at the program and {call.targets.count() - 1} organizations"
+    run("call", lambda: timed([call.get_absolute_url()], note=f"the demo call, {targets}"))
+    run("embed-call", lambda: timed([reverse("campaign:embed-call", args=[call.public_id])]))
+    call_card = reverse("campaign:call-card", args=[call.public_id, call.slug])
+    run("call-card-cold", lambda: timed([call_card], before=cache.clear, note=cold))
+    run("call-card", lambda: timed([call_card]))
+    run("group", lambda: timed([group.get_absolute_url()], note=group.name))
+    run("action", lambda: timed([action.get_absolute_url()], note=action.title))
+    action_card = reverse("campaign:action-card", args=[action.public_id, action.slug])
+    run("action-card-cold", lambda: timed([action_card], before=cache.clear, note=cold))
+    run("action-card", lambda: timed([action_card]))
+    run("actions", lambda: timed([reverse("campaign:actions")]))
+    run("calendar", lambda: timed([reverse("campaign:calendar")]))
+    run("actions-map", lambda: timed([reverse("campaign:actions-map")]))
+    run("embed-actions", lambda: timed([reverse("campaign:embed-actions")]))
+    run("opml", lambda: timed([reverse("campaign:feeds-opml")]))
+    run("submit", lambda: timed([reverse("campaign:submit")]))
+
+
+def follow_check(call, group, org, match: dict | None, out: dict) -> dict:
+    """The Follow panel's tags (record_feeds, action_feeds, follow_panel) rendered for each page
+    that carries it: their queries at this size, which must be those of the demo size (none grows
+    with the data)."""
+    from django.db import connection
+    from django.template import Context, Template
+    from django.test import RequestFactory
+    from django.test.utils import CaptureQueriesContext
+
+    from unmask.record.models import Product
+
+    program = Product.objects.public().filter(kind="program").order_by("pk").first()
+    pages = {
+        "home": {},
+        "organization": {"org": org, "thing": org},
+        "country": {"country": str(org.country)},
+        "product": {"thing": program},
+        "call": {"thing": call},
+        "group": {"thing": group},
+    }
+    template = Template(FOLLOW_TEMPLATE)
+    request = RequestFactory().get("/", HTTP_HOST="127.0.0.1")
+    counts = {}
+    for page, given in pages.items():
+        context = {"request": request, "org": None, "thing": None, "country": "", **given}
+        with CaptureQueriesContext(connection) as captured:
+            html = template.render(Context(context))
+        assert "webcal://" in html, page
+        counts[page] = len(captured)
+    out["follow"] = counts
+    value = ", ".join(f"{page} {n}" for page, n in counts.items())
+    same = match is None or match.get("follow") == counts
+    return {
+        "name": "Follow panel's queries (same at both sizes)",
+        "value": value,
+        "ok": same,
+    }
+
+
 # --- the proof of work in a browser ---------------------------------------------------------------
 
 
@@ -1149,6 +1344,17 @@ def main() -> int:
             broken += record is None
             if record is not None:
                 print_record(record, args)
+            sys.stdout.flush()
+        if not args.no_large:
+            print(
+                "\n  campaign pages on bench_public's datasets (demo size and 10,000"
+                " organizations), the demo campaign and"
+                f" {LARGE_WAITING} waiting actions loaded in a transaction rolled back ...",
+                flush=True,
+            )
+            large_args = bench_public.parse_args()  # its options: --quick, --repeat, --profile
+            large_args.part = "campaign"
+            bench_public.main_parent(large_args)
             sys.stdout.flush()
         if args.no_browser or data is None:
             return 1 if broken else 0

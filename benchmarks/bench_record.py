@@ -1,17 +1,27 @@
 """Figures for the foundation: loading the demo data, and rendering public pages.
 
+The demo data's load as `make demo` runs it: `python -m unmask.manage demo_data --if-empty` in a
+process of its own on a fresh SQLite database (migrated first, untimed), --loads times (default
+3), each in a new folder; the median of the command's wall time (process start to exit, Django's
+start-up included), of its CPU time (user + system: what the machine's load does not change) and
+of the time the command reports for the load itself. Then a load in this process for the pages.
+
 Each page is timed over repeated requests in this process (Django's test client, no network),
 reported as median and p95 with its SQL query count, and as a ratio to a baseline page rendered
 in the same run (the methodology page: a template with no record queries).
 
-    python benchmarks/bench_record.py [--orgs N --sites N --links N] [--repeat N]
+    python benchmarks/bench_record.py [--orgs N --sites N --links N] [--repeat N] [--loads N]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
+import resource
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -21,6 +31,7 @@ parser.add_argument("--orgs", type=int, default=80)
 parser.add_argument("--sites", type=int, default=150)
 parser.add_argument("--links", type=int, default=250)
 parser.add_argument("--repeat", type=int, default=50)
+parser.add_argument("--loads", type=int, default=3, help="demo loads in fresh databases")
 args, _unknown = parser.parse_known_args()
 
 os.environ["UNMASK_VAR_DIR"] = tempfile.mkdtemp(prefix="unmask-bench-")
@@ -53,14 +64,55 @@ def timed(client: Client, path: str, repeat: int) -> tuple[float, float, int]:
     return statistics.median(times), times[int(len(times) * 0.95) - 1], len(queries)
 
 
+def demo_loads(runs: int) -> None:
+    """`demo_data --if-empty` as `make demo` runs it, in a fresh SQLite database each time."""
+    walls, cpus, reported = [], [], []
+    for _ in range(runs):
+        var_dir = tempfile.mkdtemp(prefix="unmask-bench-load-")
+        env = {**os.environ, "UNMASK_VAR_DIR": var_dir}
+        manage = [sys.executable, "-m", "unmask.manage"]
+        try:
+            subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], env=env, check=True)
+            command = [*manage, "demo_data", "--if-empty"]
+            command += ["--orgs", str(args.orgs), "--sites", str(args.sites)]
+            command += ["--links", str(args.links)]
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            start = time.perf_counter()
+            result = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
+            walls.append(time.perf_counter() - start)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+            found = re.search(r"Loaded the demo data in ([0-9.]+) s", result.stdout)
+            if found:
+                reported.append(float(found.group(1)))
+        finally:
+            shutil.rmtree(var_dir, ignore_errors=True)
+    load = os.getloadavg()[0]
+    print(
+        f"demo data load (`demo_data --if-empty`, {args.orgs}/{args.sites}/{args.links}, as make"
+        f" demo runs it), median of {runs} fresh databases: {statistics.median(walls):.1f} s wall"
+        f" ({', '.join(f'{w:.1f}' for w in walls)}), {statistics.median(cpus):.1f} s CPU"
+        + (f", {statistics.median(reported):.1f} s reported by the command" if reported else "")
+        + f"; load average {load:.1f} on {os.cpu_count()} CPUs"
+    )
+    if load > (os.cpu_count() or 1):
+        print(
+            "   the machine is busy (load above its CPU count): the wall time is inflated; the"
+            " CPU time is the figure to compare"
+        )
+
+
 def main() -> None:
+    if args.loads:
+        demo_loads(args.loads)
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     start = time.perf_counter()
     call_command("demo_data", orgs=args.orgs, sites=args.sites, links=args.links, verbosity=0)
     load_s = time.perf_counter() - start
     print(
-        f"demo data: {args.orgs} organizations, {args.sites} sites, {args.links} links loaded in {load_s:.1f} s"
+        f"demo data in this process (for the pages below): {args.orgs} organizations,"
+        f" {args.sites} sites, {args.links} links loaded in {load_s:.1f} s"
     )
 
     from unmask.record.models import Organization

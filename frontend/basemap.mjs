@@ -13,10 +13,20 @@
 // polygon in Mercator space, so the name sits where the eye expects it. Properties are short:
 // "c" the ISO 3166 numeric code (map.js looks the name up in the page's language), "n" the
 // English name as a fallback, "r" the rank by area (0 = largest), which orders label placement.
+// bounds.json beside it: each country's main land as [west, south, east, north], by numeric code.
+//
+// Two more files come from the Natural Earth extracts in data/ (data/README.md): regions.json,
+// the first-level boundaries (states, provinces) as lines, and places.json, the populated places
+// with their names and ranks. The map loads each as a source of its own.
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { dirname } from "node:path";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { feature } from "topojson-client";
+
+import { mercY, segmentDistance, simplify } from "./geometry.mjs";
+
+const HERE = dirname(fileURLToPath(import.meta.url));
 
 const MAX_LAT = 85;
 const DECIMALS = 2;
@@ -79,7 +89,6 @@ function flatPolygon(rings) {
 
 // --- label points ------------------------------------------------------------------------------
 
-const mercY = (lat) => Math.log(Math.tan(Math.PI / 4 + (lat * Math.PI) / 360)) * (180 / Math.PI);
 const invMercY = (y) => (Math.atan(Math.exp((y * Math.PI) / 180)) * 360) / Math.PI - 90;
 
 function insideRing(x, y, ring) {
@@ -90,13 +99,6 @@ function insideRing(x, y, ring) {
     if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
   }
   return inside;
-}
-
-function segmentDistance(x, y, [ax, ay], [bx, by]) {
-  const dx = bx - ax;
-  const dy = by - ay;
-  const t = dx || dy ? Math.max(0, Math.min(1, ((x - ax) * dx + (y - ay) * dy) / (dx * dx + dy * dy))) : 0;
-  return Math.hypot(x - (ax + t * dx), y - (ay + t * dy));
 }
 
 // How far inside the polygon a point is; -Infinity outside.
@@ -149,28 +151,6 @@ function roughArea(polygon) {
 // --- simplification ------------------------------------------------------------------------------
 
 // Douglas–Peucker on one arc, in Mercator space so the error is the same on screen everywhere.
-function simplifyArc(points, tolerance) {
-  if (points.length <= 2) return points;
-  const projected = points.map(([lon, lat]) => [lon, mercY(Math.max(-89.9, Math.min(89.9, lat)))]);
-  const keep = new Uint8Array(points.length);
-  keep[0] = keep[points.length - 1] = 1;
-  const stack = [[0, points.length - 1]];
-  while (stack.length) {
-    const [first, last] = stack.pop();
-    let index = -1;
-    let max = tolerance;
-    for (let i = first + 1; i < last; i++) {
-      const d = segmentDistance(projected[i][0], projected[i][1], projected[first], projected[last]);
-      if (d > max) [index, max] = [i, d];
-    }
-    if (index > 0) {
-      keep[index] = 1;
-      stack.push([first, index], [index, last]);
-    }
-  }
-  return points.filter((_, i) => keep[i]);
-}
-
 // Simplify the topology's arcs, which countries share: neighbours keep one common border.
 function simplifyTopology(topo, tolerance) {
   const { scale, translate } = topo.transform;
@@ -182,7 +162,7 @@ function simplifyTopology(topo, tolerance) {
       y += dy;
       return [x * scale[0] + translate[0], y * scale[1] + translate[1]];
     });
-    const simple = simplifyArc(points, tolerance);
+    const simple = simplify(points, tolerance);
     // A small island is one closed arc: keep its shape rather than let it collapse.
     const closed = points.length > 1 && points[0][0] === points.at(-1)[0] && points[0][1] === points.at(-1)[1];
     return closed && simple.length < 5 ? points : simple;
@@ -201,6 +181,7 @@ export async function buildBasemap(outFile, { scale = "50m", tolerance = TOLERAN
 
   const shapes = [];
   const labels = [];
+  const bounds = {};
   for (const country of countries) {
     const geometry = country.geometry;
     if (!geometry) continue;
@@ -218,6 +199,7 @@ export async function buildBasemap(outFile, { scale = "50m", tolerance = TOLERAN
     });
     const areas = polygons.map(roughArea);
     const largest = polygons[areas.indexOf(Math.max(...areas))];
+    if (code) bounds[code] = countryBounds(polygons, areas);
     if (code === "010") continue; // Antarctica: no label on the map's bottom edge
     labels.push({
       area: areas.reduce((a, b) => a + b, 0),
@@ -245,5 +227,65 @@ export async function buildBasemap(outFile, { scale = "50m", tolerance = TOLERAN
   };
   await mkdir(dirname(outFile), { recursive: true });
   await writeFile(outFile, JSON.stringify(collection));
+  await writeFile(resolve(dirname(outFile), "bounds.json"), JSON.stringify(bounds));
   return { countries: shapes.length, bytes: JSON.stringify(collection).length };
+}
+
+// What the map shows of a country when it is chosen (the place picker): the box of its main
+// land, the largest polygon and those at least a quarter of its size (Alaska's ratio to the
+// other states is under that; distant islands and overseas departments never count).
+function countryBounds(polygons, areas) {
+  const largest = Math.max(...areas);
+  let [west, south, east, north] = [Infinity, Infinity, -Infinity, -Infinity];
+  polygons.forEach((polygon, i) => {
+    if (areas[i] < largest / 4) return;
+    for (const [lon, lat] of polygon[0]) {
+      west = Math.min(west, lon);
+      east = Math.max(east, lon);
+      south = Math.min(south, lat);
+      north = Math.max(north, lat);
+    }
+  });
+  return [west, south, east, north];
+}
+
+// --- first-level boundaries and populated places (data/, see data/README.md) ----------------------
+
+/**
+ * The map's admin-1 boundaries (lines inside each country, one feature per country) from
+ * data/admin1-lines.json, unwrapped across the antimeridian like the country shapes.
+ */
+export async function buildRegions(outFile, source = resolve(HERE, "data/admin1-lines.json")) {
+  const collection = JSON.parse(await readFile(source, "utf8"));
+  const features = collection.features
+    .filter((feature) => feature.properties.c !== "ata") // Antarctic claims are no provinces
+    .map((feature) => ({
+      type: "Feature",
+      properties: { c: feature.properties.c },
+      geometry: { type: "MultiLineString", coordinates: feature.geometry.coordinates.map(unwrap) },
+    }));
+  const body = JSON.stringify({ type: "FeatureCollection", features });
+  await mkdir(dirname(outFile), { recursive: true });
+  await writeFile(outFile, body);
+  return { countries: features.length, bytes: body.length };
+}
+
+/**
+ * The map's populated places from data/places.json: points with "n" (the name), "n_<lang>" (the
+ * name in a language of the site, where it differs), "z" (Natural Earth's min_zoom: from which
+ * zoom it is labelled), "r" (rank: the order in which labels are placed, 0 first) and "k": 1 for
+ * a capital.
+ */
+export async function buildPlaces(outFile, source = resolve(HERE, "data/places.json")) {
+  const rows = JSON.parse(await readFile(source, "utf8"));
+  const features = rows.map(([lon, lat, zoom, rank, capital, name, names = {}]) => {
+    const properties = { n: name, z: zoom, r: rank };
+    if (capital) properties.k = 1;
+    for (const [lang, local] of Object.entries(names)) properties[`n_${lang}`] = local;
+    return { type: "Feature", properties, geometry: { type: "Point", coordinates: [lon, lat] } };
+  });
+  const body = JSON.stringify({ type: "FeatureCollection", features });
+  await mkdir(dirname(outFile), { recursive: true });
+  await writeFile(outFile, body);
+  return { places: features.length, bytes: body.length };
 }

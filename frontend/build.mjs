@@ -10,7 +10,7 @@ import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { buildBasemap } from "./basemap.mjs";
+import { buildBasemap, buildPlaces, buildRegions } from "./basemap.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const outdir = resolve(here, "../src/unmask/web/static/unmask/dist");
@@ -72,15 +72,26 @@ async function copyPowWorker() {
   await writeFile(resolve(outdir, "altcha-pbkdf2.js"), code.replace(/\n\/\/# sourceMappingURL=\S+\s*$/, "\n"));
 }
 
-// The map's country shapes (see basemap.mjs), rebuilt only when they are older than their inputs.
+// The map's basemap (see basemap.mjs): country shapes (and their bounds), first-level boundaries
+// and populated places, each rebuilt only when it is older than its inputs.
 async function basemap() {
-  const out = resolve(outdir, "basemap/countries.json");
-  const inputs = [resolve(here, "basemap.mjs"), resolvePackage("world-atlas/countries-50m.json")];
-  const newest = Math.max(...(await Promise.all(inputs.map((path) => stat(path)))).map((s) => s.mtimeMs));
-  const built = await stat(out).then((s) => s.mtimeMs, () => 0);
-  if (built > newest) return;
-  const { countries, bytes } = await buildBasemap(out);
-  console.log(`basemap: ${countries} countries, ${Math.round(bytes / 1024)} KiB → ${out}`);
+  const script = resolve(here, "basemap.mjs");
+  const newest = async (paths) => Math.max(...(await Promise.all(paths.map((path) => stat(path)))).map((s) => s.mtimeMs));
+  const built = (path) => stat(path).then((s) => s.mtimeMs, () => 0);
+  const parts = [
+    ["countries.json", [resolvePackage("world-atlas/countries-50m.json")], (out) => buildBasemap(out), "countries"],
+    ["regions.json", [resolve(here, "data/admin1-lines.json")], (out) => buildRegions(out), "countries with regions"],
+    ["places.json", [resolve(here, "data/places.json")], (out) => buildPlaces(out), "places"],
+  ];
+  await Promise.all(
+    parts.map(async ([name, inputs, build, what]) => {
+      const out = resolve(outdir, "basemap", name);
+      if ((await built(out)) > (await newest([script, ...inputs]))) return;
+      const result = await build(out);
+      const count = result.countries ?? result.places;
+      console.log(`basemap: ${count} ${what}, ${Math.round(result.bytes / 1024)} KiB → ${out}`);
+    }),
+  );
 }
 
 await mkdir(outdir, { recursive: true });

@@ -16,6 +16,12 @@ function syncLanguageLinks() {
 window.addEventListener("popstate", syncLanguageLinks);
 document.addEventListener("unmask:urlchange", syncLanguageLinks);
 
+// Folds (<details class="fold">: filters, a map's legend and list) are closed on a phone and
+// shown on a wider screen by CSS (::details-content); where the browser lacks it, open them here.
+if (!CSS.supports?.("selector(::details-content)") && window.matchMedia("(min-width: 48rem)").matches) {
+  for (const fold of document.querySelectorAll("details.fold")) fold.open = true;
+}
+
 // The action form's target picker (only where the form is).
 import "./targets.js";
 
@@ -36,8 +42,10 @@ window.addEventListener("afterprint", () => {
 // Offer the language the browser asks for, when the page is in another one.
 import "./language.js";
 
-// "Copy link" beside each claim's permalink (organization, product and claim pages).
-import "./copy-link.js";
+// "Copy link" beside each claim's permalink (organization, product and claim pages) and the
+// Follow panel's feeds.
+import { enhanceCopyLinks } from "./copy.js";
+enhanceCopyLinks();
 
 // "Share or embed": copy buttons, the frame's height and preview (only where the section is).
 import "./share.js";

@@ -2,22 +2,7 @@
 // only once the section is opened, and on the map the filters followed as the address changes.
 // Without JavaScript the section shows the address and the code, to select and copy.
 
-export async function copyText(text, field) {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    // No clipboard API (an insecure origin, an old browser): select and copy the old way.
-    if (!field) return false;
-    field.focus();
-    field.select();
-    try {
-      return document.execCommand("copy");
-    } catch {
-      return false;
-    }
-  }
-}
+import { copyText } from "./copy.js";
 
 const escapeAttr = (value) =>
   String(value).replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");

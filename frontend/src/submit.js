@@ -14,7 +14,7 @@
 // - After sending: a button that copies the secret link (to the clipboard only).
 import "altcha/external";
 
-import { copyText } from "./share.js";
+import { copyText } from "./copy.js";
 
 const widget = document.querySelector("altcha-widget[data-worker]");
 if (widget) {

@@ -244,3 +244,38 @@ def test_the_graph_on_a_phone_and_right_to_left(make_context, network, page_audi
     )
     page.screenshot(path=str(artifacts / "graph-phone-rtl.png"), full_page=True)
     page_audit.assert_clean()
+
+
+@pytest.fixture
+def crowd(make_org, make_link):
+    """Thirty suppliers with long names around one buyer: at a phone's width their labels would
+    run over each other unless some are cut or left out."""
+    buyer = make_org("Halvard Aerostructures Holding")
+    for n in range(30):
+        supplier = make_org(f"Vestrandia Precision Components Works No. {n + 1}")
+        make_link(supplier, buyer)
+    return buyer
+
+
+@pytest.mark.parametrize(("width", "height"), [(390, 844), (1366, 768)], ids=["phone", "laptop"])
+def test_labels_never_overlap(make_context, crowd, page_audit, width, height, artifacts):
+    page = make_context(viewport={"width": width, "height": height}).new_page()
+    page.goto("/graph/")
+    wait_drawn(page)
+    page.wait_for_function("() => window.unmaskGraphs[0].labels.length > 0")
+    labels = page.evaluate("() => window.unmaskGraphs[0].labels")
+    nodes = page.evaluate("() => window.unmaskGraphs[0].graph.order")
+    page.screenshot(path=str(artifacts / f"graph-labels-{width}.png"))
+    full = [b for b in labels if not b["text"].endswith("…")]
+    # Some labels are drawn, and not every name fits: the test would see a collision.
+    assert len(labels) >= 3, labels
+    assert len(full) < nodes, "every label fits in full: this graph does not test the culling"
+    for a, b in itertools.combinations(labels, 2):
+        apart = (
+            a["right"] <= b["left"] + 0.5
+            or b["right"] <= a["left"] + 0.5
+            or a["bottom"] <= b["top"] + 0.5
+            or b["bottom"] <= a["top"] + 0.5
+        )
+        assert apart, f"labels overlap: {a} and {b}"
+    page_audit.assert_clean()

@@ -201,7 +201,7 @@ def test_the_follow_panel_fits_a_phone(make_context, page_audit, record, prefix,
         link = panel.locator("a[data-follow=webcal]").first
         webcal = link.get_attribute("href")
         assert webcal.startswith("webcal://") and "/calendar/actions.ics" in webcal
-        # copy-link.js: "Copy link" beside it puts the subscription address on the clipboard.
+        # copy.js: "Copy link" beside it puts the subscription address on the clipboard.
         link.locator("xpath=following-sibling::button[1]").click()
         copied = link.get_attribute("data-copied-label")  # the page's language
         expect(link.locator("xpath=following-sibling::*[@role='status']")).to_have_text(copied)

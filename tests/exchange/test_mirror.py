@@ -452,8 +452,11 @@ def test_an_index_per_language(built, record):
         language = entry["languages"][code]
         assert language["wasm"] == code  # a stemmer for each of these three
         pages = fragments(out, code)
-        # every page written, the search page too, forwarding pages not
-        assert len(pages) == language["page_count"] == report.languages[code], code
+        # every page written, the search page too; forwarding pages and the frames for other
+        # sites (/embed/) not
+        frames = len(list((out / PREFIXES[code] / "embed").rglob("index.html")))
+        assert frames and not any("/embed/" in page["url"] for page in pages)
+        assert len(pages) == language["page_count"] == report.languages[code] - frames, code
         urls = [page["url"] for page in pages]
         if code == "en":
             assert not any(url.startswith(("/ar/", "/de/")) for url in urls), urls
@@ -467,6 +470,43 @@ def test_an_index_per_language(built, record):
         assert meta.is_file(), meta
         chunks = list((out / "pagefind/index").glob(f"{code}_*.pf_index.js"))
         assert chunks, code
+
+
+def test_the_embeds_are_mirrored_in_every_language(network, campaign, exports, tmp_path):
+    """The frames other sites embed need no server: each is in the mirror in every language
+    written, its links relative, leading to the pages of its language."""
+    out = tmp_path / "mirror"
+    report = mirror.Mirror(out, live_url=LIVE, search=False, languages=["en", "de"]).build()
+    assert report.broken == [] and report.errors == [] and not report.capped
+    call = campaign["call"]
+    embeds = ["embed/map/index.html", "embed/actions/index.html"]
+    embeds.append(f"embed/call/{call.public_id}/index.html")
+    embeds += [f"embed/org/{org.public_id}/index.html" for org in network["orgs"].values()]
+    for prefix in ("", "de/"):
+        missing = [name for name in embeds if not (out / prefix / name).is_file()]
+        assert not missing, missing
+    policy = f'<meta http-equiv="Content-Security-Policy" content="{mirror.MIRROR_CSP}">'
+    english = (out / f"embed/call/{call.public_id}/index.html").read_text()
+    german = (out / f"de/embed/call/{call.public_id}/index.html").read_text()
+    assert "Stop the Talvik-9" in english and "Stoppt die Talvik-9" in german
+    for page, text, prefix in (("", english, ""), ("de/", german, "de/")):
+        assert policy in text
+        assert "data-pagefind-body" not in text  # a frame, not a page the search should find
+        hrefs = [value for name, value in ATTR.findall(text) if name == "href"]
+        assert hrefs and not [h for h in hrefs if h.startswith("/")], hrefs
+        here = out / page / f"embed/call/{call.public_id}"
+        # The link to the call opens its page in the frame's language, in the mirror.
+        with translation.override(prefix.strip("/") or "en"):
+            call_page = call.get_absolute_url().strip("/")
+        if prefix:
+            call_page = call_page.removeprefix("de/")
+        target = out / prefix / call_page / "index.html"
+        assert target.is_file()
+        assert any((here / h).resolve() == target.resolve() for h in hrefs), hrefs
+    # The map's frame reads its data from the mirror, as the map page does.
+    frame = (out / "de/embed/map/index.html").read_text()
+    assert '"../../map/sites.geojson"' in frame  # the German map's data, beside its script
+    assert (out / "de/map/sites.geojson.js").is_file()
 
 
 def test_languages_to_mirror(tmp_path, db):

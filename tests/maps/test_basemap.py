@@ -100,3 +100,67 @@ def test_each_named_country_has_one_label_inside_the_map(basemap):
     assert ranks == list(range(len(points)))  # 0 = the largest, placed first
     russia = next(f for f in points if f["properties"]["c"] == "643")
     assert russia["properties"]["r"] == 0
+
+
+# --- first-level boundaries, populated places and country boxes (frontend/data/) --------------
+
+DIST = BASEMAP.parent
+
+
+def built(name: str) -> dict:
+    path = DIST / name
+    if not path.exists():
+        pytest.skip(f"{path} is not built: run `make assets`")
+    return json.loads(path.read_text())
+
+
+def test_first_level_boundaries_are_lines_inside_most_countries():
+    regions = built("regions.json")
+    by_country = {f["properties"]["c"]: f for f in regions["features"]}
+    assert len(by_country) > 150
+    assert {"deu", "usa", "tur", "fra", "bra", "ind", "rus"} <= set(by_country)
+    for feature in regions["features"]:
+        assert feature["geometry"]["type"] == "MultiLineString"
+        for line in feature["geometry"]["coordinates"]:
+            assert len(line) >= 2
+            for (lon1, _), (lon2, _) in itertools.pairwise(line):
+                assert abs(lon2 - lon1) <= 180, feature["properties"]["c"]
+    # Berlin's border with Brandenburg is among Germany's.
+    germany = [p for line in by_country["deu"]["geometry"]["coordinates"] for p in line]
+    assert any(13.0 < lon < 13.8 and 52.3 < lat < 52.7 for lon, lat in germany)
+
+
+def test_places_are_ranked_capitals_first_and_named_in_some_languages():
+    places = built("places.json")["features"]
+    assert len(places) > 7000
+    by_name = {f["properties"]["n"]: f["properties"] for f in places}
+    berlin, potsdam = by_name["Berlin"], by_name["Potsdam"]
+    assert berlin.get("k") == 1 and "k" not in potsdam
+    assert berlin["z"] < potsdam["z"] and berlin["r"] < potsdam["r"]
+    assert by_name["Vienna"]["n_de"] == "Wien"
+    ranks = [f["properties"]["r"] for f in places]
+    assert sorted(ranks) == list(range(len(places)))
+    # A place's rank never comes before one shown from an earlier zoom.
+    by_rank = sorted(places, key=lambda f: f["properties"]["r"])
+    zooms = [f["properties"]["z"] for f in by_rank]
+    assert zooms == sorted(zooms)
+
+
+def test_country_boxes_cover_the_main_land():
+    bounds = built("bounds.json")
+    west, south, east, north = bounds["792"]  # Türkiye
+    assert 25 < west < 27 and 35 < south < 37 and 44 < east < 46 and 41 < north < 43
+    # The United States: the contiguous states, not the Aleutians across the antimeridian.
+    west, south, east, north = bounds["840"]
+    assert -126 < west < -123 and east < -65 and north < 50
+    # Russia runs on past 180° east, as its shape does.
+    assert bounds["643"][2] > 180
+
+
+def test_every_map_is_told_where_the_basemap_files_are(settings):
+    from unmask.maps.options import basemap_config, country_numbers
+
+    config = basemap_config()
+    assert config["regions"].endswith("basemap/regions.json")
+    assert config["places"].endswith("basemap/places.json")
+    assert country_numbers()["TR"] == "792"

@@ -88,3 +88,20 @@ def test_the_original_cannot_move_into_a_language_that_has_a_translation(org, ed
         services.update_record(
             org, actor=editor, reason="Written in German", description_language="de"
         )
+
+
+def test_cleaning_an_organization_reads_its_texts_only_when_its_language_changes(
+    org, django_assert_num_queries
+):
+    from unmask.record.models import Organization
+
+    stored = Organization.objects.get(pk=org.pk)
+    stored.description = "Builds airframes and wings for the program."
+    with django_assert_num_queries(0):
+        stored.clean()  # same language as stored: no translation can be in it
+    stored.description_language = "fr"
+    with django_assert_num_queries(1):
+        stored.clean()  # another language: is a translation in it? (none in French)
+    stored.description_language = "de"
+    with pytest.raises(ValidationError, match="has a translation in this language"):
+        stored.clean()

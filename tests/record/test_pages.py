@@ -113,6 +113,27 @@ def test_a_country_page_lists_its_organizations_and_sites(client, program, sourc
     assert client.get("/country/FR/").status_code == 404  # nothing public there
 
 
+def test_a_big_country_and_a_big_source_stay_one_page(client, make_org, source, monkeypatch):
+    """A country with thousands of organizations lists the first few and leads to the directory
+    and the map; a source behind thousands of claims pages through them."""
+    from unmask.record import queries
+
+    monkeypatch.setattr(queries, "COUNTRY_LIST_LIMIT", 3)
+    monkeypatch.setattr(queries, "CLAIMS_PER_PAGE", 4)
+    for i in range(6):
+        make_org(f"Korvex Unit {i:02d}", country="CZ", allow_duplicate=True)
+    page = client.get("/country/CZ/").content.decode()
+    assert "Korvex Unit 02" in page and "Korvex Unit 03" not in page
+    assert "See all 6 organizations, with search and filters" in page
+    assert 'href="/org/?country=CZ"' in page
+
+    first = client.get(source.get_absolute_url()).content.decode()
+    second = client.get(source.get_absolute_url(), {"page": 2}).content.decode()
+    assert "Korvex Unit 03" in first and "Korvex Unit 04" not in first
+    assert "Korvex Unit 04" in second and "Page 2 of 2" in second
+    assert "6 public claims it supports" in first  # the description counts them all
+
+
 def test_the_public_history_shows_every_change_with_its_reason(client, program):
     org = program["orgs"][0]
     services.update_record(org, name="Tier One Propulsion", reason="Renamed, registry 2024")

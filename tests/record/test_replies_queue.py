@@ -51,7 +51,7 @@ def test_a_reviewer_publishes_one_reply_and_rejects_another(client, reviewer, or
     forged.refresh_from_db()
     assert honest.status == ResponseStatus.PUBLISHED and honest.contact_email == ""
     assert honest.history.first().history_user == reviewer
-    assert forged.status == ResponseStatus.RECEIVED and forged.deleted_at is not None
+    assert forged.status == ResponseStatus.REJECTED and forged.deleted_at is None
     assert forged.history.first().history_change_reason == "Rejected: Spam"
     assert forged.history.first().history_user == reviewer
 
@@ -94,3 +94,37 @@ def test_a_published_reply_cannot_be_rejected(reviewer, org):
     with pytest.raises(services.ValidationError):
         services.reject_response(reply, actor=reviewer, reason="changed my mind")
     assert Response.objects.public().filter(pk=reply.pk).exists()
+
+
+def test_a_rejected_reply_is_kept_apart_never_shown_and_can_go_back_to_the_queue(
+    client, reviewer, admin_user, org, claim
+):
+    reply = send(org, "Buy cheap watches at example.com", claim)
+    services.reject_response(reply, actor=reviewer, reason="Spam")
+    reply.refresh_from_db()
+    assert reply.status == ResponseStatus.REJECTED and reply.deleted_at is None
+    assert reply.history.first().history_change_reason == "Rejected: Spam"
+    assert not Response.objects.public().filter(pk=reply.pk).exists()
+
+    reader = Client()
+    assert "cheap watches" not in reader.get(org.get_absolute_url()).content.decode()
+    assert "cheap watches" not in reader.get(f"/claim/{claim.public_id}/").content.decode()
+    assert (
+        "cheap watches" not in reader.get(f"/api/v1/organizations/{org.public_id}").content.decode()
+    )
+    assert "cheap watches" not in reader.get("/api/v1/responses").content.decode()
+    assert reader.get(f"/api/v1/responses/{reply.public_id}").status_code == 404
+    with pytest.raises(services.ValidationError, match="rejected reply cannot be published"):
+        services.publish_response(reply, actor=reviewer)
+
+    client.force_login(admin_user)  # the admin lists it under its status
+    listing = client.get("/admin/record/response/?status=rejected").content.decode()
+    assert "?status=rejected" in listing and f"/admin/record/response/{reply.pk}/change/" in listing
+    waiting = client.get("/admin/record/response/?status=received").content.decode()
+    assert f"/admin/record/response/{reply.pk}/change/" not in waiting
+
+    services.restore(reply, actor=admin_user, reason="Sent by the organization after all")
+    reply.refresh_from_db()
+    assert reply.status == ResponseStatus.RECEIVED
+    client.force_login(reviewer)
+    assert "cheap watches" in client.get(URL).content.decode()

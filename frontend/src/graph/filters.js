@@ -3,6 +3,8 @@
 // the filters that are set, "active=1"), and back/forward bring the form and the graph back.
 // Query parameters that are not the form's (e.g. /graph/?ego=...) are kept as they are.
 
+import { showFilterCount } from "../map/state.js";
+
 /** The form's filters: {name: value} for every field that is set. */
 export function readForm(form) {
   const params = {};
@@ -91,4 +93,5 @@ export function bindFilters(form, onChange) {
 function showClear(form, params) {
   const clear = form.querySelector("[data-map-clear]");
   if (clear) clear.hidden = Object.keys(params).length === 0;
+  showFilterCount(form, params);
 }

@@ -8,7 +8,7 @@
 // few letters would fit; pinned labels (the root, the selection) are always drawn in full. The
 // hover box and the card show the whole name. `nodes()` returns the nodes as drawn ({key, x, y,
 // r} in pixels), asked once a frame at the first label; `shown` holds the labels drawn (key →
-// text), for the SVG export; call `reset` before each render.
+// text), for the SVG export, and `boxes` where they are; call `reset` before each render.
 import { css } from "./palette.js";
 
 const CELL = 48;
@@ -98,6 +98,7 @@ export function labelDrawers(palette, rtl, nodes = () => []) {
         else box.right = box.left + cut;
       }
     }
+    box.text = text;
     boxes.push(box);
     if (data.key !== undefined) shown.set(data.key, text);
     paint(context, text, x, y);
@@ -141,5 +142,5 @@ export function labelDrawers(palette, rtl, nodes = () => []) {
     }
   }
 
-  return { drawLabel, drawHover, reset, shown };
+  return { drawLabel, drawHover, reset, shown, boxes };
 }

@@ -666,6 +666,10 @@ export class GraphView {
       get selected() {
         return view.selected;
       },
+      /** The labels drawn in the last frame: [{text, left, right, top, bottom}] in pixels. */
+      get labels() {
+        return view.labels.boxes.map((box) => ({ ...box }));
+      },
       ready: view.ready,
       select: (node) => view.select(node, { focus: true }),
       clearSelection: () => view.clearSelection(),

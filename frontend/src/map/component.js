@@ -21,6 +21,7 @@ import {
   parseHash,
   queryString,
   sameParams,
+  showFilterCount,
 } from "./state.js";
 import { ACTIONS, CLUSTER_MAX_ZOOM, actionImages, buildStyle, colourPaint, readColours } from "./style.js";
 
@@ -29,6 +30,8 @@ const CHOICES_LIMIT = 50; // items listed in the popup of a place that holds sev
 const POPUP_MARGIN = 12; // pixels kept between a popup and the edge of the map
 const MARK = "unmask:clusters-drawn";
 const WORLD = { center: [15, 30], zoom: 1 };
+// Fitting the map to filtered results: never closer than a city with its neighbours.
+const RESULTS_MAX_ZOOM = 9;
 
 let pmtilesReady = false;
 function usePmtiles() {
@@ -62,6 +65,9 @@ export class SiteMap {
     this.map = null;
 
     const view = this.inAddress ? parseHash(location.hash) : null;
+    // A view the reader chose (the address's, or the map moved by hand) is kept when filters
+    // change, unless none of the results is in it; otherwise the map fits the results.
+    this.viewChosen = Boolean(view);
     const first = this.fetchLayers(this.layers.filter((layer) => layer.shown)); // under way while MapLibre starts
     try {
       this.createMap(view);
@@ -139,6 +145,9 @@ export class SiteMap {
       else map.once("style.load", () => resolve());
     });
 
+    map.on("movestart", (event) => {
+      if (event.originalEvent) this.viewChosen = true; // dragged, zoomed, keys: not our fitBounds
+    });
     map.on("moveend", () => {
       this.renderList();
       if (this.inAddress) this.writeHash();
@@ -220,7 +229,8 @@ export class SiteMap {
 
   /**
    * Load the data of every layer (or of the filtered ones after a change of filters, or of
-   * `request`, already under way) and draw it. `fit`: "always", "if-none-in-view" or "never".
+   * `request`, already under way) and draw it. `fit`: "always" (at once), "results" (animated,
+   * closer), "if-none-in-view" or "never".
    */
   async load({ fit }, request = null) {
     if (!request) {
@@ -246,10 +256,11 @@ export class SiteMap {
   async setData(layers, data, fit, signal = null) {
     this.closePopup();
     layers.forEach((layer, i) => layer.index(data[i]));
-    // "always" on first load; after a change of filters, only when none of what changed is in view.
+    // "always" on first load; after a change of filters "results" (the map fits them), or, in a
+    // view the reader chose, only when none of what changed is in view.
     const changed = layers.some((layer) => layer.data.length);
-    if (fit === "always" || (fit === "if-none-in-view" && changed && !this.anyInView(layers))) {
-      this.fitToData(layers, fit !== "always");
+    if (fit === "always" || fit === "results" || (fit === "if-none-in-view" && changed && !this.anyInView(layers))) {
+      this.fitToData(layers, fit !== "always", fit === "results" ? RESULTS_MAX_ZOOM : 7);
     }
     this.renderList();
     if (this.preview) {
@@ -270,7 +281,7 @@ export class SiteMap {
     }
   }
 
-  fitToData(layers, animate) {
+  fitToData(layers, animate, maxZoom = 7) {
     let [west, south, east, north] = [Infinity, Infinity, -Infinity, -Infinity];
     for (const { data } of layers) {
       const { lon, lat, length } = data;
@@ -289,7 +300,7 @@ export class SiteMap {
         [west, south],
         [east, north],
       ],
-      { padding, maxZoom: 7, animate, duration: 700 },
+      { padding, maxZoom, animate, duration: 700 },
     );
   }
 
@@ -411,7 +422,8 @@ export class SiteMap {
     try {
       const zoom = await source.getClusterExpansionZoom(clusterId);
       if (zoom <= CLUSTER_MAX_ZOOM && zoom <= this.map.getMaxZoom()) {
-        // At least one step in, so every click on a cluster visibly zooms.
+        // At least one step in, so every click on a cluster visibly zooms: a view chosen.
+        this.viewChosen = true;
         this.map.easeTo({ center: where, zoom: Math.min(Math.max(zoom, this.map.getZoom() + 1), CLUSTER_MAX_ZOOM + 1), duration: 500 });
         return;
       }
@@ -539,15 +551,16 @@ export class SiteMap {
 
   /**
    * Take on `params` and show the layers `wanted` says; load again only what the filters
-   * change (turning a layer on or off leaves the others, and the sites' preview, alone).
-   * False when nothing changed.
+   * change (turning a layer on or off leaves the others, and the sites' preview, alone), and
+   * fit the map to the results unless the reader chose the view. False when nothing changed.
    */
-  apply(params, wanted, fit = "if-none-in-view") {
+  apply(params, wanted, fit = this.viewChosen ? "if-none-in-view" : "results") {
     const refilter = !sameParams(params, this.params);
     const switched = this.toggles.filter((layer) => layer.shown !== Boolean(wanted[layer.toggle]));
     if (!refilter && !switched.length) return false;
     this.params = params;
     if (this.clear) this.clear.hidden = !queryString(params);
+    showFilterCount(this.form, params);
     for (const layer of switched) this.showLayer(layer, !layer.shown);
     if (refilter) this.load({ fit });
     return true;
@@ -599,7 +612,7 @@ export class SiteMap {
   bindAddress() {
     window.addEventListener("popstate", () => {
       const view = parseHash(location.hash);
-      if (view) this.map.jumpTo(view);
+      if (view) this.map.jumpTo(view); // a step of the history: its view, its filters
       const next = paramsFromSearch(location.search, this.filterKeys);
       const wanted = this.togglesOfSearch(location.search);
       if (this.form) {
@@ -613,7 +626,10 @@ export class SiteMap {
     });
     window.addEventListener("hashchange", () => {
       const view = parseHash(location.hash);
-      if (view && location.hash !== formatHash(this.map)) this.map.jumpTo(view);
+      if (view && location.hash !== formatHash(this.map)) {
+        this.viewChosen = true;
+        this.map.jumpTo(view);
+      }
     });
   }
 

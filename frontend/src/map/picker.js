@@ -12,15 +12,21 @@
 // Enter puts the point at the centre of the map (the arrow keys and +/- move and zoom it). The
 // inputs stay the accessible way to give a place: the map is an aid, hidden without JavaScript.
 // Each change of the inputs made here fires "input" and "change" on them, as typing would.
+// With data-country (the id of the form's country select), choosing a country shows it on the
+// map (its main land's box from the basemap's bounds.json), unless the point given lies in it.
 import { AttributionControl, Map as MapLibreMap, Marker, NavigationControl, addProtocol } from "maplibre-gl";
 import { Protocol } from "pmtiles";
 
+import { fetchJSON } from "../offline-data.js";
 import { readStrings } from "./strings.js";
 import { buildStyle, readColours } from "./style.js";
 
 const PLACES = 5;
 const WORLD = { center: [15, 30], zoom: 1 };
 const CLOSE = 13; // zoom on a point given
+const COUNTRY_MAX_ZOOM = 8; // a small country is shown with its neighbours
+
+let bounds = null; // bounds.json, once per page
 
 let pmtilesReady = false;
 
@@ -56,6 +62,41 @@ export class LocationPicker {
     this.lon.addEventListener("input", update);
     this.lat.addEventListener("change", update);
     this.lon.addEventListener("change", update);
+    this.country = root.dataset.country ? document.getElementById(root.dataset.country) : null;
+    this.country?.addEventListener("change", () => this.showCountry());
+    if (this.country?.value && !this.point()) this.showCountry(); // a form given back with a country
+  }
+
+  /** The country chosen in the form: the map shows it, unless the point given lies in it. */
+  async showCountry() {
+    const code = (this.country.value || "").trim().toUpperCase();
+    const number = (this.config.countryNumbers || {})[code];
+    if (!number || !this.config.bounds) return;
+    bounds ??= fetchJSON(new URL(this.config.bounds, document.baseURI).href).catch(() => ({}));
+    const box = (await bounds)[number];
+    if (!box || this.country.value.trim().toUpperCase() !== code) return; // changed meanwhile
+    const point = this.point();
+    if (point && inBox(point, box)) return;
+    this.fitBox(box);
+  }
+
+  /** Show a box; on a map still folded away (no size yet), once it is unfolded. */
+  fitBox(box) {
+    const { clientWidth: width, clientHeight: height } = this.map.getContainer();
+    this.pendingBox = null;
+    if (!width || !height) {
+      this.pendingBox = box;
+      return;
+    }
+    const [west, south, east, north] = box;
+    const padding = Math.max(0, Math.min(32, width / 8, height / 8));
+    this.map.fitBounds(
+      [
+        [west, south],
+        [east, north],
+      ],
+      { padding, maxZoom: COUNTRY_MAX_ZOOM, duration: 600 },
+    );
   }
 
   createMap() {
@@ -95,6 +136,9 @@ export class LocationPicker {
     (window.unmaskPickers ||= []).push(map);
 
     map.on("click", (event) => this.set(event.lngLat.wrap()));
+    map.on("resize", () => {
+      if (this.pendingBox) this.fitBox(this.pendingBox);
+    });
     map.getCanvas().addEventListener("keydown", (event) => {
       if (event.key !== "Enter" || event.altKey || event.ctrlKey || event.metaKey) return;
       event.preventDefault();
@@ -112,6 +156,7 @@ export class LocationPicker {
 
   /** A point chosen on the map: into the inputs, and the marker there. */
   set({ lng, lat }) {
+    this.pendingBox = null;
     this.place([round(lng), round(lat)]);
     this.writing = true; // the inputs' events are ours: the marker is already there
     try {
@@ -158,11 +203,18 @@ export class LocationPicker {
     }
     const [lon, lat] = this.marker ? this.marker.getLngLat().toArray() : [NaN, NaN];
     if (lon === point[0] && lat === point[1]) return; // our own write, echoed
+    this.pendingBox = null;
     this.place(point);
     if (!this.map.getBounds().contains(point) || this.map.getZoom() < 8) {
       this.map.jumpTo({ center: point, zoom: Math.max(this.map.getZoom(), CLOSE) });
     }
   }
+}
+
+/** Is [lon, lat] in the box (whose longitudes may run past 180° across the antimeridian)? */
+function inBox([lon, lat], [west, south, east, north]) {
+  if (lat < south || lat > north) return false;
+  return [lon, lon + 360, lon - 360].some((x) => x >= west && x <= east);
 }
 
 export function startPickers() {

@@ -63,3 +63,12 @@ export function formatHash(map) {
   const fixed = (value, digits) => String(Number(value.toFixed(digits)));
   return `#${fixed(zoom, 2)}/${fixed(lat, places)}/${fixed(lng, places)}`;
 }
+
+/** The folded filter panel's count of the filters set (web/includes/filter_summary.html). */
+export function showFilterCount(form, params) {
+  const count = form.closest("details")?.querySelector("[data-filter-count]");
+  if (!count) return;
+  const n = Object.keys(params).length;
+  count.querySelector("[data-filter-number]").textContent = String(n);
+  count.hidden = n === 0;
+}

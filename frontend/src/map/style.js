@@ -58,6 +58,8 @@ export function colourPaint(c) {
     "country-fill": { "fill-color": c.land },
     "country-line": { "line-color": c.border },
     "country-label": { "text-color": c.label, "text-halo-color": c.halo },
+    "region-line": { "line-color": c.border },
+    "place-label": { "text-color": c.label, "text-halo-color": c.halo },
     "pm-earth": { "fill-color": c.land },
     "pm-water": { "fill-color": c.sea },
     "pm-roads": { "line-color": c.road },
@@ -137,7 +139,7 @@ export function buildStyle({ config, colours, lang, pmtiles, layers: wanted = [S
   const layers = [
     { id: "background", type: "background", paint: {} },
     { id: "country-fill", type: "fill", source: "countries", filter: ["!", ["has", "l"]], paint: {} },
-    ...(pmtiles ? pmtilesLayers(lang) : []),
+    ...(pmtiles ? pmtilesLayers(lang) : regionLayers(config)),
     {
       id: "country-line",
       type: "line",
@@ -145,6 +147,8 @@ export function buildStyle({ config, colours, lang, pmtiles, layers: wanted = [S
       filter: ["!", ["has", "l"]],
       paint: { "line-width": ["interpolate", ["linear"], ["zoom"], 1, 0.4, 6, 1.2] },
     },
+    // Under the country names: a country's name wins a collision with a city's.
+    ...(pmtiles ? [] : placeLayers(config, lang)),
     {
       id: "country-label",
       type: "symbol",
@@ -172,6 +176,11 @@ export function buildStyle({ config, colours, lang, pmtiles, layers: wanted = [S
 
   const empty = { type: "FeatureCollection", features: [] };
   const sources = { countries: { type: "geojson", data: basemap, attribution: "Natural Earth" } };
+  if (!pmtiles) {
+    // Each file a source of its own, so the country shapes are drawn without waiting for them.
+    if (config.regions) sources.regions = { type: "geojson", data: sourceUrl(new URL(config.regions, document.baseURI).href) };
+    if (config.places) sources.places = { type: "geojson", data: sourceUrl(new URL(config.places, document.baseURI).href) };
+  }
   if (wanted.includes(SITES)) {
     sources[SITES] = { type: "geojson", data: empty, cluster: true, clusterRadius: 48, clusterMaxZoom: CLUSTER_MAX_ZOOM };
   }
@@ -186,6 +195,63 @@ export function buildStyle({ config, colours, lang, pmtiles, layers: wanted = [S
     };
   }
   return { version: 8, sources, layers };
+}
+
+// Natural Earth's populated places carry "z", the zoom from which Natural Earth labels them on
+// 256-pixel tiles; MapLibre's zoom counts 512-pixel tiles, one less for the same scale.
+const PLACE_ZOOM_SHIFT = 1;
+export const PLACE_LAYER = "place-label";
+export const REGION_LAYER = "region-line";
+
+/** First-level boundaries (states, provinces): thin dashed lines, from zoom 3.5, fading in. */
+function regionLayers(config) {
+  if (!config.regions) return [];
+  return [
+    {
+      id: REGION_LAYER,
+      type: "line",
+      source: "regions",
+      minzoom: 3.5,
+      layout: { "line-join": "round" },
+      paint: {
+        "line-width": ["interpolate", ["linear"], ["zoom"], 4, 0.5, 10, 1.2],
+        "line-opacity": ["interpolate", ["linear"], ["zoom"], 3.5, 0, 5, 0.9],
+        "line-dasharray": [4, 3],
+      },
+    },
+  ];
+}
+
+/**
+ * Place names: the capitals and large cities first, smaller towns as the map zooms in (each
+ * place from its "z"); where labels collide, the lower rank ("r") is placed. The name in the
+ * page's language where Natural Earth has one, else its own.
+ */
+function placeLayers(config, lang) {
+  if (!config.places) return [];
+  // From zoom 2 to 10 in half steps: the places whose zoom has come (a filter may only use the
+  // zoom through a top-level step).
+  const stops = [];
+  for (let zoom = 2.5; zoom <= 10; zoom += 0.5) stops.push(zoom, ["<=", ["get", "z"], zoom + PLACE_ZOOM_SHIFT]);
+  const capital = ["has", "k"];
+  return [
+    {
+      id: PLACE_LAYER,
+      type: "symbol",
+      source: "places",
+      minzoom: 2,
+      filter: ["step", ["zoom"], ["<=", ["get", "z"], 2 + PLACE_ZOOM_SHIFT], ...stops],
+      layout: {
+        "text-field": ["coalesce", ["get", `n_${lang}`], ["get", "n"]],
+        "text-font": FONT,
+        "text-size": ["interpolate", ["linear"], ["zoom"], 3, ["case", capital, 12, 10.5], 10, ["case", capital, 16, 14]],
+        "text-max-width": 8,
+        "text-padding": 4,
+        "symbol-sort-key": ["get", "r"],
+      },
+      paint: { "text-halo-width": 1.5 },
+    },
+  ];
 }
 
 function siteLayers(lang) {

@@ -7,7 +7,6 @@ top of these models.
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -114,41 +113,21 @@ class Call(Record):
         return texts.languages(self.language, self.texts.all())
 
 
-class CallText(models.Model):
+class CallText(texts.TitledTranslation):
     """A call to action in another language: the same call (its targets, its actions, its
     period), another text. The call's own title and body are its original."""
+
+    original_field = "call"
+    same_language_error = _("The call is written in this language: edit the call itself.")
 
     call = models.ForeignKey(
         Call, verbose_name=_("call to action"), on_delete=models.CASCADE, related_name="texts"
     )
-    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
-    title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("text"), help_text=_("Markdown. Rendered and sanitized."))
-    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
-
-    class Meta:
+    class Meta(texts.TitledTranslation.Meta):
         verbose_name = _("translation of a call")
         verbose_name_plural = _("translations of a call")
-        ordering = ["language"]
-        constraints = [
-            models.UniqueConstraint(fields=["call", "language"], name="call_text_one_per_language")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.title} ({self.language})"
-
-    @property
-    def translated(self) -> bool:
-        """Whether this is a translation (not the call as written)."""
-        return self.language != self.call.language
-
-    def clean(self):
-        if self.call_id and self.language == self.call.language:
-            raise ValidationError(
-                {"language": _("The call is written in this language: edit the call itself.")}
-            )
+        constraints = [texts.one_per_language("call", "call_text_one_per_language")]
 
 
 class ActionKind(models.TextChoices):

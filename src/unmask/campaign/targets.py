@@ -20,7 +20,7 @@ from datetime import datetime
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -296,7 +296,16 @@ def campaign_for(thing, *, country: str = "", now: datetime | None = None) -> Ca
     soonest = actions.filter(last_ends_at__gte=now).order_by("starts_at", "pk")
     found = [queries.next_occurrence(a, now) for a in soonest[: UPCOMING_SHOWN * 4]]
     found = sorted((o for o in found if o), key=lambda o: (o.starts, o.action.pk))
-    calls = open_calls().filter(pk__in=_call_ids_for(kind, key)).order_by("-starts_on", "title")
+    if kind == "country":
+        # The targets of the open calls are few: read from them to their organization or site
+        # (by key) rather than from every site and organization in the country to the targets.
+        in_country = Q(organization__is_public=True, organization__country=key) | Q(
+            Q(site__country=key) | Q(site__organization__country=key), site__is_public=True
+        )
+        call_ids = CallTarget.objects.filter(in_country).values("call_id")
+    else:
+        call_ids = _call_ids_for(kind, key)
+    calls = open_calls().filter(pk__in=call_ids).order_by("-starts_on", "title")
     return Campaign(
         calls=list(calls[:10]),
         upcoming=found[:UPCOMING_SHOWN],
@@ -309,6 +318,14 @@ def campaign_for(thing, *, country: str = "", now: datetime | None = None) -> Ca
 
 # --- a call's targets and their evidence -----------------------------------------------------
 
+# A target with at most this many public links has its latest change of status read through its
+# links (their few changes, through the index on each change's link). One with more has the
+# record's newest changes (at most NEWEST_WALKED, through their index on the time) walked until
+# one concerns it: with that many links, one of the newest usually does (a call's program: the
+# links of all its parts); when none does, its links are read after all.
+FEW_LINKS = 200
+NEWEST_WALKED = 1000
+
 
 @dataclass
 class Evidence:
@@ -319,11 +336,65 @@ class Evidence:
     replied: bool
 
 
+def _link_counts(links: QuerySet, field: str, ids) -> dict:
+    """Public links and confirmed ones per value of `field` (an index on the field, is_public
+    and status answers it without reading the links)."""
+    return {
+        row[field]: row
+        for row in links.filter(**{f"{field}__in": ids})
+        .values(field)
+        .annotate(
+            n=Count("status"), confirmed=Count("status", filter=Q(status=LinkStatus.CONFIRMED))
+        )
+        .order_by()
+    }
+
+
+def _latest_changes(links: QuerySet, wanted: dict, parts_of: dict) -> dict:
+    """The latest change of status of each wanted target, {("org", pk) or ("product", pk):
+    event}, `wanted` giving each one's number of public links: the targets with few links in
+    one query through their links, each other one in a query of its own (see FEW_LINKS)."""
+    found: dict = {}
+
+    def concerning(key) -> Q:
+        kind, pk = key
+        return Q(subject=pk) if kind == "org" else Q(product__in=parts_of[pk])
+
+    few = [key for key, n in wanted.items() if 0 < n <= FEW_LINKS]
+    if few:
+        rows = Q()
+        for key in few:
+            rows |= concerning(key)
+        for event in (
+            LinkStatusEvent.objects.filter(link__in=links.filter(rows).values("pk"))
+            .select_related("link")
+            .order_by("-created_at", "-pk")
+        ):
+            link = event.link
+            for kind, pk in few:
+                if (kind == "org" and link.subject_id == pk) or (
+                    kind == "product" and link.product_id in parts_of[pk]
+                ):
+                    found.setdefault((kind, pk), event)
+    newest = LinkStatusEvent.objects.order_by("-created_at", "-pk")
+    for key, n in wanted.items():
+        if n > FEW_LINKS:
+            concerned = links.filter(concerning(key))
+            found[key] = (
+                newest.filter(pk__in=newest.values("pk")[:NEWEST_WALKED])
+                .filter(Exists(concerned.filter(pk=OuterRef("link_id"))))
+                .first()
+            ) or newest.filter(link__in=concerned.values("pk")).first()
+    return found
+
+
 def evidence(call: Call) -> list[Evidence]:
     """Each public target of a call with a short summary of the record's evidence: how many of
     its public links are confirmed (for a product, the links concerning it and its parts), the
-    latest change of status, and whether it replied. Five queries and one per product
-    targeted, whatever the number of actions."""
+    latest change of status, and whether it replied. At most a dozen targets, each read through
+    indexes: at most five queries, one more per product targeted and one (rarely two) per
+    target with many links (FEW_LINKS), whatever the size of the record and the number of
+    actions."""
     targets = public_targets(call)
     org_of = {}
     for t in targets:
@@ -335,20 +406,8 @@ def evidence(call: Call) -> list[Evidence]:
     product_ids = sorted({pk for parts in parts_of.values() for pk in parts})
     org_ids = set(org_of.values())
     links = Link.objects.public()
-    by_org = {
-        row["subject_id"]: row
-        for row in links.filter(subject__in=org_ids)
-        .values("subject_id")
-        .annotate(n=Count("pk"), confirmed=Count("pk", filter=Q(status=LinkStatus.CONFIRMED)))
-        .order_by()
-    }
-    by_part = {
-        row["product"]: row
-        for row in links.filter(product__in=product_ids)
-        .values("product")
-        .annotate(n=Count("pk"), confirmed=Count("pk", filter=Q(status=LinkStatus.CONFIRMED)))
-        .order_by()
-    }
+    by_org = _link_counts(links, "subject", org_ids) if org_ids else {}
+    by_part = _link_counts(links, "product", product_ids) if product_ids else {}
     by_product = {
         pk: {
             "n": sum(by_part.get(p, {}).get("n", 0) for p in parts),
@@ -356,17 +415,9 @@ def evidence(call: Call) -> list[Evidence]:
         }
         for pk, parts in parts_of.items()
     }
-    events = {}
-    for event in (
-        LinkStatusEvent.objects.filter(link__in=links)
-        .filter(Q(link__subject__in=org_ids) | Q(link__product__in=product_ids))
-        .select_related("link")
-        .order_by("-created_at", "-pk")[:500]
-    ):
-        events.setdefault(("org", event.link.subject_id), event)
-        for pk, parts in parts_of.items():
-            if event.link.product_id in parts:
-                events.setdefault(("product", pk), event)
+    wanted = {("org", pk): by_org.get(pk, {}).get("n", 0) for pk in org_ids}
+    wanted.update({("product", pk): counted["n"] for pk, counted in by_product.items()})
+    events = _latest_changes(links, wanted, parts_of)
     replied = set(
         Response.objects.public()
         .filter(organization__in=org_ids)

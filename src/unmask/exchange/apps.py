@@ -1,6 +1,23 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ExchangeConfig(AppConfig):
     name = "unmask.exchange"
     verbose_name = "Open data"
+
+    def ready(self) -> None:
+        from unmask.exchange import drafts
+        from unmask.web import staff
+
+        staff.register(
+            staff.StaffQueue(
+                key="exchange.imported-drafts",
+                label=_("Imported drafts with sources"),
+                url_name="admin:record_organization_changelist",
+                query="?imported=ready",
+                permission="record.publish_organization",
+                count=drafts.ready_count,
+                order=30,
+            )
+        )

@@ -5,7 +5,8 @@ How it works:
 1. **Crawl.** Every public page is rendered with Django's test client (Host: the first of
    ALLOWED_HOSTS), in every language the site offers (`languages` limits them), starting from the
    home page, the lists and every public organization, product, source, action, group and call
-   in each language, and following same-site links (GET only). Admin, API, submit, moderation,
+   in each language, and the frames other sites embed (/embed/: the map, the actions, each call
+   and organization), and following same-site links (GET only). Admin, API, submit, moderation,
    reply and filtered-download paths are never fetched, nor pages in languages left out, nor
    links with a query other than a page number or a calendar month (the filters are forms on the
    live site). At most `limit` URLs are fetched; the report says if the cap was reached.
@@ -29,9 +30,10 @@ How it works:
 4. **Data for scripts.** Each JSON file the map or graph of a page fetches (with its query) is
    also written as a script that registers it (frontend/src/offline-data.js explains the names):
    fetch() of file:// fails in Chromium, and a static host ignores queries. So are the map's
-   basemap (its country shapes) and MapLibre's worker (its source, as a string: Chromium starts
-   no worker from a file, the map starts it from a blob; frontend/src/map/mirror.js). Mirrored
-   pages carry <meta name="unmask-mirror"> so that the scripts read these instead of fetching.
+   basemap (shapes, boundaries, places) and MapLibre's worker (its source, as a string: Chromium
+   starts no worker from a file, the map starts it from a blob; frontend/src/map/mirror.js).
+   Mirrored pages carry <meta name="unmask-mirror"> so that the scripts read these instead of
+   fetching.
 5. **Static files** the pages and their style sheets use are fetched through the site (so the
    manifest-hashed names are the ones written); `/data/` gets the export files.
 6. **Search.** pagefind indexes the pages' main content, with the names of each record folded
@@ -91,8 +93,7 @@ MARKER = ".unmask-mirror"  # left in every mirror: `clear` empties only such a f
 # Never fetched: they need the server, a session or a secret, or are not for readers; the
 # fact sheets (PDF, laid out per request by the server) link to the live site's.
 EXCLUDED = re.compile(
-    r"^/(admin|api|submit|moderate|media)/|/reply/$|^/data/part\.|^/embed/|^/basemap/"
-    r"|/sheet\.pdf$"
+    r"^/(admin|api|submit|moderate|media)/|/reply/$|^/data/part\.|^/basemap/|/sheet\.pdf$"
 )
 # Paths that are the same in every language (besides the static files, which have no language
 # prefix): one copy, at the address without a prefix, whichever languages are mirrored.
@@ -368,12 +369,16 @@ class Mirror:
                     reverse("campaign:calls-atom"),
                     reverse("record:changes-feed"),
                     reverse("exchange:data"),
+                    # the frames other sites embed (no server needed: no form, no cookie)
+                    reverse("maps:embed"),
+                    reverse("campaign:embed-actions"),
                 ]
                 for org in orgs:
                     urls += [
                         org.get_absolute_url(),
                         reverse("record:organization-short", args=[org.public_id]),
                         reverse("record:organization-history", args=[org.public_id, org.slug]),
+                        reverse("record:embed-organization", args=[org.public_id]),
                     ]
                 for product in products:
                     urls += [
@@ -387,6 +392,11 @@ class Mirror:
                         reverse("campaign:action-short", args=[action.public_id]),
                     ]
                 urls += [item.get_absolute_url() for item in others]
+                urls += [
+                    reverse("campaign:embed-call", args=[item.public_id])
+                    for item in others
+                    if isinstance(item, Call)
+                ]
         return urls
 
     def fetch(self, url: str) -> Fetched:
@@ -541,8 +551,10 @@ class Mirror:
 
         text = SRCSET.sub(srcset, text)
         text = JSON_BLOCK.sub(lambda m: self.rewrite_config(m, page), text)
-        text = MAIN.sub('<main id="main" data-pagefind-body', text, count=1)
-        text = MAIN_OPEN.sub(lambda m: m.group(0) + self.folded_names(text), text, count=1)
+        if not self.language_of(split(page.url)[0])[1].startswith("/embed/"):
+            # What the search indexes; the frames for other sites are not pages to find.
+            text = MAIN.sub('<main id="main" data-pagefind-body', text, count=1)
+            text = MAIN_OPEN.sub(lambda m: m.group(0) + self.folded_names(text), text, count=1)
         text = NOJS.sub(r"\g<0> data-pagefind-ignore", text)  # not what a search should find
         if self.search:
             text = HEADER_END.sub(lambda m: self.search_link(page) + m.group(0), text, count=1)
@@ -646,8 +658,11 @@ class Mirror:
         if "dataUrl" in config:  # a graph
             self.data_script(config["dataUrl"], query)
             return
-        if config.get("basemap"):  # the country shapes, which MapLibre's worker would fetch
-            self.data_script(config["basemap"], "")
+        # the basemap's files (country shapes, first-level boundaries, populated places), which
+        # MapLibre's worker would fetch
+        for key in ("basemap", "regions", "places"):
+            if config.get(key):
+                self.data_script(config[key], "")
         layers = config.get("layers") or {}
         if not layers and config.get("sitesUrl"):
             layers = {"sites": {"url": config["sitesUrl"], "filtered": True, **config}}

@@ -62,7 +62,15 @@ class ImportItem(models.Model):
     before = models.JSONField(default=dict, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["batch", "action"])]
+        indexes = [
+            models.Index(fields=["batch", "action"]),
+            # Was this record created by an import? (exchange/drafts.py, for each draft)
+            models.Index(
+                fields=["content_type", "object_id"],
+                condition=models.Q(action="created"),
+                name="importitem_created",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.action} {self.content_type_id}:{self.object_id}"

@@ -56,16 +56,31 @@ def country_names_by_number() -> dict[str, str]:
 
 
 def basemap_config() -> dict:
-    """What every map of this site draws under its layers: the country shapes, the operator's
-    PMTiles if any, and country names in the page's language. Shared with the campaign's maps
+    """What every map of this site draws under its layers: the country shapes, first-level
+    boundaries and populated places, the operator's PMTiles if any, and country names in the
+    page's language. Shared with the campaign's maps
     and the location picker."""
     pmtiles = ""
     if settings.BASEMAP_PMTILES:
         pmtiles = reverse("basemap", args=[settings.BASEMAP_PMTILES])
     return {
         "basemap": static("unmask/dist/basemap/countries.json"),
+        # Natural Earth's first-level boundaries and populated places (frontend/data/), each a
+        # source of its own: the country shapes draw without waiting for them.
+        "regions": static("unmask/dist/basemap/regions.json"),
+        "places": static("unmask/dist/basemap/places.json"),
         "pmtiles": pmtiles,
         "countries": country_names_by_number(),
+    }
+
+
+def country_numbers() -> dict[str, str]:
+    """ISO 3166 numeric codes ("276") by alpha-2 code ("DE"): how the place picker finds the
+    chosen country's box in the basemap's bounds.json."""
+    return {
+        code: countries.numeric(code, padded=True)
+        for code, _name in countries
+        if countries.numeric(code)
     }
 
 

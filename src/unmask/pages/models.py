@@ -6,7 +6,6 @@ the interface catalogues translate (web/templates/web/home.html, methodology.htm
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -58,32 +57,17 @@ class Page(models.Model):
         return texts.missing(self.language, self.texts.all())
 
 
-class PageText(models.Model):
+class PageText(texts.TitledTranslation):
     """A page in another language."""
+
+    original_field = "page"
+    same_language_error = _("The page is written in this language: edit the page itself.")
 
     page = models.ForeignKey(
         Page, verbose_name=_("page"), on_delete=models.CASCADE, related_name="texts"
     )
-    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
-    title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("text"), help_text=_("Markdown. Rendered and sanitized."))
-    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
-
-    class Meta:
+    class Meta(texts.TitledTranslation.Meta):
         verbose_name = _("translation of a page")
         verbose_name_plural = _("translations of the page")
-        ordering = ["language"]
-        constraints = [
-            models.UniqueConstraint(fields=["page", "language"], name="page_text_one_per_language")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.title} ({self.language})"
-
-    def clean(self):
-        if self.page_id and self.language == self.page.language:
-            raise ValidationError(
-                {"language": _("The page is written in this language: edit the page itself.")}
-            )
+        constraints = [texts.one_per_language("page", "page_text_one_per_language")]

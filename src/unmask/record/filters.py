@@ -61,6 +61,12 @@ class OrganizationFilters:
     def active(self) -> bool:
         return bool(set(self.as_params()) - {"sort"})
 
+    @property
+    def narrowing(self) -> int:
+        """How many filters besides the words searched for and the order are set (the count
+        on the folded panel of more filters)."""
+        return len(set(self.as_params()) - {"q", "sort"})
+
     def apply(self, queryset: QuerySet | None = None) -> QuerySet:
         """Public organizations matching every filter, in a stable order."""
         qs = Organization.objects.public() if queryset is None else queryset

@@ -195,6 +195,21 @@ class Organization(Publishable):
                 condition=Q(is_public=True),
                 name="org_public_country_name",
             ),
+            # The drafts (never published, not deleted, not merged): a small part of a large
+            # record, found without reading the rest (exchange/drafts.py counts those imported
+            # with sources for the staff bar). The same terms as the queries, as above; led by
+            # merged_into so that SQLite's planner sees an equality and prefers this index to
+            # the foreign key's (every row) for `merged_into IS NULL`.
+            models.Index(
+                fields=["merged_into", "id"],
+                condition=Q(
+                    is_public=False,
+                    published_at__isnull=True,
+                    deleted_at__isnull=True,
+                    merged_into__isnull=True,
+                ),
+                name="org_draft",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -203,9 +218,18 @@ class Organization(Publishable):
     def save(self, *args, **kwargs):
         self.set_derived()
         super().save(*args, **kwargs)
+        self._stored_description_language = self.description_language
 
     def get_absolute_url(self) -> str:
         return fast_reverse("record:organization", self.public_id, self.slug)
+
+    # The language of the description as stored, so that clean() reads the texts only when it
+    # changes.
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._stored_description_language = instance.__dict__.get("description_language")
+        return instance
 
     # Labels and names from caches: get_FOO_display() rebuilds a dict of every choice on each
     # call and a django-countries name is translated on each access (see unmask.urlcache).
@@ -228,7 +252,7 @@ class Organization(Publishable):
 
     def clean(self):
         super().clean()
-        if self.pk and self.texts.filter(language=self.description_language).exists():
+        if self._description_language_may_clash() and self._has_text_in(self.description_language):
             raise ValidationError(
                 {
                     "description_language": _(
@@ -237,6 +261,19 @@ class Organization(Publishable):
                     )
                 }
             )
+
+    def _description_language_may_clash(self) -> bool:
+        """Whether the original's language may now be one a translation is in. A translation
+        is never saved in the original's language (OrganizationText.clean), so only a language
+        other than the one stored (or not known: a row not read from the database) may be."""
+        stored = getattr(self, "_stored_description_language", None)
+        return bool(self.pk) and (stored is None or self.description_language != stored)
+
+    def _has_text_in(self, language: str) -> bool:
+        prefetched = getattr(self, "_prefetched_objects_cache", {}).get("texts")
+        if prefetched is not None:
+            return any(text.language == language for text in prefetched)
+        return self.texts.filter(language=language).exists()
 
     # The description in several languages (unmask/texts.py). The registered name is never
     # translated; other names are the record's, not translations.
@@ -297,43 +334,27 @@ class OrganizationName(models.Model):
         self.name_key = name_key(self.name)
 
 
-class OrganizationText(models.Model):
+class OrganizationText(texts.Translation):
     """An organization's description in another language. Its name, links and everything else
     stay the organization's: only the description is translated."""
+
+    original_field = "organization"
+    original_language_field = "description_language"
+    same_language_error = _(
+        "The description is written in this language: edit it on the organization."
+    )
 
     organization = models.ForeignKey(
         Organization, verbose_name=_("organization"), on_delete=models.CASCADE, related_name="texts"
     )
-    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
     description = models.TextField(
         _("description"), help_text=_("Markdown. Rendered and sanitized.")
     )
-    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
-
-    class Meta:
+    class Meta(texts.Translation.Meta):
         verbose_name = _("translation of a description")
         verbose_name_plural = _("translations of the description")
-        ordering = ["language"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["organization", "language"], name="organization_text_one_per_language"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.organization_id} ({self.language})"
-
-    def clean(self):
-        if self.organization_id and self.language == self.organization.description_language:
-            raise ValidationError(
-                {
-                    "language": _(
-                        "The description is written in this language: edit it on the organization."
-                    )
-                }
-            )
+        constraints = [texts.one_per_language("organization", "organization_text_one_per_language")]
 
 
 class IdentifierScheme(models.TextChoices):
@@ -443,6 +464,10 @@ class Site(Publishable):
                 fields=["id"],
                 condition=Q(is_public=True, latitude__isnull=False, longitude__isnull=False),
                 name="site_on_map",
+            ),
+            # A country's page: its public sites, counted and listed from this index.
+            models.Index(
+                fields=["country"], condition=Q(is_public=True), name="site_public_country"
             ),
         ]
         constraints = [
@@ -661,6 +686,9 @@ class Link(Publishable):
             models.Index(fields=["subject", "relation", "status"], name="link_subject_rel_status"),
             models.Index(fields=["object", "relation", "status"], name="link_object_rel_status"),
             models.Index(fields=["created_at", "id"], name="link_created_id"),  # API paging
+            # A call's program: the public and confirmed links of each of its parts, counted
+            # from the index alone (campaign.targets.evidence).
+            models.Index(fields=["product", "is_public", "status"], name="link_product_status"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -779,6 +807,11 @@ class LinkStatusEvent(models.Model):
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
         ordering = ["created_at", "pk"]
+        indexes = [
+            # The newest changes first, walked until one concerns a call's target with many
+            # links (campaign.targets.evidence).
+            models.Index(fields=["created_at", "id"], name="linkstatus_created_id"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.old_status or '—'} → {self.new_status}"
@@ -958,6 +991,7 @@ class ResponseChannel(models.TextChoices):
 class ResponseStatus(models.TextChoices):
     RECEIVED = "received", _("Received, being checked")
     PUBLISHED = "published", _("Published")
+    REJECTED = "rejected", _("Rejected")  # by a reviewer, the reason in its history; never shown
 
 
 class ResponseQuerySet(RecordQuerySet):

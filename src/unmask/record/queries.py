@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.paginator import Paginator
 from django.db import connection, models
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
@@ -105,8 +106,13 @@ def site_page(site: Site) -> dict:
     }
 
 
-def source_page(source: Source) -> dict:
-    """The source and every public claim it supports, in one query."""
+CLAIMS_PER_PAGE = 100
+COUNTRY_LIST_LIMIT = 50
+
+
+def source_page(source: Source, page: str | None = None) -> dict:
+    """The source and the public claims it supports, a page of CLAIMS_PER_PAGE at a time (a
+    source can support thousands): the claims of the page in one query, and their count."""
     claims = (
         Citation.objects.alive()
         .filter(source=source)
@@ -126,7 +132,8 @@ def source_page(source: Source) -> dict:
         )
         .order_by("pk")
     )
-    return {"source": source, "claims": list(claims)}
+    page_obj = Paginator(claims, CLAIMS_PER_PAGE).get_page(page)
+    return {"source": source, "claims": list(page_obj), "page": page_obj}
 
 
 @dataclass
@@ -138,14 +145,27 @@ class Change:
     reason: str
 
 
-def _latest_per_record(history, public_ids, limit: int):
-    """The newest history row of each of the most recently changed public records."""
+def _latest_per_record(history, public, limit: int, batches: int = 20):
+    """The newest history row of each of the most recently changed public records.
+
+    History rows newest first, `limit * 6` at a time (at most `batches` of them), each batch's
+    records checked against `public` in one query: the database walks the history_date index
+    and stops, whatever the size of the record. (Filtering the history by the public ids first
+    made SQLite read and sort every history row of every public record: 200 ms at 100,000
+    links.)"""
     rows, seen = [], set()
-    for row in history.filter(id__in=public_ids).order_by("-history_date")[: limit * 6]:
-        if row.id not in seen:
-            seen.add(row.id)
-            rows.append(row)
-        if len(rows) == limit:
+    size = limit * 6
+    for start in range(0, size * batches, size):
+        chunk = list(history.order_by("-history_date", "-history_id")[start : start + size])
+        ids = {row.id for row in chunk} - seen
+        shown = set(public.filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+        for row in chunk:
+            if row.id in shown and row.id not in seen:
+                seen.add(row.id)
+                rows.append(row)
+                if len(rows) == limit:
+                    return rows
+        if len(chunk) < size:
             break
     return rows
 
@@ -153,9 +173,7 @@ def _latest_per_record(history, public_ids, limit: int):
 def recent_changes(limit: int = 20) -> list[Change]:
     """The latest change to each recently changed public organization and link, newest first."""
     changes: list[Change] = []
-    orgs = _latest_per_record(
-        Organization.history, Organization.objects.public().values("pk"), limit
-    )
+    orgs = _latest_per_record(Organization.history, Organization.objects.public(), limit)
     org_by_pk = Organization.objects.in_bulk({h.id for h in orgs})
     for h in orgs:
         org = org_by_pk[h.id]
@@ -168,7 +186,7 @@ def recent_changes(limit: int = 20) -> list[Change]:
                 h.history_change_reason or "",
             )
         )
-    links = _latest_per_record(Link.history, Link.objects.public().values("pk"), limit)
+    links = _latest_per_record(Link.history, Link.objects.public(), limit)
     link_by_pk = Link.objects.select_related("subject", "object", "product").in_bulk(
         {h.id for h in links}
     )
@@ -244,11 +262,15 @@ def filter_options() -> dict:
 
 
 def country_page(code: str) -> dict:
+    """The first COUNTRY_LIST_LIMIT organizations and sites of a country, and how many there
+    are: a big country holds thousands, which the directory and the map page through."""
     orgs = Organization.objects.public().filter(country=code)
     sites = Site.objects.public().filter(country=code).select_related("organization")
     return {
-        "organizations": list(orgs.order_by("name", "pk")),
-        "sites": list(sites.order_by("organization__name", "city", "pk")),
+        "organizations": list(orgs.order_by("name", "pk")[:COUNTRY_LIST_LIMIT]),
+        "organization_count": orgs.count(),
+        "sites": list(sites.order_by("organization__name", "city", "pk")[:COUNTRY_LIST_LIMIT]),
+        "site_count": sites.count(),
     }
 
 

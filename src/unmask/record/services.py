@@ -469,8 +469,11 @@ def restore(obj: Record, *, actor=None, reason: str) -> Record:
         raise ValidationError(
             _("This organization was merged into another; it cannot be restored alone.")
         )
-    if obj.deleted_at is not None:
+    rejected = isinstance(obj, Response) and obj.status == ResponseStatus.REJECTED
+    if obj.deleted_at is not None or rejected:
         obj.deleted_at = None
+        if rejected:  # back to the reviewers' queue
+            obj.status = ResponseStatus.RECEIVED
         save_with_history(obj, actor, reason)
     return obj
 
@@ -511,6 +514,8 @@ def publish_response(response: Response, *, actor=None) -> Response:
     _check(actor, "record.publish_response")
     if response.is_deleted:
         raise ValidationError(_("A deleted reply cannot be published; restore it first."))
+    if response.status == ResponseStatus.REJECTED:
+        raise ValidationError(_("A rejected reply cannot be published; restore it first."))
     if response.status != ResponseStatus.PUBLISHED:
         response.full_clean()
         response.status = ResponseStatus.PUBLISHED
@@ -522,13 +527,14 @@ def publish_response(response: Response, *, actor=None) -> Response:
 @transaction.atomic
 def reject_response(response: Response, *, actor=None, reason: str) -> Response:
     """Turn down a reply that waits (not from the organization, abusive, spam ...): it is not
-    published and leaves the queue, soft-deleted with the reason in its history; `restore`
-    brings it back to the queue. A published reply is always shown: it cannot be rejected."""
+    published and leaves the queue, its status "rejected" and the reason in its history;
+    `restore` brings it back to the queue. A published reply is always shown: it cannot be
+    rejected."""
     _check(actor, "record.publish_response")
     reason = _require_reason(reason)
     if response.status == ResponseStatus.PUBLISHED:
         raise ValidationError(_("A published reply is always shown; it cannot be rejected."))
-    if response.deleted_at is None:
-        response.deleted_at = timezone.now()
+    if response.status != ResponseStatus.REJECTED:
+        response.status = ResponseStatus.REJECTED
         save_with_history(response, actor, _("Rejected: %(reason)s") % {"reason": reason})
     return response

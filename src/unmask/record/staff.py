@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
@@ -42,7 +42,7 @@ PRESET_REASONS = [
 
 
 def waiting() -> QuerySet[Response]:
-    """Replies received and not yet decided: neither published nor rejected (deleted)."""
+    """Replies received and not yet decided (neither published nor rejected), and not deleted."""
     return Response.objects.filter(status=ResponseStatus.RECEIVED, deleted_at__isnull=True)
 
 
@@ -62,7 +62,7 @@ def _recent_decisions() -> list[Decision]:
     """The last replies published or rejected, newest first, each with its latest history row
     (who, when, the note)."""
     decided = list(
-        Response.objects.filter(Q(status=ResponseStatus.PUBLISHED) | Q(deleted_at__isnull=False))
+        Response.objects.filter(status__in=[ResponseStatus.PUBLISHED, ResponseStatus.REJECTED])
         .select_related("organization")
         .order_by("-updated_at", "-pk")[:RECENT]
     )

@@ -231,7 +231,7 @@ def site(request, public_id: str):
 
 def source(request, public_id: str):
     item = get_object_or_404(Source.objects.public(), public_id=public_id)
-    return render(request, "record/source.html", queries.source_page(item))
+    return render(request, "record/source.html", queries.source_page(item, request.GET.get("page")))
 
 
 def media(request, path: str):

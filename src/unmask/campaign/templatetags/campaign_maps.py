@@ -18,6 +18,7 @@ no query when given objects; the map loads its data from the GeoJSON endpoints.
 from __future__ import annotations
 
 from django import template
+from django.templatetags.static import static
 
 from unmask.campaign import geo
 from unmask.campaign.models import Call
@@ -73,5 +74,10 @@ def _listing(filters: geo.ActionFilters) -> dict:
 
 @register.simple_tag
 def location_picker_config() -> dict:
-    """The basemap for the picker: the same as every map's."""
-    return map_options.basemap_config()
+    """The basemap for the picker: the same as every map's; and where the countries' boxes are,
+    with their numeric codes, to show the country chosen in the form."""
+    return {
+        **map_options.basemap_config(),
+        "bounds": static("unmask/dist/basemap/bounds.json"),
+        "countryNumbers": map_options.country_numbers(),
+    }

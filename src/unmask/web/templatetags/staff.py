@@ -5,7 +5,8 @@ Readers must get the very same page as before, cacheable and cookie-free: withou
 cookie in the request nothing is read, not even the session (reading it would add
 "Vary: Cookie" to every public page). Only a request that carries one is looked at, and then
 only staff who pass the staff area's own check (signed in, staff, two-factor when required)
-see the bar. Each count is one COUNT on an indexed column, or cached per record version.
+see the bar. The queues are registered by the domain apps (web/staff.py), each count one COUNT
+the database answers from an index.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from dataclasses import dataclass
 from django import template
 from django.conf import settings
 from django.contrib import admin
-from django.urls import reverse
-from django.utils.translation import gettext as _
+
+from unmask.web import staff
 
 register = template.Library()
 
@@ -29,25 +30,12 @@ class Queue:
 
 
 def _queues(user) -> list[Queue]:
-    queues = []
-    if user.has_perm("campaign.moderate_action"):
-        from unmask.campaign.moderation import waiting_count
-
-        queues.append(
-            Queue(_("Actions to moderate"), reverse("campaign:moderate"), waiting_count())
-        )
-    if user.has_perm("record.publish_response"):
-        from unmask.record.staff import waiting_count
-
-        queues.append(
-            Queue(_("Replies to check"), reverse("record:replies-queue"), waiting_count())
-        )
-    if user.has_perm("record.publish_organization"):
-        from unmask.exchange.drafts import ready_count
-
-        url = reverse("admin:record_organization_changelist") + "?imported=ready"
-        queues.append(Queue(_("Imported drafts with sources"), url, ready_count()))
-    return queues
+    """The registered queues (web/staff.py) this person may work on, with their counts."""
+    return [
+        Queue(str(queue.label), queue.url(), queue.count())
+        for queue in staff.registered()
+        if user.has_perm(queue.permission)
+    ]
 
 
 @register.simple_tag(takes_context=True)
