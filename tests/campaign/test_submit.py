@@ -173,6 +173,62 @@ def test_18_00_in_berlin_on_the_day_summer_time_ends_is_shown_as_18_00(client, m
     assert f'datetime="{SUMMER_TIME_ENDS.isoformat()}T18:00:00+01:00"' in page
 
 
+def test_a_rejected_action_cannot_be_cancelled_over_the_moderators_reason(client, moderator):
+    link = post(client, typed())["Location"].split("?")[0]
+    action = Action.objects.get()
+    services.reject_action(action, actor=moderator, reason="Not a public action")
+    refused = client.post(link, {"do": "cancel", "reason": "Never mind"})
+    assert refused.status_code == 400
+    assert b"Only a waiting or published action can be cancelled." in refused.content
+    action.refresh_from_db()
+    assert action.status == ActionStatus.REJECTED
+    assert action.status_reason == "Not a public action"
+    assert action.history.count() == 2  # submitted, rejected: nothing written
+
+
+@pytest.mark.parametrize(
+    ("day", "clock", "zone"),
+    [("0001-01-01", "00:00", "Asia/Tokyo"), ("9999-12-31", "23:00", "Europe/Berlin")],
+)
+def test_a_date_far_in_the_past_or_future_is_refused_clearly(client, day, clock, zone):
+    answer = post(client, typed(start_day=day, start_time=clock, end_time="23:30", timezone=zone))
+    assert answer.status_code == 400
+    assert b"Give a date between 1990 and" in answer.content
+    assert f'value="{day}"'.encode() in answer.content  # what was typed is kept
+    assert not Action.objects.exists()
+
+
+def test_the_calendar_has_no_month_outside_the_years_of_actions(client):
+    assert client.get("/actions/calendar/", {"month": "9999-12"}).status_code == 404
+    assert client.get("/actions/calendar/", {"month": "0001-01"}).status_code == 404
+    assert client.get("/actions/calendar/", {"month": "soon"}).status_code == 200  # this month
+
+
+def test_the_secret_link_never_reaches_the_log(client):
+    """Django's request warnings print the path; the site's log handler writes it without the
+    token, whichever logger the line comes from."""
+    import io
+    import logging
+
+    from django.test import Client
+
+    link = post(client, typed())["Location"].split("?")[0]
+    token = link.rstrip("/").rsplit("/", 1)[-1]
+    handler = next(h for h in logging.getLogger().handlers if type(h) is logging.StreamHandler)
+    out = io.StringIO()
+    previous = handler.setStream(out)
+    try:
+        assert client.post(link, {"do": "cancel", "reason": ""}).status_code == 400
+        strict = Client(enforce_csrf_checks=True)
+        assert strict.post(link, {"do": "cancel", "reason": "x"}).status_code == 403
+    finally:
+        handler.setStream(previous)
+    written = out.getvalue()
+    assert "Bad Request: /submit/manage/…/" in written
+    assert "Forbidden (CSRF cookie not set.): /submit/manage/…/" in written
+    assert token not in written
+
+
 def test_the_secret_link_edits_while_waiting_and_cancels_after_publishing(client, moderator):
     link = post(client, typed())["Location"].split("?")[0]
     edit = typed(title="Vigil at the Korvex gate, gate 3", start_time="18:30", do="edit")

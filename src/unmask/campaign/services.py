@@ -270,6 +270,9 @@ def cancel_action(
         raise ValidationError({"reason": _("Say why it is cancelled: readers see it.")})
     if action.status == ActionStatus.CANCELLED:
         return action
+    if action.status not in (ActionStatus.SUBMITTED, ActionStatus.PUBLISHED):
+        # A rejected action keeps the moderator's decision and reason.
+        raise ValidationError(_("Only a waiting or published action can be cancelled."))
     action.status, action.status_reason = ActionStatus.CANCELLED, reason.strip()
     action.sequence += 1
     _save(action, actor, note or reason.strip())

@@ -19,6 +19,22 @@ from dateutil.rrule import rrulestr
 from django.utils.translation import gettext as _
 
 MAX_OCCURRENCES = 200  # a weekly vigil for nearly four years
+# The years an action may fall in: older ones are history, not announcements; nobody plans a
+# decade ahead; and dates near year 1 or 9999 overflow once a time zone shifts them.
+EARLIEST_YEAR = 1990
+YEARS_AHEAD = 10
+
+
+def latest_year() -> int:
+    return date.today().year + YEARS_AHEAD
+
+
+def check_day(day: date) -> None:
+    if not EARLIEST_YEAR <= day.year <= latest_year():
+        raise TimeError(
+            _("Give a date between %(first)s and %(last)s.")
+            % {"first": EARLIEST_YEAR, "last": latest_year()}
+        )
 
 
 class TimeError(ValueError):
@@ -114,7 +130,9 @@ def zone_of_place(latitude: float | None, longitude: float | None, country: str 
 
 def to_utc(day: date, clock: time, zone_name: str) -> datetime:
     """The UTC instant of a wall-clock time in a zone. A time that does not exist there (skipped
-    when clocks go forward) is refused; one that happens twice (when they go back) is the first."""
+    when clocks go forward) is refused; one that happens twice (when they go back) is the first.
+    A day outside the years an action may fall in is refused (check_day)."""
+    check_day(day)
     tz = zone(zone_name)
     local = datetime.combine(day, clock).replace(tzinfo=tz, fold=0)
     instant = local.astimezone(UTC)

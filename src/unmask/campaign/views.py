@@ -58,12 +58,16 @@ def upcoming(request):
 
 
 def _month(value: str) -> tuple[int, int]:
+    """The month asked for (YYYY-MM), this month when none or an unreadable one is; a 404 for a
+    month outside the years an action may fall in."""
     try:
         year, month = (int(p) for p in value.split("-", 1))
         date(year, month, 1)
     except (ValueError, TypeError):
         today = timezone.localdate()
         return today.year, today.month
+    if not times.EARLIEST_YEAR <= year <= times.latest_year():
+        raise Http404
     return year, month
 
 
