@@ -12,6 +12,8 @@ Fixtures for every browser test in this folder:
   are console errors in Chromium).
 - ``page_audit`` / ``assert_same_origin``: the record, and a call that checks it mid-test.
 - ``artifacts``: ``test-artifacts/browser/`` for screenshots (git-ignored).
+- ``staff``: one person who moderates actions and checks replies (both queues);
+  ``sign_in(page, user)`` signs them in through the admin's form.
 
 Browser tests need the live server's database to be visible from its thread:
 mark them ``@pytest.mark.django_db(transaction=True)`` (and ``@pytest.mark.browser``; every test
@@ -209,3 +211,24 @@ def assert_same_origin(page_audit):
 def artifacts() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture
+def staff(db, django_user_model):
+    """Someone who moderates actions and checks replies: both queues."""
+    from django.contrib.auth.models import Group
+
+    from unmask.accounts import roles
+
+    user = django_user_model.objects.create_user(username="sam", password="pw-sam", is_staff=True)
+    user.groups.add(*Group.objects.filter(name__in=[roles.MODERATOR, roles.REVIEWER]))
+    return user
+
+
+def sign_in(page, user) -> None:
+    """Sign `user` (made by a fixture here: password "pw-" + user name) in on `page`."""
+    page.goto("/admin/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", f"pw-{user.username}")
+    page.click("input[type=submit]")
+    page.wait_for_url("**/admin/")

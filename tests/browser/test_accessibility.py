@@ -16,14 +16,13 @@ from datetime import time
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group
 
-from unmask.accounts import roles
 from unmask.campaign import services as campaign
 from unmask.campaign.models import Call, LocalGroup
 from unmask.record import services as record
 
 from ..campaign.dates import days
+from .conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -186,7 +185,7 @@ def check(page, axe_source, name, path) -> list[str]:
 @pytest.mark.parametrize("language", ["en", "ar"])
 @pytest.mark.parametrize("size", list(SIZES), ids=list(SIZES))
 def test_no_accessibility_violation_above_minor(
-    make_context, page_audit, axe_source, network, world, django_user_model, language, size
+    make_context, page_audit, axe_source, network, world, staff, language, size
 ):
     width, height = SIZES[size]
     prefix = "" if language == "en" else f"/{language}"
@@ -196,14 +195,7 @@ def test_no_accessibility_violation_above_minor(
     for name, path in public_pages(network, world):
         found += check(page, axe_source, name, prefix + path)
 
-    # Staff: one person who moderates actions and checks replies.
-    staff = django_user_model.objects.create_user(username="ada", password="pw-ada", is_staff=True)
-    staff.groups.add(*Group.objects.filter(name__in=[roles.MODERATOR, roles.REVIEWER]))
-    page.goto("/admin/login/")
-    page.fill("#id_username", "ada")
-    page.fill("#id_password", "pw-ada")
-    page.click("input[type=submit]")
-    page.wait_for_url("**/admin/")
+    sign_in(page, staff)  # one person who moderates actions and checks replies
     for name, path in STAFF_PAGES:
         found += check(page, axe_source, name, prefix + path)
 

@@ -22,6 +22,8 @@ from datetime import time, timedelta
 import pytest
 from django.utils import timezone
 
+from .conftest import sign_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SIZES = {"phone": (390, 844), "laptop": (1366, 768)}
@@ -94,18 +96,6 @@ OVERFLOW = """() => {
 }"""
 
 TOP_OF = "(el) => el.getBoundingClientRect().top + window.scrollY"
-
-
-@pytest.fixture
-def staff(db, django_user_model):
-    """Someone who moderates actions and checks replies: both queues."""
-    from django.contrib.auth.models import Group
-
-    from unmask.accounts import roles
-
-    user = django_user_model.objects.create_user(username="sam", password="pw-sam", is_staff=True)
-    user.groups.add(*Group.objects.filter(name__in=[roles.MODERATOR, roles.REVIEWER]))
-    return user
 
 
 @pytest.fixture
@@ -234,10 +224,7 @@ def test_every_page_type_fits_the_screen(
             assert page.evaluate("document.documentElement.dir") == "rtl", path
     page.screenshot(path=artifacts / f"phone-last-{size}-{language}.png", full_page=True)
 
-    page.goto("/admin/login/")
-    page.fill("#id_username", "sam")
-    page.fill("#id_password", "pw-sam")
-    page.click("input[type=submit]")
+    sign_in(page, staff)
     for name, (path, main) in world["staff"].items():
         problems += check(page, name, prefix + path, main, width, height, artifacts)
     problems += page_audit.problems()

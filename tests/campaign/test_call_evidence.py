@@ -17,16 +17,6 @@ from unmask.record import services as record
 from unmask.record.models import LinkStatus, LinkStatusEvent
 
 
-@pytest.fixture
-def call(db, network, moderator):
-    item = Call.objects.create(title="Stop the Talvik-9", body="They build it.", language="en")
-    services.write_targets(
-        item, [network["chain"][0], network["orgs"]["engines"], network["sites"]["bank"]]
-    )
-    services.publish_call(item, actor=moderator)
-    return item
-
-
 def _latest_of(*links) -> LinkStatusEvent:
     return LinkStatusEvent.objects.filter(link__in=links).order_by("-created_at", "-pk").first()
 

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from unmask.campaign import services
-from unmask.campaign.models import Action, ActionTarget, Call, CallTarget
+from unmask.campaign.models import Action, ActionTarget, CallTarget
 from unmask.campaign.services import When
 from unmask.record import services as record
 
@@ -37,16 +37,6 @@ def announce(moderator, *, things=(), day=SOON, title="Vigil at the gate", publi
     if publish:
         services.publish_action(action, actor=moderator)
     return action
-
-
-@pytest.fixture
-def call(db, network, moderator):
-    item = Call.objects.create(title="Stop the Talvik-9", body="They build it.", language="en")
-    services.write_targets(
-        item, [network["chain"][0], network["orgs"]["engines"], network["sites"]["bank"]]
-    )
-    services.publish_call(item, actor=moderator)
-    return item
 
 
 def test_a_target_is_exactly_one_thing_and_targets_keep_their_order(network, moderator):

@@ -242,6 +242,13 @@ def _aimed(model, kind: str, thing) -> QuerySet:
         return model.objects.filter(rows)
     if kind == "product":
         return model.objects.filter(product=thing)
+    if model is CallTarget:
+        # The targets of calls are few: read from them to their organization or site by key,
+        # rather than from every site and organization in the country to the targets.
+        return model.objects.filter(
+            Q(organization__is_public=True, organization__country=thing)
+            | Q(Q(site__country=thing) | Q(site__organization__country=thing), site__is_public=True)
+        )
     orgs = Organization.objects.public().filter(country=thing).values("pk")
     sites = public_sites.filter(Q(country=thing) | Q(organization__country=thing)).values("pk")
     return model.objects.filter(Q(organization__in=orgs) | Q(site__in=sites))
@@ -296,16 +303,7 @@ def campaign_for(thing, *, country: str = "", now: datetime | None = None) -> Ca
     soonest = actions.filter(last_ends_at__gte=now).order_by("starts_at", "pk")
     found = [queries.next_occurrence(a, now) for a in soonest[: UPCOMING_SHOWN * 4]]
     found = sorted((o for o in found if o), key=lambda o: (o.starts, o.action.pk))
-    if kind == "country":
-        # The targets of the open calls are few: read from them to their organization or site
-        # (by key) rather than from every site and organization in the country to the targets.
-        in_country = Q(organization__is_public=True, organization__country=key) | Q(
-            Q(site__country=key) | Q(site__organization__country=key), site__is_public=True
-        )
-        call_ids = CallTarget.objects.filter(in_country).values("call_id")
-    else:
-        call_ids = _call_ids_for(kind, key)
-    calls = open_calls().filter(pk__in=call_ids).order_by("-starts_on", "title")
+    calls = open_calls().filter(pk__in=_call_ids_for(kind, key)).order_by("-starts_on", "title")
     return Campaign(
         calls=list(calls[:10]),
         upcoming=found[:UPCOMING_SHOWN],
@@ -365,17 +363,24 @@ def _latest_changes(links: QuerySet, wanted: dict, parts_of: dict) -> dict:
         rows = Q()
         for key in few:
             rows |= concerning(key)
+        # The same rule as concerning(), read the other way: from a link to the targets.
+        orgs = {pk for kind, pk in few if kind == "org"}
+        products_of_part: dict = {}
+        for kind, pk in few:
+            if kind == "product":
+                for part in parts_of[pk]:
+                    products_of_part.setdefault(part, []).append(("product", pk))
         for event in (
             LinkStatusEvent.objects.filter(link__in=links.filter(rows).values("pk"))
             .select_related("link")
             .order_by("-created_at", "-pk")
         ):
             link = event.link
-            for kind, pk in few:
-                if (kind == "org" and link.subject_id == pk) or (
-                    kind == "product" and link.product_id in parts_of[pk]
-                ):
-                    found.setdefault((kind, pk), event)
+            keys = products_of_part.get(link.product_id, [])
+            if link.subject_id in orgs:
+                keys = [("org", link.subject_id), *keys]
+            for key in keys:
+                found.setdefault(key, event)
     newest = LinkStatusEvent.objects.order_by("-created_at", "-pk")
     for key, n in wanted.items():
         if n > FEW_LINKS:
