@@ -37,6 +37,8 @@ organizations to JSON (a query and json.dumps, median of 20).
 - reader: `CsvSource.rows()` over a generated file of --read-rows rows (default 1,000,000):
   rows per second and ru_maxrss growth; then its first 200,000 rows again under tracemalloc for
   the traced peak (tracemalloc slows it about 20x).
+- busy: forms during an import of --busy-rows (default 200,000) on SQLite, against a baseline
+  without one (benchmarks/busy_load.py).
 - mirror: `unmask.exchange.mirror.build` (if the module is there) of the default demo record
   (80 organizations) in every language the site offers, in a fresh database: seconds, pages
   (and pages by language), files, bytes.
@@ -52,7 +54,7 @@ The exit code is 0 even on FAIL: this is a benchmark. --parts runs some parts on
     python benchmarks/bench_exchange.py [--orgs N --sites N --links N] [--repeat N]
         [--import-rows N] [--memory-rows N,N,...] [--budget S] [--read-rows N] [--no-mirror]
         [--large-rows N] [--large-repeat N] [--large-budget S] [--parts P,P,...]
-        [--regenerate] [--dataset DIR]
+        [--busy-rows N] [--busy-clients N] [--busy-baseline S] [--regenerate] [--dataset DIR]
 """
 
 from __future__ import annotations
@@ -73,6 +75,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import bench_public  # noqa: E402 - the datasets, their cache, the child processes' environment
+import busy_load  # noqa: E402 - the "busy" part
 
 BASELINE_ORGS = 1000
 READER_PEAK_MB = 16
@@ -82,7 +85,7 @@ COUNTRIES = ("DE", "FR", "GB", "SE", "IT", "ES", "PL", "NL", "TR", "US", "CA", "
 KINDS = ("company", "company", "company", "institute", "financial", "public_body", "other")
 SUFFIXES = ("GmbH", "Ltd", "S.A.", "AB", "S.p.A.", "S.L.", "Sp. z o.o.", "B.V.", "A.S.", "Inc.")
 COLUMNS = ("id", "name", "kind", "country", "description", "other_names", "identifiers")
-PARTS = ("export", "import", "memory", "large", "read", "mirror")
+PARTS = ("export", "import", "memory", "large", "read", "mirror", "busy")
 LARGE_START = 2_000_000  # numbers of the large import's organizations: none in the record
 
 
@@ -117,6 +120,11 @@ def parse_args() -> argparse.Namespace:
         "--parts", default=",".join(PARTS), help=f"parts to run, of {','.join(PARTS)}"
     )
     parser.add_argument("--no-mirror", action="store_true", help="skip the mirror")
+    parser.add_argument("--busy-rows", type=int, default=200_000, help="rows of the busy import")
+    parser.add_argument("--busy-clients", type=int, default=32, help="clients sending forms")
+    parser.add_argument(
+        "--busy-baseline", type=float, default=20, help="seconds of forms without an import"
+    )
     parser.add_argument("--regenerate", action="store_true", help="ignore the cached dataset")
     parser.add_argument(
         "--dataset",
@@ -766,6 +774,11 @@ def main() -> int:
         parts.discard("mirror")
     if not args.large_rows:
         parts.discard("large")
+    if "busy" in parts:  # its own fresh database: no dataset needed
+        busy_load.run(args.busy_rows, args.busy_clients, args.busy_baseline, bench_public.BENCH_DIR)
+        parts.discard("busy")
+        if not parts:
+            return 0
     print("dataset:", flush=True)
     own = None  # a private, migrated copy of --dataset
     if args.dataset:

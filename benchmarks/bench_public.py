@@ -62,6 +62,10 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from serving import answers, free_port, granian  # noqa: E402 - as every benchmark starts granian
+
 SRC = ROOT / "src" / "unmask"
 BENCH_DIR = ROOT / "var" / "bench"
 
@@ -282,12 +286,6 @@ def _generate(label, directory, key, reason, sizes, migrations, args):
     return directory, f"generated in {seconds:.1f} s (migrate + demo_data), cached for next runs"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class Server:
     """granian serving a dataset with production settings, as `make demo` does. `env` adds
     settings for the server (a None value removes one); `collectstatic` collects first."""
@@ -308,25 +306,11 @@ class Server:
                 env=environment,
                 check=True,
             )
-        self.process = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "granian"),
-                *("--interface", "wsgi", "--host", "127.0.0.1", "--port", str(self.port)),
-                *("--workers", "1", "--backpressure", "32", "--no-ws", "--log-level", "warning"),
-                "unmask.wsgi:application",
-            ],
-            env=environment,
-        )
+        self.process = granian(self.port, environment, "--workers", "1", "--backpressure", "32")
         self.url = f"http://127.0.0.1:{self.port}"
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
-                    return
-            except OSError:
-                time.sleep(0.2)
-        self.stop()
-        raise SystemExit("the server did not start")
+        if not answers(lambda: socket.create_connection(("127.0.0.1", self.port), 1).close()):
+            self.stop()
+            raise SystemExit("the server did not start")
 
     def stop(self) -> None:
         self.process.terminate()

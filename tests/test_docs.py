@@ -24,3 +24,11 @@ def test_every_management_command_is_documented():
     assert "ensure_staff" in commands
     missing = sorted(c for c in commands if c not in OPERATIONS)
     assert not missing, f"document these commands in docs/operations.md: {missing}"
+
+
+def test_the_nginx_example_takes_the_largest_upload_the_admin_accepts():
+    from unmask.exchange.admin import MAX_UPLOAD
+
+    limits = re.findall(r"client_max_body_size (\d+)m;", OPERATIONS)
+    assert limits, "the nginx example sets no client_max_body_size"
+    assert all(int(m) * 1024 * 1024 > MAX_UPLOAD for m in limits), limits

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "unmask.web.pagecache.PageCacheMiddleware",  # readers' pages, 304s, 503 when the DB is down
     "django.middleware.http.ConditionalGetMiddleware",  # ETag / If-None-Match → 304
     "unmask.web.middleware.PrivacyHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -81,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "unmask.web.busy.BusyDatabaseMiddleware",  # last: a view that met a busy database runs again
 ]
 
 ROOT_URLCONF = "unmask.urls"
@@ -115,11 +117,13 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
-        # WAL lets readers go on while one writer writes; IMMEDIATE avoids lock upgrades.
+        # WAL lets readers go on while one writer writes; IMMEDIATE avoids lock upgrades. A
+        # writer waits up to busy_timeout for the lock (long jobs hold it for a chunk, well under
+        # a second), then unmask.web.busy tries again.
         "transaction_mode": "IMMEDIATE",
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
-            "PRAGMA busy_timeout=5000; PRAGMA cache_size=-20000;"
+            "PRAGMA busy_timeout=10000; PRAGMA cache_size=-20000;"
         ),
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -133,7 +137,8 @@ _cache_url = env.string("UNMASK_CACHE_URL", "")
 def _cache(location_suffix: str) -> dict:
     if _cache_url.startswith(("redis://", "rediss://", "unix://")):
         return {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis unreachable: misses and dropped writes, never an error (web/rediscache.py)
+            "BACKEND": "unmask.web.rediscache.OptionalRedisCache",
             "LOCATION": _cache_url,
             "KEY_PREFIX": location_suffix,
         }
@@ -173,6 +178,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"  # after sign-in when ?next= is missing or refused
 SESSION_COOKIE_AGE = 60 * 60 * 12
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -192,10 +198,18 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_DISABLE_ACCESS_LOG = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# Per account, from any client (unmask.accounts.signin): after this many failures in a day, each
+# attempt waits 30 s, doubled with each further failure, up to the cool-off; a code skips it.
+LOGIN_ACCOUNT_LIMIT = env.integer("UNMASK_LOGIN_ACCOUNT_LIMIT", 10)
+LOGIN_ACCOUNT_MAX_DELAY = int(AXES_COOLOFF_TIME * 3600)
 
 # Two-factor sign-in: staff who enrolled a device must give its code. With UNMASK_REQUIRE_2FA,
-# staff without a device can only reach the enrolment page.
-REQUIRE_2FA = env.boolean("UNMASK_REQUIRE_2FA", False)
+# staff without a device can only reach the enrolment page. On by default behind HTTPS (the
+# demo, on http://127.0.0.1, is the exception).
+REQUIRE_2FA = env.boolean(
+    "UNMASK_REQUIRE_2FA",
+    HTTPS or (env.string("UNMASK_SITE_URL") or "").startswith("https://"),
+)
 OTP_TOTP_ISSUER = env.string("UNMASK_SITE_NAME", "unmask")
 
 # --- internationalization -------------------------------------------------------------------
@@ -273,6 +287,13 @@ CONTENT_SECURITY_POLICY = {
 }
 # How long shared caches (a reverse proxy, a CDN) may keep a public page for anonymous readers.
 PAGE_MAX_AGE = env.integer("UNMASK_PAGE_MAX_AGE", 60)
+# The page cache (web/pagecache.py): public pages for readers, kept per version of the data and
+# language for at most this many seconds (0: off), and a last good copy of each kept this long
+# for when the database is down.
+PAGE_CACHE_SECONDS = env.integer("UNMASK_PAGE_CACHE_SECONDS", 60)
+PAGE_STALE_SECONDS = env.integer("UNMASK_PAGE_STALE_SECONDS", 7 * 24 * 3600)
+PAGE_VERSION_SECONDS = 1.0  # how long a server process trusts the versions it read
+PAGE_LOCAL_ENTRIES = 256  # pages each server process also keeps in memory
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
     "microphone=(), payment=(), usb=(), interest-cohort=(), browsing-topics=()"

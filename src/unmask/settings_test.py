@@ -19,3 +19,11 @@ CACHES = {
     **CACHES,  # noqa: F405 - sign-in throttling keeps the database cache (rolled back per test)
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"},
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    # A file, as in production (WAL, busy timeout): requests in parallel threads then wait for
+    # the write lock instead of failing as they would in a shared in-memory database.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405
+# Every request reads the versions afresh: query counts do not depend on timing. No copies in
+# memory either: each test's database starts again from the same versions.
+PAGE_VERSION_SECONDS = 0
+PAGE_LOCAL_ENTRIES = 0

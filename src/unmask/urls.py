@@ -6,6 +6,7 @@ from django.urls import include, path
 from unmask.accounts import views as account_views
 from unmask.maps import views as map_views
 from unmask.record import views as record_views
+from unmask.web import views as web_views
 
 admin.site.site_header = settings.SITE_NAME
 admin.site.site_title = settings.SITE_NAME
@@ -16,6 +17,7 @@ urlpatterns = [
     path("api/v1/", include("unmask.api.urls")),
     path("media/<path:path>", record_views.media, name="media"),
     path("basemap/<str:name>", map_views.basemap, name="basemap"),
+    path("favicon.ico", web_views.favicon, name="favicon"),
 ]
 urlpatterns += i18n_patterns(
     path("", include("unmask.web.urls")),

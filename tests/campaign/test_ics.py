@@ -97,3 +97,63 @@ def test_text_survives_escaping_and_line_folding(client, moderator):
     (event,) = icalendar.Calendar.from_ical(raw).walk("VEVENT")
     assert str(event["SUMMARY"]) == title and str(event["DESCRIPTION"]) == description
     assert str(event["LOCATION"]) == "Gate 2, Nord, Kassel, Germany"
+
+
+def test_uids_are_the_configured_sites_whatever_the_host_header(client, moderator, settings):
+    settings.SITE_URL = "https://unmask.example.org"
+    action, _token = published(moderator, SOON)
+    for url in ("/calendar/actions.ics", f"/actions/{action.public_id}.ics"):
+        raw = client.get(url, HTTP_HOST="localhost:8770").content
+        (event,) = icalendar.Calendar.from_ical(raw).walk("VEVENT")
+        assert event["UID"] == f"{action.public_id}@unmask.example.org", url
+        assert b"localhost" not in raw.replace(b"\r\n ", b"").split(b"URL:")[0], url
+
+
+def test_a_calendar_without_events_still_has_a_component(client, moderator):
+    published(moderator, SOON, country="DE")
+    raw = client.get("/calendar/actions.ics", {"country": "FR"}).content
+    cal = icalendar.Calendar.from_ical(raw)
+    assert not cal.walk("VEVENT")
+    assert [c.name for c in cal.subcomponents] == ["VTIMEZONE"]  # RFC 5545 3.6: one at least
+    assert not recurring_ical_events.of(cal).between(days(-400), days(400))
+
+
+def test_unknown_filter_values_are_refused_with_a_short_400(client, moderator):
+    published(moderator, SOON, country="DE")
+    for url in ("/calendar/actions.ics", "/feeds/actions.atom"):
+        for params, name in (
+            ({"country": "Germany"}, "country"),
+            ({"kind": "picnic"}, "kind"),
+            ({"group": "No Such/Group"}, "group"),
+            ({"org": "x" * 13}, "org"),
+        ):
+            response = client.get(url, params)
+            assert response.status_code == 400, (url, params)
+            assert response["Content-Type"].startswith("text/plain")
+            assert f"“{name}”" in response.content.decode(), (url, params)
+        # What the API accepts is accepted: lower case, empty values (a form's), a free city.
+        for params in ({"country": "de"}, {"country": "", "kind": "vigil"}, {"city": "Kassel"}):
+            assert client.get(url, params).status_code == 200, (url, params)
+
+
+def test_feeds_and_calendars_answer_if_modified_since(client, moderator):
+    action, _token = published(moderator, SOON)
+    urls = [
+        "/calendar/actions.ics",
+        f"/actions/{action.public_id}.ics",
+        "/feeds/actions.atom",
+        "/feeds/calls.atom",
+    ]
+    for url in urls:
+        first = client.get(url)
+        assert first.status_code == 200 and first["Last-Modified"], url
+        again = client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+        assert again.status_code == 304 and not again.content, url
+        # If-None-Match, when sent, decides (RFC 9110 13.2.2): a stale ETag gets the file.
+        stale = client.get(
+            url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"], HTTP_IF_NONE_MATCH='W/"old"'
+        )
+        assert stale.status_code == 200, url
+    published(moderator, days(1), title="A second vigil")
+    after = client.get(urls[0], HTTP_IF_MODIFIED_SINCE="Thu, 01 Jan 2026 00:00:00 GMT")
+    assert after.status_code == 200 and b"A second vigil" in after.content

@@ -13,6 +13,7 @@ import pytest
 from unmask.campaign import services
 from unmask.campaign.models import Action, ActionStatus, LocalGroup
 
+from ..serving import action_data
 from .dates import SOON, SUMMER_TIME_ENDS
 
 
@@ -32,24 +33,17 @@ def solved(client) -> str:
 
 
 def typed(**overrides) -> dict:
-    data = {
-        "title": "Vigil at the Korvex gate",
-        "kind": "vigil",
-        "description": "Bring candles.",
-        "start_day": SOON.isoformat(),
-        "start_time": "18:00",
-        "end_time": "19:30",
-        "timezone": "Europe/Berlin",
-        "city": "Kassel",
-        "country": "DE",
-        "address": "Gate 2, Industriestraße",
-        "group_name": "Kassel Peace Circle",
-        "languages": ["de", "en"],
-        "contact_email": "circle@example.org",
-        "website": "",
-    }
-    data.update(overrides)
-    return data
+    return action_data(
+        **{
+            "title": "Vigil at the Korvex gate",
+            "start_day": SOON.isoformat(),
+            "address": "Gate 2, Industriestraße",
+            "group_name": "Kassel Peace Circle",
+            "languages": ["de", "en"],
+            "contact_email": "circle@example.org",
+            **overrides,
+        }
+    )
 
 
 def post(client, data, payload: str | None = ""):
@@ -119,21 +113,27 @@ def test_a_challenge_from_elsewhere_is_refused(client):
     assert not Action.objects.exists()
 
 
-def test_a_filled_honeypot_is_refused(client):
+def test_a_filled_honeypot_is_refused_like_a_failed_check_without_naming_the_trap(client):
     response = post(client, typed(website="https://spam.example"))
     assert response.status_code == 400
-    assert b"must stay empty" in response.content
+    page = response.content.decode()
+    assert "The anti-spam check failed." in page  # what a wrong proof of work gets
+    assert "must stay empty" not in page and "spam.example" not in page
+    trap = page.split('name="website"')[0].rsplit("<div", 1)[1]
+    assert "has-error" not in trap  # no error next to the hidden field
+    assert 'value="Vigil at the Korvex gate"' in page  # what was typed is still there
     assert not Action.objects.exists()
 
 
-def test_the_rate_limit_answers_429_and_keeps_the_form(client, settings):
+def test_the_rate_limit_answers_429_with_a_short_page(client, settings):
     settings.SUBMIT_LIMIT = 2
     for n in range(2):
         assert post(client, typed(title=f"Vigil {n}")).status_code == 302
     response = post(client, typed(title="One too many"))
     assert response.status_code == 429
     assert b"Too many submissions" in response.content
-    assert b'value="One too many"' in response.content
+    assert b"<form" not in response.content  # a flood of posts is not answered with the form
+    assert b'href="/submit/"' in response.content
     assert Action.objects.count() == 2
 
 

@@ -242,14 +242,17 @@ class TestReplyForm:
             "text": "A long enough reply from a bot, surely.",
             "contact_email": "bot@example.org",
         }
-        client.post(url, data | {"website": "http://spam.example"})
+        trapped = client.post(url, data | {"website": "http://spam.example"}).content.decode()
         assert not Response.objects.exists()
+        assert "The reply could not be sent." in trapped and "must stay empty" not in trapped
+        assert "spam.example" not in trapped and "A long enough reply from a bot" in trapped
         cache.clear()
         for _ in range(5):
             assert client.post(url, data, REMOTE_ADDR="203.0.113.9").status_code == 302
         limited = client.post(url, data, REMOTE_ADDR="203.0.113.9")
         assert limited.status_code == 429
         assert "Too many replies" in limited.content.decode()
+        assert "<form" not in limited.content.decode()  # a short page, not the form again
         assert client.post(url, data, REMOTE_ADDR="203.0.113.10").status_code == 302
 
 

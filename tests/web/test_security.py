@@ -69,6 +69,7 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
         "UNMASK_VAR_DIR": str(tmp_path),
         "UNMASK_SECRET_KEY": "a-long-random-production-secret-key-with-enough-entropy-1234567890",
         "UNMASK_HTTPS": "1",
+        "UNMASK_SITE_URL": "https://unmask.example.org",
         "UNMASK_ALLOWED_HOSTS": "unmask.example.org",
         "UNMASK_DEBUG": "0",
     }

@@ -1,11 +1,21 @@
-"""The staff area: Django's admin with throttled, optionally two-factor sign-in."""
+"""The staff area: Django's admin with throttled, optionally two-factor sign-in
+(per client by django-axes, per account by unmask.accounts.signin)."""
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.signals import user_login_failed
 from django.utils.translation import gettext_lazy as _
 from django_otp import match_token, user_has_device
+
+from unmask.accounts import signin
+
+# One message for every failure, so that none tells a wrong code from a wrong password
+FAILED = _(
+    "Sign-in failed. Check the user name, the password and the two-factor code if you use "
+    "one, or try again in a few minutes."
+)
 
 
 class StaffLoginForm(AdminAuthenticationForm):
@@ -18,23 +28,32 @@ class StaffLoginForm(AdminAuthenticationForm):
     )
     error_messages = {
         **AdminAuthenticationForm.error_messages,
-        "otp_required": _("Enter the six-digit code from your authenticator app."),
-        "otp_invalid": _(
-            "That two-factor code is not valid. Check your device's clock and try again."
-        ),
+        "invalid_login": FAILED,
+        "inactive": FAILED,
     }
+
+    def _token(self) -> str:
+        return (self.cleaned_data.get("otp_token") or "").strip()
+
+    def clean(self):
+        username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+        if (
+            username is not None
+            and password
+            and not signin.admit(self.request, username, self._token())
+        ):
+            raise forms.ValidationError(FAILED, code="invalid_login")
+        return super().clean()
 
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)
         if user_has_device(user, confirmed=True):
-            token = (self.cleaned_data.get("otp_token") or "").strip()
-            if not token:
-                raise forms.ValidationError(
-                    self.error_messages["otp_required"], code="otp_required"
-                )
-            device = match_token(user, token)
+            device = match_token(user, self._token()) if self._token() else None
             if device is None:
-                raise forms.ValidationError(self.error_messages["otp_invalid"], code="otp_invalid")
+                # counted like a wrong password: per account, and by django-axes per client
+                credentials = {"username": self.cleaned_data.get("username")}
+                user_login_failed.send(__name__, credentials=credentials, request=self.request)
+                raise forms.ValidationError(FAILED, code="invalid_login")
             user.otp_device = device  # django_otp marks the session as verified on login
 
 

@@ -9,7 +9,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and roles")
 
     def ready(self):
-        from unmask.accounts import roles
+        from unmask.accounts import roles, signin  # noqa: F401 - signin's receivers
 
         roles.connect()
 

@@ -3,15 +3,12 @@ records, and cursor pagination."""
 
 from __future__ import annotations
 
-import binascii
-from base64 import b64decode
+import re
 from copy import copy
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any, Literal
-from urllib import parse
 
-import pydantic
 from django.conf import settings
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Path, Router, Schema
@@ -19,12 +16,13 @@ from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import CursorPagination
 
+from unmask.record.text import COUNTRY_CODE_PATTERN, PUBLIC_ID_PATTERN
+
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 
 # Public ids are short lower-case letters and digits (record.text.new_public_id); the pattern keeps
 # anything else (NUL bytes, slashes, very long strings) away from the database.
-PUBLIC_ID_PATTERN = r"^[0-9a-z]{1,12}$"
 PublicId = Annotated[
     str,
     Field(
@@ -34,7 +32,7 @@ PublicId = Annotated[
 ]
 CountryCode = Annotated[
     str,
-    Field(pattern=r"^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2 code, e.g. DE."),
+    Field(pattern=COUNTRY_CODE_PATTERN, description="ISO 3166-1 alpha-2 code, e.g. DE."),
 ]
 
 # A language the site offers (settings.LANGUAGES), as the API names texts' languages.
@@ -122,6 +120,34 @@ class Ref(Schema):
 
 # --- pagination --------------------------------------------------------------------------------
 
+# A cursor is text the schema describes exactly, so that every cursor it allows is one the server
+# understands: `n` (forward) or `p` (backward), the items to skip, then `.` and the sort key of the
+# item the page starts from: the text itself for a list sorted by text, microseconds since
+# 1970-01-01T00:00Z for one sorted by time (`..._at`), days since 1970-01-01 for one sorted by
+# day (`..._on`). A list with several orders names its order first ("-changed:n0.1767225600000000").
+TEXT, TIME, DAY = "text", "time", "day"
+OFFSET = r"(?:0|[1-9][0-9]{0,6})"
+POSITIONS = {TEXT: r"[^\x00]*", TIME: r"-?[0-9]{1,18}", DAY: r"-?[0-9]{1,7}"}
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# Far positions are read as the first or last moment a database takes.
+FIRST_TIME, LAST_TIME = datetime(1, 1, 2, tzinfo=UTC), datetime(9999, 12, 30, tzinfo=UTC)
+CURSOR_HELP = {
+    TEXT: "its sort key (text)",
+    TIME: "its sort time, in microseconds since 1970-01-01T00:00Z",
+    DAY: "its sort day, in days since 1970-01-01",
+}
+
+
+def position_kind(ordering: tuple[str, ...]) -> str:
+    """What a list's positions are, from the field it is sorted by first: a time (`..._at`), a
+    day (`..._on`), or text."""
+    name = ordering[0].lstrip("-")
+    return TIME if name.endswith("_at") else DAY if name.endswith("_on") else TEXT
+
+
+def _token(kind: str) -> str:
+    return rf"[np]{OFFSET}(?:\.{POSITIONS[kind]})?"
+
 
 def _invalid_cursor(message: str = "Invalid cursor: use the `next` or `previous` URL as given."):
     return NinjaValidationError(
@@ -129,17 +155,7 @@ def _invalid_cursor(message: str = "Invalid cursor: use the `next` or `previous`
     )
 
 
-class CursorPage(CursorPagination):
-    """ninja's cursor pagination, with three changes:
-
-    - the order comes from the queryset when `follow_queryset_order` is set (the organization
-      list's `sort`), else from `ordering`; either way it must be total (end with "pk");
-    - a cursor that does not decode or does not fit the ordered field is a 422, never a 500;
-    - the offset within a run of equal sort keys (all organizations of one country) may be large.
-    """
-
-    items_attribute = "results"
-
+def _cursor_input(pattern: str, description: str) -> type[Schema]:
     class Input(Schema):
         page_size: int = Field(
             DEFAULT_PAGE_SIZE,
@@ -147,11 +163,23 @@ class CursorPage(CursorPagination):
             le=MAX_PAGE_SIZE,
             description=f"Results per page ({DEFAULT_PAGE_SIZE} unless given; at most {MAX_PAGE_SIZE}).",
         )
-        cursor: str = Field(
-            None,
-            max_length=1000,
-            description="Where a page starts. Opaque: take it from the `next` or `previous` URL.",
-        )
+        cursor: str = Field(None, max_length=1000, pattern=pattern, description=description)
+
+    return Input
+
+
+class CursorPage(CursorPagination):
+    """ninja's cursor pagination, with these changes:
+
+    - the order comes from the queryset when `follow_queryset_order` is set (the organization
+      list's `sort`), else from `ordering`; either way it must be total (end with "pk"); with
+      `orderings` (those the queryset may have, by name), a cursor names its order and keeps it;
+    - the cursor is the text described above, and the schema gives its pattern for each list:
+      a cursor that fits it is understood, one that does not is a 422, never a 500;
+    - the offset within a run of equal sort keys (all organizations of one country) may be large.
+    """
+
+    items_attribute = "results"
 
     class Output(Schema):
         next: str | None = Field(description="URL of the next page; null on the last page.")
@@ -159,46 +187,128 @@ class CursorPage(CursorPagination):
         results: list[Any]
 
     class Cursor(CursorPagination.Cursor):
-        o: int = Field(default=0, ge=0, le=10**7, title="offset")
+        o: int = Field(default=0, ge=0, le=9_999_999, title="offset")
+        key: str | None = None  # the order it was made for, in a list with several
 
         @classmethod
         def from_encoded_param(cls, encoded_param, context=None):
             if not encoded_param:
                 return cls()
-            try:
-                decoded = b64decode(encoded_param.encode("ascii"), validate=True).decode("ascii")
-                cursor = cls.model_validate(
-                    parse.parse_qs(decoded, keep_blank_values=True), context=context
-                )
-            except (ValueError, binascii.Error, pydantic.ValidationError) as exc:
-                raise _invalid_cursor() from exc
-            if cursor.p is not None and "\x00" in cursor.p:
+            match = re.fullmatch(rf"([np])({OFFSET})(?:\.(.*))?", encoded_param, re.DOTALL)
+            if match is None or "\x00" in encoded_param:
                 raise _invalid_cursor()
-            return cursor
+            direction, offset, position = match.groups()
+            return cls(r=direction == "p", o=int(offset), p=position)
 
-    def __init__(self, *, follow_queryset_order: bool = False, **kwargs: Any) -> None:
+        def encode_as_param(self) -> str:
+            token = f"{'p' if self.r else 'n'}{self.o}"
+            if self.p is not None:
+                token += f".{self.p}"
+            return f"{self.key}:{token}" if self.key else token
+
+    def __init__(
+        self,
+        *,
+        follow_queryset_order: bool = False,
+        orderings: dict[str, tuple[str, ...]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         kwargs.setdefault("page_size", DEFAULT_PAGE_SIZE)
         kwargs.setdefault("max_page_size", MAX_PAGE_SIZE)
         super().__init__(**kwargs)
         self.follow_queryset_order = follow_queryset_order
+        self.orderings = dict(orderings or {})
+        self._configure(self.ordering)
+        form = (
+            "`n` (forward) or `p` (backward), the number of items to skip, then optionally `.` "
+            "and the position of the item the page starts from"
+        )
+        intro = "Where a page starts: take it from the `next` or `previous` URL. Its form: "
+        if self.orderings:
+            assert all(re.fullmatch(r"-?[a-z_]+", key) for key in self.orderings)
+            alternatives = [f"{k}:{_token(position_kind(o))}" for k, o in self.orderings.items()]
+            pattern = f"^(?:{'|'.join(alternatives)})$"
+            kinds = sorted({position_kind(order) for order in self.orderings.values()})
+            positions = "; ".join(
+                f"{CURSOR_HELP[kind]} in the order "
+                + ", ".join(f"`{k}`" for k, o in self.orderings.items() if position_kind(o) == kind)
+                for kind in kinds
+            )
+            description = (
+                f"{intro}the name of the order and `:`, then {form} ({positions}). A cursor "
+                "keeps the order it was made for."
+            )
+        else:
+            pattern = f"^{_token(self._kind)}$"
+            description = f"{intro}{form} ({CURSOR_HELP[self._kind]})."
+        self.Input = _cursor_input(pattern, description)
+
+    def _configure(self, ordering: tuple[str, ...]) -> None:
+        self.ordering = ordering
+        self._order_attribute = ordering[0].lstrip("-")
+        self._order_attribute_reversed = ordering[0].startswith("-")
+        self._kind = position_kind(ordering)
+        self._key = next((k for k, o in self.orderings.items() if tuple(o) == ordering), None)
 
     def _with_ordering(self, ordering: tuple[str, ...]) -> CursorPage:
         if ordering == self.ordering:
             return self
         pager = copy(self)  # one paginator serves every request: never change it in place
-        pager.ordering = ordering
-        pager._order_attribute = ordering[0].lstrip("-")
-        pager._order_attribute_reversed = ordering[0].startswith("-")
+        pager._configure(ordering)
         return pager
 
-    def _find_position(self, queryset: QuerySet, cursor) -> QuerySet:
+    def _get_position(self, item: Any) -> str:
+        value = getattr(item, self._order_attribute)
+        if self._kind == TIME:
+            return str((value - EPOCH) // timedelta(microseconds=1))
+        if self._kind == DAY:
+            return str((value - EPOCH.date()).days)
+        return str(value)
+
+    def _position_value(self, position: str):
+        if self._kind == TEXT:
+            return position
+        number = int(position)
+        first, last = (FIRST_TIME, LAST_TIME) if self._kind == TIME else (date.min, date.max)
         try:
-            return super()._find_position(queryset, cursor)
-        except (DjangoValidationError, ValueError, TypeError, OverflowError) as exc:
+            if self._kind == TIME:
+                value = EPOCH + timedelta(microseconds=number)
+            else:
+                value = EPOCH.date() + timedelta(days=number)
+        except OverflowError:
+            return first if number < 0 else last
+        return min(max(value, first), last)
+
+    def _find_position(self, queryset: QuerySet, cursor) -> QuerySet:
+        if cursor.p is None:
+            return queryset
+        try:
+            value = self._position_value(cursor.p)
+        except ValueError as exc:
             raise _invalid_cursor() from exc
+        cmp = "gte" if cursor.r == self._order_attribute_reversed else "lte"
+        return queryset.filter(**{f"{self._order_attribute}__{cmp}": value})
+
+    def _build_next_cursor(self, *args, **kwargs):
+        cursor = super()._build_next_cursor(*args, **kwargs)
+        if cursor is not None:
+            cursor.key = self._key
+        return cursor
+
+    def _build_previous_cursor(self, *args, **kwargs):
+        cursor = super()._build_previous_cursor(*args, **kwargs)
+        if cursor is not None:
+            cursor.key = self._key
+        return cursor
 
     def paginate_queryset(self, queryset, pagination, request, **params):
         pager = self
         if self.follow_queryset_order and queryset.query.order_by:
             pager = self._with_ordering(tuple(queryset.query.order_by))
+        if self.orderings and pagination.cursor:
+            key, _sep, token = pagination.cursor.partition(":")
+            if key not in self.orderings:
+                raise _invalid_cursor()
+            pager = self._with_ordering(tuple(self.orderings[key]))
+            pagination = pagination.model_copy(update={"cursor": token})
         return CursorPagination.paginate_queryset(pager, queryset, pagination, request, **params)

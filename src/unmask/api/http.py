@@ -1,6 +1,7 @@
 """HTTP behaviour of every API URL, wrapped around the views ninja makes: open to any origin for
 reading (CORS without credentials), HEAD answered like GET, an ETag on every answer and 304 for
-`If-None-Match`, a short public cache lifetime, no cookies, and JSON for unknown paths too.
+`If-None-Match`, a short public cache lifetime, no cookies, and JSON for unknown paths and for a
+503 when the database is down.
 
 The ETag is done here rather than left to Django's ConditionalGetMiddleware: the 304 that the
 middleware makes keeps only a few headers, so a cross-origin reader would lose the CORS header
@@ -12,12 +13,14 @@ from __future__ import annotations
 from functools import wraps
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.urls import Resolver404, URLPattern, URLResolver, resolve
 from django.utils import translation
 from django.utils.cache import get_conditional_response, set_response_etag
 
 ALLOWED_METHODS = "GET, HEAD, OPTIONS"
+RETRY_AFTER = 30  # seconds, in a 503 when the database cannot be reached
 CORS = {
     "Access-Control-Allow-Origin": "*",  # public data; no credentials are ever accepted
     "Access-Control-Expose-Headers": "ETag",
@@ -48,6 +51,13 @@ def public_view(view):
                 # URL always gives the same bytes (and the same ETag).
                 with translation.override(settings.LANGUAGE_CODE):
                     response = view(request, *args, **kwargs)
+            except (OperationalError, InterfaceError):  # the database is down: try again later
+                response = JsonResponse(
+                    {"detail": "The service is temporarily unavailable; try again later."},
+                    status=503,
+                )
+                response["Retry-After"] = str(RETRY_AFTER)
+                response["Cache-Control"] = "no-store"
             finally:
                 if head:
                     request.method = "HEAD"

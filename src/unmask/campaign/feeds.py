@@ -12,16 +12,18 @@ from urllib.parse import urlencode
 from xml.etree import ElementTree as ET
 
 from django.conf import settings
+from django.http import HttpResponseBadRequest
 from django.template.defaultfilters import linebreaks_filter
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from unmask.campaign import queries, times
 from unmask.campaign.models import ActionStatus
+from unmask.cleantext import Atom1Feed, xml_text
 from unmask.record import version
+from unmask.web import atom
 from unmask.web.markdown import render as render_markdown
 from unmask.web.payloads import derived_response
 
@@ -39,16 +41,19 @@ def _params(request, **extra) -> dict:
     }
 
 
-def _tag(request, kind: str, public_id: str, created) -> str:
-    """A stable Atom id (RFC 4151 tag URI): the same across edits and hosts' ports."""
-    host = request.get_host().split(":")[0]
-    return f"tag:{host},{created:%Y-%m-%d}:{kind}/{public_id}"
+def _tag(kind: str, public_id: str, created) -> str:
+    """A stable Atom id (web/atom.py): the same across edits, hosts and ports."""
+    return atom.tag(created, f"{kind}/{public_id}")
 
 
 def actions_atom(request):
     """Actions published, changed or cancelled, newest change first; the same filters as the
     list and the ICS feed."""
-    filters = queries.ActionFilters.from_params(request.GET)
+    try:
+        filters = queries.ActionFilters.from_params(request.GET, strict=True)
+    except queries.InvalidFilter as error:  # as the calendar does (views.bad_filter)
+        return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+    modified = queries.feeds_modified()
 
     def build() -> bytes:
         since = timezone.now() - timedelta(days=30)
@@ -60,7 +65,11 @@ def actions_atom(request):
             description=_("Public actions announced by local groups."),
             feed_url=request.build_absolute_uri(),
             language=get_language(),
-            feed_guid=f"{base}{reverse('campaign:actions-atom')}",
+            # Each set of filters is a feed of its own, with an id of its own.
+            feed_guid=atom.tag(
+                atom.SITE_TAG_DATE, f"actions?{urlencode(filters.as_params())}".rstrip("?")
+            ),
+            **atom.author(),
         )
         for action in actions.order_by("-updated_at", "-pk")[:FEED_SIZE]:
             start = times.local(action.starts_at, action.timezone)
@@ -79,7 +88,7 @@ def actions_atom(request):
                 # Atom's summary here is HTML: plain text is escaped first, so markup typed in
                 # the form reaches feed readers as text.
                 description=linebreaks_filter("\n\n".join(line for line in lines if line), True),
-                unique_id=_tag(request, "action", action.public_id, action.created_at),
+                unique_id=_tag("action", action.public_id, action.created_at),
                 unique_id_is_permalink=False,
                 pubdate=action.published_at,
                 updateddate=action.updated_at,
@@ -94,11 +103,14 @@ def actions_atom(request):
         build,
         ATOM,
         scope=version.CAMPAIGN,
+        last_modified=modified,
     )
 
 
 def calls_atom(request):
     """Calls to action, newest first, with their text."""
+
+    modified = queries.feeds_modified()
 
     def build() -> bytes:
         base = f"{request.scheme}://{request.get_host()}"
@@ -108,14 +120,15 @@ def calls_atom(request):
             description=_("What the campaign asks people to do."),
             feed_url=request.build_absolute_uri(),
             language=get_language(),
-            feed_guid=f"{base}{reverse('campaign:calls-atom')}",
+            feed_guid=atom.tag(atom.SITE_TAG_DATE, "calls"),
+            **atom.author(),
         )
         for call in queries.public_calls().order_by("-published_at", "-pk")[:FEED_SIZE]:
             feed.add_item(
                 title=call.localized_title,
                 link=base + call.get_absolute_url(),
                 description=str(render_markdown(call.text().body)),
-                unique_id=_tag(request, "call", call.public_id, call.created_at),
+                unique_id=_tag("call", call.public_id, call.created_at),
                 unique_id_is_permalink=False,
                 pubdate=call.published_at,
                 updateddate=call.updated_at,
@@ -123,7 +136,13 @@ def calls_atom(request):
         return feed.writeString("utf-8").encode()
 
     return derived_response(
-        request, "atom-calls", _params(request), build, ATOM, scope=version.CAMPAIGN
+        request,
+        "atom-calls",
+        _params(request),
+        build,
+        ATOM,
+        scope=version.CAMPAIGN,
+        last_modified=modified,
     )
 
 
@@ -154,8 +173,8 @@ def feeds_opml(request):
                 parent,
                 "outline",
                 type="rss",  # OPML 2.0 says "rss" for every feed a reader subscribes to
-                text=title,
-                title=title,
+                text=xml_text(title),
+                title=xml_text(title),
                 xmlUrl=base + xml_path,
                 htmlUrl=base + html_path,
             )

@@ -21,6 +21,8 @@ from unmask.campaign import targets as target_refs
 from unmask.campaign import times
 from unmask.campaign.models import Action, ActionKind, Call, LocalGroup
 from unmask.campaign.services import When
+from unmask.cleantext import CleanTextMixin
+from unmask.web import honeypot
 
 REPEATS = [
     ("", _("Does not repeat")),
@@ -99,7 +101,7 @@ PARTS = {
 ERRORS_ONLY = {"repeat_count"}  # has a default (4): only an error opens its part
 
 
-class ActionForm(forms.Form):
+class ActionForm(CleanTextMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind of action"), choices=ActionKind.choices)
     description = forms.CharField(
@@ -444,17 +446,12 @@ class SubmitForm(ActionForm):
         )
         % {"days": settings.CONTACT_RETENTION_DAYS},
     )
-    # People never see this field (hidden by the stylesheet); bots that fill every field do.
-    website = forms.CharField(label=_("Leave this empty"), required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+    website = honeypot.field()
 
     def clean_website(self):
-        if self.cleaned_data.get("website"):
-            raise forms.ValidationError(_("This field must stay empty."))
-        return ""
+        # Refused like a failed proof of work (pow.py), so that nothing names the trap.
+        failed = _("The anti-spam check failed. It runs again; then send the form again.")
+        return honeypot.check(self, "website", failed)
 
 
 def public_groups():

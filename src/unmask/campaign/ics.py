@@ -22,15 +22,17 @@ from icalendar import Timezone
 
 from unmask.campaign import times
 from unmask.campaign.models import Action, ActionKind, ActionStatus
+from unmask.cleantext import xml_text
 
 CRLF = "\r\n"
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def escape(text: str) -> str:
-    """TEXT value escaping (RFC 5545 3.3.11)."""
+    """TEXT value escaping (RFC 5545 3.3.11), without the control characters TEXT excludes."""
     return (
-        text.replace("\\", "\\\\")
+        xml_text(text)
+        .replace("\\", "\\\\")
         .replace(";", "\\;")
         .replace(",", "\\,")
         .replace("\r\n", "\\n")
@@ -69,8 +71,27 @@ def vtimezone(zone: str, first: date, last: date) -> str:
     return block.to_ical().decode().replace("\r\n", CRLF).rstrip(CRLF) + CRLF
 
 
+# RFC 5545 (3.6) wants at least one component in a calendar. A calendar with no event (nothing
+# announced yet, or nothing in the filters) carries this one: a time zone no event uses, which
+# every calendar app reads and none shows; an empty VEVENT would show up as an event.
+NO_EVENT = CRLF.join(
+    [
+        "BEGIN:VTIMEZONE",
+        "TZID:UTC",
+        "BEGIN:STANDARD",
+        "DTSTART:19700101T000000",
+        "TZNAME:UTC",
+        "TZOFFSETFROM:+0000",
+        "TZOFFSETTO:+0000",
+        "END:STANDARD",
+        "END:VTIMEZONE",
+    ]
+)
+
+
 def calendar(actions, *, name: str | None, host: str, base_url: str) -> bytes:
-    """The calendar of these actions. `host` makes UIDs unique to this site ("uid@host");
+    """The calendar of these actions. `host`, the configured site's, makes UIDs unique to it
+    ("uid@host");
     `base_url` makes links absolute. Without a `name` (one action's file) the file has no
     X-WR-CALNAME: calendar apps add its event instead of offering it as a calendar of its own."""
     actions = list(actions)
@@ -102,6 +123,8 @@ def calendar(actions, *, name: str | None, host: str, base_url: str) -> bytes:
             vtimezone(zone, first - timedelta(days=1), last + timedelta(days=1)).rstrip(CRLF)
         )
     out.extend(events)
+    if not events:
+        out.append(NO_EVENT)
     out.append("END:VCALENDAR")
     return (CRLF.join(out) + CRLF).encode()
 

@@ -5,7 +5,7 @@ widget bundled from npm. No third-party service sees the submitter.
 A challenge is signed (HMAC, with a key derived from SECRET_KEY), expires after POW_MINUTES,
 and in "deterministic" mode carries the HMAC of the expected key, so that verifying costs the
 server one HMAC while solving costs the browser up to POW_COUNTER key derivations. A solved
-challenge is accepted once: its signature is remembered in the cache until it expires.
+challenge is accepted once: its signature is kept in the database until it expires.
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from dataclasses import dataclass
 
 import altcha
 from django.conf import settings
-from django.core.cache import cache
 from django.utils.translation import gettext as _
+
+from unmask.accounts.throttle import spend
 
 ALGORITHM = "PBKDF2/SHA-256"
 
@@ -65,7 +66,7 @@ def verify(payload: str) -> Verdict:
             False, _("The anti-spam check failed. It runs again; then send the form again.")
         )
     signature = altcha.Payload.from_base64(payload).challenge.signature
-    if not cache.add(f"pow-spent:{signature}", 1, settings.POW_MINUTES * 60 + 60):
+    if not spend(signature, settings.POW_MINUTES * 60 + 60):
         return Verdict(
             False,
             _("This anti-spam check was already used. It runs again; then send the form again."),

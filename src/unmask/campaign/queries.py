@@ -4,6 +4,7 @@ month calendar, and the pages of groups and calls."""
 from __future__ import annotations
 
 import calendar as pycalendar
+import re
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 
@@ -14,7 +15,9 @@ from django_countries.fields import Country
 
 from unmask.campaign import times
 from unmask.campaign.models import Action, ActionKind, ActionTarget, Call, LocalGroup
+from unmask.record import version
 from unmask.record.models import Organization, Product
+from unmask.record.text import COUNTRY_CODE_PATTERN, PUBLIC_ID_PATTERN
 
 UPCOMING_LIMIT = 2000  # the list shows this many at most; narrower filters show the rest
 
@@ -34,15 +37,18 @@ class ActionFilters:
     product: str = ""
 
     @classmethod
-    def from_params(cls, params) -> ActionFilters:
-        """Unknown values are dropped, never an error."""
+    def from_params(cls, params, *, strict: bool = False) -> ActionFilters:
+        """Unknown values are dropped, never an error; with `strict` (feeds and calendars, read
+        by programs), a value the API would refuse raises InvalidFilter instead."""
+        if strict:
+            check_filters(params)
         kind = (params.get("kind") or "").strip()
         country = (params.get("country") or "").strip().upper()
         return cls(
             country=country if len(country) == 2 and country.isalpha() else "",
             city=" ".join((params.get("city") or "").split())[:200],
-            call=(params.get("call") or "").strip()[:12],
-            group=(params.get("group") or "").strip()[:12],
+            call=_public_id(params.get("call")),
+            group=_public_id(params.get("group")),
             kind=kind if kind in ActionKind.values else "",
             org=_public_id(params.get("org")),
             product=_public_id(params.get("product")),
@@ -91,9 +97,39 @@ class ActionFilters:
         return actions
 
 
+class InvalidFilter(ValueError):
+    """A filter's value is not one the API accepts: the message names the parameter."""
+
+
+def check_filters(params) -> None:
+    """The API's rules for the same parameters (record/text.py, campaign/api.py): a country
+    code, an action kind, public ids. Empty values count as absent, as a form sends them."""
+    rules = {
+        "country": (COUNTRY_CODE_PATTERN, _("a two-letter country code, such as DE")),
+        "kind": ("^(" + "|".join(ActionKind.values) + ")$", ", ".join(ActionKind.values)),
+    }
+    for name in ("call", "group", "org", "product"):
+        rules[name] = (PUBLIC_ID_PATTERN, _("a public id"))
+    for name, (pattern, expected) in rules.items():
+        value = params.get(name) or ""
+        if value and not re.fullmatch(pattern, value):
+            raise InvalidFilter(
+                _("Invalid value for “%(name)s”: expected %(expected)s.")
+                % {"name": name, "expected": expected}
+            )
+
+
+def feeds_modified() -> datetime:
+    """The Last-Modified of the campaign's feeds and calendars: its last change, or the start of
+    today (UTC) if later: they are built once a day (the "day" of their cache keys) and drop
+    what ended a month ago."""
+    today = datetime.combine(timezone.now().date(), datetime.min.time(), UTC)
+    return max(version.changed_at(version.CAMPAIGN) or today, today)
+
+
 def _public_id(value) -> str:
-    value = (value or "").strip()[:12]
-    return value if value.isalnum() else ""
+    value = (value or "").strip()
+    return value if re.fullmatch(PUBLIC_ID_PATTERN, value) else ""
 
 
 def describe_filters(filters: ActionFilters) -> str:

@@ -48,6 +48,7 @@ def _feed_items(sender, *, org, limit=50, **kwargs) -> list:
     from unmask.campaign import queries, times
     from unmask.campaign.models import ActionTarget
     from unmask.record.queries import Change
+    from unmask.web import atom
 
     aimed = ActionTarget.objects.public().of_organization(org).values("action_id")
     actions = queries.public_actions().filter(pk__in=aimed).order_by("-updated_at", "-pk")[:limit]
@@ -71,6 +72,8 @@ def _feed_items(sender, *, org, limit=50, **kwargs) -> list:
                 label,
                 action.get_absolute_url(),
                 str(reason),
+                # The id it has in the actions' feed: one entry, updated when the action is.
+                atom.tag(action.created_at, f"action/{action.public_id}"),
             )
         )
     return items

@@ -8,11 +8,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import date as format_date
 from django.urls import reverse
@@ -26,7 +25,7 @@ from unmask.accounts.throttle import client_key, over_limit
 from unmask.campaign import forms, ics, pow, queries, services, targets, times
 from unmask.campaign.models import Action, ActionKind, ActionStatus
 from unmask.record import version
-from unmask.web import cards
+from unmask.web import atom, cards
 from unmask.web.embed import embeddable
 from unmask.web.payloads import derived_response
 
@@ -120,12 +119,13 @@ def _ics_response(
     """`name` is the calendar's name (X-WR-CALNAME); None for a file of one event, which
     calendar apps then add to a calendar of the reader's instead of offering a new one."""
     host = request.get_host()
+    modified = queries.feeds_modified()
 
     def build() -> bytes:
         return ics.calendar(
             actions.order_by("starts_at", "pk"),
             name=settings.SITE_NAME if name == "" else name,
-            host=host.split(":")[0],
+            host=atom.site_host(),  # UIDs are the site's, whatever Host the request named
             base_url=f"{request.scheme}://{host}",
         )
 
@@ -136,6 +136,7 @@ def _ics_response(
         build,
         "text/calendar; charset=utf-8",
         scope=version.CAMPAIGN,
+        last_modified=modified,
     )
     if response.status_code == 200:
         response["Content-Disposition"] = f'inline; filename="{filename}"'
@@ -145,7 +146,10 @@ def _ics_response(
 def actions_ics(request):
     """Published (and cancelled) actions, upcoming and of the last month, optionally for one call
     (`?call=<public id>`), one country (`?country=DE`), one group (`?group=<public id>`)..."""
-    filters = queries.ActionFilters.from_params(request.GET)
+    try:
+        filters = queries.ActionFilters.from_params(request.GET, strict=True)
+    except queries.InvalidFilter as error:
+        return bad_filter(error)
     since = timezone.now() - timedelta(days=RECENT_DAYS)
     actions = filters.apply(queries.public_actions().filter(last_ends_at__gte=since))
     return _ics_response(
@@ -156,6 +160,12 @@ def actions_ics(request):
         filename="actions.ics",
         name=queries.calendar_name(settings.SITE_NAME, filters),
     )
+
+
+def bad_filter(error: queries.InvalidFilter) -> HttpResponse:
+    """A feed or calendar asked for with a filter value the API would refuse: a short 400, not
+    the whole calendar as if nothing were filtered."""
+    return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
 
 
 def action_ics(request, public_id: str):
@@ -404,9 +414,14 @@ def submit(request):
         found = _with_found(form, forms.SubmitForm)
         return render(request, "campaign/submit.html", _form_context(found))
     if over_limit(f"submit:{client_key(request)}", settings.SUBMIT_LIMIT, 3600):
-        return render(
-            request, "campaign/submit.html", _form_context(form, limited=True), status=429
-        )
+        # A short page, not the whole form again: this is what a flood of posts gets.
+        context = {
+            "title": _("Announce an action"),
+            "message": _("Too many submissions from here in the last hour. Try again later."),
+            "back_url": reverse("campaign:submit"),
+            "back_label": _("Announce an action"),
+        }
+        return render(request, "web/limited.html", context, status=429)
     if not form.is_valid():
         return render(request, "campaign/submit.html", _form_context(form), status=400)
     verdict = pow.verify(request.POST.get("altcha", ""))
@@ -462,8 +477,7 @@ def manage(request, token: str):
             cancel_error = " ".join(getattr(exc, "messages", [str(exc)]))
             status = 400
         else:
-            messages.success(request, _("The action is cancelled."))
-            return redirect("campaign:manage", token=token)
+            return redirect(reverse("campaign:manage", args=[token]) + "?done=cancelled")
     elif request.method == "POST" and request.POST.get("do") == "edit" and waiting:
         edit_form = forms.ActionForm(request.POST)
         if request.POST.get("find_targets"):
@@ -489,8 +503,7 @@ def manage(request, token: str):
             except ValidationError as exc:
                 edit_form.add_service_errors(exc)
             else:
-                messages.success(request, _("Your changes are saved."))
-                return redirect("campaign:manage", token=token)
+                return redirect(reverse("campaign:manage", args=[token]) + "?done=saved")
         status = 200 if getattr(edit_form, "searched", False) else 400
     if edit_form is None and waiting:
         edit_form = forms.ActionForm(initial=forms.ActionForm.initial_from(item))
@@ -500,6 +513,11 @@ def manage(request, token: str):
         {
             "action": item,
             "new": request.GET.get("new") == "1",
+            # What was just done, said by the address rather than a `messages` cookie.
+            "done": {
+                "cancelled": _("The action is cancelled."),
+                "saved": _("Your changes are saved."),
+            }.get(request.GET.get("done", "")),
             "link": request.build_absolute_uri(reverse("campaign:manage", args=[token])),
             "edit_form": edit_form,
             "group_names": forms.public_groups(),

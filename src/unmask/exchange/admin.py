@@ -4,8 +4,10 @@ exchange.importer's, the same as `unmask import`."""
 
 from __future__ import annotations
 
-import hashlib
 import re
+import secrets
+import shutil
+import time
 from pathlib import Path
 
 from django import forms
@@ -15,9 +17,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
+from unmask.cleantext import CleanTextMixin
 from unmask.exchange import importer, intake
+from unmask.exchange.locks import ImportBusy
 from unmask.exchange.models import ImportBatch
 
 TEMPLATE = (
@@ -29,7 +35,7 @@ MAX_UPLOAD = 200 * 1024 * 1024
 NEEDED = ("record.add_organization", "record.change_organization")
 
 
-class UploadForm(forms.Form):
+class UploadForm(CleanTextMixin, forms.Form):
     file = forms.FileField(
         label=_("File"),
         help_text=_(
@@ -39,10 +45,60 @@ class UploadForm(forms.Form):
     )
 
 
+SESSION_KEY = "exchange_uploads"
+KEPT = 24 * 3600  # an upload not applied is deleted after a day
+
+
 def _uploads() -> Path:
-    where = Path(settings.VAR_DIR) / "imports"
+    """var/uploads/<token>/: one folder per upload, named in the uploader's session only."""
+    where = Path(settings.VAR_DIR) / "uploads"
     where.mkdir(parents=True, exist_ok=True)
     return where
+
+
+def _sweep() -> None:
+    """Delete the uploads older than a day (abandoned: never applied)."""
+    limit = time.time() - KEPT
+    for folder in _uploads().iterdir():
+        if folder.is_dir() and folder.stat().st_mtime < limit:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _store(request, upload) -> str:
+    """Keep an upload in a folder of its own; its token goes into the uploader's session."""
+    _sweep()
+    token = secrets.token_urlsafe(18)
+    folder = _uploads() / token
+    folder.mkdir()
+    with (folder / "upload").open("wb") as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    mine = request.session.get(SESSION_KEY, {})
+    mine[token] = {"name": upload.name[:200], "user": request.user.pk}
+    request.session[SESSION_KEY] = mine
+    return token
+
+
+def _stored(request, token: str) -> tuple[Path, str] | None:
+    """The file and name of an upload of this session and user, if it is still there."""
+    entry = request.session.get(SESSION_KEY, {}).get(token)
+    if not entry or entry["user"] != request.user.pk or not re.fullmatch(r"[\w-]{24}", token):
+        return None
+    path = _uploads() / token / "upload"
+    return (path, entry["name"]) if path.is_file() else None
+
+
+def _forget(request, token: str) -> None:
+    shutil.rmtree(_uploads() / token, ignore_errors=True)
+    mine = request.session.get(SESSION_KEY, {})
+    mine.pop(token, None)
+    request.session[SESSION_KEY] = mine
+
+
+def _busy(exc: ImportBusy) -> str:
+    return _("This file is being imported already (started at %(time)s).") % {
+        "time": date_format(localtime(exc.started_at), "DATETIME_FORMAT")
+    }
 
 
 @admin.action(description=_("Undo the selected import batches"))
@@ -117,15 +173,19 @@ class ImportBatchAdmin(admin.ModelAdmin):
             "title": _("Import organizations, a CSV bundle or FollowTheMoney entities"),
         }
         if request.method == "POST" and request.POST.get("apply"):
-            digest = request.POST.get("upload", "")
-            name = request.POST.get("name", "upload.csv")[:200]
-            stored = _uploads() / f"{digest}.csv"
-            if not re.fullmatch(r"[0-9a-f]{64}", digest) or not stored.exists():
+            token = request.POST.get("upload", "")
+            found = _stored(request, token)
+            if found is None:
                 messages.error(request, _("The uploaded file is gone; upload it again."))
                 return redirect("admin:exchange_import")
-            outcome = intake.import_any(stored, actor=request.user, name=name)
+            stored, name = found
+            try:
+                outcome = intake.import_any(stored, actor=request.user, name=name)
+            except ImportBusy as exc:
+                messages.error(request, _busy(exc))
+                return redirect("admin:exchange_import")
             if outcome.ok:
-                stored.unlink(missing_ok=True)
+                _forget(request, token)
                 messages.success(
                     request,
                     _("Imported as batch #%(n)s: %(c)s created, %(u)s updated, %(l)s left alone.")
@@ -150,18 +210,12 @@ class ImportBatchAdmin(admin.ModelAdmin):
                     "file", _("The file is larger than 200 MB: use `unmask import` on the server.")
                 )
             else:
-                digest = hashlib.sha256()
-                stored = _uploads() / "incoming.tmp"
-                with stored.open("wb") as handle:
-                    for chunk in upload.chunks():
-                        digest.update(chunk)
-                        handle.write(chunk)
-                final = _uploads() / f"{digest.hexdigest()}.csv"
-                stored.replace(final)
-                outcome = intake.import_any(
-                    final, actor=request.user, dry_run=True, name=upload.name
-                )
-                context.update(outcome=outcome, upload=digest.hexdigest(), name=upload.name)
+                token = _store(request, upload)
+                stored, name = _stored(request, token)
+                outcome = intake.import_any(stored, actor=request.user, dry_run=True, name=name)
+                if not outcome.ok:
+                    _forget(request, token)  # it cannot be applied
+                context.update(outcome=outcome, upload=token, name=name)
         context["form"] = form
         context["template_url"] = reverse("admin:exchange_import_template")
         return render(request, "admin/exchange/import.html", context)

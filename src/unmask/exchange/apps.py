@@ -7,8 +7,10 @@ class ExchangeConfig(AppConfig):
     verbose_name = "Open data"
 
     def ready(self) -> None:
-        from unmask.exchange import drafts
-        from unmask.web import staff
+        from unmask.exchange import bundle, drafts
+        from unmask.web import pagecache, staff
+
+        pagecache.depends_on(bundle.published_set)  # /data/ lists the files published
 
         staff.register(
             staff.StaffQueue(

@@ -18,7 +18,7 @@ version counters and the derived tables (visibility flags, involvements, search 
 A backup reads one consistent snapshot (a read-only REPEATABLE READ transaction on
 PostgreSQL, a deferred read transaction on SQLite, so writers go on meanwhile) and is written
 to a temporary file renamed into place at the end: there is never half an archive under the
-given name.
+given name (and the next backup deletes the temporary file of one that was killed).
 
 A restore verifies every member's checksum, migrates a database that has no tables yet, refuses
 a database that is not empty or not at the backup's migrations, then loads everything in one
@@ -31,6 +31,7 @@ files and clears the cache.
 from __future__ import annotations
 
 import datetime
+import glob
 import hashlib
 import io
 import json
@@ -56,6 +57,7 @@ from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
 import unmask
+from unmask.cleantext import clean_instance
 
 FORMAT = "unmask-backup"
 FORMAT_VERSION = 1
@@ -65,7 +67,12 @@ COPY = 1 << 20
 
 # Not in a backup: recreated by `migrate` (content types, permissions), or state that must not
 # travel (sessions, sign-in throttling).
-EXCLUDED_MODELS = {"sessions.session", "contenttypes.contenttype", "auth.permission"}
+EXCLUDED_MODELS = {
+    "sessions.session",
+    "contenttypes.contenttype",
+    "auth.permission",
+    "exchange.importlock",  # imports under way: state of the running site, not data
+}
 EXCLUDED_APPS = {"axes"}
 # Rows `migrate` itself creates (accounts.roles: the role groups): a freshly migrated database
 # has them, and a restore writes the archive's over them (matched by natural key, the name).
@@ -209,8 +216,9 @@ def write_backup(path: str | os.PathLike, log: Log = _quiet) -> dict:
     """Write the archive to `path` (through a temporary file in the same directory)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    _remove_killed(path)
     handle, temporary = tempfile.mkstemp(
-        prefix=f".{path.name}.", suffix=".partial", dir=path.parent
+        prefix=f".{path.name}.{os.getpid()}.", suffix=".partial", dir=path.parent
     )
     os.close(handle)
     try:
@@ -226,6 +234,19 @@ def write_backup(path: str | os.PathLike, log: Log = _quiet) -> dict:
         Path(temporary).unlink(missing_ok=True)
         raise
     return manifest
+
+
+def _remove_killed(path: Path) -> None:
+    """Delete what backups to `path` that were killed left (.<name>.<pid>.<random>.partial,
+    the process gone; older ones, without a pid, too)."""
+    for partial in path.parent.glob(f".{glob.escape(path.name)}.*.partial"):
+        pid = partial.name[len(path.name) + 2 :].split(".")[0]
+        try:
+            os.kill(int(pid), 0)
+        except (ValueError, ProcessLookupError):
+            partial.unlink(missing_ok=True)
+        except PermissionError:
+            pass
 
 
 def _write_members(archive, log: Log) -> dict:
@@ -463,6 +484,8 @@ def _load_model(archive, entry: dict, model) -> int:
                         f"not a {entry['model']}. Nothing was restored."
                     )
                 count += 1
+                if model.__module__.startswith("unmask."):
+                    clean_instance(obj)  # text stored before cleantext, as bulk_create skips it
                 if bulk and obj.pk is not None:
                     pending.append((obj, item.m2m_data))
                     if len(pending) >= BATCH:

@@ -66,7 +66,6 @@ set back without a status event).
 
 from __future__ import annotations
 
-import csv
 import io
 import math
 import zipfile
@@ -88,8 +87,10 @@ from django.urls import reverse
 from django_countries.fields import Country
 
 from unmask.campaign.models import Action, Call, LocalGroup
+from unmask.cleantext import clean
 from unmask.exchange import csvbundle, importer
 from unmask.exchange.checksum import sha256_file
+from unmask.exchange.csvread import CsvError, read_records
 from unmask.exchange.csvread import Row as CsvRow
 from unmask.exchange.models import ImportBatch, ImportItem
 from unmask.record import services
@@ -287,12 +288,12 @@ class _Bundle:
         return (self.root / member).is_file()
 
     def open(self, member: str) -> io.TextIOBase:
-        raw = (
-            self.zip.open(self.prefix + member)
-            if self.zip is not None
-            else (self.root / member).open("rb")
-        )
-        return io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+        return io.TextIOWrapper(self.raw(member), encoding="utf-8-sig", newline="")
+
+    def raw(self, member: str):
+        if self.zip is not None:
+            return self.zip.open(self.prefix + member)
+        return (self.root / member).open("rb")
 
     def sha256(self) -> str:
         """Of the zip file; of a directory, of its descriptor and tables one after another."""
@@ -321,30 +322,33 @@ def _read(bundle: _Bundle, table: str, outcome: BundleOutcome) -> list[_Row]:
     rows: list[_Row] = []
     seen: dict[str, int] = {}
     with bundle.open(member) as text:
-        reader = csv.reader(text)
+        records = read_records(text, member, raw=lambda: bundle.raw(member), encoding="utf-8-sig")
         try:
-            header = [h.strip().lower() for h in next(reader)]
+            _line, header = next(records)
+            header = [h.strip().lower() for h in header]
         except StopIteration:
             outcome.problem_in(member, 1, "", "the file is empty: it needs at least a header.")
             return []
-        except (UnicodeDecodeError, csv.Error) as exc:
-            outcome.problem_in(member, 1, "", f"not a UTF-8 CSV file ({exc}).")
+        except CsvError as exc:
+            outcome.problem_in(member, exc.line, exc.column, exc.message)
             return []
         missing = [c for c in REQUIRED[table] if c not in header]
         for column in missing:
             outcome.problem_in(member, 1, column, f"the header has no column {column!r}.")
         if missing:
             return []
-        line = reader.line_num
+        known = {c.name for t in csvbundle.TABLES if t.name == table for c in t.columns}
+        for column in header:
+            if known and column and column not in known:
+                outcome.warn(f"{member}, line 1: column {column!r} is not read.")
         while True:
             try:
-                cells = next(reader)
+                start, cells = next(records)
             except StopIteration:
                 break
-            except (UnicodeDecodeError, csv.Error) as exc:
-                outcome.problem_in(member, line + 1, "", f"not readable as UTF-8 CSV ({exc}).")
+            except CsvError as exc:
+                outcome.problem_in(member, exc.line, exc.column, exc.message)
                 break
-            start, line = line + 1, reader.line_num
             if not any(c.strip() for c in cells):
                 continue
             if len(cells) != len(header):
@@ -356,7 +360,7 @@ def _read(bundle: _Bundle, table: str, outcome: BundleOutcome) -> list[_Row]:
                 )
                 continue
             values = {
-                name: _unquote(cell) if name in strings else cell.strip()
+                name: _unquote(clean(cell)) if name in strings else clean(cell).strip()
                 for name, cell in zip(header, cells, strict=True)
             }
             values["id"] = values["id"].strip()

@@ -13,11 +13,15 @@ from unmask.exchange.checksum import sha256_file
 from unmask.exchange.csvread import CsvError
 
 
-def import_file(path, *, actor=None, dry_run: bool = False, name: str = "") -> importer.Outcome:
+def import_file(
+    path, *, actor=None, dry_run: bool = False, name: str = "", in_chunks: bool = False
+) -> importer.Outcome:
     """Import the organizations of a CSV file (see importer's docstring). Nothing is written
-    when any row has an error, nor in a dry run."""
+    when any row has an error, nor in a dry run. `in_chunks`: see _in_chunks."""
     path = Path(path)
     outcome = importer.Outcome(file=name or path.name, dry_run=dry_run)
+    if in_chunks and not dry_run:
+        return _in_chunks(path, actor, outcome)
     try:
         with transaction.atomic():
             batch = importer.new_batch(actor, outcome.file, sha256_file(path), "csv")
@@ -26,9 +30,29 @@ def import_file(path, *, actor=None, dry_run: bool = False, name: str = "") -> i
     except importer.Rollback:
         outcome.batch = None
     except CsvError as exc:
-        outcome.problem(
-            0, "", str(exc).removeprefix(f"{outcome.file}: ").removeprefix(f"{outcome.file}, ")
-        )
+        outcome.problem(exc.line, exc.column, exc.message)
+    return outcome
+
+
+def _in_chunks(path: Path, actor, outcome: importer.Outcome) -> importer.Outcome:
+    """The import with a transaction per chunk, so that others can write between two (SQLite
+    has one writer at a time), for a file already checked (intake runs its dry run first, in a
+    copy of the database). All or nothing is then kept by the batch: should a row still meet a
+    problem (the record changed since the check), or the import fail, the batch is undone."""
+    batch = importer.new_batch(actor, outcome.file, sha256_file(path), "csv")
+    try:
+        rows = importer._csv_rows(path, outcome)
+        import_chunks.import_rows(rows, batch, actor, outcome, commit_chunks=True)
+    except CsvError as exc:
+        outcome.problem(exc.line, exc.column, exc.message)
+    except BaseException:
+        importer.undo(batch)
+        raise
+    if not outcome.ok:
+        importer.undo(batch)
+        return outcome
+    with transaction.atomic():
+        importer.close_batch(batch, outcome)
     return outcome
 
 

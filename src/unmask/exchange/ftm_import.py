@@ -49,9 +49,11 @@ from followthemoney.exc import InvalidData
 from followthemoney.proxy import EntityProxy
 from followthemoney.types import registry
 
+from unmask.cleantext import clean_value
 from unmask.exchange import bundle_import, ftm
 from unmask.exchange.bundle_import import BundleOutcome, _Row
 from unmask.exchange.checksum import sha256_file
+from unmask.exchange.csvread import decoding_error_at
 from unmask.record.models import (
     IdentifierScheme,
     LinkStatus,
@@ -131,19 +133,26 @@ class _Reader:
     def __init__(self, path: Path, outcome: FtmOutcome):
         self.entities: dict[str, EntityProxy] = {}
         self.line: dict[str, int] = {}
-        opener = gzip.open if path.open("rb").read(2) == b"\x1f\x8b" else open
+        with path.open("rb") as handle:
+            opener = gzip.open if handle.read(2) == b"\x1f\x8b" else open
         try:
             with opener(path, "rt", encoding="utf-8-sig") as handle:
                 for number, text in enumerate(handle, start=1):
-                    if text.strip():
+                    if "\x00" in text:
+                        outcome.problem(number, "", "a NUL character (byte 0): is it a text file?")
+                    elif text.strip():
                         self._read(number, text, outcome)
-        except (UnicodeDecodeError, OSError, EOFError) as exc:
+        except UnicodeDecodeError as exc:
+            with opener(path, "rb") as raw:
+                line, offset, reason = decoding_error_at(raw, "utf-8-sig") or (0, 0, exc.reason)
+            outcome.problem(line, "", f"byte {offset}: not UTF-8 text ({reason}).")
+        except (OSError, EOFError) as exc:
             outcome.problem(0, "", f"not readable as UTF-8 JSON lines ({exc}).")
 
     def _read(self, number: int, text: str, outcome: FtmOutcome) -> None:
         outcome.rows += 1
         try:
-            entity = model.get_proxy(json.loads(text), cleaned=False)
+            entity = model.get_proxy(clean_value(json.loads(text)), cleaned=False)
         except (ValueError, TypeError, KeyError, InvalidData) as exc:
             outcome.problem(number, "", f"not a FollowTheMoney entity ({exc}).")
             return

@@ -30,12 +30,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass
 from itertools import islice
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 
 from unmask.exchange import importer
@@ -46,6 +47,7 @@ from unmask.record.models import Identifier, NameKind, Organization, Organizatio
 from unmask.record.text import name_key, new_public_id, normalize_identifier
 
 CHUNK = 2000  # rows matched and written together
+COMMITTED_CHUNK = 500  # with a transaction each: the write lock is held a fraction of a second
 
 
 @dataclass(eq=False)
@@ -443,9 +445,14 @@ def import_rows(
     actor,
     outcome: Outcome,
     chunk_size: int | None = None,
+    *,
+    commit_chunks: bool = False,
 ) -> None:
     """Import parsed rows (None: a row with a problem, already reported) into `batch`, inside
-    the caller's transaction, `chunk_size` (default CHUNK) rows at a time."""
+    the caller's transaction, `chunk_size` (default CHUNK) rows at a time; `commit_chunks`:
+    each chunk (COMMITTED_CHUNK rows) in a transaction of its own."""
     run = _Import(batch, actor, outcome)
-    for chunk in _chunks(rows, chunk_size or CHUNK):
-        run.chunk(chunk)
+    size = chunk_size or (COMMITTED_CHUNK if commit_chunks else CHUNK)
+    for chunk in _chunks(rows, size):
+        with transaction.atomic() if commit_chunks else nullcontext():
+            run.chunk(chunk)

@@ -26,7 +26,9 @@ A row changes only what it gives: empty cells leave fields as they are, other na
 identifiers are added, never removed. Importing the same file again changes nothing.
 
 Every row is checked; any error (file, line, column, what is wrong) means nothing is written.
-A dry run does everything, then rolls back: what it reports is exactly what applying does.
+A dry run does everything, then rolls back: what it reports is exactly what applying does. (On
+SQLite, intake runs it in a copy of the database, and the import then commits chunk by chunk:
+csv_import._in_chunks.)
 The actor needs the permissions the services ask for (record.add_organization...). Every record
 created or changed has its history entry, with the batch's reason and the actor; the import is
 an ImportBatch with an ImportItem per record, which `undo` reverses as a whole.
@@ -68,6 +70,16 @@ from unmask.record.text import name_key, normalize_identifier
 
 MAX_LISTED = 1000  # problems and ambiguous rows listed; beyond, they are counted
 FIELDS = ("name", "kind", "country", "description")
+COLUMNS = frozenset({"id", "name", "kind", "country", "description", "other_names", "identifiers"})
+
+
+@functools.cache
+def _known_columns() -> frozenset[str]:
+    """COLUMNS, and those of the CSV bundle's organizations.csv (read as it is)."""
+    from unmask.exchange.csvbundle import TABLES
+
+    table = next(t for t in TABLES if t.name == "organizations")
+    return COLUMNS | {c.name for c in table.columns}
 
 
 @dataclass
@@ -105,6 +117,11 @@ class Outcome:
     ambiguous_count: int = 0
     skipped: int = 0  # entities of a kind not imported (FtM links, addresses...)
     batch: ImportBatch | None = None
+    warnings: list[str] = field(default_factory=list)  # what is read but not used
+
+    def warn(self, message: str) -> None:
+        if len(self.warnings) < MAX_LISTED:
+            self.warnings.append(message)
 
     @property
     def ok(self) -> bool:
@@ -360,6 +377,10 @@ def _csv_rows(path: Path, outcome: Outcome) -> Iterator[tuple[int, Parsed | None
         if not outcome.rows and "name" not in source.header:
             outcome.problem(1, "name", "the header has no column 'name'.")
             return
+        if not outcome.rows:
+            for column in source.header:
+                if column and column not in _known_columns():
+                    outcome.warn(f"{outcome.file}, line 1: column {column!r} is not read.")
         outcome.rows += 1
         yield row.line, _parse(row, outcome)
 

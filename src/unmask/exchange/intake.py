@@ -5,10 +5,12 @@ admin's import page take any of them."""
 
 from __future__ import annotations
 
+import hashlib
 import zipfile
 from pathlib import Path
 
-from unmask.exchange import bundle_import, csv_import, ftm_import, importer
+from unmask.exchange import bundle_import, csv_import, ftm_import, importer, locks, staging
+from unmask.exchange.checksum import sha256_file
 
 
 def kind_of(path: Path) -> str:
@@ -21,10 +23,32 @@ def kind_of(path: Path) -> str:
 
 
 def import_any(path, *, actor=None, dry_run: bool = False, name: str = "") -> importer.Outcome:
+    """Import a file of any kind; one import of a given file at a time (locks.ImportBusy for a
+    second caller; dry runs write nothing and need no lock)."""
     path = Path(path)
+    if dry_run:
+        return _import(path, actor=actor, dry_run=True, name=name)
+    if path.is_file():
+        key = sha256_file(path)
+    else:  # a bundle's folder
+        key = hashlib.sha256(str(path.resolve()).encode()).hexdigest()
+    with staging.patient(), locks.import_lock(key):
+        return _import(path, actor=actor, dry_run=False, name=name)
+
+
+def _import(path: Path, *, actor, dry_run: bool, name: str) -> importer.Outcome:
     kind = kind_of(path)
-    if kind == "bundle":
-        return bundle_import.import_bundle(path, actor=actor, dry_run=dry_run, name=name)
-    if kind == "ftm":
-        return ftm_import.import_ftm(path, actor=actor, dry_run=dry_run, name=name)
-    return csv_import.import_file(path, actor=actor, dry_run=dry_run, name=name)
+    run = {"bundle": bundle_import.import_bundle, "ftm": ftm_import.import_ftm}.get(
+        kind, csv_import.import_file
+    )
+    if not staging.possible() or (kind != "csv" and not dry_run):
+        return run(path, actor=actor, dry_run=dry_run, name=name)
+    # SQLite: holding the write lock for a whole import would stop every form meanwhile. The
+    # dry run (and the check before a CSV import) runs in a copy of the database; the CSV
+    # import itself then commits a chunk at a time.
+    with staging.copy():
+        checked = run(path, actor=actor, dry_run=True, name=name)
+    if dry_run or not checked.ok:
+        checked.dry_run = dry_run
+        return checked
+    return csv_import.import_file(path, actor=actor, name=name, in_chunks=True)

@@ -74,3 +74,15 @@ class ImportItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.content_type_id}:{self.object_id}"
+
+
+class ImportLock(models.Model):
+    """An import under way (exchange/locks.py): one row per file, while it runs."""
+
+    key = models.CharField(max_length=64, unique=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    host = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.key[:12]} since {self.started_at:%Y-%m-%d %H:%M}"

@@ -51,8 +51,9 @@ def data_page(request):
 
 def bulk_file(request, name: str):
     """A bulk file, if the manifest lists it: never any other path."""
-    manifest = bundle.read_manifest() or {"files": []}
-    path = bundle.directory() / name
+    folder = bundle.published()  # once: the manifest and the file from the same set
+    manifest = bundle.read_manifest(folder) or {"files": []}
+    path = folder / name
     if name == bundle.MANIFEST and manifest["files"]:
         digest = sha256_file(path)
         entry = {"sha256": digest, "media_type": "application/json"}

@@ -20,6 +20,7 @@ from xml.etree import ElementTree as ET
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from unmask.cleantext import xml_text
 from unmask.record.filters import NetworkFilters
 from unmask.record.models import INVERSE_LABELS, Link, LinkStatus, Organization, Product, Relation
 
@@ -251,13 +252,15 @@ def graphml(graph: Graph) -> bytes:
     for node in graph.nodes.values():
         element = ET.SubElement(body, f"{{{ns}}}node", id=node["id"])
         for name in NODE_KEYS:
-            ET.SubElement(element, f"{{{ns}}}data", key=f"n_{name}").text = str(node[name])
+            ET.SubElement(element, f"{{{ns}}}data", key=f"n_{name}").text = xml_text(
+                str(node[name])
+            )
     for edge in graph.edges:
         element = ET.SubElement(
             body, f"{{{ns}}}edge", id=edge["id"], source=edge["source"], target=edge["target"]
         )
         for name in EDGE_KEYS:
             value = edge[name]
-            text = ("true" if value else "false") if name == "active" else str(value)
+            text = ("true" if value else "false") if name == "active" else xml_text(str(value))
             ET.SubElement(element, f"{{{ns}}}data", key=f"e_{name}").text = text
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)

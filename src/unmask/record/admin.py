@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from unmask.cleantext import CleanTextMixin
 from unmask.record import services
 from unmask.record.models import (
     Citation,
@@ -33,7 +34,7 @@ from unmask.record.models import (
 # --- forms ----------------------------------------------------------------------------------------
 
 
-class ReasonForm(forms.ModelForm):
+class ReasonForm(CleanTextMixin, forms.ModelForm):
     """Every change says why; the reason is kept in the record's history."""
 
     change_reason = forms.CharField(
@@ -162,7 +163,7 @@ class LinkForm(ReasonForm):
         return cleaned
 
 
-class ActionReasonForm(forms.Form):
+class ActionReasonForm(CleanTextMixin, forms.Form):
     reason = forms.CharField(
         label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000
     )

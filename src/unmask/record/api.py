@@ -533,7 +533,7 @@ class ResponseQuery(Schema):
     "organizations",
     "The same filters as the directory pages.",
 )
-@paginate(CursorPage, follow_queryset_order=True)
+@paginate(CursorPage, follow_queryset_order=True, orderings=ORDERINGS)
 def list_organizations(request, filters: Query[OrganizationQuery]):
     params = {k: v for k, v in filters.model_dump().items() if v}
     return organizations(OrganizationFilters.from_params(params).apply())

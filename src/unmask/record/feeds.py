@@ -2,12 +2,13 @@
 
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
+from unmask.cleantext import Atom1Feed
 from unmask.record import queries, signals
 from unmask.record.models import Organization
 from unmask.record.views import _canonical_org
+from unmask.web import atom
 
 FEED_SIZE = 50
 
@@ -19,6 +20,15 @@ class ChangesFeed(Feed):
 
     def link(self):
         return reverse("web:home")
+
+    def feed_guid(self):
+        return atom.tag(atom.SITE_TAG_DATE, "changes")
+
+    def author_name(self):
+        return atom.author()["author_name"]
+
+    def author_link(self):
+        return atom.author()["author_link"]
 
     def items(self):
         return queries.recent_changes(limit=FEED_SIZE)
@@ -33,7 +43,7 @@ class ChangesFeed(Feed):
         return item.url
 
     def item_guid(self, item):
-        return f"{item.url}#{item.when.isoformat()}"
+        return item.guid
 
     item_guid_is_permalink = False
 
@@ -54,10 +64,13 @@ class OrganizationChangesFeed(ChangesFeed):
     def link(self, org):
         return reverse("record:organization-history", args=[org.public_id, org.slug])
 
+    def feed_guid(self, org):
+        return atom.tag(org.created_at, f"organization/{org.public_id}/changes")
+
     def items(self, org):
         entries = queries.public_history(org, limit=FEED_SIZE)
         url = reverse("record:organization", args=[org.public_id, org.slug])
-        items = [queries.Change(e.when, e.change, e.what, url, e.reason) for e in entries]
+        items = [queries.Change(e.when, e.change, e.what, url, e.reason, e.guid) for e in entries]
         # Other apps add theirs (the campaign: actions aimed at it), never imported here.
         for _receiver, extra in signals.organization_feed.send(
             sender=Organization, org=org, limit=FEED_SIZE

@@ -3,10 +3,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from unmask.cleantext import CleanTextMixin
 from unmask.record.models import Link
+from unmask.web import honeypot
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(CleanTextMixin, forms.Form):
     """An organization named in the record replies or asks for a correction."""
 
     link = forms.ModelChoiceField(
@@ -32,7 +34,7 @@ class ReplyForm(forms.Form):
         ),
     )
     # A field people never see (hidden by the stylesheet); bots that fill every field fill it.
-    website = forms.CharField(required=False, label=_("Leave this empty"))
+    website = honeypot.field()
 
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)
@@ -42,9 +44,8 @@ class ReplyForm(forms.Form):
         self.fields["link"].queryset = links.select_related(
             "subject", "object", "product"
         ).order_by("relation", "pk")
-        self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
 
     def clean_website(self):
-        if self.cleaned_data.get("website"):
-            raise forms.ValidationError(_("This field must stay empty."))
-        return ""
+        return honeypot.check(
+            self, "website", _("The reply could not be sent. Please send it again.")
+        )

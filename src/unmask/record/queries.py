@@ -21,6 +21,7 @@ from unmask.record.models import (
     Source,
 )
 from unmask.urlcache import country_name
+from unmask.web import atom
 
 
 def public_counts() -> dict[str, int]:
@@ -73,7 +74,10 @@ def organization_profile(org: Organization) -> dict:
             Citation.objects.alive().filter(organization=org).select_related("source")
         ),
         "sites": list(
-            Site.objects.public().filter(organization=org).prefetch_related(_citations())
+            Site.objects.public()
+            .filter(organization=org)
+            .order_by("name", "city", "pk")  # the same order on every database
+            .prefetch_related(_citations())
         ),
         "links_out": list(_links(links.filter(subject=org))),
         "links_in": list(_links(links.filter(object=org))),
@@ -143,6 +147,7 @@ class Change:
     label: str
     url: str
     reason: str
+    guid: str = ""  # its Atom id (web/atom.py): never changes, whatever is renamed
 
 
 def _latest_per_record(history, public, limit: int, batches: int = 20):
@@ -184,6 +189,7 @@ def recent_changes(limit: int = 20) -> list[Change]:
                 org.name,
                 org.get_absolute_url(),
                 h.history_change_reason or "",
+                atom.change_tag("organization", org.public_id, h.history_date),
             )
         )
     links = _latest_per_record(Link.history, Link.objects.public(), limit)
@@ -199,6 +205,7 @@ def recent_changes(limit: int = 20) -> list[Change]:
                 str(link),
                 link.subject.get_absolute_url(),
                 h.history_change_reason or "",
+                atom.change_tag("link", link.public_id, h.history_date),
             )
         )
     changes.sort(key=lambda c: c.when, reverse=True)
@@ -398,6 +405,7 @@ class HistoryEntry:
     what: str
     change: str
     reason: str
+    guid: str = ""  # its Atom id (web/atom.py)
 
 
 def public_history(org: Organization, limit: int = 200) -> list[HistoryEntry]:
@@ -408,7 +416,11 @@ def public_history(org: Organization, limit: int = 200) -> list[HistoryEntry]:
     for h in org.history.filter(published_at__isnull=False).order_by("-history_date")[:limit]:
         entries.append(
             HistoryEntry(
-                h.history_date, h.name, labels[h.history_type], h.history_change_reason or ""
+                h.history_date,
+                h.name,
+                labels[h.history_type],
+                h.history_change_reason or "",
+                atom.change_tag("organization", org.public_id, h.history_date),
             )
         )
     links = Link.objects.public().filter(models.Q(subject=org) | models.Q(object=org))
@@ -421,6 +433,7 @@ def public_history(org: Organization, limit: int = 200) -> list[HistoryEntry]:
                 str(link_by_pk[h.id]),
                 labels[h.history_type],
                 h.history_change_reason or "",
+                atom.change_tag("link", h.public_id, h.history_date),
             )
         )
     site_ids = Site.objects.public().filter(organization=org).values("pk")
@@ -432,6 +445,7 @@ def public_history(org: Organization, limit: int = 200) -> list[HistoryEntry]:
                 h.name or h.city,
                 labels[h.history_type],
                 h.history_change_reason or "",
+                atom.change_tag("site", h.public_id, h.history_date),
             )
         )
     entries.sort(key=lambda e: e.when, reverse=True)

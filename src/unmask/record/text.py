@@ -114,6 +114,12 @@ def make_slug(text: str, fallback: str = "item") -> str:
     return slug or fallback
 
 
+# What a public id and a country code look like where a reader types them (the API's parameters,
+# the feeds' filters): one rule, which keeps anything else away from the database.
+PUBLIC_ID_PATTERN = r"^[0-9a-z]{1,12}$"
+COUNTRY_CODE_PATTERN = r"^[A-Za-z]{2}$"
+
+
 def new_public_id() -> str:
     return "".join(secrets.choice(_PUBLIC_ID_ALPHABET) for _ in range(8))
 

@@ -172,7 +172,7 @@ def organization_history(request, org):
     )
 
 
-REPLY_LIMIT = 5  # replies per client per hour; the client is a salted hash kept in the cache only
+REPLY_LIMIT = 5  # replies per client per hour; the client is a salted hash, counted in the database
 
 
 @_org_view("record:organization-reply")
@@ -182,8 +182,13 @@ def reply(request, org):
     form = ReplyForm(request.POST or None, organization=org)
     if request.method == "POST":
         if over_limit(f"reply:{client_key(request)}", REPLY_LIMIT, 3600):
-            context = {"org": org, "form": form, "limited": True}
-            return render(request, "record/reply.html", context, status=429)
+            context = {  # a short page, not the form again: what a flood of posts gets
+                "title": org.name,
+                "message": _("Too many replies from here in the last hour. Try again later."),
+                "back_url": org.get_absolute_url(),
+                "back_label": org.name,
+            }
+            return render(request, "web/limited.html", context, status=429)
         if form.is_valid():
             try:
                 services.submit_reply(

@@ -14,10 +14,12 @@ import hashlib
 import json
 import time
 from collections.abc import Callable
+from datetime import datetime
 
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
+from django.utils.http import http_date, parse_http_date_safe
 
 from unmask.record import version
 
@@ -65,18 +67,31 @@ def derived_response(
     *,
     filename: str = "",
     scope: int = version.RECORD,
+    last_modified: datetime | None = None,
 ) -> HttpResponse:
     """Answer with the payload `build()` makes for these parameters at the current version of
-    `scope` (the record's, or the campaign's: record/version.py)."""
+    `scope` (the record's, or the campaign's: record/version.py). With `last_modified` (never
+    later than the data: read before the version), the answer carries it and a request whose
+    If-Modified-Since is not older gets 304, unless it sent If-None-Match (RFC 9110 13.2.2)."""
+    modified = http_date(last_modified.timestamp()) if last_modified else None
     digest = hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()[:20]
     current = version.current(scope)
     etag = f'W/"{kind}-{current}-{digest}"'  # weak: the same for the gzip and plain encodings
     sent = [
         t.strip().removeprefix("W/") for t in request.headers.get("If-None-Match", "").split(",")
     ]
-    if etag.removeprefix("W/") in sent or "*" in sent:
+    since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+    unchanged = (
+        last_modified is not None
+        and "If-None-Match" not in request.headers
+        and since is not None
+        and int(last_modified.timestamp()) <= since
+    )
+    if etag.removeprefix("W/") in sent or "*" in sent or unchanged:
         response = HttpResponse(status=304)
         response["ETag"] = etag
+        if modified:
+            response["Last-Modified"] = modified
         patch_vary_headers(response, ["Accept-Encoding"])
         return response
     key = f"unmask:{kind}:{current}:{digest}"
@@ -89,6 +104,8 @@ def derived_response(
     else:
         response = HttpResponse(gzip.decompress(compressed), content_type=content_type)
     response["ETag"] = etag
+    if modified:
+        response["Last-Modified"] = modified
     patch_vary_headers(response, ["Accept-Encoding"])
     if filename:
         response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -1,4 +1,6 @@
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.utils.cache import patch_cache_control
 
 from unmask.pages import queries as pages
 from unmask.record import queries
@@ -22,3 +24,10 @@ def home(request):
 def methodology(request):
     page, text = pages.text("methodology")
     return render(request, "web/methodology.html", {"page": page, "text": text})
+
+
+def favicon(request):
+    """/favicon.ico, which browsers ask for on a page that names no icon (the API's docs)."""
+    response = redirect(static("unmask/favicon.svg"))
+    patch_cache_control(response, public=True, max_age=86400)
+    return response

@@ -74,7 +74,12 @@ class Command(BaseCommand):
         output = options["output"] or bundle.file_name(fmt)
         if output == "-":
             count = bundle.write_format(fmt, selection, sys.stdout.buffer)
-        else:
-            with open(output, "wb") as handle:
-                count = bundle.write_format(fmt, selection, handle)
+        else:  # written aside, then renamed: a failed export leaves the old file as it was
+            counted = {}
+
+            def write(handle):
+                counted["n"] = bundle.write_format(fmt, selection, handle)
+
+            bundle.write_atomically(Path(output).absolute(), write)
+            count = counted["n"]
         self.stderr.write(f"{fmt.title}: {count:,} items → {output}")

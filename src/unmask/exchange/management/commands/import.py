@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from unmask.exchange import importer, intake
+from unmask.exchange.locks import ImportBusy
 from unmask.exchange.models import ImportBatch
 
 
@@ -63,7 +64,10 @@ class Command(BaseCommand):
         path = Path(options["file"])
         if not path.exists():
             raise CommandError(f"No file or folder {path}.")
-        outcome = intake.import_any(path, actor=actor, dry_run=options["dry_run"])
+        try:
+            outcome = intake.import_any(path, actor=actor, dry_run=options["dry_run"])
+        except ImportBusy as exc:
+            raise CommandError(f"{path.name}: {exc}") from None
         self._report(outcome)
         if not outcome.ok:
             raise CommandError(
@@ -85,6 +89,8 @@ class Command(BaseCommand):
             )
         if getattr(outcome, "left_out", None):
             self.stdout.write(f"Left out: {outcome.skipped_text}.")
+        for warning in outcome.warnings:
+            self.stdout.write(f"  Warning: {warning}")
         for problem in outcome.problems:
             self.stderr.write(f"  {problem}")
         if outcome.problem_count > len(outcome.problems):
