@@ -10,6 +10,7 @@ from datetime import time, timedelta
 import feedparser
 import icalendar
 import pytest
+from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -171,6 +172,8 @@ def test_a_call_page_lists_its_targets_with_their_evidence(client, network, call
 
 
 def _page_queries(client, url: str) -> int:
+    """Queries of building the page: the page cache, and the counts it keeps, start empty."""
+    cache.clear()
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     return len(queries)
