@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 PORT ?= 8000
+# The address the demo's exported files link to: its own, whatever port serves it.
+demo run: export UNMASK_SITE_URL ?= http://127.0.0.1:$(PORT)
 MANAGE := $(PY) -m unmask.manage
 STAMP := $(VENV)/.installed
 ASSETS := src/unmask/web/static/unmask/dist/.built
@@ -101,8 +103,9 @@ fmt: $(STAMP)
 	$(BIN)/ruff check --fix src tests benchmarks
 	$(BIN)/ruff format src tests benchmarks
 
+# make bench BENCH_QUICK=1: smaller sizes, each figure marked as such (benchmarks/bench_targets.py)
 bench: $(STAMP) $(ASSETS) $(MO)
-	$(PY) benchmarks/run.py
+	$(PY) benchmarks/run.py $(if $(filter-out 0,$(BENCH_QUICK)),--quick)
 
 lock: $(STAMP)
 	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements/dev.lock -q

@@ -702,8 +702,9 @@ def main_record(args) -> int:
     from django.db import connection, connections
     from django.test import Client
 
-    from unmask.campaign import demo, queries
+    from unmask.campaign import queries
     from unmask.campaign.models import ActionTarget
+    from unmask.demo import campaign as demo
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
@@ -1009,8 +1010,8 @@ def measure_large(client, timed, run, rows: dict, args) -> dict:
     from django.urls import reverse
     from django.utils import timezone
 
-    from unmask.campaign import demo
     from unmask.campaign.models import Action, ActionStatus, ActionTarget, Call, LocalGroup
+    from unmask.demo import campaign as demo
     from unmask.record.models import Organization
 
     match = json.loads(args.match) if args.match else None

@@ -11,13 +11,13 @@ has changed and regenerating (minutes) is not wanted.
 Each part runs in a process of its own (production settings, SQLite, local-memory cache), with a
 baseline measured in that process for the "x base" column: serializing 1,000 public
 organizations to JSON (a query and json.dumps, median of 20).
-- export: for each format of unmask.exchange.bundle.FORMATS, `write_format(fmt,
+- export: for each format of unmask.exchange.formats.written(), `fmt.write(
   Selection.everything(), file)` into a file under var/bench/ (median of --repeat runs; a format
   whose first run takes over --slow seconds is run once, and the table says so): seconds, size,
   items; then `export_all` once (every format, SHA-256s and the manifest).
 - import: a copy of the dataset's database (the cached one is never written), a CSV of
   --import-rows (default 1,000) new invented organizations ("Bench Org 000123 GmbH", the columns of
-  unmask.exchange.importer: id,name,kind,country,description,other_names,identifiers; one other
+  unmask.exchange.formats.orgs_csv.rows: id,name,kind,country,description,other_names,identifiers; one other
   name each, an identifier every other row, countries and kinds in turn): `import_file(path,
   dry_run=True)` (after a 10-row warm-up dry run), then applied, then the same file applied
   again (every row matched, unchanged). Rows per second for each; the dry run must report what
@@ -203,7 +203,8 @@ def baseline_ms() -> float:
 
 def main_export(args) -> int:
     setup_django()
-    from unmask.exchange import bundle
+    from unmask.exchange import publish
+    from unmask.exchange.formats import written
     from unmask.exchange.selection import Selection
     from unmask.runtime import settle
 
@@ -212,13 +213,13 @@ def main_export(args) -> int:
     where = Path(tempfile.mkdtemp(prefix=".exchange-export-", dir=bench_public.BENCH_DIR))
     formats = []
     try:
-        for fmt in bundle.FORMATS:
-            path = where / bundle.file_name(fmt)
+        for fmt in written():
+            path = where / publish.file_name(fmt)
             times, items = [], None
             for _run in range(args.repeat):
                 start = time.perf_counter()
                 with path.open("wb") as handle:
-                    items = bundle.write_format(fmt, Selection.everything(), handle)
+                    items = fmt.write(Selection.everything(), handle)
                 times.append(time.perf_counter() - start)
                 if times[0] > args.slow:
                     break
@@ -235,7 +236,7 @@ def main_export(args) -> int:
             path.unlink()
             print(f"    {fmt.key}: {formats[-1]['median']:.1f} s", flush=True)
         start = time.perf_counter()
-        manifest = bundle.export_all(where / "all")
+        manifest = publish.export_all(where / "all")
         total = time.perf_counter() - start
     finally:
         shutil.rmtree(where, ignore_errors=True)
@@ -266,19 +267,19 @@ def outcome_dict(outcome, seconds: float) -> dict:
 
 def warm_up(file: str, start: int) -> None:
     """A 10-row dry run (imports, caches, the first queries), then let the process settle."""
-    from unmask.exchange import csv_import
+    from unmask.exchange.formats.orgs_csv import read as orgs_csv
     from unmask.runtime import settle
 
     warm = Path(file).with_suffix(".warm.csv")
     write_csv(warm, 10, start=start)
-    csv_import.import_file(warm, dry_run=True)
+    orgs_csv.import_file(warm, dry_run=True)
     warm.unlink()
     settle()
 
 
 def main_import(args) -> int:
     setup_django()
-    from unmask.exchange import csv_import
+    from unmask.exchange.formats.orgs_csv import read as orgs_csv
     from unmask.record.models import Organization
 
     warm_up(args.file, 8_000_000)
@@ -288,7 +289,7 @@ def main_import(args) -> int:
     runs = {}
     for key, dry in (("dry", True), ("apply", False), ("again", False)):
         start = time.perf_counter()
-        outcome = csv_import.import_file(path, dry_run=dry)
+        outcome = orgs_csv.import_file(path, dry_run=dry)
         runs[key] = outcome_dict(outcome, time.perf_counter() - start)
         print(f"    {key}: {runs[key]['seconds']:.1f} s", flush=True)
     out = {
@@ -306,13 +307,13 @@ def main_memory(args) -> int:
     import gc
 
     setup_django()
-    from unmask.exchange import csv_import
+    from unmask.exchange.formats.orgs_csv import read as orgs_csv
 
     warm_up(args.file, 9_000_000)
     gc.collect()
     before = maxrss_mb()
     start = time.perf_counter()
-    outcome = csv_import.import_file(Path(args.file), dry_run=True)
+    outcome = orgs_csv.import_file(Path(args.file), dry_run=True)
     seconds = time.perf_counter() - start
     out = {**outcome_dict(outcome, seconds), "rss_before_mb": before, "rss_peak_mb": maxrss_mb()}
     Path(args.out).write_text(json.dumps(out))
@@ -324,7 +325,7 @@ def main_large(args) -> int:
     import gc
 
     setup_django()
-    from unmask.exchange import csv_import
+    from unmask.exchange.formats.orgs_csv import read as orgs_csv
     from unmask.record.models import Organization
 
     warm_up(args.file, 9_500_000)
@@ -333,7 +334,7 @@ def main_large(args) -> int:
     before = maxrss_mb()
     orgs_before = Organization.objects.count()
     start, cpu = time.perf_counter(), time.process_time()
-    outcome = csv_import.import_file(Path(args.file), dry_run=args.dry)
+    outcome = orgs_csv.import_file(Path(args.file), dry_run=args.dry)
     seconds = time.perf_counter() - start
     out = {
         **outcome_dict(outcome, seconds),
@@ -353,7 +354,7 @@ def main_read(args) -> int:
     import itertools
     import tracemalloc
 
-    from unmask.exchange.csvread import CsvSource
+    from unmask.exchange.formats.csvfile import CsvSource
 
     path = Path(args.file)
     before = maxrss_mb()
@@ -404,7 +405,7 @@ def main_mirror(args) -> int:
         out["missing"] = "not available (unmask.exchange.mirror has no build())"
         Path(args.out).write_text(json.dumps(out))
         return 0
-    from unmask.record import demo
+    from unmask.demo import record as demo
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0)

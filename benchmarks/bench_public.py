@@ -203,8 +203,8 @@ def cache_key(sizes: tuple[int, int, int], seed: int) -> tuple[str, list[str]]:
     """A hash of what determines the generated database, and the migrations it covers."""
     files = sorted(SRC.glob("*/migrations/*.py"))
     files += [
-        SRC / "record" / "demo.py",
-        SRC / "record" / "management" / "commands" / "demo_data.py",
+        *sorted((SRC / "demo").glob("*.py")),  # the demo's generator (campaign and pages too)
+        SRC / "demo" / "management" / "commands" / "demo_data.py",
         ROOT / "requirements" / "dev.lock",  # third-party migrations come with their versions
     ]
     digest = hashlib.sha256(json.dumps({"sizes": sizes, "seed": seed}).encode())

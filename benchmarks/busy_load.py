@@ -144,7 +144,7 @@ def run(rows: int, clients: int, baseline: float, scratch: Path | None = None) -
         with csv.open("w", encoding="utf-8") as out:
             out.write("name,kind,country,identifiers\n")
             for i in range(rows):
-                out.write(f"Busy Bench Org {i:07d} GmbH,company,DE,lei:BB{i:018d}\n")
+                out.write(f"Busy Bench Org {i:07d} GmbH,company,DE,registry:BB {i:07d}\n")
         port = free_port()
         server = granian(port, env, "--workers", "2", "--blocking-threads", "8")
         url = f"http://127.0.0.1:{port}"

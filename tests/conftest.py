@@ -1,13 +1,20 @@
-"""Shared fixtures: people in each role, and a small sourced record built through the services."""
+"""Shared fixtures: people in each role, a small sourced record and a campaign on it, built
+through the services."""
 
 from __future__ import annotations
+
+from datetime import time
 
 import pytest
 from django.contrib.auth.models import Group
 
 from unmask.accounts import roles
+from unmask.campaign import services as campaign
+from unmask.campaign.models import Call, LocalGroup
 from unmask.record import services
 from unmask.record.models import Product, Site
+
+from .campaign.dates import SOON
 
 
 def _member(django_user_model, username: str, role: str | None, **extra):
@@ -164,3 +171,26 @@ def network(make_org, make_link, make_site, source):
         "sites": sites,
         "links": links,
     }
+
+
+@pytest.fixture
+def announced(network, moderator):
+    """The campaign on top of the network, as every feed and export shows it: a published call
+    against Korvex Aerodynamics and its published vigil in Kassel in ten days, by a local group,
+    aimed at the same maker. Returns the call and the action."""
+    engines = network["orgs"]["engines"]
+    call = Call.objects.create(title="Stop the Korvex drone", body="They supply it.", language="en")
+    campaign.write_targets(call, [engines])
+    campaign.publish_call(call, actor=moderator)
+    group = LocalGroup.objects.create(name="Kassel Peace Circle", city="Kassel", country="DE")
+    action = campaign.submit_action(
+        campaign.When(SOON, time(18), SOON, time(19, 30), "Europe/Berlin", ""),
+        title="Vigil at the Korvex gate",
+        kind="vigil",
+        city="Kassel",
+        country="DE",
+        call=call,
+        group=group,
+        targets=[engines],
+    )[0]
+    return call, campaign.publish_action(action, actor=moderator)

@@ -27,7 +27,8 @@ from unmask.campaign import services as campaign
 from unmask.campaign.models import Action, ActionStatus
 from unmask.campaign.services import When
 from unmask.cleantext import clean
-from unmask.exchange import csv_import, intake
+from unmask.exchange import intake
+from unmask.exchange.formats.orgs_csv import read as orgs_csv
 from unmask.record.models import Link, Organization, Response, Source
 
 from .campaign.dates import SOON
@@ -153,7 +154,7 @@ def test_typed_and_imported_text_loses_its_control_characters(
 
     path = tmp_path / "orgs.csv"
     path.write_text(f'name,kind,country,description\nVelmar\x1b Systems,company,FI,"{ANSI}"\n')
-    outcome = csv_import.import_file(path, actor=editor)
+    outcome = orgs_csv.import_file(path, actor=editor)
     assert outcome.ok, str(outcome)
     imported = Organization.objects.get(name__startswith="Velmar")
     assert imported.name == "Velmar Systems"
@@ -179,36 +180,16 @@ TEXT = st.text(
 ADDRESSES = (f"10.15.{n // 250}.{n % 250 + 1}" for n in itertools.count())
 
 
-def _site_form(site, **fields) -> dict:
-    data = {
-        "organization": site.organization_id,
-        "name": site.name,
-        "role": site.role,
-        "address": site.address,
-        "city": site.city,
-        "country": str(site.country),
-        "latitude": site.latitude,
-        "longitude": site.longitude,
-        "precision": site.precision,
-        "change_reason": "",
-    }
-    return data | _inline("citations") | fields
+def _change_form(obj, stored: str, blank: str = "", **fields) -> dict:
+    """The admin change form of `obj` as the page sends it: the fields named in `stored` as
+    stored (in text; a foreign key as its id), those in `blank` empty, no change reason, then
+    `fields`."""
+    data = {name: str(getattr(obj, obj._meta.get_field(name).attname)) for name in stored.split()}
+    return data | dict.fromkeys(blank.split(), "") | {"change_reason": ""} | fields
 
 
-def _source_form(source, **fields) -> dict:
-    data = {
-        "title": source.title,
-        "publisher": source.publisher,
-        "kind": source.kind,
-        "url": source.url,
-        "published_on": str(source.published_on),
-        "language": source.language,
-        "archive_url": "",
-        "retrieved_on": "",
-        "notes": "",
-        "change_reason": "",
-    }
-    return data | fields
+SITE_FIELDS = "organization name role address city country latitude longitude precision"
+SOURCE_FIELDS = "title publisher kind url published_on language"
 
 
 def _admin_post(client, url: str, data: dict) -> None:
@@ -283,12 +264,22 @@ def test_any_text_through_every_form_leaves_every_output_readable(
     _admin_post(
         staff,
         f"/admin/record/site/{site.pk}/change/",
-        _site_form(site, name=text, address=text, city=f"Kassel {text}") | reason,
+        _change_form(site, SITE_FIELDS, name=text, address=text, city=f"Kassel {text}")
+        | _inline("citations")
+        | reason,
     )
     _admin_post(
         staff,
         f"/admin/record/source/{source.pk}/change/",
-        _source_form(source, title=f"Report {text}", publisher=text, notes=text) | reason,
+        _change_form(
+            source,
+            SOURCE_FIELDS,
+            "archive_url retrieved_on notes",
+            title=f"Report {text}",
+            publisher=text,
+            notes=text,
+        )
+        | reason,
     )
 
     for model, fields in [

@@ -20,7 +20,7 @@ urlpatterns = [
     path("favicon.ico", web_views.favicon, name="favicon"),
 ]
 urlpatterns += i18n_patterns(
-    path("", include("unmask.web.urls")),
+    path("", include("unmask.pages.urls")),
     path("", include("unmask.record.urls")),
     path("", include("unmask.maps.urls")),
     path("", include("unmask.graph.urls")),

@@ -8,9 +8,9 @@ import pytest
 from django.core.cache import cache
 from playwright.sync_api import expect
 
+from unmask.demo.context_processors import DEMO_CACHE_KEY
 from unmask.record import services
 from unmask.record.models import DemoDataset, Site
-from unmask.web.context_processors import DEMO_CACHE_KEY
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -102,12 +102,12 @@ TOP_OF = "(el) => el.getBoundingClientRect().top + window.scrollY"
 def world(db):
     """A small fictional record (the demo's generator at a small size), the demo campaign, an
     action waiting for moderation and a reply waiting to be checked."""
-    from unmask.campaign import demo as campaign_demo
     from unmask.campaign import services as campaign_services
     from unmask.campaign.services import When
-    from unmask.pages import demo as pages_demo
+    from unmask.demo import campaign as campaign_demo
+    from unmask.demo import pages as pages_demo
+    from unmask.demo.record import load_demo
     from unmask.record import services
-    from unmask.record.demo import load_demo
     from unmask.record.models import Link, Organization, Product, Site, Source
 
     load_demo(orgs=24, sites=40, links=60, sources=20, responses=3)
@@ -129,12 +129,11 @@ def world(db):
         longitude=9.48,
         languages="en",
     )
-    from unmask.campaign.models import Action
-    from unmask.campaign.queries import public_calls, public_groups
+    from unmask.campaign.models import Action, Call, LocalGroup
 
     action = Action.objects.public().order_by("pk").first()
-    call = public_calls().first()
-    group = public_groups().first()
+    call = Call.objects.public().first()
+    group = LocalGroup.objects.public().first()
     product = Product.objects.public().filter(kind="program").first()
     site = Site.objects.public().filter(organization=org).first() or Site.objects.public().first()
     source = Source.objects.filter(citations__isnull=False).first()

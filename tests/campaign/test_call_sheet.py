@@ -13,7 +13,7 @@ from django.core.management import call_command
 from unmask.campaign import services
 from unmask.campaign.models import Call
 from unmask.campaign.services import When
-from unmask.record import demo as record_demo
+from unmask.demo import record as record_demo
 from unmask.record import version
 from unmask.record.models import Organization
 from unmask.web import pdf

@@ -19,7 +19,6 @@ import sys
 import textwrap
 import uuid
 import zipfile
-from datetime import time, timedelta
 from pathlib import Path
 
 import pytest
@@ -29,11 +28,8 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
-from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from unmask.campaign import services as campaign
-from unmask.campaign.models import Call, LocalGroup
 from unmask.exchange import backup
 from unmask.record.models import Organization
 
@@ -231,29 +227,13 @@ def databases(tmp_path_factory):
 
 
 @pytest.fixture
-def site(network, source, moderator, editor):
-    """The shared network, plus a published call and action, an archived source file, a
+def site(announced, network, source, moderator, editor):
+    """The shared network and campaign (`announced`), plus an archived source file, a
     two-factor device, an admin log entry and a history that names its users."""
     engines = network["orgs"]["engines"]
     source.archived_file.save(
         "korvex-2023.pdf", ContentFile(b"%PDF-1.4 invented annual report\n"), save=True
     )
-    call = Call.objects.create(title="Stop the Korvex drone", body="They supply it.", language="en")
-    campaign.write_targets(call, [engines])
-    campaign.publish_call(call, actor=moderator)
-    group = LocalGroup.objects.create(name="Kassel Peace Circle", city="Kassel", country="DE")
-    day = timezone.localdate() + timedelta(days=10)
-    when = campaign.When(day, time(18), day, time(19, 30), "Europe/Berlin", "")
-    action = campaign.submit_action(
-        when,
-        title="Vigil at the Korvex gate",
-        kind="vigil",
-        city="Kassel",
-        country="DE",
-        call=call,
-        group=group,
-    )[0]
-    campaign.publish_action(action, actor=moderator)
     TOTPDevice.objects.create(user=moderator, name="phone", confirmed=True)
     LogEntry.objects.create(
         user=editor,

@@ -8,6 +8,7 @@ import gzip
 import hashlib
 import io
 import json
+import zipfile
 from datetime import date, time, timedelta
 
 import networkx as nx
@@ -155,3 +156,31 @@ def test_unpublishing_removes_an_organization_from_the_next_export(network, expo
     manifest = json.loads((exports / "manifest.json").read_text())
     text = gzip.decompress((exports / manifest["files"][0]["name"]).read_bytes())
     assert b"Lindqvist Composites" not in text
+
+
+def test_a_part_links_to_the_address_it_was_asked_at(client, network, settings):
+    """The pages its rows link to and the package's homepage are the site's as the request
+    reached it (the demo on another port), never the configured default."""
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    part = client.get("/data/part.csv?country=SE")
+    with zipfile.ZipFile(io.BytesIO(part.content)) as bundle:
+        package = json.loads(bundle.read("datapackage.json"))
+        organizations = bundle.read("organizations.csv").decode()
+    assert package["homepage"] == "http://testserver"
+    blades = network["orgs"]["blades"]
+    row = next(line for line in organizations.splitlines() if line.startswith(blades.public_id))
+    assert row.split(",")[-3].startswith("http://testserver/")  # its url
+    assert "127.0.0.1:8000" not in organizations
+
+
+def test_if_changed_writes_again_for_another_site_address(network, exports, settings):
+    """The files link to the site's address: served at another one (the demo on another
+    port), they are written again."""
+    export()
+    settings.SITE_URL = "http://127.0.0.1:8080"
+    export("--if-changed")
+    manifest = json.loads((exports / "manifest.json").read_text())
+    assert manifest["site_url"] == "http://127.0.0.1:8080"
+    csv_file = next(f for f in manifest["files"] if f["format"] == "csv")
+    with zipfile.ZipFile(exports / csv_file["name"]) as bundle:
+        assert json.loads(bundle.read("datapackage.json"))["homepage"] == settings.SITE_URL

@@ -14,7 +14,9 @@ from django.contrib.auth.models import Group, Permission
 from unmask.accounts import roles
 from unmask.campaign import services
 from unmask.campaign.models import Action, ActionTarget, Call, CallTarget, CallText, LocalGroup
-from unmask.exchange import bundle_import, csvbundle, importer
+from unmask.exchange import batches
+from unmask.exchange.formats.csvbundle import read as bundle_import
+from unmask.exchange.formats.csvbundle import write as csvbundle
 from unmask.exchange.models import ImportBatch
 from unmask.exchange.selection import Selection
 
@@ -135,7 +137,7 @@ def test_changes_go_through_the_services_keep_hidden_targets_and_are_undone(
     assert refs == [before_refs[2], before_refs[1], before_refs[0], f"org:{hidden.public_id}"]
     assert CallTarget.history.filter(history_change_reason=outcome.batch.reason).exists()
 
-    importer.undo(outcome.batch)
+    batches.undo(outcome.batch)
     gate.refresh_from_db()
     assert gate.title == "Vigil at the Korvex gate"
     assert gate.starts_at == starts
@@ -165,7 +167,7 @@ def test_a_call_text_is_updated_added_and_undone(record, tmp_path):
     again = bundle_import.import_bundle(directory)
     assert again.tables["call_texts"].unchanged == 2 and not again.created + again.updated
 
-    importer.undo(outcome.batch)
+    batches.undo(outcome.batch)
     assert dict(call.texts.values_list("language", "title")) == {"de": "Stoppt die Talvik-9"}
 
 
@@ -174,7 +176,7 @@ def test_a_whole_import_of_the_campaign_is_undone(record, tmp_path):
     wipe()
     outcome = bundle_import.import_bundle(directory)
     assert outcome.ok and Action.objects.public().count() == 3
-    importer.undo(outcome.batch)
+    batches.undo(outcome.batch)
     assert not Action.objects.public().exists()
     assert not Action.objects.filter(deleted_at__isnull=True).exists()
     assert not Call.objects.filter(deleted_at__isnull=True).exists()

@@ -18,7 +18,7 @@ import pytest
 from django.test import override_settings
 
 from unmask.campaign.models import Action
-from unmask.exchange import csvbundle
+from unmask.exchange.formats.csvbundle import write as csvbundle
 from unmask.exchange.selection import Selection
 from unmask.record import services
 from unmask.record.models import Organization, OrganizationText, Site
@@ -33,8 +33,10 @@ TABLES = [
     "sites",
     "products",
     "links",
+    "link_status_events",
     "sources",
     "citations",
+    "responses",
     "groups",
     "calls",
     "call_texts",
@@ -327,7 +329,30 @@ def test_a_target_that_is_not_public_is_left_out(record, tmp_path):
 
 
 def test_nothing_private_leaves(record, tmp_path):
+    draft_link = record["drafts"][1]
+    services.change_status(draft_link, "disputed", note="Secret dispute")
+    reply = {"organization": record["named"], "received_on": "2024-04-02", "channel": "email"}
+    shown = services.record_response(text="Our public answer.", **reply)
+    services.publish_response(shown)
+    services.record_response(text="Still being checked.", contact_email="a@example.org", **reply)
+    rejected = services.record_response(text="Turned down.", **reply)
+    services.reject_response(rejected, reason="Not from them")
+    engines = record["orgs"]["engines"]
+    to_draft = services.record_response(
+        organization=engines,
+        link=draft_link,
+        text="On a draft.",
+        received_on="2024-04-02",
+        channel="letter",
+    )
+    services.publish_response(to_draft)
     csvbundle.write(Selection.everything(), tmp_path)
+    replies = read(tmp_path, "responses")
+    assert [(r["id"], r["text"]) for r in replies] == [(shown.public_id, "Our public answer.")]
+    events = read(tmp_path, "link_status_events")
+    public_links = {row["id"] for row in read(tmp_path, "links")}
+    assert {e["link_id"] for e in events} == public_links
+    assert f"{record['owns'].public_id}:1" in {e["id"] for e in events}
     text = "".join(p.read_text(encoding="utf-8") for p in tmp_path.iterdir())
     for draft in record["drafts"]:
         assert draft.public_id not in text

@@ -13,7 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from unmask.exchange import geo
+from unmask.exchange.formats.geojson import write as geo
 
 
 @pytest.fixture

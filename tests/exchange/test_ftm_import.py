@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import json
 
-from unmask.exchange import ftm_import, intake
+from unmask.exchange import intake
+from unmask.exchange.formats.ftm import read as ftm_import
 from unmask.exchange.models import ImportBatch
 from unmask.record.models import Citation, Link, Organization, Site, Source
 
@@ -127,5 +128,23 @@ def test_a_bad_entity_is_reported_at_its_line_and_nothing_is_written(tmp_path, d
     outcome = intake.import_any(path)
     assert [str(p) for p in outcome.problems] == [
         "foreign.ftm.jsonl, line 8, column name: the entity has no name."
+    ]
+    assert not Organization.objects.exists() and not ImportBatch.objects.exists()
+
+
+def test_an_lei_failing_its_check_digits_is_refused_at_its_line_not_dropped(tmp_path, db):
+    """FtM's own cleaning would drop it without a word; the import says where it is."""
+    vesna = entity(
+        "oc-c3",
+        "Company",
+        name=["Vesna Avionics"],
+        country=["pl"],
+        leiCode=["984500UNMASKTEST0061"],
+    )
+    outcome = intake.import_any(write(tmp_path, [*FOREIGN, vesna]))
+    assert [str(p) for p in outcome.problems] == [
+        "foreign.ftm.jsonl, line 8, column leiCode: Legal Entity Identifier (LEI) "
+        "“984500UNMASKTEST0061”: its check digits do not match (ISO 17442): a character is "
+        "mistyped or two are swapped."
     ]
     assert not Organization.objects.exists() and not ImportBatch.objects.exists()

@@ -9,7 +9,7 @@ import io
 import json
 from decimal import Decimal
 
-from unmask.exchange import geo
+from unmask.exchange.formats.geojson import write as geo
 from unmask.exchange.selection import Selection
 from unmask.maps.geojson import DECIMALS
 from unmask.record import services

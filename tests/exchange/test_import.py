@@ -10,8 +10,10 @@ import re
 import pytest
 from django.core.management import CommandError, call_command
 
-from unmask.exchange import csv_import
+from unmask.exchange.formats.csvbundle import write as csvbundle
+from unmask.exchange.formats.orgs_csv import read as orgs_csv
 from unmask.exchange.models import ImportBatch
+from unmask.exchange.selection import Selection
 from unmask.record.models import Organization
 
 HEADER = "id,name,kind,country,description,other_names,identifiers\n"
@@ -33,11 +35,11 @@ def test_dry_run_reports_and_writes_nothing_then_apply_and_again_changes_nothing
         + ",Norrsken Metals,company,Sweden,,,\n",
     )
     before = Organization.objects.count()
-    dry = csv_import.import_file(path, dry_run=True)
+    dry = orgs_csv.import_file(path, dry_run=True)
     assert dry.ok and (dry.created, dry.updated, dry.unchanged) == (2, 1, 0)
     assert Organization.objects.count() == before and not ImportBatch.objects.exists()
 
-    done = csv_import.import_file(path)
+    done = orgs_csv.import_file(path)
     assert (done.created, done.updated, done.unchanged) == (dry.created, dry.updated, 0)
     engines.refresh_from_db()
     assert engines.description == "Engines"  # matched by name and country (legal form ignored)
@@ -48,9 +50,30 @@ def test_dry_run_reports_and_writes_nothing_then_apply_and_again_changes_nothing
     history = new.history.first()
     assert history.history_change_reason == done.batch.reason
 
-    again = csv_import.import_file(path)
+    again = orgs_csv.import_file(path)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
     assert Organization.objects.count() == before + 2
+
+
+def test_the_sites_own_export_of_organizations_imported_again_changes_nothing(
+    tmp_path, network, make_org
+):
+    """The organizations.csv of the site's export, as a person downloads it and imports it
+    back: cells a spreadsheet would run (guarded with a quote, which the import takes off
+    again), a name beginning with a tab, texts with spaces around them: all the same."""
+    make_org("=HYPERLINK(1)", kind="other", description="-Formula-like description")
+    make_org("\tTabbed Holding", description="  Spaces around.\n")
+    make_org("+Plus  Two  Spaces", description="@mention")
+    csvbundle.write(Selection.everything(), tmp_path / "export")
+    path = tmp_path / "export" / "organizations.csv"
+    cells = path.read_text(encoding="utf-8")
+    assert "'=HYPERLINK(1)" in cells and "'\tTabbed Holding" in cells  # guarded as written
+
+    outcome = orgs_csv.import_file(path)
+    assert outcome.ok, [str(p) for p in outcome.problems]
+    assert (outcome.created, outcome.updated) == (0, 0)
+    assert outcome.unchanged == Organization.objects.public().count() == outcome.rows
+    assert Organization.objects.filter(name="\tTabbed Holding").exists()
 
 
 def test_one_bad_row_means_nothing_is_written_and_says_where(tmp_path, network):
@@ -65,7 +88,7 @@ def test_one_bad_row_means_nothing_is_written_and_says_where(tmp_path, network):
         + "zzzzzzzz,Unknown Id,company,DE,,,\n",
     )
     before = Organization.objects.count()
-    outcome = csv_import.import_file(path)
+    outcome = orgs_csv.import_file(path)
     assert not outcome.ok and outcome.batch is None
     where = [(p.line, p.column) for p in outcome.problems]
     assert where == [(3, "name"), (4, "kind"), (5, "country"), (6, "identifiers"), (7, "id")]
@@ -77,7 +100,7 @@ def test_ambiguous_rows_are_listed_and_left_out_until_a_person_decides(tmp_path,
     first = make_org("Halvard Systems", country="NO")
     second = make_org("Halvard Systems AS", country="NO", allow_duplicate=True)
     path = write(tmp_path, HEADER + ",Halvard Systems,company,NO,New text,,\n")
-    outcome = csv_import.import_file(path)
+    outcome = orgs_csv.import_file(path)
     assert outcome.ok and outcome.ambiguous_count == 1 and outcome.updated == 0
     assert {pid for pid, _name in outcome.ambiguous[0].candidates} == {
         first.public_id,
@@ -86,7 +109,7 @@ def test_ambiguous_rows_are_listed_and_left_out_until_a_person_decides(tmp_path,
     decided = write(
         tmp_path, HEADER + f"{second.public_id},Halvard Systems,company,NO,New text,,\n"
     )
-    assert csv_import.import_file(decided).updated == 1
+    assert orgs_csv.import_file(decided).updated == 1
     second.refresh_from_db()
     assert second.description == "New text"
 
@@ -100,7 +123,7 @@ def test_encodings_and_separators_of_real_files(tmp_path, db, encoding, delimite
         ",", delimiter
     )
     path = write(tmp_path, text, encoding=encoding)
-    outcome = csv_import.import_file(path)
+    outcome = orgs_csv.import_file(path)
     assert outcome.ok, outcome.problems
     assert Organization.objects.get().name == "Société Générale d'Équipement"
 
@@ -113,7 +136,7 @@ def test_a_batch_is_undone_as_a_whole(tmp_path, network):
         HEADER
         + ",Korvex Aerodynamics,company,DE,Changed,KX Aero,\n,Norrsken Metals,company,SE,,,\n",
     )
-    batch = csv_import.import_file(path).batch
+    batch = orgs_csv.import_file(path).batch
     out = io.StringIO()
     call_command("import", "--undo", str(batch.pk), stdout=out)
     engines.refresh_from_db()
@@ -169,7 +192,8 @@ def test_the_admin_shows_the_dry_run_then_applies_and_undoes(
 
 
 def test_followthemoney_lines_import_organizations_and_match_ours_by_id(tmp_path, network):
-    from unmask.exchange import ftm, intake
+    from unmask.exchange import intake
+    from unmask.exchange.formats.ftm import write as ftm
     from unmask.exchange.selection import Selection
 
     exported = io.StringIO()

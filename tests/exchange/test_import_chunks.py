@@ -1,4 +1,4 @@
-"""The CSV import a chunk at a time (exchange/import_chunks.py) keeps the import's promises
+"""The CSV import a chunk at a time (exchange/formats/orgs_csv/chunks.py) keeps the import's promises
 where chunks could break them: rows that name the same new organization in one chunk or across
 two, a problem in a later chunk, the history and the undo of organizations written in bulk, and
 the permission to create."""
@@ -8,7 +8,9 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from unmask.exchange import csv_import, import_chunks, importer
+from unmask.exchange import batches
+from unmask.exchange.formats.orgs_csv import chunks
+from unmask.exchange.formats.orgs_csv import read as orgs_csv
 from unmask.exchange.models import ImportBatch, ImportItem
 from unmask.record import visibility
 from unmask.record.models import Identifier, Organization, OrganizationName
@@ -26,7 +28,7 @@ def write(tmp_path, text: str):
 def test_rows_naming_the_same_new_organization_give_one_in_a_chunk_or_across(
     tmp_path, db, monkeypatch, chunk
 ):
-    monkeypatch.setattr(import_chunks, "CHUNK", chunk)
+    monkeypatch.setattr(chunks, "CHUNK", chunk)
     path = write(
         tmp_path,
         ",Vardø Fasteners AS,company,NO,,,registry:NO 918 273\n"  # line 2: creates
@@ -36,7 +38,7 @@ def test_rows_naming_the_same_new_organization_give_one_in_a_chunk_or_across(
         + ",Brisund Alloys,,SE,,,\n"  # 6: the same, gives nothing new
         + "new,Brisund Alloys,company,SE,A second one on purpose,,\n",  # 7: "new" creates
     )
-    outcome = csv_import.import_file(path)
+    outcome = orgs_csv.import_file(path)
     assert outcome.ok, outcome.problems
     assert (outcome.created, outcome.updated, outcome.unchanged) == (3, 2, 1)
     vardo = Organization.objects.get(identifiers__normalized="NO918273")
@@ -51,14 +53,14 @@ def test_rows_naming_the_same_new_organization_give_one_in_a_chunk_or_across(
 def test_a_row_matching_a_new_organization_and_one_of_the_record_is_ambiguous(
     tmp_path, make_org, monkeypatch
 ):
-    monkeypatch.setattr(import_chunks, "CHUNK", 1000)
+    monkeypatch.setattr(chunks, "CHUNK", 1000)
     tormek = make_org("Tormek Industri", country="NO", identifiers=[("registry", "NO 555")])
     path = write(
         tmp_path,
         ",Tormek Industri,company,SE,,,\n"  # another country: a new organization
         + ",Tormek Industri,company,,,,\n",  # no country: both are candidates
     )
-    outcome = csv_import.import_file(path)
+    outcome = orgs_csv.import_file(path)
     assert (outcome.created, outcome.ambiguous_count) == (1, 1)
     new = Organization.objects.get(name="Tormek Industri", country="SE")
     assert {pid for pid, _name in outcome.ambiguous[0].candidates} == {
@@ -68,10 +70,10 @@ def test_a_row_matching_a_new_organization_and_one_of_the_record_is_ambiguous(
 
 
 def test_a_problem_in_a_later_chunk_leaves_nothing_written(tmp_path, db, monkeypatch):
-    monkeypatch.setattr(import_chunks, "CHUNK", 2)
+    monkeypatch.setattr(chunks, "CHUNK", 2)
     good = "".join(f",Fjellvik Gear {i},company,NO,,FG {i},registry:FG-{i}\n" for i in range(5))
     path = write(tmp_path, good + ",Fjellvik Gear 9,spaceship,NO,,,\n")
-    outcome = csv_import.import_file(path)
+    outcome = orgs_csv.import_file(path)
     assert not outcome.ok and outcome.batch is None
     assert [(p.line, p.column) for p in outcome.problems] == [(7, "kind")]
     assert outcome.created == 5  # what applying would have done without the bad row
@@ -83,14 +85,14 @@ def test_a_problem_in_a_later_chunk_leaves_nothing_written(tmp_path, db, monkeyp
 def test_organizations_written_in_bulk_have_their_history_and_are_undone_with_the_batch(
     tmp_path, editor, reviewer, monkeypatch
 ):
-    monkeypatch.setattr(import_chunks, "CHUNK", 2)
+    monkeypatch.setattr(chunks, "CHUNK", 2)
     path = write(
         tmp_path,
         ",Skarholt Optics,institute,NO,Lenses,Skarholt|SO Lab,registry:NO 1|domain:skarholt.example\n"
         + ",Merivale Castings,company,GB,,,\n"
-        + ",Ostrava Valves,company,CZ,,OV,lei:5299000000000000OV01\n",
+        + ",Ostrava Valves,company,CZ,,OV,lei:5299000000000000OV83\n",
     )
-    outcome = csv_import.import_file(path, actor=editor)
+    outcome = orgs_csv.import_file(path, actor=editor)
     assert outcome.ok and outcome.created == 3
     batch = outcome.batch
     orgs = list(Organization.objects.all())
@@ -108,7 +110,7 @@ def test_organizations_written_in_bulk_have_their_history_and_are_undone_with_th
         assert org.search_text == visibility.search_text(org) and org.slug and org.name_key
     assert batch.items.filter(action=ImportItem.CREATED).count() == 9
 
-    importer.undo(batch, actor=reviewer)
+    batches.undo(batch, actor=reviewer)
     assert not Organization.objects.alive().exists()
     assert not OrganizationName.objects.exists() and not Identifier.objects.exists()
     skarholt = Organization.objects.get(name="Skarholt Optics")
@@ -118,5 +120,5 @@ def test_organizations_written_in_bulk_have_their_history_and_are_undone_with_th
 def test_an_actor_who_may_not_create_organizations_is_refused(tmp_path, outsider):
     path = write(tmp_path, ",Lindgrove Pumps,company,GB,,,\n")
     with pytest.raises(PermissionDenied):
-        csv_import.import_file(path, actor=outsider)
+        orgs_csv.import_file(path, actor=outsider)
     assert not Organization.objects.exists() and not ImportBatch.objects.exists()

@@ -13,7 +13,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
-from unmask.exchange import csv_import, csvbundle, intake
+from unmask.exchange import intake
+from unmask.exchange.formats.csvbundle import write as csvbundle
+from unmask.exchange.formats.orgs_csv import read as orgs_csv
 from unmask.exchange.selection import Selection
 from unmask.record.models import Organization
 
@@ -36,7 +38,7 @@ def run(path: Path) -> tuple[str, str]:
 
 
 def test_an_unclosed_quote_is_reported_where_it_opens(db):
-    outcome = csv_import.import_file(DATA / "broken.csv")
+    outcome = orgs_csv.import_file(DATA / "broken.csv")
     assert [str(p) for p in outcome.problems] == [
         "broken.csv, line 3, column description: a quote opens here and is never closed."
     ]
@@ -53,7 +55,7 @@ def test_a_quote_closed_rows_later_is_reported_where_it_opens(tmp_path, db):
         + ",Birchmont Castings,company,DE,Cast parts\n"
         + ',Cobalt Ridge Motors,company,DE,"Engines, small"\n',
     )
-    outcome = csv_import.import_file(path)
+    outcome = orgs_csv.import_file(path)
     assert [(p.line, p.column) for p in outcome.problems] == [(2, "description")]
     assert "a quote opens here" in outcome.problems[0].message
 
@@ -64,7 +66,7 @@ def test_quoted_values_over_several_lines_still_import(tmp_path, db):
         HEADER + ',Alder Fittings,company,DE,"Valves, ""fine"" ones\nand fittings"\n'
         ",Birchmont Castings,company,DE,Cast parts\n",
     )
-    outcome = csv_import.import_file(path)
+    outcome = orgs_csv.import_file(path)
     assert outcome.ok and outcome.created == 2
     assert Organization.objects.get(name="Alder Fittings").description == (
         'Valves, "fine" ones\nand fittings'
@@ -74,7 +76,7 @@ def test_quoted_values_over_several_lines_still_import(tmp_path, db):
 def test_bytes_that_are_not_text_name_the_line_and_byte(tmp_path, db, editor, client, settings):
     text = HEADER + ",Alder Fittings,company,DE,ok\n"
     path = write(tmp_path, text.encode() + GARBAGE, name="bin.csv")
-    outcome = csv_import.import_file(path)
+    outcome = orgs_csv.import_file(path)
     assert len(outcome.problems) == 1
     problem = outcome.problems[0]
     assert problem.line == 3 and problem.message.startswith(f"byte {len(text)}: not ")
@@ -90,7 +92,7 @@ def test_bytes_that_are_not_text_name_the_line_and_byte(tmp_path, db, editor, cl
 
 def test_a_nul_character_is_an_error_naming_line_and_column(tmp_path, db):
     path = write(tmp_path, HEADER + ",Alder Fittings,company,DE,ok\n,Birch\0mont,company,DE,\n")
-    outcome = csv_import.import_file(path)
+    outcome = orgs_csv.import_file(path)
     assert [(p.line, p.column) for p in outcome.problems] == [(3, "name")]
     assert "NUL" in outcome.problems[0].message
     assert not Organization.objects.exists()
@@ -98,7 +100,7 @@ def test_a_nul_character_is_an_error_naming_line_and_column(tmp_path, db):
 
 def test_a_column_named_twice_is_an_error_naming_both(tmp_path, db):
     path = write(tmp_path, "name,kind,country,name\nAlder Fittings,company,DE,Other\n")
-    outcome = csv_import.import_file(path)
+    outcome = orgs_csv.import_file(path)
     assert [str(p) for p in outcome.problems] == [
         "orgs.csv, line 1: columns 1 and 4 are both named 'name'."
     ]
@@ -106,7 +108,7 @@ def test_a_column_named_twice_is_an_error_naming_both(tmp_path, db):
 
 def test_an_unknown_column_is_a_warning_naming_it(tmp_path, db, editor, client, settings):
     path = write(tmp_path, "name,kind,country,website\nAlder Fittings,company,DE,example.org\n")
-    outcome = csv_import.import_file(path, dry_run=True)
+    outcome = orgs_csv.import_file(path, dry_run=True)
     assert outcome.ok and outcome.warnings == ["orgs.csv, line 1: column 'website' is not read."]
     out = io.StringIO()
     call_command("import", str(path), "--dry-run", stdout=out)

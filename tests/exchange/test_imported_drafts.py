@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from unmask.exchange import csv_import, drafts
+from unmask.exchange import drafts
+from unmask.exchange.formats.orgs_csv import read as orgs_csv
 from unmask.record import services
 from unmask.record.models import Organization
 
@@ -22,7 +23,7 @@ def imported(tmp_path, source):
         ",Brenmark Avionics,company,DE,,,\n"
         ",Ostrava Castings,company,CZ,,,\n"
     )
-    csv_import.import_file(path)
+    orgs_csv.import_file(path)
     orgs = {org.name: org for org in Organization.objects.all()}
     for name in ("Norrsken Metals", "Brenmark Avionics"):
         services.add_citation(orgs[name], source, locator="row 2")

@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import translation
 
 from unmask.exchange import mirror
@@ -532,3 +533,16 @@ def test_without_the_default_language(network, exports, tmp_path):
     assert (out / "static").is_dir()
     home = (out / "ar/index.html").read_text()
     assert f'href="{LIVE}/" lang="en" hreflang="en"' in home
+
+
+def test_the_crawl_starts_from_public_calls_and_groups_only(campaign, tmp_path):
+    """A draft call and a group without a page are not seeded (their pages answer 404 on the
+    live site); a published call, its frame and a group with a page are."""
+    draft_call, _waiting, nobody = campaign["private"]
+    seeds = set(mirror.Mirror(tmp_path, languages=["en"]).seeds())
+    call, group = campaign["call"], campaign["group"]
+    assert {call.get_absolute_url(), group.get_absolute_url()} <= seeds
+    assert reverse("campaign:embed-call", args=[call.public_id]) in seeds
+    assert draft_call.get_absolute_url() not in seeds
+    assert reverse("campaign:embed-call", args=[draft_call.public_id]) not in seeds
+    assert nobody.get_absolute_url() not in seeds

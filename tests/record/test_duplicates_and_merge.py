@@ -27,13 +27,13 @@ def test_same_name_in_another_country_is_not_a_duplicate(make_org):
 
 
 def test_a_shared_identifier_warns_whatever_the_name(make_org):
-    make_org("Lindqvist Composites", country="SE", identifiers=[("lei", "5493 00ABCDEF12345678")])
+    make_org("Lindqvist Composites", country="SE", identifiers=[("lei", "5493 00ABCDEF12345697")])
     with pytest.raises(services.DuplicateOrganization, match="same Legal Entity Identifier"):
         services.create_organization(
             name="LQ Comp",
             country="NO",
             kind="company",
-            identifiers=[("lei", "549300abcdef12345678")],
+            identifiers=[("lei", "549300abcdef12345697")],
         )
 
 

@@ -13,7 +13,7 @@ def orgs(make_org):
         "korvex": make_org(
             "KORVEX AERODYNAMICS",
             country="DE",
-            identifiers=[("lei", "DEMO00KORVEX0000001"), ("registry", "HRB 45-812")],
+            identifiers=[("lei", "DEMO00KORVEX00000080"), ("registry", "HRB 45-812")],
         ),
         "vektor": make_org(
             "Вектор Дрон", country="UA", names=[("Vektor Drone", "transliteration")]
@@ -39,7 +39,7 @@ def _names(query: str) -> set[str]:
         ("вектор", "Вектор Дрон"),
         ("vektor", "Вектор Дрон"),  # the transliteration, and the folded Cyrillic
         ("demo00korvex", "KORVEX AERODYNAMICS"),  # an identifier
-        ("DEMO00KORVEX0000001", "KORVEX AERODYNAMICS"),
+        ("DEMO00KORVEX00000080", "KORVEX AERODYNAMICS"),
         ("HRB 45-812", "KORVEX AERODYNAMICS"),  # as printed, with its space and hyphen
         ("hrb45812", "KORVEX AERODYNAMICS"),
     ],

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from PIL import Image
 
 from unmask.campaign.models import Action, Call
-from unmask.record import demo as record_demo
+from unmask.demo import record as record_demo
 from unmask.record import services
 from unmask.record.models import LinkStatus, Organization, Response, ResponseChannel
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from unmask.pages import demo
+from unmask.demo import pages as demo
 from unmask.pages.models import Page, PageText
 
 pytestmark = pytest.mark.django_db

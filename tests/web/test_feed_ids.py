@@ -4,41 +4,21 @@ neither show an organization's whole history again after a rename nor reject the
 
 from __future__ import annotations
 
-from datetime import time
 from urllib.parse import urlsplit
 
 import feedparser
 import pytest
 
-from unmask.campaign import services as campaign
-from unmask.campaign.models import Call
-from unmask.campaign.services import When
 from unmask.record import services
-
-from ..campaign.dates import SOON
 
 SITE = "https://unmask.example.org"
 PREFIX = "tag:unmask.example.org,"
 
 
 @pytest.fixture
-def feeds(network, moderator, settings):
+def feeds(settings, announced, network):
     settings.SITE_URL = SITE
-    engines = network["orgs"]["engines"]
-    call = Call.objects.create(title="Stop the engines", body="Write to them.", language="en")
-    campaign.write_targets(call, [engines])
-    campaign.publish_call(call, actor=moderator)
-    when = When(SOON, time(18), SOON, time(19), "Europe/Berlin", "")
-    action = campaign.submit_action(
-        when,
-        title="Vigil at the gate",
-        kind="vigil",
-        city="Kassel",
-        country="DE",
-        targets=[engines],
-    )[0]
-    campaign.publish_action(action, actor=moderator)
-    return engines
+    return network["orgs"]["engines"]
 
 
 def read(client, url: str):

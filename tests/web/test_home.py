@@ -1,8 +1,8 @@
 from django.core.cache import cache
 
+from unmask.demo.context_processors import DEMO_CACHE_KEY
 from unmask.record import services
 from unmask.record.models import DemoDataset
-from unmask.web.context_processors import DEMO_CACHE_KEY
 
 
 def test_the_home_page_shows_what_the_record_holds_and_what_changed(client, make_org, make_link):

@@ -1,6 +1,7 @@
 """`web` is the shell every domain app builds on: it must know none of them. Domain apps plug
-into it (the staff bar's queues, the Follow panel's entries, the map's signals), never the
-reverse. Imports are read from the source with ast, those inside functions included."""
+into it (the staff bar's queues, the Follow panel's entries, the map's signals, the record's
+version, the demo's banner), never the reverse. Imports are read from the source with ast, those
+inside functions included."""
 
 from __future__ import annotations
 
@@ -10,21 +11,7 @@ from pathlib import Path
 import unmask.web
 
 WEB = Path(unmask.web.__file__).parent
-DOMAIN = ("record", "campaign", "exchange", "graph", "maps", "pages")
-
-# Older modules that still reach into a domain app, each exempted by name (module, app) until it
-# is mended; nothing else may join this list.
-EXEMPT = {
-    # the record's version keys the preview images' cache and ETag
-    ("cards.py", "unmask.record"),
-    # the "demo data loaded" flag reads record.models.DemoDataset
-    ("context_processors.py", "unmask.record"),
-    # derived_response() keys its cache by the record's version
-    ("payloads.py", "unmask.record"),
-    # the home and methodology pages read the record's figures and the pages' texts
-    ("views.py", "unmask.pages"),
-    ("views.py", "unmask.record"),
-}
+DOMAIN = ("record", "campaign", "exchange", "graph", "maps", "pages", "demo")
 
 
 def imported(tree: ast.AST, package: str = "unmask.web") -> set[str]:
@@ -64,11 +51,7 @@ def offences() -> set[tuple[str, str]]:
 
 
 def test_web_imports_no_domain_app():
-    assert offences() - EXEMPT == set()
-
-
-def test_the_exemptions_are_still_needed():
-    assert EXEMPT - offences() == set(), "mended: take it off EXEMPT"
+    assert offences() == set()
 
 
 def test_the_check_sees_imports_inside_functions():

@@ -12,6 +12,8 @@ from django.test import Client
 from django.urls import path
 
 from unmask.pages.models import Page
+from unmask.record import version
+from unmask.record.models import Organization
 from unmask.web import pagecache
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +27,13 @@ HEADERS = (
     "Permissions-Policy",
     "ETag",
 )
+
+
+@pytest.fixture(autouse=True)
+def _one_time_slot(monkeypatch):
+    """Pages are kept per time slot (PAGE_CACHE_SECONDS): a test that crossed the end of one
+    would see its page built again. Every test here runs at one pinned moment."""
+    monkeypatch.setattr(pagecache, "clock", lambda: 1_800_000_000.0)
 
 
 def test_a_readers_page_is_answered_from_the_cache_with_the_same_headers(
@@ -61,6 +70,34 @@ def test_a_conditional_request_is_answered_304_until_something_is_written(
     Page.objects.create(slug="methodology", language="en", title="How we work", body="Sourced.")
     after = client.get("/methodology/", HTTP_IF_NONE_MATCH=etag)
     assert after.status_code == 200 and "How we work" in after.content.decode()
+
+
+def test_a_hit_costs_one_query_for_the_versions_however_much_the_record_holds(
+    client, make_org, django_assert_num_queries
+):
+    org = make_org("Korvex Aerodynamics")
+    Organization.objects.bulk_create(
+        Organization(
+            name=f"Supplier {i:04d}",
+            slug=f"supplier-{i:04d}",
+            name_key=f"supplier {i:04d}",
+            search_text=f"supplier {i:04d}",
+            kind="company",
+            country="DE",
+            is_public=True,
+        )
+        for i in range(600)
+    )
+    version.bump()  # what bulk_create skipped: the pages built before are stale
+    for address in ("/", "/org/", "/org/?q=supplier", "/country/DE/", org.get_absolute_url()):
+        built = client.get(address)
+        assert built.status_code == 200, address
+        pagecache.versions_changed()  # as in another process: the versions are read again
+        with django_assert_num_queries(1) as hit:
+            again = client.get(address)
+        assert again.content == built.content, address
+        assert "recordversion" in hit.captured_queries[0]["sql"].lower(), address
+    assert "Supplier 0000" in client.get("/org/?q=supplier").content.decode()
 
 
 def test_a_browser_that_accepts_gzip_gets_the_stored_compressed_page(client, make_org):

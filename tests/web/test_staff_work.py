@@ -11,7 +11,7 @@ from django.test import Client
 
 from unmask.campaign import services as campaign
 from unmask.campaign.services import When
-from unmask.exchange import csv_import
+from unmask.exchange.formats.orgs_csv import read as orgs_csv
 from unmask.record import services
 
 from ..campaign.dates import SOON
@@ -44,7 +44,7 @@ def work(make_org, source, tmp_path):
         "id,name,kind,country,description,other_names,identifiers\n"
         ",Norrsken Metals,company,SE,,,\n,Brenmark Avionics,company,DE,,,\n,Ostrava Castings,company,CZ,,,\n"
     )
-    csv_import.import_file(path)
+    orgs_csv.import_file(path)
     from unmask.record.models import Organization
 
     services.add_citation(Organization.objects.get(name="Norrsken Metals"), source, locator="p. 2")

@@ -11,17 +11,17 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from unmask.campaign import moderation, services, times
 from unmask.campaign.models import Action, ActionTarget, Call, CallTarget, CallText, LocalGroup
-from unmask.record.admin import ReasonForm, _run, _with_reason
+from unmask.record.admin import ReasonForm, apply_to_each, with_reason
 
 
 @admin.action(description=_("Publish selected actions"))
 def publish_selected(modeladmin, request, queryset):
-    _run(request, queryset, services.publish_action, _("%(count)d published."))
+    apply_to_each(request, queryset, services.publish_action, _("%(count)d published."))
 
 
 @admin.action(description=_("Reject selected actions, with a reason"))
 def reject_selected(modeladmin, request, queryset):
-    return _with_reason(
+    return with_reason(
         modeladmin,
         request,
         queryset,
@@ -33,7 +33,7 @@ def reject_selected(modeladmin, request, queryset):
 
 @admin.action(description=_("Cancel selected actions, with a reason"))
 def cancel_selected(modeladmin, request, queryset):
-    return _with_reason(
+    return with_reason(
         modeladmin,
         request,
         queryset,
@@ -45,12 +45,12 @@ def cancel_selected(modeladmin, request, queryset):
 
 @admin.action(description=_("Publish selected calls"))
 def publish_calls(modeladmin, request, queryset):
-    _run(request, queryset, services.publish_call, _("%(count)d published."))
+    apply_to_each(request, queryset, services.publish_call, _("%(count)d published."))
 
 
 @admin.action(description=_("Withdraw selected calls, with a reason"))
 def withdraw_calls(modeladmin, request, queryset):
-    return _with_reason(
+    return with_reason(
         modeladmin,
         request,
         queryset,

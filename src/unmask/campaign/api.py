@@ -1,8 +1,8 @@
 """The campaign in the public API: calls to action, public actions and local groups.
 
-Only what readers see on the site: published calls (queries.public_calls), published actions and
+Only what readers see on the site: published calls (Call.objects.public), published actions and
 cancelled ones that had been published (Action.objects.public), groups with a page
-(queries.public_groups), and of their targets only those whose organization, site or product is
+(LocalGroup.objects.public), and of their targets only those whose organization, site or product is
 public. Never a contact e-mail, an edit token, a group's members or a moderator's reason for a
 rejection. Every list is fetched in a fixed number of queries, however long the page.
 """
@@ -31,7 +31,15 @@ from unmask.api.common import (
     path_id,
 )
 from unmask.campaign import queries, times
-from unmask.campaign.models import Action, ActionKind, ActionStatus, ActionTarget, CallTarget
+from unmask.campaign.models import (
+    Action,
+    ActionKind,
+    ActionStatus,
+    ActionTarget,
+    Call,
+    CallTarget,
+    LocalGroup,
+)
 from unmask.record.api import OrganizationRef
 from unmask.record.models import Organization
 from unmask.urlcache import fast_reverse
@@ -290,8 +298,8 @@ def actions():
         Action.objects.public()
         .select_related("call", "group")
         .annotate(
-            call_is_public=Exists(queries.public_calls().filter(pk=OuterRef("call"))),
-            group_is_public=Exists(queries.public_groups().filter(pk=OuterRef("group"))),
+            call_is_public=Exists(Call.objects.public().filter(pk=OuterRef("call"))),
+            group_is_public=Exists(LocalGroup.objects.public().filter(pk=OuterRef("group"))),
         )
         .prefetch_related(_targets(ActionTarget))
     )
@@ -311,7 +319,7 @@ def _count_actions(**filters):
 
 def groups(now: datetime | None = None):
     now = now or timezone.now()
-    return queries.public_groups().annotate(
+    return LocalGroup.objects.public().annotate(
         upcoming_actions=_count_actions(last_ends_at__gte=now),
         past_actions=_count_actions(last_ends_at__lt=now),
     )

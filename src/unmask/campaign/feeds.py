@@ -20,7 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from unmask.campaign import queries, times
-from unmask.campaign.models import ActionStatus
+from unmask.campaign.models import ActionStatus, LocalGroup
 from unmask.cleantext import Atom1Feed, xml_text
 from unmask.record import version
 from unmask.web import atom
@@ -182,7 +182,7 @@ def feeds_opml(request):
         site = settings.SITE_NAME
         actions_atom = reverse("campaign:actions-atom")
         outline(
-            body, _("Changes to the record"), reverse("record:changes-feed"), reverse("web:home")
+            body, _("Changes to the record"), reverse("record:changes-feed"), reverse("pages:home")
         )
         outline(
             body,
@@ -207,7 +207,7 @@ def feeds_opml(request):
                     f"{actions_atom}?{urlencode({'call': call.public_id})}",
                     call.get_absolute_url(),
                 )
-        groups = list(queries.public_groups().order_by("name", "pk")[:OPML_GROUPS])
+        groups = list(LocalGroup.objects.public().order_by("name", "pk")[:OPML_GROUPS])
         if groups:
             folder = ET.SubElement(body, "outline", text=str(_("Local groups")))
             for group in groups:

@@ -11,7 +11,6 @@ from django import forms
 from django.conf import settings
 from django.conf.locale import LANG_INFO
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -45,7 +44,7 @@ def zone_names() -> list[str]:
     """The zones offered while typing (the form's datalist): the places' zones, without the
     nautical (Etc/GMT+2) and legacy ones, which the server still accepts when typed."""
     return sorted(
-        n for n in times._zone_names() if "/" in n and n.split("/")[0] not in {"Etc", "SystemV"}
+        n for n in times.zone_names() if "/" in n and n.split("/")[0] not in {"Etc", "SystemV"}
     )
 
 
@@ -207,9 +206,7 @@ class ActionForm(CleanTextMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = [("", _("Choose a country")), *countries]
         self._offer_targets()
-        self.fields["call"].queryset = Call.objects.filter(
-            published_at__isnull=False, deleted_at__isnull=True
-        ).order_by("-starts_on", "title")
+        self.fields["call"].queryset = Call.objects.public().order_by("-starts_on", "title")
 
     # --- targets: chosen ones stay checked; a search (target_q) offers more ----------------------
     def _asked(self, name: str) -> list[str]:
@@ -253,7 +250,7 @@ class ActionForm(CleanTextMixin, forms.Form):
     def zone_shown(self) -> str:
         """The line above the time-zone field: the zone the action gets, and from where."""
         typed = str(self._raw("timezone")).strip()
-        if typed in times._zone_names():  # a wrong name is shown in the field, with its error
+        if typed in times.zone_names():  # a wrong name is shown in the field, with its error
             return zone_note("chosen", typed)
         try:
             lat, lon = float(self._raw("latitude")), float(self._raw("longitude"))
@@ -456,6 +453,5 @@ class SubmitForm(ActionForm):
 
 def public_groups():
     """Group names a submitter can pick from: groups with a published action, and trusted ones."""
-    public = Q(trusted=True) | Q(actions__published_at__isnull=False)
-    groups = LocalGroup.objects.filter(public, deleted_at__isnull=True)
+    groups = LocalGroup.objects.public()
     return groups.order_by("name").values_list("name", flat=True).distinct()[:500]

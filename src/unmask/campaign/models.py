@@ -7,17 +7,25 @@ top of these models.
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from unmask import texts
-from unmask.record.models import Organization, Product, Record, Site
+from unmask.places import Place
+from unmask.record.models import Organization, Product, Record, RecordQuerySet, Site
 from unmask.record.text import make_slug
 from unmask.urlcache import fast_reverse
+
+
+class LocalGroupQuerySet(RecordQuerySet):
+    def public(self):
+        """The groups with a page: not deleted, and trusted or one of its actions was published
+        (the rule of every page, feed, export and the mirror)."""
+        published = Action.objects.filter(group=OuterRef("pk"), published_at__isnull=False)
+        return self.filter(deleted_at__isnull=True).filter(Q(trusted=True) | Exists(published))
 
 
 class LocalGroup(Record):
@@ -41,6 +49,7 @@ class LocalGroup(Record):
         settings.AUTH_USER_MODEL, verbose_name=_("members"), blank=True, related_name="local_groups"
     )
 
+    objects = LocalGroupQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at", "contact_email"])
 
     class Meta:
@@ -59,6 +68,12 @@ class LocalGroup(Record):
         return fast_reverse("campaign:group", self.public_id, self.slug)
 
 
+class CallQuerySet(RecordQuerySet):
+    def public(self):
+        """The calls readers see: published and not deleted (Call.has_page for one in hand)."""
+        return self.filter(published_at__isnull=False, deleted_at__isnull=True)
+
+
 class Call(Record):
     """A call to action: what the campaign asks people to do, when, and against whom."""
 
@@ -75,6 +90,7 @@ class Call(Record):
     ends_on = models.DateField(_("until"), null=True, blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
 
+    objects = CallQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
@@ -92,6 +108,11 @@ class Call(Record):
 
     def get_absolute_url(self) -> str:
         return fast_reverse("campaign:call", self.public_id, self.slug)
+
+    @property
+    def has_page(self) -> bool:
+        """CallQuerySet.public()'s rule, for a call already loaded."""
+        return self.published_at is not None and self.deleted_at is None
 
     def text(self, language: str | None = None) -> CallText:
         """The call in `language` (the page's by default): its translation when one exists,
@@ -158,11 +179,12 @@ class ActionQuerySet(models.QuerySet):
         )
 
 
-class Action(Record):
+class Action(Place, Record):
     """A public, lawful action: a demonstration, a vigil, an info stand, a talk, an online action.
 
     Times are UTC instants with the place's time zone (see times.py); a recurring action has an
-    RFC 5545 rule, and `last_ends_at` is the end of its last occurrence.
+    RFC 5545 rule, and `last_ends_at` is the end of its last occurrence. The city and the point
+    come from Place (unmask/places.py), as a site's do.
     """
 
     title = models.CharField(_("title"), max_length=200)
@@ -186,20 +208,7 @@ class Action(Record):
         blank=True,
         help_text=_("A public place: a square, a company's gate. Never a home address."),
     )
-    city = models.CharField(_("city"), max_length=200, blank=True)
     country = CountryField(_("country"), blank=True)
-    latitude = models.FloatField(
-        _("latitude"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
-    )
-    longitude = models.FloatField(
-        _("longitude"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
-    )
     call = models.ForeignKey(
         Call,
         verbose_name=_("call it answers"),

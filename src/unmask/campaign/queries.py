@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django_countries.fields import Country
@@ -265,20 +265,11 @@ def action_countries(*, upcoming: bool = False) -> list[tuple[str, str]]:
 
 
 def public_calls() -> QuerySet:
-    """Published calls, each with its texts in other languages (Call.text())."""
-    return Call.objects.filter(
-        published_at__isnull=False, deleted_at__isnull=True
-    ).prefetch_related("texts")
-
-
-def public_groups() -> QuerySet:
-    """The groups with a page: not deleted, and trusted or one of its actions was published."""
-    published = Action.objects.filter(group=OuterRef("pk"), published_at__isnull=False)
-    return LocalGroup.objects.filter(deleted_at__isnull=True).filter(
-        Q(trusted=True) | Exists(published)
-    )
+    """Public calls (Call.objects.public()), each with its texts in other languages
+    (Call.text()): what the pages show."""
+    return Call.objects.public().prefetch_related("texts")
 
 
 def public_group(public_id: str) -> LocalGroup | None:
-    """A group has a page once it is trusted or one of its actions was published."""
-    return public_groups().filter(public_id=public_id).first()
+    """A group with a page (LocalGroup.objects.public()), by its public id."""
+    return LocalGroup.objects.public().filter(public_id=public_id).first()

@@ -43,7 +43,7 @@ class TimeError(ValueError):
 
 def zone(name: str) -> ZoneInfo:
     """The IANA time zone called `name` ("Europe/Berlin")."""
-    if not name or name not in _zone_names():
+    if not name or name not in zone_names():
         raise TimeError(
             _("“%(name)s” is not a known time zone, such as Europe/Berlin.") % {"name": name}
         )
@@ -56,7 +56,7 @@ def zone(name: str) -> ZoneInfo:
 _names: set[str] | None = None
 
 
-def _zone_names() -> set[str]:
+def zone_names() -> set[str]:
     global _names
     if _names is None:
         _names = available_timezones() - {"localtime", "Factory"}
@@ -76,7 +76,7 @@ def zone_at(latitude: float, longitude: float) -> str:
     from tzfpy import get_tz  # the boundaries load on the first lookup (about 0.1 s), not before
 
     name = get_tz(float(longitude), float(latitude)) or ""
-    return name if name in _zone_names() and not name.startswith("Etc/") else ""
+    return name if name in zone_names() and not name.startswith("Etc/") else ""
 
 
 def _zone_tab() -> str:
@@ -98,7 +98,7 @@ def _zones_by_country() -> dict[str, list[str]]:
         if line.startswith("#") or not line.strip():
             continue
         parts = line.split("\t")
-        if len(parts) >= 3 and parts[2] in _zone_names():
+        if len(parts) >= 3 and parts[2] in zone_names():
             found.setdefault(parts[0].upper(), []).append(parts[2])
     return found
 

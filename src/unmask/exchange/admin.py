@@ -1,6 +1,6 @@
 """Imports in the admin: upload a CSV, see the dry run (created, updated, left alone, ambiguous,
 every error with its line and column), apply it, and undo a batch as a whole. The rules are
-exchange.importer's, the same as `unmask import`."""
+exchange.formats' (through intake), the same as `unmask import`."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from unmask.cleantext import CleanTextMixin
-from unmask.exchange import importer, intake
+from unmask.exchange import batches, intake
 from unmask.exchange.locks import ImportBusy
 from unmask.exchange.models import ImportBatch
 
@@ -105,7 +105,7 @@ def _busy(exc: ImportBusy) -> str:
 def undo_batches(modeladmin, request, queryset):
     for batch in queryset:
         try:
-            touched = importer.undo(batch, actor=request.user)
+            touched = batches.undo(batch, actor=request.user)
         except (ValidationError, PermissionDenied) as exc:
             messages.error(
                 request, f"#{batch.pk}: {' '.join(getattr(exc, 'messages', [str(exc)]))}"
@@ -115,6 +115,22 @@ def undo_batches(modeladmin, request, queryset):
                 request,
                 _("Batch #%(n)s undone: %(k)s records put back.") % {"n": batch.pk, "k": touched},
             )
+
+
+STATUS = {
+    batches.IMPORTED: _("Imported"),
+    batches.WRITING: _("Being imported"),
+    batches.INTERRUPTED: _("Interrupted: the next import undoes it"),
+    batches.STOPPED: _("Interrupted, undone"),
+    batches.UNDONE: _("Undone"),
+}
+
+
+def _interrupted(batch: ImportBatch) -> str:
+    return _(
+        "Import batch #%(n)s (%(file)s) was interrupted while it was being written (its "
+        "process stopped before the end): what it wrote has been undone."
+    ) % {"n": batch.pk, "file": batch.file_name}
 
 
 @admin.register(ImportBatch)
@@ -127,11 +143,16 @@ class ImportBatchAdmin(admin.ModelAdmin):
         "created",
         "updated",
         "unchanged",
+        "status",
         "undone_at",
     ]
     readonly_fields = [f.name for f in ImportBatch._meta.fields]
     actions = [undo_batches]
     change_list_template = "admin/exchange/importbatch_changelist.html"
+
+    @admin.display(description=_("Status"))
+    def status(self, obj: ImportBatch) -> str:
+        return STATUS[batches.status(obj)]
 
     def has_add_permission(self, request):
         return False
@@ -184,6 +205,8 @@ class ImportBatchAdmin(admin.ModelAdmin):
             except ImportBusy as exc:
                 messages.error(request, _busy(exc))
                 return redirect("admin:exchange_import")
+            for batch in outcome.recovered:
+                messages.warning(request, _interrupted(batch))
             if outcome.ok:
                 _forget(request, token)
                 messages.success(
@@ -218,4 +241,5 @@ class ImportBatchAdmin(admin.ModelAdmin):
                 context.update(outcome=outcome, upload=token, name=name)
         context["form"] = form
         context["template_url"] = reverse("admin:exchange_import_template")
+        context["interrupted"] = batches.abandoned()  # undone when an import is applied
         return render(request, "admin/exchange/import.html", context)

@@ -7,10 +7,10 @@ class ExchangeConfig(AppConfig):
     verbose_name = "Open data"
 
     def ready(self) -> None:
-        from unmask.exchange import bundle, drafts
+        from unmask.exchange import drafts, publish
         from unmask.web import pagecache, staff
 
-        pagecache.depends_on(bundle.published_set)  # /data/ lists the files published
+        pagecache.depends_on(publish.published_set)  # /data/ lists the files published
 
         staff.register(
             staff.StaffQueue(

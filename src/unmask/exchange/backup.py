@@ -513,14 +513,12 @@ def _load_model(archive, entry: dict, model) -> int:
 
 def _refresh_derived(log: Log) -> None:
     """The archive carries the visibility flags, involvements and search text as they were;
-    recompute them (and raise the record's version) only if they disagree with the rules."""
-    from unmask.record import version, visibility
+    the record's bulk writer recomputes them (and raises the version) only if they disagree
+    with the rules."""
+    from unmask.record import bulk
 
-    changed = sum(len(visibility._update(model, None)) for model in visibility.ORDER)
-    visibility.refresh_search_text()
+    changed = bulk.refresh_derived()
     if changed:
-        visibility.sync_involvements(None)
-        version.bump()
         log(f"Visibility flags: {changed} corrected, involvements rebuilt.")
     else:
         log("Visibility flags: all as the rules say.")

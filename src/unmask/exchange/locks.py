@@ -36,14 +36,19 @@ def _advisory_key(key: str) -> int:
     return int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)
 
 
-def _alive(lock: ImportLock) -> bool:
-    """On SQLite (PostgreSQL asks its advisory lock): is the import holding `lock` running?"""
-    if timezone.now() - lock.started_at > EXPIRES:
+def alive(host: str, pid: int | None, started_at) -> bool:
+    """Is the process `pid` of `host`, at work since `started_at`, still running? A process of
+    another machine cannot be asked: it is taken as running until EXPIRES (so is one whose pid
+    was given to another process since). The rule of ImportLock (on SQLite; PostgreSQL asks its
+    advisory lock) and of an import batch being written (batches.recover)."""
+    if timezone.now() - started_at > EXPIRES:
         return False
-    if lock.host != HOST:
+    if host != HOST:
         return True
+    if not pid:
+        return False
     try:
-        os.kill(lock.pid, 0)
+        os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
@@ -68,7 +73,7 @@ def import_lock(key: str) -> Iterator[None]:
     try:
         held = ImportLock.objects.filter(key=key).first()
         if held is not None:
-            if not postgres and _alive(held):
+            if not postgres and alive(held.host, held.pid, held.started_at):
                 raise ImportBusy(held.started_at)
             ImportLock.objects.filter(pk=held.pk, started_at=held.started_at).delete()
         try:

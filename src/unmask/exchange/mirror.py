@@ -343,10 +343,9 @@ class Mirror:
         products = list(Product.objects.public())
         sources = list(Source.objects.public())
         actions = list(Action.objects.public())
-        others = []
-        for model in (LocalGroup, Call):
-            manager = model.objects
-            others += list(manager.public() if hasattr(manager, "public") else manager.all())
+        # The groups with a page and the published calls: never a draft call, or a group that
+        # has no page yet (their addresses answer 404 on the live site).
+        others = [*LocalGroup.objects.public(), *Call.objects.public()]
         # The calendar: this month and the next ones up to the last occurrence of an action.
         ends = [a.last_ends_at or a.starts_at for a in actions]
         if ends:
@@ -355,9 +354,9 @@ class Mirror:
         for language in self.languages:
             with translation.override(language):  # reverse() gives the language's prefix
                 urls += [
-                    reverse("web:home"),
+                    reverse("pages:home"),
                     reverse("record:directory"),
-                    reverse("web:methodology"),
+                    reverse("pages:methodology"),
                     reverse("maps:map"),
                     reverse("graph:graph"),
                     reverse("campaign:actions"),

@@ -35,6 +35,11 @@ class ImportBatch(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Empty while the import writes (in short transactions, on SQLite): a batch never finished
+    # nor undone whose process is gone was interrupted, and batches.recover undoes it.
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    host = models.CharField(_("written on host"), max_length=255, blank=True)
+    pid = models.PositiveIntegerField(_("written by process"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("import batch")

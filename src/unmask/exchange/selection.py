@@ -1,7 +1,8 @@
 """What an export holds: the public record, whole or narrowed by the map's and the graph's
 filters (record.filters.NetworkFilters). Only what the public may see, ever: public
 organizations, sites, products, links and sources, the other names, identifiers and
-translations of the description of public organizations, and the citations of public claims;
+translations of the description of public organizations, the citations of public claims,
+the status histories of public links and the published replies of public organizations;
 and the campaign against them: public actions (published, and cancelled after publication),
 public calls to action, the local groups that have a page, and the public targets of those
 calls and actions.
@@ -17,16 +18,18 @@ from dataclasses import dataclass
 from django.db.models import F, Q, QuerySet
 
 from unmask.campaign import queries as campaign_queries
-from unmask.campaign.models import Action, ActionTarget, CallTarget, CallText
+from unmask.campaign.models import Action, ActionTarget, CallTarget, CallText, LocalGroup
 from unmask.record.filters import NetworkFilters
 from unmask.record.models import (
     Citation,
     Identifier,
     Link,
+    LinkStatusEvent,
     Organization,
     OrganizationName,
     OrganizationText,
     Product,
+    Response,
     Site,
     Source,
 )
@@ -39,6 +42,9 @@ class Selection:
     products: QuerySet
     links: QuerySet
     filters: NetworkFilters | None = None
+    # The address the exported rows' `url` cells start with: the site's (settings.SITE_URL)
+    # unless a request asked for the file (exchange.views.part: the address it was asked at).
+    site_url: str = ""
 
     @classmethod
     def everything(cls) -> Selection:
@@ -59,11 +65,11 @@ class Selection:
             return cls.everything()
         organizations = filters.organizations()
         org_ids = organizations.values("pk")
-        links = Link.objects.public().filter(
+        # The links the map and the graph select (NetworkFilters.links), among the
+        # organizations in view: both ends in the export, so that every link names what it holds.
+        links = filters.links().filter(
             Q(object__in=org_ids) | Q(object__isnull=True), subject__in=org_ids
         )
-        if filters.link_filtered:
-            links = links.filter(pk__in=filters.involvements().values("link_id"))
         sites = Site.objects.public().filter(organization__in=org_ids)
         if filters.country:
             sites = sites.filter(country=filters.country)
@@ -103,6 +109,19 @@ class Selection:
     def sources(self) -> QuerySet:
         return Source.objects.public().filter(pk__in=self.citations().values("source_id"))
 
+    def responses(self) -> QuerySet:
+        """Published replies of the selected organizations, to their profile or to a selected
+        link (never one still being checked, rejected or deleted: Response.objects.public())."""
+        return (
+            Response.objects.public()
+            .filter(organization__in=self.organizations.values("pk"))
+            .filter(Q(link__isnull=True) | Q(link__in=self.links.values("pk")))
+        )
+
+    def status_events(self) -> QuerySet:
+        """The status history of the selected links: all of it, as the link's page shows it."""
+        return LinkStatusEvent.objects.filter(link__in=self.links.values("pk"))
+
     # --- the campaign against them -------------------------------------------------------------
     def _aimed(self, model) -> QuerySet:
         """Public targets (of calls or actions) aimed at what the selection holds."""
@@ -121,7 +140,7 @@ class Selection:
         return actions.filter(pk__in=self._aimed(ActionTarget).values("action_id"))
 
     def calls(self) -> QuerySet:
-        calls = campaign_queries.public_calls()
+        calls = campaign_queries.public_calls()  # Call.objects.public(), texts prefetched
         if self.filters is None:
             return calls
         return calls.filter(
@@ -130,9 +149,9 @@ class Selection:
         )
 
     def groups(self) -> QuerySet:
-        """The groups with a page (campaign.queries.public_group: not deleted, and trusted or
+        """The groups with a page (LocalGroup.objects.public(): not deleted, and trusted or
         with an action that was published); narrowed, the groups of the selected actions."""
-        groups = campaign_queries.public_groups()
+        groups = LocalGroup.objects.public()
         if self.filters is not None:
             return groups.filter(pk__in=self.actions().values("group_id"))
         return groups

@@ -12,8 +12,8 @@ from django.shortcuts import render
 from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date
 
-from unmask.exchange import bundle
-from unmask.exchange.checksum import sha256_file
+from unmask.exchange import formats, publish
+from unmask.exchange.files import sha256_file
 from unmask.exchange.selection import Selection
 from unmask.maps import options as map_options
 from unmask.record import version
@@ -23,11 +23,11 @@ from unmask.web.payloads import derived_response
 
 def data_page(request):
     filters = NetworkFilters.from_params(request.GET)
-    manifest = bundle.read_manifest()
+    manifest = publish.read_manifest()
     files = []
     if manifest:
         for entry in manifest["files"]:
-            fmt = bundle.BY_KEY.get(entry["format"])
+            fmt = formats.by_key().get(entry["format"])
             files.append({**entry, "description": fmt.description if fmt else ""})
     return render(
         request,
@@ -41,7 +41,7 @@ def data_page(request):
                 manifest.get("record_version") != version.current()
                 or manifest.get("campaign_version", 0) != version.current(version.CAMPAIGN)
             ),
-            "formats": bundle.FORMATS,
+            "formats": formats.written(),
             "filters": filters,
             "options": map_options.filter_options(),
             "query": urlencode(filters.as_params()),
@@ -51,10 +51,10 @@ def data_page(request):
 
 def bulk_file(request, name: str):
     """A bulk file, if the manifest lists it: never any other path."""
-    folder = bundle.published()  # once: the manifest and the file from the same set
-    manifest = bundle.read_manifest(folder) or {"files": []}
+    folder = publish.published()  # once: the manifest and the file from the same set
+    manifest = publish.read_manifest(folder) or {"files": []}
     path = folder / name
-    if name == bundle.MANIFEST and manifest["files"]:
+    if name == publish.MANIFEST and manifest["files"]:
         digest = sha256_file(path)
         entry = {"sha256": digest, "media_type": "application/json"}
     else:
@@ -84,16 +84,22 @@ def part(request, fmt: str):
     """A filtered part of the record (the map's filters in the query) in one format; cached per
     record version and filters, like the map's data (and per the campaign's version for the
     formats that hold the campaign)."""
-    if fmt not in bundle.BY_KEY:
+    if fmt not in formats.by_key():
         raise Http404
     filters = NetworkFilters.from_params(request.GET)
     params = {**filters.as_params(), "fmt": fmt}
     if fmt in ("ftm", "csv"):  # they hold the campaign too: cached per its version as well
         params["campaign"] = version.current(version.CAMPAIGN)
+    # The pages the rows link to, at the address this file was asked at (as the feeds and the
+    # API build theirs): cached per address too.
+    site_url = request.build_absolute_uri("/").rstrip("/")
+    params["site"] = site_url
 
     def build() -> bytes:
         buffer = io.BytesIO()
-        bundle.write_format(bundle.BY_KEY[fmt], Selection.from_params(request.GET), buffer)
+        selection = Selection.from_params(request.GET)
+        selection.site_url = site_url
+        formats.by_key()[fmt].write(selection, buffer)
         data = buffer.getvalue()
         return data if fmt == "csv" else gzip.decompress(data)
 
@@ -107,5 +113,5 @@ def part(request, fmt: str):
         params,
         build,
         content_type,
-        filename=f"{bundle.base_name()}-part.{suffix}",
+        filename=f"{publish.base_name()}-part.{suffix}",
     )

@@ -60,16 +60,10 @@ def _product_node(product: Product) -> dict:
     }
 
 
-def _links(filters: NetworkFilters, product_ids: list[int] | None):
-    links = Link.objects.public()
-    if product_ids is not None:
-        links = links.filter(product__in=product_ids)
-    if filters.relation:
-        links = links.filter(relation=filters.relation)
-    if filters.status:
-        links = links.filter(status=filters.status)
-    if filters.active:
-        links = links.active()
+def _links(filters: NetworkFilters):
+    """The links matching the filters (NetworkFilters.links) with either end of the kind and
+    in the country filtered: a supplier abroad of a company in view is drawn."""
+    links = filters.links()
     if filters.kind or filters.country:
         orgs = Organization.objects.public()
         if filters.kind:
@@ -93,7 +87,7 @@ def build(
     `depth` links away instead. `limit` keeps fewer links than the cap (a page's list);
     `uncapped` keeps every link (the bulk GraphML file)."""
     product_ids = filters.product_ids()
-    links = _links(filters, product_ids)
+    links = _links(filters)
     cap = None if uncapped else MAX_EDGES
     if ego:
         center = Organization.objects.public().filter(public_id=ego).first()
@@ -128,26 +122,36 @@ def build(
         else:
             continue
         graph.nodes.setdefault(target["id"], target)
-        graph.edges.append(
-            {
-                "id": f"l:{link.public_id}",
-                "source": source["id"],
-                "target": target["id"],
-                "type": "link",
-                "relation": link.relation,
-                "label": str(Relation(link.relation).label),
-                "inverse_label": str(INVERSE_LABELS[Relation(link.relation)]),
-                "status": link.status,
-                "status_label": str(LinkStatus(link.status).label),
-                "active": link.is_active,
-                "product": link.product.name if link.product_id else "",
-                "start": link.start,
-                "end": link.end,
-            }
-        )
+        graph.edges.append(link_edge(link))
     if product_ids:
         _add_part_tree(graph, product_ids, products)
     return graph
+
+
+def link_edge(link: Link) -> dict | None:
+    """A link's edge: from its subject to its object, or to its product when it names no other
+    organization; None when it names neither."""
+    if link.object_id:
+        target = f"o:{link.object.public_id}"
+    elif link.product_id:
+        target = f"p:{link.product.public_id}"
+    else:
+        return None
+    return {
+        "id": f"l:{link.public_id}",
+        "source": f"o:{link.subject.public_id}",
+        "target": target,
+        "type": "link",
+        "relation": link.relation,
+        "label": str(Relation(link.relation).label),
+        "inverse_label": str(INVERSE_LABELS[Relation(link.relation)]),
+        "status": link.status,
+        "status_label": str(LinkStatus(link.status).label),
+        "active": link.is_active,
+        "product": link.product.name if link.product_id else "",
+        "start": link.start,
+        "end": link.end,
+    }
 
 
 def _edge(edge_id: str, source: str, target: str, kind: str, label: str) -> dict:

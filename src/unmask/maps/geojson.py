@@ -32,7 +32,7 @@ def _text(value: str, known: dict[str, str]) -> str:
     return encoded if encoded is not None else json.dumps(value, ensure_ascii=False)
 
 
-def _rows(queryset) -> list[tuple]:
+def raw_rows(queryset) -> list[tuple]:
     """The rows of a values_list() queryset, fetched without Django's per-row conversion (the
     values here are plain numbers and strings): 100,000 sites in a third of the time."""
     try:
@@ -49,7 +49,7 @@ def sites_geojson(filters: NetworkFilters) -> bytes:
     json.dumps took twice as long as reading them. Every string goes through json.dumps unless it
     is one of the known choice values or a plain public id."""
     sites = filters.sites().order_by("pk")
-    rows = _rows(
+    rows = raw_rows(
         sites.values_list(
             "public_id", "longitude", "latitude", "precision", "role", "organization_id"
         )
@@ -74,7 +74,7 @@ def sites_geojson(filters: NetworkFilters) -> bytes:
         )
     names: dict[int, list] = {}
     orgs = Organization.objects.filter(pk__in=sites.values("organization_id"))
-    for pk, public_id, name, kind in _rows(orgs.values_list("pk", "public_id", "name", "kind")):
+    for pk, public_id, name, kind in raw_rows(orgs.values_list("pk", "public_id", "name", "kind")):
         names[pk] = [public_id, name, kind]
     organizations = json.dumps(
         [names[pk] for pk in org_index], ensure_ascii=False, separators=(",", ":")

@@ -14,7 +14,7 @@ import json
 import math
 from collections import defaultdict
 
-from unmask.maps.geojson import DECIMALS, _rows
+from unmask.maps.geojson import DECIMALS, raw_rows
 from unmask.record.filters import NetworkFilters
 
 MAX_ZOOM = 5  # beyond, the page waits for the real clusters
@@ -56,7 +56,7 @@ def cells(points) -> dict[int, dict[tuple[int, int], list[float]]]:
 
 
 def preview_geojson(filters: NetworkFilters) -> bytes:
-    rows = _rows(filters.sites().values_list("longitude", "latitude", "precision"))
+    rows = raw_rows(filters.sites().values_list("longitude", "latitude", "precision"))
     # Rounded as the GeoJSON rounds them: a site known to its city is not placed to the metre.
     points = [
         (round(lon, DECIMALS.get(p, 2)), round(lat, DECIMALS.get(p, 2))) for lon, lat, p in rows

@@ -88,8 +88,8 @@ def sites_preview(request):
 
 
 def site(request, public_id: str):
-    """What a site's popup shows: the organization, the site, and its public links (those
-    concerning the filtered program first), labels in the page's language; then what other
+    """What a site's popup shows: the organization, the site, and its public links that match
+    the map's link filters (NetworkFilters.links), labels in the page's language; then what other
     apps add (signals.site_popup: the campaign's upcoming actions aimed here). Not cached on
     the server: the ETag is the body's hash (ConditionalGetMiddleware), so a new action or an
     edit changes it, with the pages' short max-age."""
@@ -98,16 +98,7 @@ def site(request, public_id: str):
     )
     org = item.organization
     filters = NetworkFilters.from_params(request.GET)
-    links = Link.objects.public().filter(Q(subject=org) | Q(object=org))
-    product_ids = filters.product_ids()
-    if product_ids is not None:
-        links = links.filter(product__in=product_ids)
-    if filters.relation:
-        links = links.filter(relation=filters.relation)
-    if filters.status:
-        links = links.filter(status=filters.status)
-    if filters.active:
-        links = links.active()
+    links = filters.links().filter(Q(subject=org) | Q(object=org))
     shown = list(links.select_related("subject", "object", "product").order_by("-pk")[:5])
     body = {
         "organization": {

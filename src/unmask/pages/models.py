@@ -1,7 +1,7 @@
 """The site's own texts that editors write, not translators: the home page's introduction and
 the methodology. Each page is written in one language and may have translations (unmask/texts.py),
 like a call to action. Without a page in the database the site shows its built-in text, which
-the interface catalogues translate (web/templates/web/home.html, methodology.html)."""
+the interface catalogues translate (pages/templates/pages/home.html, methodology.html)."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ class Page(models.Model):
         return str(PageSlug(self.slug).label)
 
     def get_absolute_url(self) -> str:
-        return reverse("web:home" if self.slug == PageSlug.HOME else "web:methodology")
+        return reverse("pages:home" if self.slug == PageSlug.HOME else "pages:methodology")
 
     def text(self, language: str | None = None) -> PageText:
         """The page in `language` (the reader's by default) when translated, else as written."""

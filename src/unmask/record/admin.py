@@ -212,7 +212,7 @@ class PublishedFilter(admin.SimpleListFilter):
         return queryset
 
 
-def _run(request, objects, func, done_message: str, **kwargs) -> None:
+def apply_to_each(request, objects, func, done_message: str, **kwargs) -> None:
     """Apply a service to each object; refusals are reported one by one, not swallowed."""
     done = 0
     for obj in objects:
@@ -227,12 +227,12 @@ def _run(request, objects, func, done_message: str, **kwargs) -> None:
         messages.success(request, done_message % {"count": done})
 
 
-def _with_reason(modeladmin, request, queryset, func, title: str, done_message: str):
+def with_reason(modeladmin, request, queryset, func, title: str, done_message: str):
     """An admin action that asks for a reason on an intermediate page."""
     if "apply" in request.POST:
         form = ActionReasonForm(request.POST)
         if form.is_valid():
-            _run(request, queryset, func, done_message, reason=form.cleaned_data["reason"])
+            apply_to_each(request, queryset, func, done_message, reason=form.cleaned_data["reason"])
             return None
     else:
         form = ActionReasonForm()
@@ -252,7 +252,7 @@ def _with_reason(modeladmin, request, queryset, func, title: str, done_message: 
 
 @admin.action(description=_("Delete selected (soft, reversible)"))
 def soft_delete_selected(modeladmin, request, queryset):
-    return _with_reason(
+    return with_reason(
         modeladmin,
         request,
         queryset,
@@ -264,7 +264,7 @@ def soft_delete_selected(modeladmin, request, queryset):
 
 @admin.action(description=_("Restore selected"))
 def restore_selected(modeladmin, request, queryset):
-    return _with_reason(
+    return with_reason(
         modeladmin,
         request,
         queryset,
@@ -276,12 +276,12 @@ def restore_selected(modeladmin, request, queryset):
 
 @admin.action(description=_("Publish selected"))
 def publish_selected(modeladmin, request, queryset):
-    _run(request, queryset, services.publish, _("%(count)d published."))
+    apply_to_each(request, queryset, services.publish, _("%(count)d published."))
 
 
 @admin.action(description=_("Unpublish selected"))
 def unpublish_selected(modeladmin, request, queryset):
-    return _with_reason(
+    return with_reason(
         modeladmin,
         request,
         queryset,
@@ -496,7 +496,7 @@ def publish_cited_selected(modeladmin, request, queryset):
             )
             % {"count": left},
         )
-    return _with_reason(
+    return with_reason(
         modeladmin,
         request,
         ready,
@@ -700,7 +700,7 @@ class ResponseAdmin(RecordAdmin):
 
     @admin.action(description=_("Publish selected replies"))
     def publish_selected(self, request, queryset):
-        _run(
+        apply_to_each(
             request,
             queryset.exclude(status=ResponseStatus.PUBLISHED),
             services.publish_response,

@@ -622,17 +622,15 @@ def list_links(request, filters: Query[LinkQuery]):
         qs = qs.filter(
             Q(subject__public_id=filters.organization) | Q(object__public_id=filters.organization)
         )
-    if filters.relation:
-        qs = qs.filter(relation=filters.relation)
-    if filters.status:
-        qs = qs.filter(status=filters.status)
-    if filters.product:
-        qs = qs.filter(product__public_id=filters.product)
-    if filters.active is True:
-        qs = qs.active()
-    elif filters.active is False:
-        qs = qs.filter(~Q(end="") | Q(status=LinkStatus.ENDED))
-    return qs
+    # The map's and the graph's selection (LinkQuerySet.matching), but for the product: the API
+    # keeps the links about that product itself, as its organizations' filter does.
+    product = Product.objects.filter(public_id=filters.product) if filters.product else None
+    return qs.matching(
+        relation=filters.relation or "",
+        status=filters.status or "",
+        active=filters.active,
+        product_ids=product.values("pk") if product is not None else None,
+    )
 
 
 @detail_endpoint(router, "/links/{public_id}", LinkOut, "One link", "links")

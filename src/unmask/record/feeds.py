@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from unmask.cleantext import Atom1Feed
 from unmask.record import queries, signals
 from unmask.record.models import Organization
-from unmask.record.views import _canonical_org
+from unmask.record.views import canonical_org
 from unmask.web import atom
 
 FEED_SIZE = 50
@@ -19,7 +19,7 @@ class ChangesFeed(Feed):
     subtitle = _("Organizations and links published, changed, disputed or ended, with the reason.")
 
     def link(self):
-        return reverse("web:home")
+        return reverse("pages:home")
 
     def feed_guid(self):
         return atom.tag(atom.SITE_TAG_DATE, "changes")
@@ -56,7 +56,7 @@ class ChangesFeed(Feed):
 
 class OrganizationChangesFeed(ChangesFeed):
     def get_object(self, request, public_id, slug):
-        return _canonical_org(public_id)
+        return canonical_org(public_id)
 
     def title(self, org):
         return _("Changes about %(name)s") % {"name": org.name}

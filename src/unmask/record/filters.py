@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 
 from unmask.record.models import (
     Involvement,
+    Link,
     LinkStatus,
     Organization,
     OrganizationKind,
@@ -154,8 +155,20 @@ class NetworkFilters:
             self.__dict__["_product_ids"] = public_part_ids(product.pk) if product else []
         return self.__dict__["_product_ids"]
 
+    def links(self) -> QuerySet:
+        """The public links matching the link filters (LinkQuerySet.matching): what the graph
+        draws, a site's popup on the map lists and an export holds, before each keeps the
+        organizations it shows."""
+        return Link.objects.public().matching(
+            relation=self.relation,
+            status=self.status,
+            active=True if self.active else None,
+            product_ids=self.product_ids(),
+        )
+
     def involvements(self, product_ids: list[int] | None = None) -> QuerySet:
-        """The ends of public links matching the link filters (see models.Involvement)."""
+        """The ends of the links that links() selects, from the involvements (see
+        models.Involvement): organizations are found by their links from these rows."""
         ends = Involvement.objects.all()
         if self.relation:
             ends = ends.filter(relation=self.relation)

@@ -17,6 +17,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from unmask import texts
+from unmask.places import Place
 from unmask.record.partial_dates import PartialDate, PartialDateError
 from unmask.record.text import make_slug, name_key, new_public_id, normalize_identifier
 from unmask.urlcache import country_name, fast_reverse
@@ -71,9 +72,52 @@ class PublishableQuerySet(RecordQuerySet):
         return self.filter(is_public=True)
 
 
+def link_is_active(end: str, status: str) -> bool:
+    """The rule for an active link, in Python: no end date, and not ended. active_link() is the
+    same rule for the database; Link.is_active and the involvements (record.visibility) read
+    this one."""
+    return not end and status != LinkStatus.ENDED
+
+
+def active_link() -> Q:
+    """link_is_active() as a condition on links (LinkQuerySet.active(), .ended())."""
+    return Q(end="") & ~Q(status=LinkStatus.ENDED)
+
+
 class LinkQuerySet(PublishableQuerySet):
     def active(self):
-        return self.filter(end="").exclude(status=LinkStatus.ENDED)
+        return self.filter(active_link())
+
+    def ended(self):
+        """The links that are not active: ended, or with an end date."""
+        return self.exclude(active_link())
+
+    def matching(
+        self,
+        *,
+        relation: str = "",
+        status: str = "",
+        active: bool | None = None,
+        product_ids=None,
+    ):
+        """The links matching the link filters, the one selection the map, the graph, the API
+        and the exports make (record.filters.NetworkFilters.links() reads a reader's filters
+        into it): of this relation, of this status, active (True) or not (False), about one of
+        `product_ids` (ids or a queryset of pks; [] matches none). Empty values filter nothing.
+        Which organizations' links are in view stays each caller's: the graph keeps a link with
+        either end in view, an export one with both (or without an object)."""
+        links = self
+        if relation:
+            links = links.filter(relation=relation)
+        if status:
+            links = links.filter(status=status)
+        if active is True:
+            links = links.active()
+        elif active is False:
+            links = links.ended()
+        if product_ids is not None:
+            links = links.filter(product__in=product_ids)
+        return links
 
 
 def save_keeping_flag(obj, save, *args, **kwargs) -> None:
@@ -305,7 +349,17 @@ class NameKind(models.TextChoices):
     LOCAL = "local", _("Name in local script")
 
 
+def detail_public_id():
+    """The public id of another name or an identifier: exports and imports name them by it
+    (never by their database key, which another database renumbers and whose gaps would tell
+    that rows not shown exist)."""
+    return models.CharField(
+        _("public id"), max_length=12, unique=True, default=new_public_id, editable=False
+    )
+
+
 class OrganizationName(models.Model):
+    public_id = detail_public_id()
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="names")
     name = models.CharField(_("name"), max_length=300)
     kind = models.CharField(
@@ -369,6 +423,7 @@ class IdentifierScheme(models.TextChoices):
 
 
 class Identifier(models.Model):
+    public_id = detail_public_id()
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="identifiers"
     )
@@ -395,6 +450,13 @@ class Identifier(models.Model):
     def set_derived(self) -> None:
         self.normalized = normalize_identifier(self.scheme, self.value)
 
+    def clean(self):
+        from unmask.record.identifiers import identifier_error  # (imports models)
+
+        problem = identifier_error(self.scheme, self.value)
+        if problem:
+            raise ValidationError({"value": problem})
+
 
 # --- sites -------------------------------------------------------------------------------------
 
@@ -419,27 +481,16 @@ class Precision(models.TextChoices):
     COUNTRY = "country", _("Country")
 
 
-class Site(Publishable):
+class Site(Place, Publishable):
+    """Where an organization works; the city and the point come from Place (unmask/places.py)."""
+
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="sites")
     name = models.CharField(_("name"), max_length=300, blank=True)
     role = models.CharField(_("role"), max_length=20, choices=SiteRole.choices)
     address = models.TextField(
         _("address"), blank=True, help_text=_("A business address, never a home.")
     )
-    city = models.CharField(_("city"), max_length=200, blank=True)
     country = CountryField(_("country"))
-    latitude = models.FloatField(
-        _("latitude"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
-    )
-    longitude = models.FloatField(
-        _("longitude"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
-    )
     precision = models.CharField(
         _("precision"),
         max_length=10,
@@ -729,7 +780,7 @@ class Link(Publishable):
 
     @property
     def is_active(self) -> bool:
-        return not self.end and self.status != LinkStatus.ENDED
+        return link_is_active(self.end, self.status)
 
     def clean(self):
         from django.core.exceptions import ValidationError

@@ -39,14 +39,14 @@ from unmask.record.text import name_key, normalize_identifier
 # --- permissions and history -------------------------------------------------------------------
 
 
-def _check(actor, perm: str) -> None:
+def check_permission(actor, perm: str) -> None:
     if actor is not None and not actor.has_perm(perm):
         raise PermissionDenied(
             _("You do not have permission to do this (%(perm)s).") % {"perm": perm}
         )
 
 
-def _perm(obj: models.Model, action: str) -> str:
+def perm_name(obj: models.Model, action: str) -> str:
     return f"{obj._meta.app_label}.{action}_{obj._meta.model_name}"
 
 
@@ -64,7 +64,7 @@ def save_with_history(obj: models.Model, actor, reason: str, **kwargs) -> None:
         visibility.refresh_search_text([obj.organization_id])
 
 
-def _require_reason(reason: str, field: str = "reason") -> str:
+def require_reason(reason: str, field: str = "reason") -> str:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({field: _("Say why: a note is required for this change.")})
@@ -151,7 +151,7 @@ def create_organization(
 
     `names` are (name, kind) pairs; `identifiers` are (scheme, value) pairs.
     """
-    _check(actor, "record.add_organization")
+    check_permission(actor, "record.add_organization")
     org = Organization(**fields)
     org.full_clean()
     names = list(names)
@@ -179,11 +179,11 @@ def save_record(obj: Record, *, actor=None, reason: str = "") -> Record:
     """Validate and save a new or changed record. A change needs a reason; a new link gets its
     first status event. Used by the admin for every form and inline."""
     creating = obj._state.adding
-    _check(actor, _perm(obj, "add" if creating else "change"))
+    check_permission(actor, perm_name(obj, "add" if creating else "change"))
     if not creating:
-        reason = _require_reason(reason)
+        reason = require_reason(reason)
     if creating and isinstance(obj, Link) and obj.status == LinkStatus.CONFIRMED:
-        _check(
+        check_permission(
             actor, "record.publish_link"
         )  # confirming is a reviewer's decision, also at creation
     if not creating and isinstance(obj, Response):
@@ -220,8 +220,8 @@ def remove_detail(
 ) -> None:
     """Remove another name, an identifier or a translation of the description of an
     organization (kept in the history)."""
-    _check(actor, "record.change_organization")
-    obj._change_reason = _require_reason(reason)
+    check_permission(actor, "record.change_organization")
+    obj._change_reason = require_reason(reason)
     if actor is not None and actor.is_authenticated:
         obj._history_user = actor
     organization_id = obj.organization_id
@@ -244,9 +244,9 @@ def merge_organizations(
 ) -> Organization:
     """Fold `drop` into `keep`: links, sites, products, citations, responses, names and identifiers
     move over, `drop`'s name becomes an alias, and its public id redirects to `keep`."""
-    _check(actor, "record.change_organization")
-    _check(actor, "record.delete_organization")
-    reason = _require_reason(reason)
+    check_permission(actor, "record.change_organization")
+    check_permission(actor, "record.delete_organization")
+    reason = require_reason(reason)
     if keep.pk == drop.pk:
         raise ValidationError(_("An organization cannot be merged into itself."))
     if keep.is_deleted or drop.is_deleted:
@@ -355,9 +355,9 @@ def change_status(
     link: Link, new_status: str, *, note: str, actor=None, effective: str = ""
 ) -> LinkStatusEvent:
     """Move a link to another status. The note is required and kept as a dated event."""
-    _check(actor, "record.change_link")
+    check_permission(actor, "record.change_link")
     if new_status == LinkStatus.CONFIRMED:
-        _check(actor, "record.publish_link")
+        check_permission(actor, "record.publish_link")
     errors = status_change_errors(link, new_status, note=note, effective=effective)
     if errors:
         raise ValidationError(errors)
@@ -410,7 +410,7 @@ def create_source(*, actor=None, reason: str = "", **fields):
 @transaction.atomic
 def publish(obj: Publishable, *, actor=None, reason: str = "") -> Publishable:
     """Publish a record. Refused without at least one citation: nothing is public unsourced."""
-    _check(actor, _perm(obj, "publish"))
+    check_permission(actor, perm_name(obj, "publish"))
     if obj.is_deleted:
         raise ValidationError(_("A deleted record cannot be published; restore it first."))
     if not Citation.objects.alive().filter(**{obj.citation_field: obj}).exists():
@@ -440,8 +440,8 @@ def publish(obj: Publishable, *, actor=None, reason: str = "") -> Publishable:
 
 @transaction.atomic
 def unpublish(obj: Publishable, *, actor=None, reason: str) -> Publishable:
-    _check(actor, _perm(obj, "publish"))
-    reason = _require_reason(reason)
+    check_permission(actor, perm_name(obj, "publish"))
+    reason = require_reason(reason)
     obj.published_at = None
     obj.published_by = None
     save_with_history(obj, actor, reason)
@@ -451,8 +451,8 @@ def unpublish(obj: Publishable, *, actor=None, reason: str) -> Publishable:
 @transaction.atomic
 def soft_delete(obj: Record, *, actor=None, reason: str) -> Record:
     """Hide a record from everything public. Nothing is erased; `restore` brings it back."""
-    _check(actor, _perm(obj, "delete"))
-    reason = _require_reason(reason)
+    check_permission(actor, perm_name(obj, "delete"))
+    reason = require_reason(reason)
     if isinstance(obj, Response) and obj.status == ResponseStatus.PUBLISHED:
         raise ValidationError(_("A published response is always shown; it cannot be deleted."))
     if obj.deleted_at is None:
@@ -463,8 +463,8 @@ def soft_delete(obj: Record, *, actor=None, reason: str) -> Record:
 
 @transaction.atomic
 def restore(obj: Record, *, actor=None, reason: str) -> Record:
-    _check(actor, _perm(obj, "delete"))
-    reason = _require_reason(reason)
+    check_permission(actor, perm_name(obj, "delete"))
+    reason = require_reason(reason)
     if getattr(obj, "merged_into_id", None):
         raise ValidationError(
             _("This organization was merged into another; it cannot be restored alone.")
@@ -511,7 +511,7 @@ def submit_reply(
 
 @transaction.atomic
 def publish_response(response: Response, *, actor=None) -> Response:
-    _check(actor, "record.publish_response")
+    check_permission(actor, "record.publish_response")
     if response.is_deleted:
         raise ValidationError(_("A deleted reply cannot be published; restore it first."))
     if response.status == ResponseStatus.REJECTED:
@@ -530,8 +530,8 @@ def reject_response(response: Response, *, actor=None, reason: str) -> Response:
     published and leaves the queue, its status "rejected" and the reason in its history;
     `restore` brings it back to the queue. A published reply is always shown: it cannot be
     rejected."""
-    _check(actor, "record.publish_response")
-    reason = _require_reason(reason)
+    check_permission(actor, "record.publish_response")
+    reason = require_reason(reason)
     if response.status == ResponseStatus.PUBLISHED:
         raise ValidationError(_("A published reply is always shown; it cannot be rejected."))
     if response.status != ResponseStatus.REJECTED:

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from unmask.record.models import Citation, Link, LinkStatus, Organization, Response, Site
-from unmask.record.views import _canonical_org
+from unmask.record.views import canonical_org
 from unmask.web import pdf
 from unmask.web.payloads import derived_response
 
@@ -126,7 +126,7 @@ def render_sheet(request, org: Organization, paper: str) -> bytes:
 
 
 def organization_sheet(request, public_id: str, slug: str) -> HttpResponse:
-    org = _canonical_org(public_id)
+    org = canonical_org(public_id)
     if (public_id, slug) != (org.public_id, org.slug):
         url = reverse("record:organization-sheet", args=[org.public_id, org.slug])
         query = request.META.get("QUERY_STRING", "")

@@ -42,7 +42,9 @@ def bump(scope: int = RECORD) -> None:
 
 
 def stamp(*scopes: int) -> str:
-    """The versions of several scopes read in one query, for a cache key: "812-37"."""
+    """The versions of several scopes read in one query, for a cache key: "812-37" (the
+    record's alone when no scope is given)."""
+    scopes = scopes or (RECORD,)
     values = dict(RecordVersion.objects.filter(pk__in=scopes).values_list("pk", "value"))
     return "-".join(str(values.get(scope, 0)) for scope in scopes)
 

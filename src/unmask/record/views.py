@@ -32,7 +32,7 @@ from unmask.web import cards
 from unmask.web.embed import embeddable
 
 
-def _canonical_org(public_id: str) -> Organization:
+def canonical_org(public_id: str) -> Organization:
     """The public organization behind a public id, following merges; 404 when not public."""
     org = Organization.objects.filter(public_id=public_id).first()
     while org is not None and org.merged_into_id:
@@ -47,7 +47,7 @@ def _org_view(view_name: str):
 
     def decorator(func):
         def view(request, public_id: str, slug: str = ""):
-            org = _canonical_org(public_id)
+            org = canonical_org(public_id)
             if (public_id, slug) != (org.public_id, org.slug):
                 return redirect(reverse(view_name, args=[org.public_id, org.slug]), permanent=True)
             return func(request, org)
@@ -144,7 +144,7 @@ def embed_organization(request, public_id: str):
     """An organization as a card for other sites' frames (/embed/org/<id>/): its name, kind and
     country, its public links counted by status, its latest published reply, a link to its
     profile. A merged organization's card redirects to the one it was merged into."""
-    org = _canonical_org(public_id)
+    org = canonical_org(public_id)
     if org.public_id != public_id:
         return redirect(reverse("record:embed-organization", args=[org.public_id]))
     links = Link.objects.public().filter(Q(subject=org) | Q(object=org))

@@ -17,9 +17,10 @@ Pillow's wheels) lines are shaped and ordered right to left; without it, a line 
 needs shaping is transliterated to Latin letters (anyascii) rather than drawn garbled.
 
 Cached per version of the record (and of the campaign, for calls and actions): the cache key and
-the ETag carry `version.stamp(...)`, so an edit makes a new image on the next request. The
-pages link the image with `?v=<stamp>`: such a URL never changes content, and is served with a
-year's max-age; without it (or with an old one), an hour. No cookies, no Vary: Cookie.
+the ETag carry `versions.stamp(...)` (web/versions.py), so an edit makes a new image on the next
+request. The pages link the image with `?v=<stamp>`: such a URL never changes content, and is
+served with a year's max-age; without it (or with an old one), an hour. No cookies, no Vary:
+Cookie.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language, get_language_bidi
 from PIL import Image, ImageDraw, ImageFont, features
 
-from unmask.record import version
+from unmask.web import versions
 
 WIDTH, HEIGHT = 1200, 630
 CONTENT_TYPE = "image/png"
@@ -247,11 +248,11 @@ def card_response(
     params: dict,
     build: Callable[[], Card],
     *,
-    scopes: tuple[int, ...] = (version.RECORD,),
+    scopes: tuple[int, ...] = (),
 ) -> HttpResponse:
     """Answer with the card `build()` describes, drawn once per version of `scopes`, language
     and parameters; 304 to a matching If-None-Match without drawing or reading the cache."""
-    stamp = version.stamp(*scopes)
+    stamp = versions.stamp(*scopes)  # () is the record's
     language = get_language()
     digest = _digest({**params, "lang": language, "site": settings.SITE_NAME})
     etag = f'"card-{kind}-{stamp}-{digest}"'
@@ -280,12 +281,10 @@ def card_response(
     return response
 
 
-def og_image(
-    request: HttpRequest, path: str, alt: str, *, scopes: tuple[int, ...] = (version.RECORD,)
-) -> dict:
+def og_image(request: HttpRequest, path: str, alt: str, *, scopes: tuple[int, ...] = ()) -> dict:
     """What web/meta.html needs to name the card of a page: its absolute URL with the version
     (so that a preview made after an edit shows the new card), its size, type and text."""
-    stamp = version.stamp(*scopes)
+    stamp = versions.stamp(*scopes)  # () is the record's
     return {
         "url": f"{request.scheme}://{request.get_host()}{path}?v={stamp}",
         "width": WIDTH,

@@ -34,8 +34,6 @@ from django.template.loader import get_template
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
-from unmask.web.context_processors import DEMO_CACHE_KEY
-
 logger = logging.getLogger(__name__)
 
 UNAVAILABLE = (OperationalError, InterfaceError)  # the database cannot be reached (or is busy)
@@ -45,7 +43,9 @@ NONCE_MARK = b"unmask-page-cache-nonce"
 SKIPPED = ("/admin/", "/api/", "/static/", "/media/")
 MESSAGES_COOKIE = "messages"  # django.contrib.messages' cookie storage: a page shows them once
 
+clock = time.time  # the time slots' clock (tests pin it, so no test crosses a slot's end)
 _sources: list[Callable[[], str]] = []
+_offline: list[Callable[[], dict]] = []
 _memo: tuple[float, str] | None = None
 # The pages this process answered last, by key: a key names one version of one page, so a copy
 # here is as good as the shared cache's, without reading and unpickling it on every hit.
@@ -58,6 +58,13 @@ def depends_on(source: Callable[[], str]) -> None:
     changes with every write (a domain app calls this from its AppConfig.ready())."""
     if source not in _sources:
         _sources.append(source)
+
+
+def offline_context(source: Callable[[], dict]) -> None:
+    """Register what the 503 page's layout shows without the database (the demo's banner): a
+    function returning template variables read from the cache only."""
+    if source not in _offline:
+        _offline.append(source)
 
 
 def versions_changed() -> None:
@@ -137,7 +144,7 @@ class Page:
         different pages end at different moments, so they are not all rebuilt at once."""
         seconds = settings.PAGE_CACHE_SECONDS
         offset = int(self.last_key[-8:], 16) % seconds
-        slot = int((time.time() + offset) // seconds)
+        slot = int((clock() + offset) // seconds)
         made = f"{versions}|{slot}|{self.language}|{self.address}".encode()
         return f'W/"p{hashlib.blake2b(made, digest_size=12).hexdigest()}"'
 
@@ -230,9 +237,10 @@ def unavailable(request: HttpRequest) -> HttpResponse:
     context = {
         "request": reader,
         "site_name": settings.SITE_NAME,
-        "demo_data": cache.get(DEMO_CACHE_KEY, False),
         "robots": "noindex",
     }
+    for source in _offline:
+        context.update(source())
     try:
         body = get_template("web/unavailable.html").render(context)
     except Exception:

@@ -21,7 +21,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 
-from unmask.record import version
+from unmask.web import versions
 
 CACHE_SECONDS = 24 * 3600  # a new version makes new keys; old ones age out
 BUILD_WAIT = 30  # seconds a request waits for another one building the same payload
@@ -66,16 +66,17 @@ def derived_response(
     content_type: str,
     *,
     filename: str = "",
-    scope: int = version.RECORD,
+    scope: int | None = None,
     last_modified: datetime | None = None,
 ) -> HttpResponse:
     """Answer with the payload `build()` makes for these parameters at the current version of
-    `scope` (the record's, or the campaign's: record/version.py). With `last_modified` (never
-    later than the data: read before the version), the answer carries it and a request whose
-    If-Modified-Since is not older gets 304, unless it sent If-None-Match (RFC 9110 13.2.2)."""
+    `scope` (by default the record's; or the campaign's: web/versions.py). With `last_modified`
+    (never later than the data: read before the version), the answer carries it and a request
+    whose If-Modified-Since is not older gets 304, unless it sent If-None-Match (RFC 9110
+    13.2.2)."""
     modified = http_date(last_modified.timestamp()) if last_modified else None
     digest = hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()[:20]
-    current = version.current(scope)
+    current = versions.stamp() if scope is None else versions.stamp(scope)
     etag = f'W/"{kind}-{current}-{digest}"'  # weak: the same for the gzip and plain encodings
     sent = [
         t.strip().removeprefix("W/") for t in request.headers.get("If-None-Match", "").split(",")

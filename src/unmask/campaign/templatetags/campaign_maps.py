@@ -47,8 +47,7 @@ def action_map(
     targets = None
     if with_targets and call is not None:
         if isinstance(call, Call):
-            public = call.published_at is not None and call.deleted_at is None
-            targets = call if public else None
+            targets = call if call.has_page else None
         else:
             targets = geo.public_calls().filter(public_id=_public_id(call)).first()
     filters = geo.ActionFilters.from_params(fixed)

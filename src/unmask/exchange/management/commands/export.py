@@ -1,4 +1,4 @@
-"""`unmask export`: the bulk files of the public record (see unmask.exchange.bundle)."""
+"""`unmask export`: the bulk files of the public record (see unmask.exchange.publish)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from unmask.exchange import bundle
+from unmask.exchange import files, formats, publish
 from unmask.exchange.selection import Selection
 
 
@@ -27,7 +27,7 @@ class Command(BaseCommand):
             help="Do nothing if the record has not changed since the last export (for a timer).",
         )
         parser.add_argument(
-            "--format", choices=sorted(bundle.BY_KEY), help="Write only this format."
+            "--format", choices=sorted(formats.by_key()), help="Write only this format."
         )
         parser.add_argument(
             "--output", help="With --format: the file to write ('-' for standard output)."
@@ -55,11 +55,12 @@ class Command(BaseCommand):
                 f"{entry['name']}: {entry['items']:,} items, {entry['size']:,} bytes, "
                 f"{entry['seconds']} s"
             )
+            self._left_out(entry["name"], entry.get("left_out"))
 
-        manifest = bundle.export_all(where, if_changed=options["if_changed"], log=log)
+        manifest = publish.export_all(where, if_changed=options["if_changed"], log=log)
         self.stdout.write(
             f"Export of record version {manifest['record_version']} "
-            f"({manifest['created']}) in {where or bundle.directory()}"
+            f"({manifest['created']}) in {where or publish.directory()}"
         )
 
     def _one(self, options) -> None:
@@ -70,16 +71,22 @@ class Command(BaseCommand):
                 raise CommandError(f"--filter {item!r}: write it as KEY=VALUE")
             params[key.strip()] = value.strip()
         selection = Selection.from_params(params)
-        fmt = bundle.BY_KEY[options["format"]]
-        output = options["output"] or bundle.file_name(fmt)
+        fmt = formats.by_key()[options["format"]]
+        output = options["output"] or publish.file_name(fmt)
         if output == "-":
-            count = bundle.write_format(fmt, selection, sys.stdout.buffer)
+            count = fmt.write(selection, sys.stdout.buffer)
         else:  # written aside, then renamed: a failed export leaves the old file as it was
             counted = {}
 
             def write(handle):
-                counted["n"] = bundle.write_format(fmt, selection, handle)
+                counted["n"] = fmt.write(selection, handle)
 
-            bundle.write_atomically(Path(output).absolute(), write)
+            files.write_atomically(Path(output).absolute(), write)
             count = counted["n"]
         self.stderr.write(f"{fmt.title}: {count:,} items → {output}")
+        self._left_out(output, getattr(count, "left_out", None))
+
+    def _left_out(self, name: str, left_out: dict | None) -> None:
+        """Say what a file leaves out (also in the manifest), never silently."""
+        for what, count in (left_out or {}).items():
+            self.stderr.write(self.style.WARNING(f"{name}: left out {count:,} {what}"))

@@ -7,7 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from unmask.exchange import bundle, mirror
+from unmask.exchange import mirror, publish
 
 
 class Command(BaseCommand):
@@ -64,7 +64,7 @@ class Command(BaseCommand):
         except FileExistsError as error:
             raise CommandError(str(error)) from error
         if not options["no_export"]:
-            bundle.export_all(if_changed=True)
+            publish.export_all(if_changed=True)
         report = builder.build()
         self.stdout.write(report.summary())
         if report.broken or report.errors or report.capped:

@@ -1,0 +1,34 @@
+"""FollowTheMoney entities, JSON lines (docs/ftm.md): written gzip-compressed, read gzip or not."""
+
+from unmask.exchange.formats import Format
+
+
+def _write(selection, out) -> int:
+    from unmask.exchange.files import gzip_text
+    from unmask.exchange.formats.ftm import write
+
+    with gzip_text(out) as text:
+        return write.write(selection, text)
+
+
+def _read(path, **options):
+    from unmask.exchange.formats.ftm import read
+
+    return read.import_ftm(path, **options)
+
+
+FORMAT = Format(
+    key="ftm",
+    order=1,
+    suffix="ftm.jsonl.gz",
+    title="FollowTheMoney entities",
+    media_type="application/gzip",
+    description="Organizations, sites, products, links with their status histories, published "
+    "replies, and the campaign's public actions, "
+    "as FollowTheMoney entities, one JSON object a line: for Aleph, OpenSanctions' tools and "
+    "followthemoney itself.",
+    write=_write,
+    read=_read,
+    chunked=True,
+    detect=lambda path, head: path.is_file() and head.startswith((b"{", b"\x1f\x8b")),
+)

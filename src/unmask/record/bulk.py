@@ -1,0 +1,622 @@
+"""Many rows of the record written at once, ending as the services would leave them row by row.
+
+`with bulk.writer(actor=..., reason=...) as w:` then `w.create(objs)`, `w.update(objs, fields)`,
+`w.publish(objs)`, `w.change_status(changes)`, each with objects of one model (MODELS). Each
+call checks the actor's permission and validates every object as the services do, raising
+InvalidObject (the object, its position, the messages by field) before it writes anything; then
+it writes the rows, their history rows (actor, reason, "+" or "~") and the visibility flags they
+change. On leaving: organizations' search text, and the record's version raised once, in the
+same transaction. A few queries per call and 500 objects. Matching duplicates is the caller's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, connection, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from unmask.cleantext import clean
+from unmask.record import services, version, visibility
+from unmask.record.models import (
+    Citation,
+    Identifier,
+    Link,
+    LinkStatus,
+    LinkStatusEvent,
+    Organization,
+    OrganizationName,
+    OrganizationText,
+    Product,
+    Publishable,
+    Site,
+    Source,
+)
+from unmask.record.partial_dates import PartialDate
+
+BATCH = 500  # objects per statement and per IN (...) list (SQLite's parameter limit)
+
+# What the writer knows how to write as the services do. Responses (their publication rules) and
+# merges stay with the services.
+MODELS = (
+    Source,
+    Organization,
+    OrganizationName,
+    OrganizationText,
+    Identifier,
+    Product,
+    Site,
+    Link,
+    Citation,
+)
+
+# Never written from an instance: visibility.py owns these (as in save_keeping_flag).
+OWNED_BY_VISIBILITY = {"is_public", "search_text"}
+
+
+class InvalidObject(ValidationError):
+    """An object the writer refused, with the service's messages by field; nothing was written."""
+
+    def __init__(self, obj: models.Model, index: int, error: ValidationError):
+        self.obj, self.index = obj, index
+        super().__init__(error.error_dict if hasattr(error, "error_dict") else error.error_list)
+
+    def __str__(self) -> str:
+        errors = "; ".join(
+            f"{field}: {' '.join(messages)}" if field != NON_FIELD_ERRORS else " ".join(messages)
+            for field, messages in self.message_dict.items()
+        )
+        return _("%(kind)s “%(name)s” (item %(number)s): %(errors)s") % {
+            "kind": str(self.obj._meta.verbose_name).capitalize(),
+            "name": _label(self.obj),
+            "number": self.index + 1,
+            "errors": errors,
+        }
+
+
+def _label(obj: models.Model) -> str:
+    try:
+        return str(obj)
+    except Exception:  # a half-filled object (no organization yet) may not print
+        return getattr(obj, "public_id", "") or "?"
+
+
+def _chunks(items: Sequence, size: int = BATCH) -> Iterator[Sequence]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _refuse(objs: Sequence, obj, field: str, message) -> None:
+    raise InvalidObject(obj, objs.index(obj), ValidationError({field: [message]}))
+
+
+# --- validation ----------------------------------------------------------------------------------
+
+
+def _validate(model, objs: Sequence, *, creating: bool) -> None:
+    """What full_clean() checks, with the checks that cost a query per object done once per
+    chunk: choices (once per distinct value), foreign keys, unique fields; check constraints are
+    the database's, and named by _named_integrity_error when it refuses."""
+    choice_fields = [f for f in model._meta.concrete_fields if f.choices and not f.is_relation]
+    relations = [f for f in model._meta.concrete_fields if f.is_relation]
+    exclude = {f.name for f in choice_fields} | {f.name for f in relations}
+    _clean_text(model, objs)
+    for i, obj in enumerate(objs):
+        obj._prepare_related_fields_for_save(operation_name="bulk write")  # keys of parents
+        if hasattr(obj, "set_derived"):
+            obj.set_derived()
+        try:
+            obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        except ValidationError as exc:
+            raise InvalidObject(obj, i, exc) from None
+    for f in choice_fields:
+        first = {}
+        for obj in objs:
+            first.setdefault(obj.__dict__[f.attname], obj)
+        for value, obj in first.items():
+            if not (f.blank and value in f.empty_values):
+                try:
+                    f.clean(value, obj)
+                except ValidationError as exc:
+                    _refuse(objs, obj, f.name, " ".join(exc.messages))
+    for f in relations:
+        ids = {getattr(obj, f.attname) for obj in objs} - {None}
+        found = set()
+        for part in _chunks(sorted(ids)):
+            found |= set(
+                f.related_model._base_manager.filter(pk__in=part).values_list("pk", flat=True)
+            )
+        for obj in objs:
+            value = getattr(obj, f.attname)
+            if value is None and not f.null:
+                _refuse(objs, obj, f.name, f.error_messages["null"])
+            if value is not None and value not in found:
+                _refuse(objs, obj, f.name, _("It points at a row that does not exist."))
+    unique = [f for f in model._meta.concrete_fields if f.unique and not f.primary_key]
+    for f in unique:
+        seen: dict = {}
+        for obj in objs:
+            value = getattr(obj, f.attname)
+            if value in seen:
+                _refuse(objs, obj, f.name, _("Given twice in the same batch."))
+            seen[value] = obj
+        for part in _chunks(list(seen)):
+            taken = model._base_manager.filter(**{f"{f.attname}__in": part})
+            if not creating:
+                taken = taken.exclude(pk__in=[seen[v].pk for v in part])
+            for value in taken.values_list(f.attname, flat=True)[:1]:
+                _refuse(objs, seen[value], f.name, _("This value is already in the record."))
+
+
+@contextmanager
+def _named_integrity_error(objs: Sequence) -> Iterator[None]:
+    """A constraint the database enforces (a check, one translation per language), refused by
+    the database for the whole statement: find the object by checking them one by one."""
+    try:
+        with transaction.atomic():  # a savepoint: PostgreSQL's transaction stays usable
+            yield
+    except IntegrityError:
+        for i, obj in enumerate(objs):
+            try:
+                obj.validate_constraints()
+            except ValidationError as exc:
+                raise InvalidObject(obj, i, exc) from None
+        raise
+
+
+# --- rows and history ----------------------------------------------------------------------------
+
+
+def _columns(model, fields: Sequence[str] | None) -> list[models.Field]:
+    """The columns an update writes: every one but the key and those visibility.py owns (as a
+    service's save), or the fields named with the derived ones and the time of the change."""
+    opts = model._meta
+    writable = [
+        f for f in opts.concrete_fields if not f.primary_key and f.name not in OWNED_BY_VISIBILITY
+    ]
+    if fields is None:
+        return writable
+    named = {opts.get_field(name).name for name in fields}
+    derived = {f.name for f in writable if not f.editable and f.name in _DERIVED.get(model, ())}
+    stamped = {f.name for f in writable if getattr(f, "auto_now", False)}
+    return [f for f in writable if f.name in named | derived | stamped]
+
+
+# Fields set_derived() computes: written with any update of the fields they come from.
+_DERIVED = {
+    Organization: {"slug", "name_key"},
+    OrganizationName: {"name_key"},
+    Identifier: {"normalized"},
+    Product: {"slug"},
+}
+
+
+_TEXT = {"CharField", "TextField", "SlugField"}  # a CountryField's and a URLField's too
+_NUMBER = {"AutoField", "BigAutoField", "IntegerField", "BigIntegerField", "SmallIntegerField"}
+_NUMBER |= {"PositiveIntegerField", "PositiveSmallIntegerField", "BooleanField", "FloatField"}
+_NUMBER |= {"ForeignKey"}
+
+
+def _as_is(field: models.Field) -> tuple:
+    """The Python types of values a field hands to the database unchanged: those skip
+    get_db_prep_save, which cost more than the rest of a bulk write together."""
+    kind = field.get_internal_type()
+    if kind in _TEXT:
+        return (str, type(None))
+    if kind in _NUMBER:
+        return (int, bool, float, type(None))
+    return (type(None),)
+
+
+def _values(objs: Sequence, fields: Sequence[models.Field]) -> list[list]:
+    """The values of `fields` of each object, as the database takes them; read from the
+    instance's dict (a CountryField's attribute builds a Country object on each read)."""
+    plan = [(f.attname, _as_is(f), f.get_internal_type() == "DateTimeField", f) for f in fields]
+    adapt = connection.ops.adapt_datetimefield_value
+    rows = []
+    for obj in objs:
+        values, row = obj.__dict__, []
+        for attname, plain, is_time, f in plan:
+            value = values[attname] if attname in values else getattr(obj, attname)
+            if type(value) in plain:
+                row.append(value)
+            elif is_time and type(value) is datetime and value.tzinfo is not None:
+                row.append(adapt(value))  # what get_db_prep_save does to an aware time
+            else:
+                row.append(f.get_db_prep_save(value, connection))
+        rows.append(row)
+    return rows
+
+
+def _insert(model, objs: Sequence, now) -> None:
+    """INSERT ... RETURNING the keys: what bulk_create does, without compiling each value
+    through the ORM. PostgreSQL takes one statement a row in a pipeline (psycopg parses a long
+    statement slowly); SQLite a statement of BATCH rows (its executemany returns nothing)."""
+    opts, quote = model._meta, connection.ops.quote_name
+    fields = [f for f in opts.concrete_fields if f is not opts.auto_field]
+    for f in fields:
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            for obj in objs:
+                setattr(obj, f.attname, now)
+    head = "INSERT INTO {} ({}) VALUES ".format(  # noqa: S608 - names from the model
+        quote(opts.db_table), ", ".join(quote(f.column) for f in fields)
+    )
+    group = "({})".format(", ".join(["%s"] * len(fields)))
+    returning = f" RETURNING {quote(opts.pk.column)}"
+    with connection.cursor() as cursor:
+        for part in _chunks(objs):
+            rows = _values(part, fields)
+            if connection.vendor == "postgresql":
+                raw = cursor.cursor
+                with connection.wrap_database_errors:  # as Django's own cursor: IntegrityError
+                    raw.executemany(head + group + returning, rows, returning=True)
+                    keys = [raw.fetchone()[0]]
+                    while raw.nextset():
+                        keys.append(raw.fetchone()[0])
+            else:
+                sql = f"{head}{', '.join([group] * len(part))}{returning}"
+                cursor.execute(sql, [value for row in rows for value in row])
+                keys = [pk for (pk,) in cursor.fetchall()]
+            for obj, pk in zip(part, keys, strict=True):
+                obj.pk = pk
+                obj._state.adding, obj._state.db = False, connection.alias
+
+
+def _clean_text(model, objs: Sequence) -> None:
+    """cleantext.clean_instance, which the pre_save receiver runs on every save."""
+    names = [
+        f.attname
+        for f in model._meta.concrete_fields
+        if isinstance(f, models.CharField | models.TextField)
+    ]
+    for obj in objs:
+        values = obj.__dict__
+        for name in names:
+            value = values.get(name)
+            if type(value) is str and (cleaned := clean(value)) is not value:
+                values[name] = cleaned
+
+
+def _execute_many(sql: str, rows: list) -> None:
+    with connection.cursor() as cursor:
+        for part in _chunks(rows, 2000):
+            cursor.executemany(sql, part)
+
+
+def _write_updates(model, objs: Sequence, columns: list[models.Field], now) -> None:
+    quote = connection.ops.quote_name
+    sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608 - names from the model
+        quote(model._meta.db_table),
+        ", ".join(f"{quote(f.column)} = %s" for f in columns),
+        quote(model._meta.pk.column),
+    )
+    for obj in objs:
+        for f in columns:
+            if getattr(f, "auto_now", False):
+                setattr(obj, f.attname, now)
+    _execute_many(
+        sql, [[*row, obj.pk] for obj, row in zip(objs, _values(objs, columns), strict=True)]
+    )
+
+
+def _write_history(model, objs: Sequence, kind: str, reason: str | list[str], user, now) -> None:
+    """The rows simple_history writes on each save: the tracked fields as the instance holds
+    them, and when, who ("+" created, "~" changed) and why (one reason, or one an object)."""
+    history = model.history.model
+    if user is None:  # as simple_history, without a user on the instance: the request's, if any
+        user = history.get_default_history_user(objs[0])
+    given = {
+        "history_date": now,
+        "history_user_id": user.pk if user is not None else None,
+        "history_type": kind,
+    }
+    fields = {f.attname: f for f in history._meta.concrete_fields}
+    tracked = [fields[f.attname] for f in history.tracked_fields]
+    constants = [fields[name].get_db_prep_save(value, connection) for name, value in given.items()]
+    reasons = [reason] * len(objs) if isinstance(reason, str) else reason
+    quote = connection.ops.quote_name
+    columns = [f.column for f in tracked] + [fields[name].column for name in given]
+    columns.append(fields["history_change_reason"].column)
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - names from the model
+        quote(history._meta.db_table),
+        ", ".join(map(quote, columns)),
+        ", ".join(["%s"] * len(columns)),
+    )
+    rows = _values(objs, tracked)
+    _execute_many(sql, [[*row, *constants, why] for row, why in zip(rows, reasons, strict=True)])
+
+
+# --- the writer ----------------------------------------------------------------------------------
+
+
+class Writer:
+    def __init__(self, actor, reason: str) -> None:
+        self.actor, self.reason = actor, reason
+        self.user = actor if actor is not None and actor.is_authenticated else None
+        self.search_orgs: set[int] = set()
+        self.wrote = False
+
+    def _model(self, objs: Sequence):
+        model = type(objs[0])
+        if model not in MODELS:
+            raise TypeError(f"The bulk writer does not write {model.__name__} (see bulk.MODELS).")
+        if any(type(obj) is not model for obj in objs):
+            raise TypeError("One call writes objects of one model.")
+        return model
+
+    def create(self, objs: Sequence, *, reason: str | None = None) -> list:
+        """Insert new objects, as services.save_record creates each: permission, validation,
+        a "+" history row; a link also gets its first status event."""
+        objs = list(objs)
+        if not objs:
+            return objs
+        model = self._model(objs)
+        services.check_permission(self.actor, services.perm_name(objs[0], "add"))
+        if model is Link and any(o.status == LinkStatus.CONFIRMED for o in objs):
+            services.check_permission(self.actor, "record.publish_link")
+        given = clean(reason if reason is not None else self.reason)
+        _validate(model, objs, creating=True)
+        now = timezone.now()
+        if model is Organization:
+            # The text of an organization without other names or identifiers: the rows that
+            # add some have it rebuilt (close()).
+            for obj in objs:
+                obj.search_text = visibility.search_text(visibility.SearchFields(obj.name))
+        with _named_integrity_error(objs):
+            _insert(model, objs, now)
+        if model is Organization:
+            for obj in objs:
+                obj._stored_description_language = obj.description_language
+        created = _("Cited") if model is Citation else _("Created")  # as each service words it
+        _write_history(model, objs, "+", given or created, self.user, now)
+        if model is Link:
+            note = given or _("First recorded")
+            LinkStatusEvent.objects.bulk_create(
+                [
+                    LinkStatusEvent(
+                        link=link,
+                        old_status="",
+                        new_status=link.status,
+                        effective=link.start,
+                        note=note,
+                        created_by=self.user,
+                        created_at=now,
+                    )
+                    for link in objs
+                ],
+                batch_size=BATCH,
+            )
+        self._after(model, objs)
+        return objs
+
+    def update(
+        self, objs: Sequence, fields: Sequence[str] | None = None, *, reason: str | None = None
+    ) -> list:
+        """Write changed objects, as services.update_record: permission, a reason, validation,
+        a "~" history row of the whole object. `fields`: the columns to write (with those
+        derived from them), else every column but the flags, as a service's save does."""
+        objs = list(objs)
+        if not objs:
+            return objs
+        model = self._model(objs)
+        services.check_permission(self.actor, services.perm_name(objs[0], "change"))
+        reason = clean(services.require_reason(reason if reason is not None else self.reason))
+        for i, obj in enumerate(objs):
+            if obj.pk is None or obj._state.adding:
+                raise InvalidObject(obj, i, ValidationError(_("Not in the record yet.")))
+        _load_deferred(model, objs)
+        _validate(model, objs, creating=False)
+        self._save_changes(model, objs, _columns(model, fields), reason)
+        return objs
+
+    def publish(self, objs: Sequence, *, reason: str | None = None) -> list:
+        """Publish organizations, products, sites or links, as services.publish does each: not
+        deleted, cited, and everything they name public (published by an earlier call)."""
+        objs = list(objs)
+        if not objs:
+            return objs
+        model = self._model(objs)
+        if not issubclass(model, Publishable):
+            raise TypeError(f"{model.__name__} is not published.")
+        services.check_permission(self.actor, services.perm_name(objs[0], "publish"))
+        for obj in objs:
+            if obj.is_deleted:
+                _refuse(
+                    objs,
+                    obj,
+                    NON_FIELD_ERRORS,
+                    _("A deleted record cannot be published; restore it first."),
+                )
+        cited = set()
+        for part in _chunks([obj.pk for obj in objs]):
+            alive = Citation.objects.alive().filter(**{f"{model.citation_field}__in": part})
+            cited |= set(alive.values_list(model.citation_field, flat=True))
+        for obj in objs:
+            if obj.pk not in cited:
+                message = _(
+                    "%(kind)s “%(name)s” cannot be published without at least one citation: add a source first."
+                ) % {"kind": str(model._meta.verbose_name).capitalize(), "name": obj}
+                _refuse(objs, obj, NON_FIELD_ERRORS, message)
+        for field in _NEEDS.get(model, ()):
+            target = model._meta.get_field(field).related_model
+            ids = sorted({getattr(obj, f"{field}_id") for obj in objs} - {None})
+            public = set()
+            for part in _chunks(ids):
+                public |= set(
+                    target.objects.public().filter(pk__in=part).values_list("pk", flat=True)
+                )
+            for obj in objs:
+                other = getattr(obj, f"{field}_id")
+                if other is not None and other not in public:
+                    message = _(
+                        "Publish “%(name)s” first: a record is public only when what it names is public."
+                    ) % {"name": getattr(obj, field)}
+                    _refuse(objs, obj, NON_FIELD_ERRORS, message)
+        now = timezone.now()
+        waiting = [obj for obj in objs if obj.published_at is None]
+        for obj in waiting:
+            obj.published_at, obj.published_by = now, self.user
+        if waiting:
+            _load_deferred(model, waiting)
+            given = clean(reason if reason is not None else self.reason)
+            self._save_changes(model, waiting, _columns(model, None), given or _("Published"))
+        return objs
+
+    def change_status(self, changes: Sequence[tuple[Link, str, str, str]]) -> list:
+        """Move links to other statuses, as services.change_status does each: `changes` are
+        (link, new status, note, effective date); each note is required and kept in a dated
+        LinkStatusEvent (returned). A link is named once a call."""
+        changes = list(changes)
+        if not changes:
+            return []
+        links = [link for link, *_rest in changes]
+        if len({link.pk for link in links}) != len(links):
+            raise ValueError("A link's status changes once a call: give the next in another.")
+        services.check_permission(self.actor, "record.change_link")
+        if any(status == LinkStatus.CONFIRMED for _link, status, *_rest in changes):
+            services.check_permission(self.actor, "record.publish_link")
+        _load_deferred(Link, links)
+        for i, (link, status, note, effective) in enumerate(changes):
+            errors = services.status_change_errors(link, status, note=note, effective=effective)
+            if errors:
+                raise InvalidObject(link, i, ValidationError(errors))
+        now, events, reasons = timezone.now(), [], []
+        for link, status, note, effective in changes:
+            event = LinkStatusEvent(
+                link=link,
+                old_status=link.status,
+                new_status=status,
+                effective=str(PartialDate.parse(effective)) if effective else "",
+                note=clean(note.strip()),
+                created_by=self.user,
+                created_at=now,
+            )
+            if status == LinkStatus.ENDED and not link.end:
+                link.end = event.effective
+            elif link.status == LinkStatus.ENDED and status != LinkStatus.ENDED:
+                link.end = ""  # it resumed: the end date no longer holds (the event keeps it)
+            link.status = status
+            label = LinkStatus(status).label
+            reasons.append(
+                clean(_("Status: %(status)s — %(note)s") % {"status": label, "note": note})
+            )
+            events.append(event)
+        _validate(Link, links, creating=False)
+        LinkStatusEvent.objects.bulk_create(events, batch_size=BATCH)
+        self._save_changes(Link, links, _columns(Link, None), reasons)
+        return events
+
+    def _save_changes(self, model, objs: Sequence, columns, reason: str | list[str]) -> None:
+        now = timezone.now()
+        if model is Organization:  # written with the change: the row is written once
+            _set_search_text(objs)
+            columns = [*columns, model._meta.get_field("search_text")]
+        with _named_integrity_error(objs):
+            _write_updates(model, objs, columns, now)
+        _write_history(model, objs, "~", reason, self.user, now)
+        self._after(model, objs)
+
+    def _after(self, model, objs: Sequence) -> None:
+        """What services.save_with_history does after each save, for the whole call."""
+        self.wrote = True
+        for part in _chunks(objs, 2000):  # bounded IN (...) lists in visibility.refresh
+            self._refresh(model, part)
+        if hasattr(model, "is_public"):  # the instances' flags, as refresh_for leaves them
+            flags = {}
+            for part in _chunks([obj.pk for obj in objs]):
+                flags.update(model._base_manager.filter(pk__in=part).values_list("pk", "is_public"))
+            for obj in objs:
+                obj.is_public = flags[obj.pk]
+
+    def _refresh(self, model, objs: Sequence) -> None:
+        pks = [obj.pk for obj in objs]
+        if model is Organization:
+            visibility.refresh(orgs=pks)
+        elif model is Product:
+            visibility.refresh(products=pks)
+        elif model is Site:
+            visibility.refresh(sites=pks)
+        elif model is Link:
+            visibility.refresh(links=pks)
+        elif model is Citation:
+            targets = {
+                field: {getattr(obj, f"{name}_id") for obj in objs} - {None}
+                for field, name in _CITED.items()
+            }
+            visibility.refresh(**targets, sources={obj.source_id for obj in objs})
+        elif model is Source:
+            cites = Citation.objects.filter(source__in=pks)
+            visibility.refresh(
+                **{
+                    field: cites.exclude(**{name: None}).values_list(f"{name}_id", flat=True)
+                    for field, name in _CITED.items()
+                },
+                sources=pks,
+            )
+        elif model in (OrganizationName, Identifier):
+            self.search_orgs |= {obj.organization_id for obj in objs}
+
+    def close(self) -> None:
+        if self.search_orgs:
+            visibility.refresh_search_text(sorted(self.search_orgs))
+        if self.wrote:
+            version.bump()
+
+
+_CITED = {"orgs": "organization", "products": "product", "sites": "site", "links": "link"}
+_NEEDS = {Link: ("subject", "object", "product"), Site: ("organization",), Product: ("maker",)}
+
+
+def _set_search_text(orgs: Sequence[Organization]) -> None:
+    """The search text of changed organizations: their names as they are now, their other
+    names and identifiers as stored (a later call that changes those has it rebuilt)."""
+    for part in _chunks(orgs):
+        stored = visibility.read_for_search([org.pk for org in part])
+        for org in part:
+            read = stored[org.pk]
+            read.name = org.name
+            org.search_text = visibility.search_text(read)
+
+
+def _load_deferred(model, objs: Sequence) -> None:
+    """Fields left out by .only()/.defer(), read for all the objects at once: the history row
+    holds every tracked field, and a save would read them one object at a time."""
+    deferred = set().union(*(obj.get_deferred_fields() for obj in objs))
+    if not deferred:
+        return
+    names = sorted(deferred)
+    by_pk = {obj.pk: obj for obj in objs if obj.get_deferred_fields()}
+    for part in _chunks(list(by_pk)):
+        for row in model._base_manager.filter(pk__in=part).values("pk", *names):
+            obj = by_pk[row.pop("pk")]
+            for name, value in row.items():
+                if name in obj.get_deferred_fields():
+                    setattr(obj, name, value)
+            if model is Organization:
+                obj._stored_description_language = obj.description_language
+
+
+@contextmanager
+def writer(*, actor=None, reason: str = "") -> Iterator[Writer]:
+    """A bulk write in one transaction (see the module's docstring). `reason` is every history
+    row's, unless a call gives its own; updates need one."""
+    with transaction.atomic():
+        w = Writer(actor, reason)
+        yield w
+        w.close()
+
+
+def refresh_derived() -> int:
+    """After rows were loaded as they were stored, history included (a restore): the visibility
+    flags and search text made to agree with the rules, the involvements rebuilt and the
+    record's version raised when a flag was wrong. Returns how many flags were corrected."""
+    changed = sum(len(visibility.update_flags(model, None)) for model in visibility.ORDER)
+    visibility.refresh_search_text()
+    if changed:
+        visibility.sync_involvements(None)
+        version.bump()
+    return changed
