@@ -103,20 +103,7 @@ def load_demo(
 
 def _write_with_services(plan: Plan, actor) -> None:
     sources = [
-        services.create_source(
-            actor=actor,
-            reason=MARK,
-            public_id=s.public_id,
-            title=s.title,
-            publisher=s.publisher,
-            url=s.url,
-            kind=s.kind,
-            published_on=s.published_on,
-            language=s.language,
-            archive_url=s.archive_url,
-            retrieved_on=s.retrieved_on,
-        )
-        for s in plan.sources
+        services.create_source(actor=actor, reason=MARK, **_source_fields(s)) for s in plan.sources
     ]
 
     def cite_and_publish(obj, item) -> None:
@@ -261,22 +248,7 @@ def _write_in_bulk(plan: Plan, actor) -> None:
     cite, then publish (what a record names is published first) and the status steps, so the
     history reads as the services would have left it."""
     with bulk.writer(actor=actor, reason=MARK) as w:
-        sources = w.create(
-            [
-                Source(
-                    public_id=s.public_id,
-                    title=s.title,
-                    publisher=s.publisher,
-                    url=s.url,
-                    kind=s.kind,
-                    published_on=s.published_on,
-                    language=s.language,
-                    archive_url=s.archive_url,
-                    retrieved_on=s.retrieved_on,
-                )
-                for s in plan.sources
-            ]
-        )
+        sources = w.create([Source(**_source_fields(s)) for s in plan.sources])
         orgs = w.create(
             [
                 Organization(
@@ -423,3 +395,18 @@ def remove_demo() -> dict[str, int]:
         DemoDataset.objects.all().delete()
     cache.delete(DEMO_CACHE_KEY)
     return counts
+
+
+def _source_fields(s) -> dict:
+    """A planned source's fields, the same through the services and the bulk writer."""
+    return {
+        "public_id": s.public_id,
+        "title": s.title,
+        "publisher": s.publisher,
+        "url": s.url,
+        "kind": s.kind,
+        "published_on": s.published_on,
+        "language": s.language,
+        "archive_url": s.archive_url,
+        "retrieved_on": s.retrieved_on,
+    }

@@ -144,7 +144,8 @@ ORDER = (
     "action_targets",
 )
 # Tables a bundle may lack: bundles written before the campaign was exported have none of its
-# tables, those written before descriptions were translated no organization_texts.
+# tables, those written before descriptions were translated no organization_texts, those
+# before replies and status histories were exported no responses or link_status_events.
 OPTIONAL = frozenset(
     {
         "organization_texts",
