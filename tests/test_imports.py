@@ -12,12 +12,7 @@ import unmask
 SRC = Path(unmask.__file__).parent
 
 # Uses that stay until their files are moved or mended: (file, module, name).
-ALLOWED = {
-    # the export's GraphML builds on the graph's nodes and edges
-    ("exchange/formats/graphml/write.py", "unmask.graph.network", "_edge"),
-    ("exchange/formats/graphml/write.py", "unmask.graph.network", "_org_node"),
-    ("exchange/formats/graphml/write.py", "unmask.graph.network", "_product_node"),
-}
+ALLOWED: set[tuple[str, str, str]] = set()
 
 
 def is_module(name: str) -> bool:

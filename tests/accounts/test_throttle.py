@@ -1,6 +1,7 @@
 """The counters behind every rate limit and the record of spent challenges (accounts/throttle.py),
 called directly: increments from many connections at once are never lost, a window starts again
-once it has passed, and a spent challenge is taken by exactly one caller, again once expired."""
+once it has passed (a refused client is told how much of it is left), and a spent challenge is
+taken by exactly one caller, again once expired."""
 
 from __future__ import annotations
 
@@ -71,6 +72,15 @@ def test_a_window_starts_again_once_it_has_passed(clock):
     assert [throttle.over_limit("limited", 2, 60) for _ in range(3)] == [False, False, True]
     clock(60)
     assert throttle.over_limit("limited", 2, 60) is False
+
+
+@pytest.mark.django_db
+def test_the_wait_a_429_announces_is_what_is_left_of_the_window(clock):
+    assert throttle.seconds_left("waiting", 3600) == 3600  # nothing counted yet: a whole window
+    throttle.count("waiting", 3600)
+    clock(600.5)
+    assert throttle.over_limit("waiting", 1, 3600)  # counted again: a fixed window stays put
+    assert throttle.seconds_left("waiting", 3600) == 3000  # 2999.5 s, rounded up
 
 
 @pytest.mark.django_db(transaction=True)

@@ -167,6 +167,13 @@ def test_with_the_database_down_a_reader_gets_a_short_503(
             "unavailable",
             artifacts,
         )
+        # and a way to ask again for the same page, in the page's language (whatever its
+        # catalogue says: "Try again" may not be translated yet)
+        with translation.override(language):
+            again = translation.gettext("Try again")
+        retry = page.locator("main").get_by_role("link", name=again, exact=True)
+        expect(retry).to_be_visible()
+        expect(retry).to_have_attribute("href", path)
     assert_only(page_audit, 503, path)
 
 
@@ -244,7 +251,8 @@ def test_one_action_more_than_the_limit_gets_a_short_429(
         statuses.append(posted.value.status)
         page.wait_for_load_state()
     assert statuses == [400, 429]
-    assert posted.value.headers.get("retry-after") is None  # the page promises no moment
+    # when the hour's window, opened by the first post a moment ago, frees up
+    assert 3500 < int(posted.value.headers["retry-after"]) <= 3600
     back = page.locator("main").get_by_role("link", name=said(language, "Announce an action"))
     expect(back).to_have_attribute("href", path)  # back to the form, in the same language
     check_page(

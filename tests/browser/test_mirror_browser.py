@@ -74,6 +74,9 @@ FOLDED = {
 
 
 LANGUAGES = ["en", "ar", "de"]
+# The mirror's search page (mirror-search.js): its box and the links of its results.
+SEARCH_BOX = "[data-search] input"
+RESULT = "[data-search-results] a"
 
 
 @pytest.fixture(scope="module")
@@ -206,8 +209,8 @@ def search_finds_and_opens(page, network, shot) -> None:
     result opens the organization's page."""
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Search").click()
     expect(page).to_have_url(ends_with("/search/index.html"))
-    page.locator(".pagefind-ui__search-input").fill("Lindqvist")
-    result = page.locator(".pagefind-ui__result-link").first
+    page.locator(SEARCH_BOX).fill("Lindqvist")
+    result = page.locator(RESULT).first
     expect(result).to_contain_text("Lindqvist Composites")
     page.screenshot(path=shot)
     result.click()
@@ -219,8 +222,8 @@ def search_finds_and_opens(page, network, shot) -> None:
 def search_folds_letters(page) -> None:
     """Typed without ł, ß, ı, ğ or ş, as people type on any keyboard, the names are found."""
     for typed, name in FOLDED.items():
-        page.locator(".pagefind-ui__search-input").fill(typed)
-        expect(page.locator(".pagefind-ui__result-link").first).to_contain_text(name)
+        page.locator(SEARCH_BOX).fill(typed)
+        expect(page.locator(RESULT).first).to_contain_text(name)
 
 
 def test_mirror_from_files(browser, mirror_dir, record, artifacts):
@@ -267,20 +270,37 @@ def test_mirror_over_a_static_server(browser, static_server, record, artifacts):
     )
     page.goto(f"{static_server}/search/index.html")
     search_folds_letters(page)
+    # Over HTTP pagefind reads its own files (no base64 copies, no UI of its own), and the
+    # keyboard goes from the box to a result, which opens.
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(urlsplit(r.url).path))
+    page.goto(f"{static_server}/search/index.html")
+    page.locator(SEARCH_BOX).fill("Lindqvist")
+    expect(page.locator(RESULT).first).to_contain_text("Lindqvist Composites")
+    expect(page.locator("[data-search-status]")).to_contain_text("Lindqvist")
+    expect(page.locator("[data-search-results] mark").first).to_be_visible()
+    pagefind = [path for path in asked if "/pagefind/" in path]
+    assert "/pagefind/pagefind.js" in pagefind and "/pagefind/wasm.en.pagefind" in pagefind
+    assert not [
+        path for path in pagefind if path.endswith(".js") and path != "/pagefind/pagefind.js"
+    ]
+    page.locator(SEARCH_BOX).press("ArrowDown")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(ends_with(network["orgs"]["blades"].get_absolute_url() + "index.html"))
     context.close()
     audit.assert_clean()
 
 
 def results(page) -> list[str]:
     """The addresses of the search's results."""
-    return page.locator(".pagefind-ui__result-link").evaluate_all("(els) => els.map((e) => e.href)")
+    return page.locator(RESULT).evaluate_all("(els) => els.map((e) => e.href)")
 
 
 def search_in(page, base: str, language: str, typed: str, name: str) -> None:
     """The search page of `language` finds `name` when `typed` is typed, in its own language's
     pages only (`base`: the mirror's root)."""
-    page.locator(".pagefind-ui__search-input").fill(typed)
-    expect(page.locator(".pagefind-ui__result-link").first).to_contain_text(name)
+    page.locator(SEARCH_BOX).fill(typed)
+    expect(page.locator(RESULT).first).to_contain_text(name)
     found = results(page)
     assert found and all(url.startswith(f"{base}/{language}/") for url in found), (typed, found)
 
@@ -317,7 +337,7 @@ def test_mirror_in_other_languages_from_files(browser, mirror_dir, record, artif
         search_in(page, base, "de", typed, name)
     search_in(page, base, "de", "Lindqvist", "Lindqvist Composites")
     page.screenshot(path=artifacts / "mirror-file-search-de.png")
-    page.locator(".pagefind-ui__result-link").first.click()
+    page.locator(RESULT).first.click()
     blades = record["orgs"]["blades"].get_absolute_url()
     expect(page).to_have_url(ends_with(f"/de{blades}index.html"))
 

@@ -132,6 +132,10 @@ def test_the_rate_limit_answers_429_with_a_short_page(client, settings):
     response = post(client, typed(title="One too many"))
     assert response.status_code == 429
     assert b"Too many submissions" in response.content
+    # When the hour's window (opened by the first post, a moment ago) frees up, in both words
+    wait = int(response["Retry-After"])
+    assert 3500 < wait <= 3600
+    assert f"You can send again in {-(-wait // 60)} minutes.".encode() in response.content
     assert b"<form" not in response.content  # a flood of posts is not answered with the form
     assert b'href="/submit/"' in response.content
     assert Action.objects.count() == 2

@@ -184,3 +184,28 @@ def test_if_changed_writes_again_for_another_site_address(network, exports, sett
     csv_file = next(f for f in manifest["files"] if f["format"] == "csv")
     with zipfile.ZipFile(exports / csv_file["name"]) as bundle:
         assert json.loads(bundle.read("datapackage.json"))["homepage"] == settings.SITE_URL
+
+
+def test_the_data_page_describes_the_files_in_the_readers_language(
+    client, network, exports, monkeypatch
+):
+    """The page takes each file's title and description from the formats, translated when it is
+    rendered; the manifest keeps them in English, even when written with another language on.
+    (German words added to the loaded catalogue: the real catalogues may not hold these yet.)"""
+    from django.utils.translation import override, trans_real
+
+    from unmask.exchange import formats
+
+    csv = formats.by_key()["csv"]
+    german = trans_real.translation("de")._catalog._catalogs[0]
+    monkeypatch.setitem(german, str(csv.title), "CSV-Tabellen")
+    monkeypatch.setitem(german, str(csv.description), "Eine CSV-Datei je Tabelle.")
+    with override("de"):
+        export()
+    entry = {f["format"]: f for f in json.loads((exports / "manifest.json").read_text())["files"]}
+    assert entry["csv"]["title"] == "CSV tables"
+    page = client.get("/de/data/").content.decode()
+    assert "CSV-Tabellen" in page and "Eine CSV-Datei je Tabelle." in page
+    assert "CSV tables" not in page
+    english = client.get("/data/").content.decode()
+    assert "CSV tables" in english and "CSV-Tabellen" not in english

@@ -122,3 +122,54 @@ def test_an_actor_who_may_not_create_organizations_is_refused(tmp_path, outsider
     with pytest.raises(PermissionDenied):
         orgs_csv.import_file(path, actor=outsider)
     assert not Organization.objects.exists() and not ImportBatch.objects.exists()
+
+
+@pytest.mark.parametrize("chunk", [1, 1000])
+def test_rows_changing_organizations_of_the_record_match_as_the_rows_above_left_them(
+    tmp_path, make_org, reviewer, monkeypatch, chunk
+):
+    """Updates are written a chunk at a time, but each row sees what the rows above did: a
+    renamed organization no longer answers to its old name, and two rows changing one
+    organization give two changes, each with its history entry and its undo."""
+    monkeypatch.setattr(chunks, "CHUNK", chunk)
+    alder = make_org("Alder Ridge Machining", country="NO", description="Shafts")
+    brenn = make_org("Brennholt Sensors", country="SE", identifiers=[("registry", "SE 77")])
+    path = write(
+        tmp_path,
+        f"{alder.public_id},Alder Ridge Precision,,,,,\n"  # line 2: renames it
+        + ",Alder Ridge Machining,company,NO,,,\n"  # 3: the old name is free: creates
+        + ",Alder Ridge Precision,,NO,Shafts and gears,,\n"  # 4: the new name: changes it
+        + ",Brennholt Sensors,,SE,Gyroscopes,BHS,\n"  # 5: changes it
+        + ",Unrelated Name,,,,,registry:SE77\n"  # 6: the same identifier: renames it
+        + ",Brennholt Sensors,,SE,,,\n",  # 7: the old name is free: creates, without a kind
+    )
+    outcome = orgs_csv.import_file(path)
+    assert [(p.line, p.column) for p in outcome.problems] == [(7, "kind")]
+
+    path = write(tmp_path, "\n".join(path.read_text().splitlines()[1:-1]) + "\n")
+    outcome = orgs_csv.import_file(path, actor=reviewer)
+    assert outcome.ok, outcome.problems
+    assert (outcome.created, outcome.updated, outcome.unchanged) == (1, 4, 0)
+    alder.refresh_from_db()
+    brenn.refresh_from_db()
+    assert (alder.name, alder.description) == ("Alder Ridge Precision", "Shafts and gears")
+    assert (brenn.name, brenn.description) == ("Unrelated Name", "Gyroscopes")
+    assert list(brenn.names.values_list("name", flat=True)) == ["BHS"]
+    assert brenn.search_text == visibility.search_text(brenn)
+    assert Organization.objects.filter(name="Alder Ridge Machining").count() == 1
+    imported = alder.history.filter(history_change_reason=outcome.batch.reason)
+    changes = [h.name for h in imported.order_by("history_id")]
+    assert changes == ["Alder Ridge Precision", "Alder Ridge Precision"]
+
+    batches.undo(outcome.batch, actor=reviewer)
+    alder.refresh_from_db()
+    brenn.refresh_from_db()
+    assert (alder.name, alder.description) == ("Alder Ridge Machining", "Shafts")
+    assert (brenn.name, brenn.description) == ("Brennholt Sensors", "")
+    assert not brenn.names.exists()
+    assert (
+        not Organization.objects.alive()
+        .filter(name="Alder Ridge Machining")
+        .exclude(pk=alder.pk)
+        .exists()
+    )

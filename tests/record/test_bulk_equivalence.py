@@ -258,7 +258,8 @@ def _row(obj: models.Model, keys, with_times: bool = True) -> tuple:
             continue
         value = getattr(obj, f.attname)
         if history_of is not None and f.attname == "id":  # the original row's key
-            value = keys[history_of][value]
+            # (a row removed since is named by its public id, kept in the history)
+            value = keys[history_of].get(value, f"removed {getattr(obj, 'public_id', '')}")
         else:
             value = _value(f, value, keys)
         values.append((f.attname, str(value) if isinstance(value, Decimal) else value))
@@ -367,3 +368,69 @@ def test_a_refused_object_is_named_before_anything_is_written(editor):
     assert list(Organization.objects.values_list("public_id", flat=True)) == ["ORG00011"]
     assert Site.objects.count() == 1
     assert Organization.history.get().history_change_reason == REASON
+
+
+# --- deleting and putting back (what an import's undo does) ------------------------------------
+
+UNDO = "Undo of import batch #7 (partners.csv)"
+
+
+def _to_remove():
+    """Fresh copies of what the next changes delete, remove and put back."""
+    return {
+        "draft": Link.objects.get(public_id="LNK00002"),
+        "vantor": Organization.objects.get(public_id="ORG00003"),
+        "site": Site.objects.get(public_id="SIT00001"),
+        "name": OrganizationName.objects.get(public_id="DET00001"),
+        "identifier": Identifier.objects.get(public_id="DET00002"),
+        "text": OrganizationText.objects.get(language="de"),
+        "lindqvist": Organization.objects.get(public_id="ORG00002"),
+        "link": Link.objects.get(public_id="LNK00001"),
+    }
+
+
+def removed_through_services(actor) -> None:
+    through_services(actor)
+    got = _to_remove()
+    for record in (got["draft"], got["vantor"], got["site"], got["draft"]):  # twice: a no-op
+        services.soft_delete(record, actor=actor, reason=UNDO)
+    for detail in (got["name"], got["identifier"], got["text"]):
+        services.remove_detail(detail, actor=actor, reason=UNDO)
+    services.update_record(got["lindqvist"], actor=actor, reason=UNDO, name="Lindqvist Composites")
+    services.update_record(got["link"], actor=actor, reason=UNDO, amount=None, currency="")
+
+
+def removed_through_bulk(actor) -> None:
+    through_bulk(actor)
+    got = _to_remove()
+    with bulk.writer(actor=actor, reason=UNDO) as w:
+        assert w.soft_delete([got["draft"]]) == [got["draft"]]
+        w.soft_delete([got["vantor"]])
+        w.soft_delete([got["site"]])
+        assert w.soft_delete([Link.objects.get(public_id="LNK00002")]) == []  # deleted already
+        for detail in (got["name"], got["identifier"], got["text"]):
+            w.remove_details([detail])
+        got["lindqvist"].name = "Lindqvist Composites"
+        w.update([got["lindqvist"]], ["name"])
+        got["link"].amount, got["link"].currency = None, ""
+        w.update([got["link"]], ["amount", "currency"])
+
+
+@pytest.mark.django_db
+def test_deleting_removing_and_putting_back_leave_every_table_as_the_services_do(reviewer):
+    by_services, _raised = _run(removed_through_services, reviewer)
+    by_bulk, raised = _run(removed_through_bulk, reviewer)
+    assert by_bulk == by_services, "\n" + _diff(by_services, by_bulk)
+    assert raised == 2  # once for the writes above, once for these
+    # The snapshot saw the deletions: rows gone with a "-" history row, others hidden.
+    assert len(by_services["record.OrganizationName"]) == 1
+    assert not by_services["record.OrganizationText"]
+    removed = [
+        r for r in by_services["record.HistoricalOrganizationName"] if "-" in dict(r).values()
+    ]
+    assert len(removed) == 1 and ("history_change_reason", UNDO) in removed[0]
+    vantor = next(r for r in by_services["record.Organization"] if ("public_id", "ORG00003") in r)
+    assert ("deleted_at", "<time>") in vantor and ("is_public", False) in vantor
+    assert ("search_text", "korvex aerodynamics korvex aero") in (
+        next(r for r in by_services["record.Organization"] if ("public_id", "ORG00001") in r)
+    )

@@ -260,6 +260,7 @@ def test_without_the_database_readers_get_cached_pages_and_the_rest_a_503(site):
         assert uncached.headers["Retry-After"] == "30"
         assert 'class="site-header"' in uncached.text  # the site's layout
         assert "Temporarily unavailable" in uncached.text
+        assert '<a href="/graph/">Try again</a>' in uncached.text  # the same page, again
         signed_in = requests.get(url + "/org/", cookies={"sessionid": "x" * 32}, timeout=30)
         assert signed_in.status_code == 503
         api = requests.get(url + "/api/v1/organizations", timeout=30)

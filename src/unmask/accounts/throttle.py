@@ -1,13 +1,17 @@
 """Who is counted, and the counters. django-axes counts sign-in failures per user name and client;
 the client is given to it as a salted hash, so nothing stored and no log ever holds an address.
-Rate limits and spent challenges are kept in the database (see unmask.accounts.models)."""
+Rate limits and spent challenges are kept in the database (see unmask.accounts.models); a
+client over a limit gets a short 429 that says when it may post again."""
 
 import hashlib
+import math
 import random
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.http import HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 
 from unmask.accounts.models import Counter, SpentChallenge
@@ -70,6 +74,25 @@ def over_limit(key: str, limit: int, window: int) -> bool:
     """Count one more event for `key` in the current window of `window` seconds and say whether
     it went over `limit`."""
     return count(key, window) > limit
+
+
+def seconds_left(key: str, window: int) -> int:
+    """Seconds until the window of the counter `key` ends and its count starts again (a fixed
+    window: the first event's time plus `window`); the whole window if it has no counter."""
+    ends = Counter.objects.filter(key=key).values_list("expires_at", flat=True).first()
+    if ends is None:
+        return window
+    return max(1, math.ceil((ends - timezone.now()).total_seconds()))
+
+
+def refuse(request, key: str, window: int, context: dict) -> HttpResponse:
+    """The short page a client over the limit on `key` gets (web/limited.html, 429), saying
+    when it may post again, in Retry-After too: what a flood of posts is answered with."""
+    wait = seconds_left(key, window)
+    context = {**context, "minutes": math.ceil(wait / 60)}
+    response = render(request, "web/limited.html", context, status=429)
+    response["Retry-After"] = str(wait)
+    return response
 
 
 def spend(signature: str, lifetime: int) -> bool:

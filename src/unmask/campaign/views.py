@@ -21,7 +21,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from unmask.accounts.throttle import client_key, over_limit
+from unmask.accounts.throttle import client_key, over_limit, refuse
 from unmask.campaign import forms, ics, pow, queries, services, targets, times
 from unmask.campaign.models import Action, ActionKind, ActionStatus
 from unmask.record import version
@@ -413,7 +413,8 @@ def submit(request):
         # found offered as boxes to tick, nothing lost, nothing submitted.
         found = _with_found(form, forms.SubmitForm)
         return render(request, "campaign/submit.html", _form_context(found))
-    if over_limit(f"submit:{client_key(request)}", settings.SUBMIT_LIMIT, 3600):
+    limit_key = f"submit:{client_key(request)}"
+    if over_limit(limit_key, settings.SUBMIT_LIMIT, 3600):
         # A short page, not the whole form again: this is what a flood of posts gets.
         context = {
             "title": _("Announce an action"),
@@ -421,7 +422,7 @@ def submit(request):
             "back_url": reverse("campaign:submit"),
             "back_label": _("Announce an action"),
         }
-        return render(request, "web/limited.html", context, status=429)
+        return refuse(request, limit_key, 3600, context)
     if not form.is_valid():
         return render(request, "campaign/submit.html", _form_context(form), status=400)
     verdict = pow.verify(request.POST.get("altcha", ""))

@@ -23,9 +23,10 @@ given name (and the next backup deletes the temporary file of one that was kille
 A restore verifies every member's checksum, migrates a database that has no tables yet, refuses
 a database that is not empty or not at the backup's migrations, then loads everything in one
 transaction with foreign-key checks deferred (as ``loaddata`` does) and checked at the end, so a
-bad archive changes nothing. It then resets PostgreSQL's sequences, verifies the derived
-visibility flags (recomputing them only if they disagree with the rules), writes the media
-files and clears the cache.
+bad archive changes nothing. Rows go in as stored, many to a statement, read without Django's
+deserializer and written without the ORM (see _load_model). It then resets PostgreSQL's
+sequences, verifies the derived visibility flags (recomputing them only if they disagree with
+the rules), writes the media files and clears the cache.
 """
 
 from __future__ import annotations
@@ -36,28 +37,36 @@ import hashlib
 import io
 import json
 import os
+import re
 import tempfile
 import time
+import unicodedata
 import zipfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path, PurePosixPath
 
 from django.apps import apps
 from django.core import serializers
 from django.core.cache import cache
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.color import no_style
-from django.core.serializers.base import DeserializationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.serializers.jsonl import Serializer as JsonlSerializer
 from django.db import DatabaseError, IntegrityError, connection, models, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
 import unmask
-from unmask.cleantext import clean_instance
+from unmask.cleantext import clean, clean_instance
+
+try:  # parses a row several times faster than json
+    from orjson import loads as _loads
+except ImportError:  # pragma: no cover - orjson is optional
+    from json import loads as _loads
 
 FORMAT = "unmask-backup"
 FORMAT_VERSION = 1
@@ -90,6 +99,15 @@ class Encoder(DjangoJSONEncoder):
         if isinstance(o, datetime.time):
             return o.isoformat()
         return super().default(o)
+
+
+class _Lines(JsonlSerializer):
+    """Django's JSON Lines serializer writing each row with one json.dumps (the C encoder)
+    instead of json.dump, which encodes in Python and writes every fragment: the same text."""
+
+    def end_object(self, obj):
+        self.stream.write(json.dumps(self.get_dump_object(obj), **self.json_kwargs) + "\n")
+        self._current = None
 
 
 class BackupError(Exception):
@@ -277,8 +295,7 @@ def _write_members(archive, log: Log) -> dict:
             with archive.open(info, "w", force_zip64=True) as raw:
                 hashing = _Hashing(raw)
                 text = io.TextIOWrapper(io.BufferedWriter(hashing, COPY), encoding="utf-8")
-                serializers.serialize(
-                    "jsonl",
+                _Lines().serialize(
                     objects(_rows(model)),
                     stream=text,
                     use_natural_foreign_keys=True,
@@ -430,78 +447,337 @@ def _save_m2m(obj, m2m_data: dict, created: bool) -> None:
         )
 
 
-BATCH = 2000  # rows inserted with one statement
+BATCH = 2000  # rows inserted with one executemany
+_MISSING = object()
+_NONE = type(None)
+_INTEGERS = {"AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigIntegerField"}
+_INTEGERS |= {"SmallIntegerField", "PositiveIntegerField", "PositiveSmallIntegerField"}
+_INTEGERS |= {"PositiveBigIntegerField"}
+_UTC_TEXT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?Z", re.ASCII)
+# In a JSON line as bytes: escapes that may hide a control character, and in UTF-8 what
+# clean() drops unescaped (DEL, the C1 controls, U+FFFE and U+FFFF).
+_ESCAPES = re.compile(rb"\\[rbfu]")
+_UNCLEAN = re.compile(rb"\x7f|\xc2[\x80-\x9f]|\xef\xbf[\xbe\xbf]")
 
 
-@contextmanager
-def _times_as_archived(model) -> Iterator[None]:
-    """bulk_create stamps auto_now(_add) fields with the time of the insert, as a raw save()
-    does not: switch that off for the archive's times to stay."""
-    stamped = [
-        f
-        for f in model._meta.concrete_fields
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-    ]
-    saved = [(f, f.auto_now, f.auto_now_add) for f in stamped]
+def _clean_as_is(line: bytes) -> bool:
+    """Whether every string in this JSON line is already as clean() leaves it, checked once
+    for the line instead of once a field: no such escape or character, and the line NFC (its
+    ASCII quotes bound normalization, so each string is NFC when the line is)."""
+    if b"\\" in line and _ESCAPES.search(line):
+        return False
+    if line.isascii():
+        return b"\x7f" not in line
     try:
-        for f in stamped:
-            f.auto_now = f.auto_now_add = False
-        yield
-    finally:
-        for f, now, now_add in saved:
-            f.auto_now, f.auto_now_add = now, now_add
+        return not _UNCLEAN.search(line) and unicodedata.is_normalized("NFC", line.decode())
+    except UnicodeDecodeError:  # the parse says what is wrong
+        return False
 
 
-def _load_model(archive, entry: dict, model) -> int:
-    """Insert the rows of one member. Rows of a table that was empty go in by batches
-    (bulk_create: no signals, the archive carries the derived state); rows of the tables
-    migrations seed (content types, permissions...) one by one, updating those that exist."""
+class _RowError(Exception):
+    """A row of the archive that cannot be loaded: the message says why."""
+
+
+class _Keys:
+    """Natural keys (a user's name, a group's, a permission's) turned into the keys of this
+    database, each looked up once for the whole restore."""
+
+    def __init__(self) -> None:
+        self.found: dict = {}
+
+    def get(self, model, key, attname: str):
+        if not isinstance(key, list):
+            raise _RowError(f"{key!r} is not a natural key of {model._meta.label_lower}")
+        memo = (model, attname, *key)
+        try:
+            return self.found[memo]
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable part: not a key
+            raise _RowError(f"{key!r} is not a natural key of {model._meta.label_lower}") from None
+        try:
+            obj = model._default_manager.get_by_natural_key(*key)
+        except ObjectDoesNotExist:
+            raise _RowError(
+                f"it names the {model._meta.label_lower} {key!r}, which is neither in the "
+                "archive nor in this database"
+            ) from None
+        self.found[memo] = value = getattr(obj, attname)
+        return value
+
+
+def _natural(model) -> bool:
+    return hasattr(model._default_manager, "get_by_natural_key")
+
+
+def _plan_value(field, cleaned: bool, keys: _Keys) -> tuple[frozenset, Callable]:
+    """How an archived (JSON) value of `field` becomes what the database takes, planned once a
+    column: the types that go as they are, and the conversion of any other value (as the
+    deserializer's to_python and bulk_create's get_db_prep_save do)."""
+
+    def generic(value):
+        return field.get_db_prep_save(field.to_python(value), connection)
+
+    if field.is_relation:  # a foreign key: the value of the key it points at
+        related, target = field.related_model, field.target_field
+        plain, convert = _plan_value(target, False, keys)
+        if not _natural(related):
+            return plain, convert
+
+        def by_natural_key(value):
+            if isinstance(value, list):
+                found = keys.get(related, value, target.attname)
+                return found if type(found) in plain else convert(found)
+            return convert(value)
+
+        return plain, by_natural_key
+    kind = field.get_internal_type()
+    if kind in _INTEGERS:
+        return frozenset({int, _NONE}), generic
+    if kind == "BooleanField":
+        return frozenset({bool, _NONE}), generic
+    if kind == "FloatField":
+        return frozenset({float, int, _NONE}), generic
+    several = getattr(field, "multiple", False)  # a CountryField of several joins them
+    if isinstance(field, models.CharField | models.TextField) and not several:
+        if not cleaned:
+            return frozenset({str, _NONE}), generic
+
+        def text(value):  # clean_instance's rule, for text stored before cleantext
+            return clean(value) if type(value) is str else generic(value)
+
+        return frozenset({_NONE}), text
+    if kind == "DateTimeField":
+        adapt_time = connection.ops.adapt_datetimefield_value
+        # SQLite stores a time as UTC text "YYYY-MM-DD HH:MM:SS[.ffffff]": the archive's
+        # "YYYY-MM-DDTHH:MM:SS[.ffffff]Z" (Encoder) is that text but two characters, once the
+        # parse has checked it (making the time naive again costs more than the rest of a row)
+        as_text = connection.vendor == "sqlite" and connection.timezone_name == "UTC"
+
+        def moment(value):
+            if type(value) is str:
+                try:
+                    parsed = datetime.datetime.fromisoformat(value)
+                except ValueError:
+                    parsed = None
+                if parsed is not None and parsed.tzinfo is not None:
+                    if as_text and _UTC_TEXT.fullmatch(value):
+                        return f"{value[:10]} {value[11:-1]}"
+                    return adapt_time(parsed)
+            return generic(value)  # what to_python accepts, or its error
+
+        return frozenset({_NONE}), moment
+    if kind == "DateField":
+        adapt_date = connection.ops.adapt_datefield_value
+
+        def day(value):
+            if type(value) is str:
+                try:
+                    return adapt_date(datetime.date.fromisoformat(value))
+                except ValueError:
+                    pass
+            return generic(value)
+
+        return frozenset({_NONE}), day
+    return frozenset({_NONE}), generic  # JSON, decimals, files...
+
+
+class _Plan:
+    """One model's rows as stored: the INSERT of its table (key first), each archived field's
+    column and conversion, and its many-to-many tables."""
+
+    def __init__(self, model, keys: _Keys) -> None:
+        opts, quote = model._meta, connection.ops.quote_name
+        self.model, self.keys = model, keys
+        self.cleaned = cleaned = model.__module__.startswith("unmask.")  # as clean_before_save
+        self.fields = [opts.pk, *(f for f in opts.concrete_fields if not f.primary_key)]
+        self.key = _plan_value(opts.pk, cleaned, keys)
+        self.slots = {
+            f.name: (i, *_plan_value(f, cleaned, keys)) for i, f in enumerate(self.fields) if i
+        }
+        self.clean_slots = {  # for a line _clean_as_is: its text goes as it is
+            f.name: (i, *_plan_value(f, False, keys)) for i, f in enumerate(self.fields) if i
+        }
+        self.sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - names from the model
+            quote(opts.db_table),
+            ", ".join(quote(f.column) for f in self.fields),
+            ", ".join(["%s"] * len(self.fields)),
+        )
+        self.m2m = {}
+        for f in opts.local_many_to_many:
+            through = f.remote_field.through
+            if not through._meta.auto_created:  # a through model of its own: its own member
+                continue
+            target = f.related_model
+            columns = (
+                through._meta.get_field(f.m2m_field_name()).column,
+                through._meta.get_field(f.m2m_reverse_field_name()).column,
+            )
+            sql = "INSERT INTO {} ({}, {}) VALUES (%s, %s)".format(  # noqa: S608 - as above
+                quote(through._meta.db_table), *map(quote, columns)
+            )
+            self.m2m[f.name] = (sql, target, _plan_value(target._meta.pk, False, keys))
+        self.width = len(self.fields)
+        self.complete = len(self.fields) - 1 + len(self.m2m)  # the keys of a whole row
+
+    def row(self, pk, fields: dict, links: dict, clean_as_is: bool) -> list:
+        """The row's values as the database takes them; its many-to-many keys added to
+        `links` (field name: [(key, other key)])."""
+        plain, convert = self.key
+        row = [pk if type(pk) in plain else convert(pk), *[_MISSING] * (self.width - 1)]
+        slots = self.clean_slots if clean_as_is else self.slots
+        for name, value in fields.items():
+            try:
+                index, plain, convert = slots[name]
+            except KeyError:
+                if name not in self.m2m:
+                    raise _RowError(
+                        f"{self.model._meta.label_lower} has no field '{name}'"
+                    ) from None
+                links.setdefault(name, []).extend(
+                    (row[0], other) for other in self._others(name, value)
+                )
+                continue
+            try:
+                row[index] = value if type(value) in plain else convert(value)
+            except _RowError as exc:
+                raise _RowError(f"{name}: {exc}") from None
+            except ValidationError as exc:
+                raise _RowError(f"{name}: {' '.join(exc.messages)}") from None
+            except (ValueError, TypeError, LookupError) as exc:
+                raise _RowError(f"{name}: {exc}") from None
+        if len(fields) != self.complete:  # fields left out: their defaults, as Model() gives
+            for i, value in enumerate(row):
+                if value is _MISSING:
+                    f = self.fields[i]
+                    row[i] = f.get_db_prep_save(f.get_default(), connection)
+        return row
+
+    def _others(self, name: str, values) -> list:
+        _sql, target, (plain, convert) = self.m2m[name]
+        if not isinstance(values, list):
+            raise _RowError(f"{name}: {values!r} is not a list")
+        natural = _natural(target)
+        others = []
+        try:
+            for value in values:
+                if natural and isinstance(value, list):
+                    value = self.keys.get(target, value, target._meta.pk.attname)
+                others.append(value if type(value) in plain else convert(value))
+        except ValidationError as exc:
+            raise _RowError(f"{name}: {' '.join(exc.messages)}") from None
+        except (_RowError, ValueError, TypeError) as exc:
+            raise _RowError(f"{name}: {exc}") from None
+        return others
+
+    def instance(self, pk, fields: dict) -> tuple[models.Model, dict]:
+        """The row as a model instance (Python values, the key found by natural key if the
+        archive has none) and its many-to-many keys: for rows saved one by one."""
+        model, data, m2m = self.model, {}, {}
+        if pk is not None:
+            data[model._meta.pk.attname] = model._meta.pk.to_python(pk)
+        for name, value in fields.items():
+            try:
+                field = model._meta.get_field(name)
+            except FieldDoesNotExist:
+                raise _RowError(f"{model._meta.label_lower} has no field '{name}'") from None
+            try:
+                if field.many_to_many:
+                    m2m[name] = self._others(name, value)
+                elif field.is_relation:
+                    related, target = field.related_model, field.target_field
+                    if _natural(related) and isinstance(value, list):
+                        value = self.keys.get(related, value, target.attname)
+                    data[field.attname] = None if value is None else target.to_python(value)
+                else:
+                    data[field.attname] = field.to_python(value)
+            except ValidationError as exc:
+                raise _RowError(f"{name}: {' '.join(exc.messages)}") from None
+        obj = model(**data)
+        if obj.pk is None and _natural(model) and hasattr(model, "natural_key"):
+            with suppress(model.DoesNotExist):  # as the deserializer: a row migrate made
+                obj.pk = model._default_manager.get_by_natural_key(*obj.natural_key()).pk
+        if self.model.__module__.startswith("unmask."):
+            clean_instance(obj)  # text stored before cleantext
+        return obj, m2m
+
+
+def _lines(stream) -> Iterator[bytes]:
+    """The lines of a binary stream, read a megabyte at a time (readline on a zip member
+    costs more than parsing the line)."""
+    rest = b""
+    while chunk := stream.read(COPY):
+        lines = (rest + chunk).split(b"\n")
+        rest = lines.pop()
+        yield from lines
+    if rest:
+        yield rest
+
+
+def _load_model(archive, entry: dict, model, keys: _Keys) -> int:
+    """Insert the rows of one member as they are stored, without the ORM: each line parsed,
+    its values converted as planned for the column, a table's rows written BATCH at a time by
+    one executemany, many-to-many rows likewise (no signals: the archive carries the derived
+    state, versions and times as they were). Rows without a key (users, groups: natural keys)
+    and the rows of tables migrations seed are saved one by one, the seeded ones updated."""
     count = 0
     seeded = entry["model"] in SEEDED_MODELS
     bulk = not seeded and not model._meta.parents  # multi-table inheritance: one by one
-    pending: list[tuple[models.Model, dict]] = []
+    plan = _Plan(model, keys)
+    label = model._meta.label_lower
+    pending: list[list] = []
+    links: dict[str, list] = {}
     writing = ""  # the rows being written, for an error's message
 
     def flush() -> None:
         nonlocal writing
         writing = f"rows {count - len(pending) + 1}-{count}"
-        with _times_as_archived(model):
-            model._base_manager.bulk_create([obj for obj, _m2m in pending])
-        for obj, m2m_data in pending:
-            if m2m_data:
-                _save_m2m(obj, m2m_data, created=True)
+        with connection.cursor() as cursor:
+            cursor.executemany(plan.sql, pending)
+            for name, pairs in links.items():
+                cursor.executemany(plan.m2m[name][0], pairs)
         pending.clear()
+        links.clear()
         writing = ""
 
     with archive.open(entry["member"]) as raw:
-        stream = io.TextIOWrapper(raw, encoding="utf-8")
         try:
-            for item in serializers.deserialize("jsonl", stream, handle_forward_references=False):
-                obj = item.object
-                if type(obj) is not model:
-                    raise BackupError(
-                        f"{entry['member']} holds a {obj._meta.label_lower}, "
-                        f"not a {entry['model']}. Nothing was restored."
-                    )
-                count += 1
-                if model.__module__.startswith("unmask."):
-                    clean_instance(obj)  # text stored before cleantext, as bulk_create skips it
-                if bulk and obj.pk is not None:
-                    pending.append((obj, item.m2m_data))
-                    if len(pending) >= BATCH:
-                        flush()
+            for line in _lines(raw):
+                if not line.strip():
                     continue
+                count += 1
+                try:
+                    item = _loads(line)
+                    fields, pk = item["fields"], item.get("pk")
+                    if item["model"] != label and str(item["model"]).lower() != label:
+                        raise BackupError(
+                            f"{entry['member']} holds a {item['model']}, "
+                            f"not a {entry['model']}. Nothing was restored."
+                        )
+                    if not isinstance(fields, dict):
+                        raise _RowError("its fields are not an object")
+                    if bulk and pk is not None:
+                        as_is = not plan.cleaned or _clean_as_is(line)
+                        pending.append(plan.row(pk, fields, links, as_is))
+                        if len(pending) >= BATCH:
+                            flush()
+                        continue
+                    obj, m2m_data = plan.instance(pk, fields)
+                except (_RowError, ValueError, TypeError, KeyError) as exc:
+                    # ValueError: JSON that does not parse (orjson's error is one)
+                    raise BackupError(
+                        f"{entry['member']}, row {count}: {_reason(exc)}. Nothing was restored."
+                    ) from exc
                 created = obj.pk is None or not seeded
-                m2m_data = item.m2m_data  # save() forgets it
                 writing = f"row {count}"
-                item.save(save_m2m=False, force_insert=created)
+                models.Model.save_base(obj, raw=True, force_insert=created)
                 if m2m_data:
                     _save_m2m(obj, m2m_data, created)
                 writing = ""
             if pending:
                 flush()
-        except (DeserializationError, DatabaseError, ValueError, LookupError) as exc:
-            where = writing or f"row {count + 1}"  # else the row being read
+        except (DatabaseError, ValueError, LookupError) as exc:
+            where = writing or f"row {count}"
             raise BackupError(f"{entry['member']}, {where}: {exc}. Nothing was restored.") from exc
     if count != entry["rows"]:
         raise BackupError(
@@ -509,6 +785,12 @@ def _load_model(archive, entry: dict, model) -> int:
             "Nothing was restored."
         )
     return count
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, KeyError):
+        return f"it has no {exc}"
+    return str(exc)
 
 
 def _refresh_derived(log: Log) -> None:
@@ -581,8 +863,9 @@ def restore(path: str | os.PathLike, log: Log = _quiet) -> dict:
         try:
             with transaction.atomic():
                 with connection.constraint_checks_disabled():
+                    keys = _Keys()
                     for entry, model in wanted:
-                        counts[entry["model"]] = _load_model(archive, entry, model)
+                        counts[entry["model"]] = _load_model(archive, entry, model, keys)
                 tables = []
                 for _entry, model in wanted:
                     tables += [model._meta.db_table, *_through_tables(model)]

@@ -6,6 +6,7 @@ run or a problem leaves the transaction through Rollback."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from dataclasses import dataclass, field
@@ -14,10 +15,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from unmask.exchange import locks
-from unmask.exchange.models import ImportBatch, ImportItem
-from unmask.record import services
+from unmask.exchange.models import ImportBatch, ImportItem, ImportLock
+from unmask.record import bulk, services
 from unmask.record.models import (
     Identifier,
     LinkStatusEvent,
@@ -122,51 +124,262 @@ def record_item(batch: ImportBatch, obj, action: str, before: dict | None = None
     )
 
 
-@transaction.atomic
+def record_items(batch: ImportBatch, objs, action, befores: list[dict] | None = None) -> None:
+    """record_item for many objects (saved, of any models) at once, in their order: `action`
+    one for all, or one an object; one INSERT a chunk, as the bulk writer writes the records."""
+    objs = list(objs)
+    if not objs:
+        return
+    actions = [action] * len(objs) if isinstance(action, str) else list(action)
+    befores = befores or [{}] * len(objs)
+    types = ContentType.objects.get_for_models(*{type(obj) for obj in objs})
+    field = ImportItem._meta.get_field("before")
+    empty = field.get_db_prep_save({}, connection)
+    quote = connection.ops.quote_name
+    columns = ("batch_id", "content_type_id", "object_id", "action", "before")
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - names from the model
+        quote(ImportItem._meta.db_table),
+        ", ".join(quote(ImportItem._meta.get_field(c).column) for c in columns),
+        ", ".join(["%s"] * len(columns)),
+    )
+    rows = [
+        (
+            batch.pk,
+            types[type(obj)].pk,
+            obj.pk,
+            what,
+            field.get_db_prep_save(before, connection) if before else empty,
+        )
+        for obj, what, before in zip(objs, actions, befores, strict=True)
+    ]
+    with connection.cursor() as cursor:
+        for i in range(0, len(rows), 2000):
+            cursor.executemany(sql, rows[i : i + 2000])
+
+
+UNDO_CHUNK = 500  # items undone in one transaction (a few tenths of a second on SQLite)
+_MARK = "undo {batch} below {below}"  # an undo under way: its batch, the items left (pk <)
+
+
 def undo(batch: ImportBatch, *, actor=None, reason: str = "") -> int:
     """Undo a whole batch: what it created is deleted (soft, kept in the history; other names,
-    identifiers and translations of a description, which have no soft deletion, are removed
-    through services.remove_detail), what it changed gets its former values back. `reason`
-    (the history's) defaults to "Undo of import batch #N (file)". Returns how many records
-    were touched."""
-    # Marked undone first, where it is not yet: of two undoing one batch at once (two imports
-    # recovering it, two editors) one undoes it, the other is told it is done.
+    identifiers and translations of a description, which have no soft deletion, are removed),
+    what it changed gets its former values back, the items taken from the last, UNDO_CHUNK a
+    transaction, each written through the record's bulk writer (record/bulk.py) as the
+    services do it row by row. `reason` (the history's) defaults to "Undo of import batch #N
+    (file)". Returns how many records were touched (in this run).
+
+    The batch is marked undone first, in a transaction of its own with a marker (an ImportLock
+    row "undo N below P": its items from P on are undone, this process does it), so that of two
+    undoing one batch at once one does it and the other is told it is being or was undone.
+    Each chunk moves the marker in its own transaction; the last one removes it. All or nothing
+    holds as far as it can: an error before the first chunk is committed (a permission, a
+    former value refused) leaves the batch as it was, not undone. An undo stopped later (its
+    process killed, or an error: the chunk under way is rolled back) leaves the batch marked
+    undone, part undone, with its marker: running `undo` again, or `recover` (first thing in
+    every import), takes the marker over once its process is gone (at once after an error) and
+    goes on from there, each item undone once."""
     undone_at = timezone.now()
     undone_by = actor if getattr(actor, "is_authenticated", False) else None
-    claimed = ImportBatch.objects.filter(pk=batch.pk, undone_at__isnull=True).update(
-        undone_at=undone_at, undone_by=undone_by
-    )
-    if not claimed:
-        raise ValidationError(f"Import batch #{batch.pk} is already undone.")
     reason = reason or f"Undo of import batch #{batch.pk} ({batch.file_name})"
+    _check_permissions(batch, actor)
+    mark, first = _claim(batch, undone_at, undone_by)  # first: nothing undone yet
     touched = 0
-    for item in batch.items.select_related("content_type").order_by("-pk"):
-        model = item.content_type.model_class()
-        obj = model._default_manager.filter(pk=item.object_id).first()
-        if obj is None:
-            continue
-        if model._meta.app_label == "campaign":  # a bundle's groups, calls, actions, targets
-            from unmask.exchange.formats.csvbundle import campaign as campaign_import
-
-            campaign_import.undo_item(item, obj, actor=actor, reason=reason)
-            touched += 1
-            continue
-        if item.action == ImportItem.CREATED:
-            if isinstance(obj, OrganizationName | Identifier | OrganizationText):
-                services.remove_detail(obj, actor=actor, reason=reason)
-            elif isinstance(obj, LinkStatusEvent):  # a change of status the bundle had
-                obj.delete()
-            elif isinstance(obj, Response) and obj.deleted_at is None:
-                # a published reply is never deleted by hand; one the batch brought goes with it
-                obj.deleted_at = timezone.now()
-                services.save_with_history(obj, actor, reason)
-            elif obj.deleted_at is None:
-                services.soft_delete(obj, actor=actor, reason=reason)
-        else:
-            services.update_record(obj, actor=actor, reason=reason, **item.before)
-        touched += 1
-    batch.undone_at, batch.undone_by = undone_at, undone_by
+    try:
+        while True:
+            below = int(mark.key.rsplit(" ", 1)[1])
+            items = list(
+                batch.items.filter(pk__lt=below)
+                .order_by("-pk")
+                .values_list("pk", "content_type_id", "object_id", "action", "before")[:UNDO_CHUNK]
+            )
+            with bulk.writer(actor=actor, reason=reason) as w:
+                _move(mark, batch, items[-1][0] if items else None)
+                if not items:
+                    break
+                touched += _undo_items(w, items, actor=actor, reason=reason)
+            first = False
+    except BaseException:
+        # (the connection may be gone: the first error is the one to report)
+        with contextlib.suppress(Exception), transaction.atomic():
+            mine = ImportLock.objects.filter(pk=mark.pk, host=locks.HOST, pid=mark.pid)
+            if first:  # nothing undone yet: the batch as it was, not undone
+                if mine.delete()[0]:
+                    ImportBatch.objects.filter(pk=batch.pk).update(undone_at=None, undone_by=None)
+            else:  # given up: the next run (or recover) goes on from the last chunk
+                mine.update(pid=0)
+        raise
+    fresh = ImportBatch.objects.filter(pk=batch.pk).values("undone_at", "undone_by").first()
+    if fresh:  # the first run's, when this one finished another's
+        batch.undone_at, batch.undone_by_id = fresh["undone_at"], fresh["undone_by"]
     return touched
+
+
+def _claim(batch: ImportBatch, undone_at, undone_by) -> tuple[ImportLock, bool]:
+    """The batch marked undone and its marker held by this process (see undo); whether
+    nothing of it is undone yet."""
+    prefix = _MARK.format(batch=batch.pk, below="")
+    top = _MARK.format(
+        batch=batch.pk,
+        below=(batch.items.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1,
+    )
+    with transaction.atomic():
+        claimed = ImportBatch.objects.filter(pk=batch.pk, undone_at__isnull=True).update(
+            undone_at=undone_at, undone_by=undone_by
+        )
+        if claimed:
+            mark = ImportLock.objects.create(key=top, host=locks.HOST, pid=os.getpid())
+            return mark, True
+        mark = ImportLock.objects.filter(key__startswith=prefix).first()
+        if mark is None:
+            raise ValidationError(
+                _("Import batch #%(number)s is already undone.") % {"number": batch.pk}
+            )
+        held = mark.pid and locks.alive(mark.host, mark.pid, mark.started_at)  # 0: given up
+        if held or not ImportLock.objects.filter(
+            pk=mark.pk, host=mark.host, pid=mark.pid, started_at=mark.started_at
+        ).update(host=locks.HOST, pid=os.getpid(), started_at=timezone.now()):
+            raise ValidationError(
+                _("Import batch #%(number)s is being undone (since %(time)s).")
+                % {"number": batch.pk, "time": f"{mark.started_at:%Y-%m-%d %H:%M:%S %Z}"}
+            )
+        mark.refresh_from_db()
+        return mark, mark.key == top
+
+
+def _check_permissions(batch: ImportBatch, actor) -> None:
+    """The bulk writer's checks, for every kind of record the batch holds, before anything is
+    marked or written (a campaign's records are checked as they come: a bundle's are few)."""
+    if actor is None:
+        return
+    kinds = batch.items.values_list("content_type", "action").distinct()
+    for ct, action in kinds:
+        model = ContentType.objects.get_for_id(ct).model_class()
+        if model not in _BULK:
+            continue
+        if action == ImportItem.UPDATED:
+            services.check_permission(actor, services.perm_name(model, "change"))
+        elif model in (OrganizationName, Identifier, OrganizationText):
+            services.check_permission(actor, "record.change_organization")
+        else:
+            services.check_permission(actor, services.perm_name(model, "delete"))
+
+
+def _move(mark: ImportLock, batch: ImportBatch, below: int | None) -> None:
+    """In a chunk's transaction: the marker says what is left (gone when nothing is), and
+    that this process is still at work (started_at: see locks.alive)."""
+    mine = ImportLock.objects.filter(pk=mark.pk, host=locks.HOST, pid=mark.pid)
+    if below is None:
+        done = mine.delete()[0]
+    else:
+        mark.key = _MARK.format(batch=batch.pk, below=below)
+        done = mine.update(key=mark.key, started_at=timezone.now())
+    if not done:  # taken over: this process was taken for gone (locks.EXPIRES)
+        raise ValidationError(
+            _("Import batch #%(number)s is being undone by another process.") % {"number": batch.pk}
+        )
+
+
+def _undo_items(w: bulk.Writer, items: list, *, actor, reason: str) -> int:
+    """Undo one chunk of a batch's items (newest first): each run of items that create, or
+    that change, records of the bulk writer's models together a model at a time (their order
+    does not change the result), anything else one by one as it comes. Returns how many
+    records were there to undo."""
+    touched = 0
+    types = {
+        ct.pk: ct.model_class()
+        for ct in ContentType.objects.filter(pk__in={ct for _pk, ct, *_rest in items})
+    }
+    runs: list[tuple[str, list]] = []
+    for _pk, ct, object_id, action, before in items:
+        model = types[ct]
+        kind = action if model in _BULK else "one"  # campaign records, replies, status events
+        if not runs or runs[-1][0] != kind or kind == "one":
+            runs.append((kind, []))
+        runs[-1][1].append((model, object_id, action, before))
+    for kind, run in runs:
+        if kind == "one":
+            touched += _undo_one(*run[0], actor=actor, reason=reason)
+        elif kind == ImportItem.CREATED:
+            touched += _remove_created(w, run)
+        else:
+            touched += _put_back(w, run)
+    return touched
+
+
+def _load(model, ids) -> dict:
+    found = {}
+    ids = sorted(set(ids))
+    for i in range(0, len(ids), bulk.BATCH):
+        found.update(model._default_manager.in_bulk(ids[i : i + bulk.BATCH]))
+    return found
+
+
+def _remove_created(w: bulk.Writer, run: list) -> int:
+    """What a run of items created: details removed, records deleted (soft)."""
+    by_model: dict = {}
+    for model, object_id, _action, _before in run:
+        by_model.setdefault(model, []).append(object_id)
+    touched = 0
+    for model, ids in by_model.items():
+        objs = list(_load(model, ids).values())
+        touched += len(objs)
+        if not objs:
+            continue
+        if model in (OrganizationName, Identifier, OrganizationText):
+            w.remove_details(objs)
+        else:
+            w.soft_delete(objs)  # those deleted already are left alone
+    return touched
+
+
+def _put_back(w: bulk.Writer, run: list) -> int:
+    """What a run of items changed gets its former values back, a model and a set of fields
+    at a time (an object named twice waits for the next call)."""
+    groups: dict = {}
+    for model, object_id, _action, before in run:
+        group = groups.setdefault((model, tuple(sorted(before))), [{}])
+        if object_id in group[-1]:
+            group.append({})
+        group[-1][object_id] = before
+    touched = 0
+    for (model, fields), parts in groups.items():
+        for part in parts:
+            objs = _load(model, part)
+            for pk, obj in objs.items():
+                for name, value in part[pk].items():
+                    setattr(obj, name, value)  # validated (and converted) by the writer
+            touched += len(objs)
+            w.update(list(objs.values()), list(fields))
+    return touched
+
+
+def _undo_one(model, object_id: int, action: str, before: dict, *, actor, reason: str) -> int:
+    """An item of a model the bulk writer does not write (a bundle's campaign records, a
+    link's status change, a reply), through the services as before."""
+    obj = model._default_manager.filter(pk=object_id).first()
+    if obj is None:
+        return 0
+    if model._meta.app_label == "campaign":  # a bundle's groups, calls, actions, targets
+        from unmask.exchange.formats.csvbundle import campaign as campaign_import
+
+        item = ImportItem(object_id=object_id, action=action, before=before)
+        campaign_import.undo_item(item, obj, actor=actor, reason=reason)
+    elif action == ImportItem.CREATED:
+        if isinstance(obj, LinkStatusEvent):  # a change of status the bundle had
+            obj.delete()
+        elif isinstance(obj, Response) and obj.deleted_at is None:
+            # a published reply is never deleted by hand; one the batch brought goes with it
+            obj.deleted_at = timezone.now()
+            services.save_with_history(obj, actor, reason)
+        elif getattr(obj, "deleted_at", None) is None:
+            services.soft_delete(obj, actor=actor, reason=reason)
+    else:
+        services.update_record(obj, actor=actor, reason=reason, **before)
+    return 1
+
+
+_BULK = set(bulk.MODELS)  # written by the bulk writer; the rest item by item (_undo_one)
 
 
 # What a batch is, for the admin and `unmask import --list` (status).
@@ -202,21 +415,36 @@ def abandoned() -> list[ImportBatch]:
     return [batch for batch in unfinished.order_by("pk") if not writer_alive(batch)]
 
 
+def unfinished_undos() -> list[ImportBatch]:
+    """The batches whose undo stopped half-way (see undo): its process gone, or given up."""
+    prefix = _MARK.format(batch="", below="").split(" ")[0] + " "
+    pks = [
+        int(mark.key.split(" ")[1])
+        for mark in ImportLock.objects.filter(key__startswith=prefix)
+        if not (mark.pid and locks.alive(mark.host, mark.pid, mark.started_at))
+    ]
+    return list(ImportBatch.objects.filter(pk__in=pks).order_by("pk"))
+
+
 def recover() -> list[ImportBatch]:
     """Undo every abandoned batch (the rows an interrupted import committed, a chunk at a
-    time, go as `undo` takes them back); the batches undone here. Run at the start of every
-    import (intake.import_any) and by `unmask import --recover`."""
+    time, go as `undo` takes them back) and finish every undo stopped half-way; the batches of
+    interrupted imports undone here. Run at the start of every import (intake.import_any) and
+    by `unmask import --recover`."""
     recovered = []
-    for batch in abandoned():
-        reason = (
-            f"Undo of interrupted import batch #{batch.pk} ({batch.file_name}): "
-            "its process stopped before the end"
-        )
+    for batch in [*unfinished_undos(), *abandoned()]:
+        reason = ""  # an undo goes on with undo's own reason
+        if batch.finished_at is None:
+            reason = (
+                f"Undo of interrupted import batch #{batch.pk} ({batch.file_name}): "
+                "its process stopped before the end"
+            )
         try:
             undo(batch, reason=reason)
         except ValidationError:  # undone meanwhile by another process
             continue
-        recovered.append(batch)
+        if batch.finished_at is None:
+            recovered.append(batch)
     return recovered
 
 

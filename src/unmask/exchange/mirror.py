@@ -9,7 +9,8 @@ How it works:
    and organization), and following same-site links (GET only). Admin, API, submit, moderation,
    reply and filtered-download paths are never fetched, nor pages in languages left out, nor
    links with a query other than a page number or a calendar month (the filters are forms on the
-   live site). At most `limit` URLs are fetched; the report says if the cap was reached.
+   live site). At most `limit` pages are fetched (and the static files they need, so that a
+   capped mirror still shows them styled); the report says if the cap was reached.
 2. **Write.** `/a/b/` is written as `a/b/index.html` (a feed at `/a/b/` as `a/b/index.atom`,
    JSON as `index.json`), other paths under their own name (`map/sites.geojson`); a page number
    or month goes in the name (`org/index.page=2.html`). Other languages than the default are in
@@ -33,20 +34,22 @@ How it works:
    basemap (shapes, boundaries, places) and MapLibre's worker (its source, as a string: Chromium
    starts no worker from a file, the map starts it from a blob; frontend/src/map/mirror.js).
    Mirrored pages carry <meta name="unmask-mirror"> so that the scripts read these instead of
-   fetching.
+   fetching. The map's popups (a file per site and language) are built from one read of the
+   sites and links (PopupSource), as the popup's view answers, not a request each.
 5. **Static files** the pages and their style sheets use are fetched through the site (so the
    manifest-hashed names are the ones written); `/data/` gets the export files.
 6. **Search.** pagefind indexes the pages' main content, with the names of each record folded
    as the live search folds them (`folded_names`), and, in its multilingual mode, each language
    on its own by the pages' <html lang> (an index per language, stemmed where pagefind has a
    stemmer: not for ku and ckb, which are indexed unstemmed). Each language has its search page
-   (`search/index.html`, `ar/search/index.html`...), linked from its pages' menu, which loads
-   pagefind's UI from the mirror and dist/mirror-search.js; pagefind's script picks the index of
-   the page's <html lang>, so it finds pages of that language only. Each file pagefind's script
-   reads (pagefind.js, its entry, metadata, WebAssembly, index, filter and fragment chunks, of
-   every language) is also written as a script that registers its bytes (`<file>.js`, base64),
-   which mirror-search.js serves to pagefind: from file:// Chromium imports no module and
-   fetches no file. The same path runs over HTTP.
+   (`search/index.html`, `ar/search/index.html`...), linked from its pages' menu, whose box and
+   results are dist/mirror-search.js's, over pagefind's JavaScript API (not pagefind's UI: its
+   script and style sheet weigh more than the search); pagefind's script picks the index of
+   the page's <html lang>, so it finds pages of that language only. Over HTTP pagefind loads its
+   files as they are. Each file pagefind's script reads (pagefind.js, its entry, metadata,
+   WebAssembly, index, filter and fragment chunks, of every language) is also written as a
+   script that registers its bytes (`<file>.js`, base64), which mirror-search.js serves to
+   pagefind from file:// only, where Chromium imports no module and fetches no file.
 7. **Check.** Every internal href/src of every written page must name a file of the mirror.
 """
 
@@ -131,14 +134,9 @@ NOJS = re.compile(r'class="(?:map|graph)-nojs"|<template\b')
 HEADER_END = re.compile(r'</ul>\s*</nav>(?=\s*(?:<details class="language-menu"|</header>))')
 HREFLANG_TAG = re.compile(r'<(?:a|link)\b[^>]*\bhreflang="(?P<lang>[^"]+)"[^>]*>')
 PRELOAD = re.compile(r'\s*<link rel="preload" as="fetch"[^>]*>')
-# Files the mirror writes itself, by the site path its pages use for them.
-OWN_FILES = {
-    "/pagefind/pagefind-ui.css": "pagefind/pagefind-ui.css",
-    "/pagefind/pagefind-ui.js": "pagefind/pagefind-ui.js",
-}
 PLACEHOLDER = "__ID__"
-# The files of pagefind's output that its script reads (mirror-search.js serves them from their
-# scripts); the UI's own files load as they are (a classic script and a style sheet).
+# The files of pagefind's output that its script reads (from file://, mirror-search.js serves
+# them from their scripts).
 PAGEFIND_READS = re.compile(
     r"^pagefind/(pagefind\.js|pagefind-entry\.json|[^/]+\.pf_meta|wasm\.[^/]+\.pagefind"
     r"|index/[^/]+\.pf_index|filter/[^/]+\.pf_filter|fragment/[^/]+\.pf_fragment)$"
@@ -282,6 +280,7 @@ class Mirror:
         self.files: dict[str, str] = {}  # mirror file → URL (to catch two URLs on one file)
         self.report = Report(out=self.out, languages={code: 0 for code in self.languages})
         self.last_month = ""
+        self.popups: PopupSource | None = None  # read when the first map's popups are written
 
     # --- which addresses ----------------------------------------------------------------------
     def internal(self, url: str, base: str = "/") -> str | None:
@@ -426,7 +425,8 @@ class Mirror:
                 continue
             if len(self.fetched) >= self.limit:
                 self.report.capped = True
-                break
+                if not split(url)[0].startswith(settings.STATIC_URL):
+                    continue  # past the cap, only the files the fetched pages need
             item = self.fetch(url)
             links: list[str] = []
             if item.location:
@@ -481,8 +481,6 @@ class Mirror:
 
     def target(self, url: str) -> str | None:
         """The mirror file for a site URL, following redirects; None if not in the mirror."""
-        if url in OWN_FILES:
-            return OWN_FILES[url]
         item = self.fetched.get(url)
         for _hop in range(5):  # straight to where a short address leads, if it is here
             following = self.fetched.get(item.location) if item and item.location else None
@@ -676,7 +674,7 @@ class Mirror:
                     if site:
                         # popups: the site's details without the page's filters (offline-data.js,
                         # exact: false), one file per site
-                        self.data_script(layer["siteUrl"].replace(PLACEHOLDER, site), "")
+                        self.site_popup(layer["siteUrl"].replace(PLACEHOLDER, site))
 
     def data_script(self, url: str, query: str):
         path, own = split(url)
@@ -705,6 +703,26 @@ class Mirror:
         self.report.data_scripts += 1
         self.scripts[full] = data
         return data
+
+    def site_popup(self, url: str) -> None:
+        """The data script of a site's popup (maps.views.site without filters), the same as
+        data_script() writes, from one read of the public sites and links (PopupSource)
+        instead of a request per site: the map holds every site, in every language."""
+        path, query = split(url)
+        language, bare = self.language_of(path)
+        if self.popups is None:
+            self.popups = PopupSource()
+        site = None if query or path in self.fetched else self.popups.site(bare)
+        if site is None or path in self.scripts:  # not a popup, or none to build: as any data
+            self.data_script(url, "")
+            return
+        with translation.override(language):
+            data = self.popups.body(site)
+        file = self.file_for(Fetched(url=path, status=200, content_type="application/json"))
+        data = self.feed_relative(data)
+        self.write(data_script_name(file, ""), registering(data))
+        self.report.data_scripts += 1
+        self.scripts[path] = data
 
     def text_script(self, value: str, page: Fetched) -> None:
         """`<file>.js` for the file at `value` (a site address on `page`): its text as a string
@@ -802,7 +820,7 @@ class Mirror:
         return self.search_url(language).lstrip("/") + "index.html"
 
     def search_pages(self) -> None:
-        """search/index.html, ku/search/index.html...: pagefind's UI in the site's page, one
+        """search/index.html, ku/search/index.html...: the search box in the site's page, one
         per language mirrored (pagefind's script picks the index of the page's <html lang>),
         rewritten like any page."""
         from django.contrib.auth.models import AnonymousUser
@@ -856,7 +874,7 @@ class Mirror:
 
     def pagefind_scripts(self) -> None:
         """`<file>.js` for each file of pagefind's output that its script reads: the bytes,
-        base64, for mirror-search.js to hand to pagefind (fetch() of file:// fails)."""
+        base64, for mirror-search.js to hand to pagefind from file:// (where fetch() fails)."""
         folder = self.out / "pagefind"
         for path in sorted(folder.rglob("*")):
             name = path.relative_to(self.out).as_posix()
@@ -974,6 +992,95 @@ class Mirror:
         self.report.bytes = sum(p.stat().st_size for p in files)
         self.report.seconds = time.monotonic() - started
         return self.report
+
+
+class PopupSource:
+    """What maps.views.site answers for each public site without filters, from one read of
+    the sites, links and aimed actions, not four queries a site (100,000 sites: a request each
+    was most of a mirror's time). test_mirror_popups checks it against the view."""
+
+    SHOWN = 5  # the links a popup lists, as maps.views.site
+
+    def __init__(self) -> None:
+        from unmask.campaign.models import ActionTarget
+        from unmask.record.filters import NetworkFilters
+        from unmask.record.models import Organization, Site
+
+        with translation.override(settings.LANGUAGE_CODE):  # the address without a prefix
+            template = re.escape(reverse("maps:site", args=[PLACEHOLDER]))
+        self.pattern = re.compile(template.replace(PLACEHOLDER, "(?P<id>[^/]+)") + "$")
+        sites = list(Site.objects.public())
+        orgs = Organization.objects.in_bulk({site.organization_id for site in sites})
+        for site in sites:
+            site.organization = orgs[site.organization_id]  # one instance per organization
+        self.sites = {site.public_id: site for site in sites}
+        # The sites and organizations some action is aimed at (any, public, past or not): the
+        # campaign's part of their popups is asked for each.
+        aimed = ActionTarget.objects.public().values_list("site_id", "organization_id")
+        self.aimed_sites = {site_id for site_id, _org in aimed if site_id}
+        self.aimed_orgs = {org_id for _site, org_id in aimed if org_id}
+        self.untargeted: dict[str, tuple[str, str, dict]] = {}  # language → a site's answer
+        # Each organization's links, newest first (the view's order), the first SHOWN of them
+        # kept, and how many there are.
+        self.links: dict[int, tuple[list, int]] = {}
+        links = NetworkFilters.from_params({}).links()
+        rows = links.select_related("subject", "object", "product").order_by("-pk")
+        for link in rows.iterator(chunk_size=2000):
+            for pk in {link.subject_id, link.object_id} - {None}:
+                shown, count = self.links.get(pk, ([], 0))
+                if len(shown) < self.SHOWN:
+                    shown.append(link)
+                self.links[pk] = (shown, count + 1)
+
+    def added(self, site, language: str) -> dict:
+        """What other apps add to the popup (signals.site_popup). The campaign's part is read
+        from the actions aimed at the site or its organization (campaign/map_popup.py): for a
+        site that no action targets, the answer of another such site in the same language with
+        the addresses' ids swapped (test_mirror_popups compares every site with the view)."""
+        from unmask.maps import signals
+        from unmask.record.models import Site
+
+        if site.pk in self.aimed_sites or site.organization_id in self.aimed_orgs:
+            return signals.collect(signals.site_popup, sender=Site, site=site, language=language)
+        if language not in self.untargeted:
+            extra = signals.collect(signals.site_popup, sender=Site, site=site, language=language)
+            self.untargeted[language] = (site.public_id, site.organization.public_id, extra)
+            return extra
+        site_id, org_id, extra = self.untargeted[language]
+        swap = {site_id: site.public_id, org_id: site.organization.public_id}
+        pattern = re.compile("|".join(re.escape(key) for key in swap))
+        return json_replace(extra, lambda text: pattern.sub(lambda m: swap[m.group(0)], text))
+
+    def site(self, path: str):
+        """The public site whose popup `path` (without a language prefix) is, or None."""
+        match = self.pattern.match(path)
+        return self.sites.get(match["id"]) if match else None
+
+    def body(self, site) -> dict:
+        """The popup's JSON as the view answers it, in the active language."""
+        from django.core.serializers.json import DjangoJSONEncoder
+        from django.utils.translation import get_language
+
+        from unmask.maps.views import popup_body
+
+        shown, count = self.links.get(site.organization_id, ([], 0))
+        body = popup_body(site, shown, more_links=count > len(shown))
+        extra = self.added(site, get_language())
+        for key, value in extra.items():
+            body.setdefault(key, value)
+        # As JsonResponse writes it and data_script() reads it back (lazy texts as strings).
+        return json.loads(json.dumps(body, cls=DjangoJSONEncoder, ensure_ascii=False))
+
+
+def json_replace(value, change: Callable[[str], str]):
+    """`value` (JSON data) with `change` applied to each of its strings."""
+    if isinstance(value, str):
+        return change(value)
+    if isinstance(value, dict):
+        return {key: json_replace(item, change) for key, item in value.items()}
+    if isinstance(value, list):
+        return [json_replace(item, change) for item in value]
+    return value
 
 
 def json_strings(value):

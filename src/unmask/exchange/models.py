@@ -82,7 +82,8 @@ class ImportItem(models.Model):
 
 
 class ImportLock(models.Model):
-    """An import under way (exchange/locks.py): one row per file, while it runs."""
+    """Work on imports under way: an import (exchange/locks.py), one row per file while it
+    runs; an undo (batches.undo), one row per batch marking how far it got, "undo N below P"."""
 
     key = models.CharField(max_length=64, unique=True)
     started_at = models.DateTimeField(default=timezone.now)

@@ -21,6 +21,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import override
 
 from unmask.exchange import formats
 from unmask.exchange.files import sha256_file, write_atomically
@@ -135,6 +136,13 @@ def export_all(where: Path | None = None, *, if_changed: bool = False, log=None)
     return manifest
 
 
+def _english(text) -> str:
+    """A lazily translated string as its English source, whatever language is active (an
+    export may run from a request): the manifest is for machines and keeps one language."""
+    with override(None):
+        return str(text)
+
+
 def _write_set(folder: Path, current: int, campaign: int, log) -> dict:
     selection = Selection.everything()
     files = []
@@ -148,7 +156,7 @@ def _write_set(folder: Path, current: int, campaign: int, log) -> dict:
         entry = {
             "format": fmt.key,
             "name": path.name,
-            "title": fmt.title,
+            "title": _english(fmt.title),  # the page shows the registry's, translated
             "media_type": fmt.media_type,
             "size": path.stat().st_size,
             "sha256": sha256_file(path),

@@ -27,8 +27,12 @@ def data_page(request):
     files = []
     if manifest:
         for entry in manifest["files"]:
+            # The title and description from the registry, in the reader's language: the
+            # manifest's are in English (a format no longer written keeps the manifest's title).
             fmt = formats.by_key().get(entry["format"])
-            files.append({**entry, "description": fmt.description if fmt else ""})
+            if fmt:
+                entry = {**entry, "title": fmt.title, "description": fmt.description}
+            files.append({"description": "", **entry})
     return render(
         request,
         "exchange/data.html",

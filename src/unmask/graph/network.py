@@ -36,7 +36,7 @@ class Graph:
     truncated: bool = False
 
 
-def _org_node(org: Organization) -> dict:
+def org_node(org: Organization) -> dict:
     return {
         "id": f"o:{org.public_id}",
         "label": org.name,
@@ -48,7 +48,7 @@ def _org_node(org: Organization) -> dict:
     }
 
 
-def _product_node(product: Product) -> dict:
+def product_node(product: Product) -> dict:
     return {
         "id": f"p:{product.public_id}",
         "label": product.name,
@@ -111,14 +111,14 @@ def build(
     graph.truncated = graph.total_links > len(chosen)
     products: dict[int, Product] = {}
     for link in chosen:
-        source = _org_node(link.subject)
+        source = org_node(link.subject)
         graph.nodes.setdefault(source["id"], source)
         if link.product_id:
             products[link.product_id] = link.product
         if link.object_id:
-            target = _org_node(link.object)
+            target = org_node(link.object)
         elif link.product_id:
-            target = _product_node(link.product)
+            target = product_node(link.product)
         else:
             continue
         graph.nodes.setdefault(target["id"], target)
@@ -154,7 +154,9 @@ def link_edge(link: Link) -> dict | None:
     }
 
 
-def _edge(edge_id: str, source: str, target: str, kind: str, label: str) -> dict:
+def product_edge(edge_id: str, source: str, target: str, kind: str, label: str) -> dict:
+    """An edge about a product that is no link: who makes it ("maker") or what it is part of
+    ("part_of")."""
     return {
         "id": edge_id,
         "source": source,
@@ -190,18 +192,22 @@ def _add_part_tree(graph: Graph, product_ids: list[int], concerned: dict[int, Pr
             node = tree[node.part_of_id]
     for pk in sorted(keep):
         product = tree[pk]
-        node = _product_node(product)
+        node = product_node(product)
         graph.nodes.setdefault(node["id"], node)
         if product.part_of_id in keep and pk != root.pk:
             parent = f"p:{tree[product.part_of_id].public_id}"
             graph.edges.append(
-                _edge(f"part:{product.public_id}", node["id"], parent, "part_of", _("part of"))
+                product_edge(
+                    f"part:{product.public_id}", node["id"], parent, "part_of", _("part of")
+                )
             )
         if product.maker_id and product.maker.is_public:
-            maker = _org_node(product.maker)
+            maker = org_node(product.maker)
             graph.nodes.setdefault(maker["id"], maker)
             graph.edges.append(
-                _edge(f"maker:{product.public_id}", maker["id"], node["id"], "maker", _("makes"))
+                product_edge(
+                    f"maker:{product.public_id}", maker["id"], node["id"], "maker", _("makes")
+                )
             )
 
 

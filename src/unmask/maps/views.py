@@ -100,24 +100,7 @@ def site(request, public_id: str):
     filters = NetworkFilters.from_params(request.GET)
     links = filters.links().filter(Q(subject=org) | Q(object=org))
     shown = list(links.select_related("subject", "object", "product").order_by("-pk")[:5])
-    body = {
-        "organization": {
-            "name": org.name,
-            "url": org.get_absolute_url(),
-            "kind": org.kind_label,
-            "country": org.country_name,
-        },
-        "site": {
-            "name": item.name,
-            "role": item.role_label,
-            "city": item.city,
-            "country": item.country_name,
-            "precision": item.precision_label,
-        },
-        "links": [_link_row(link, org) for link in shown],
-        "more_links": links.count() > len(shown),
-        "language": get_language(),
-    }
+    body = popup_body(item, shown, more_links=links.count() > len(shown))
     # What other apps add (the campaign: the upcoming actions aimed here), asked through a
     # signal: the map never imports them.
     extra = signals.collect(signals.site_popup, sender=Site, site=item, language=get_language())
@@ -126,7 +109,31 @@ def site(request, public_id: str):
     return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
 
 
-def _link_row(link: Link, org) -> dict:
+def popup_body(site: Site, shown: list[Link], *, more_links: bool) -> dict:
+    """A site's popup, in the active language: its organization, the site, the links shown
+    (the newest five) and whether there are more; the mirror writes the same (exchange/mirror.py)."""
+    org = site.organization
+    return {
+        "organization": {
+            "name": org.name,
+            "url": org.get_absolute_url(),
+            "kind": org.kind_label,
+            "country": org.country_name,
+        },
+        "site": {
+            "name": site.name,
+            "role": site.role_label,
+            "city": site.city,
+            "country": site.country_name,
+            "precision": site.precision_label,
+        },
+        "links": [popup_link_row(link, org) for link in shown],
+        "more_links": more_links,
+        "language": get_language(),
+    }
+
+
+def popup_link_row(link: Link, org) -> dict:
     """A link as seen from `org`: "supplies components to X" or "X supplies components to it"."""
     if link.object_id == org.pk:
         text, other = link.inverse_label, link.subject

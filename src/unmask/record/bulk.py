@@ -1,12 +1,13 @@
 """Many rows of the record written at once, ending as the services would leave them row by row.
 
 `with bulk.writer(actor=..., reason=...) as w:` then `w.create(objs)`, `w.update(objs, fields)`,
-`w.publish(objs)`, `w.change_status(changes)`, each with objects of one model (MODELS). Each
-call checks the actor's permission and validates every object as the services do, raising
-InvalidObject (the object, its position, the messages by field) before it writes anything; then
-it writes the rows, their history rows (actor, reason, "+" or "~") and the visibility flags they
-change. On leaving: organizations' search text, and the record's version raised once, in the
-same transaction. A few queries per call and 500 objects. Matching duplicates is the caller's.
+`w.publish(objs)`, `w.change_status(changes)`, `w.soft_delete(objs)`, `w.remove_details(objs)`,
+each with objects of one model (MODELS). Each call checks the actor's permission and validates
+every object as the services do, raising InvalidObject (the object, its position, the messages
+by field) before it writes anything; then it writes the rows, their history rows (actor,
+reason, "+", "~" or "-") and the visibility flags they change. On leaving: organizations'
+search text, and the record's version raised once, in the same transaction. A few queries
+per call and 500 objects. Matching duplicates is the caller's.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
+from types import SimpleNamespace
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -97,59 +100,162 @@ def _refuse(objs: Sequence, obj, field: str, message) -> None:
 # --- validation ----------------------------------------------------------------------------------
 
 
-def _validate(model, objs: Sequence, *, creating: bool) -> None:
+def _validate(model, objs: Sequence, *, creating: bool, report=None) -> list:
     """What full_clean() checks, with the checks that cost a query per object done once per
     chunk: choices (once per distinct value), foreign keys, unique fields; check constraints are
-    the database's, and named by _named_integrity_error when it refuses."""
+    the database's, and named by _named_integrity_error when it refuses. The first object
+    refused raises InvalidObject; with `report`, each refused object is given to it instead and
+    left out: the objects that passed are returned."""
     choice_fields = [f for f in model._meta.concrete_fields if f.choices and not f.is_relation]
     relations = [f for f in model._meta.concrete_fields if f.is_relation]
     exclude = {f.name for f in choice_fields} | {f.name for f in relations}
+    checks = _field_checks(model, frozenset(exclude))
+    refused: dict[int, InvalidObject] = {}
+
+    def refuse(obj, error: ValidationError) -> None:
+        if id(obj) in refused:
+            return
+        invalid = InvalidObject(obj, objs.index(obj), error)
+        if report is None:
+            raise invalid
+        refused[id(obj)] = invalid
+
     _clean_text(model, objs)
-    for i, obj in enumerate(objs):
+    for obj in objs:
         obj._prepare_related_fields_for_save(operation_name="bulk write")  # keys of parents
         if hasattr(obj, "set_derived"):
             obj.set_derived()
         try:
-            obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+            _full_clean(obj, checks, exclude)
         except ValidationError as exc:
-            raise InvalidObject(obj, i, exc) from None
+            refuse(obj, exc)
     for f in choice_fields:
         first = {}
         for obj in objs:
-            first.setdefault(obj.__dict__[f.attname], obj)
-        for value, obj in first.items():
+            first.setdefault(obj.__dict__[f.attname], []).append(obj)
+        for value, holders in first.items():
             if not (f.blank and value in f.empty_values):
                 try:
-                    f.clean(value, obj)
+                    f.clean(value, holders[0])
                 except ValidationError as exc:
-                    _refuse(objs, obj, f.name, " ".join(exc.messages))
+                    for obj in holders:
+                        refuse(obj, ValidationError({f.name: [" ".join(exc.messages)]}))
     for f in relations:
         ids = {getattr(obj, f.attname) for obj in objs} - {None}
-        found = set()
-        for part in _chunks(sorted(ids)):
-            found |= set(
-                f.related_model._base_manager.filter(pk__in=part).values_list("pk", flat=True)
-            )
+        found = _present(f.related_model, f.related_model._meta.pk, ids)
         for obj in objs:
             value = getattr(obj, f.attname)
             if value is None and not f.null:
-                _refuse(objs, obj, f.name, f.error_messages["null"])
+                refuse(obj, ValidationError({f.name: [f.error_messages["null"]]}))
             if value is not None and value not in found:
-                _refuse(objs, obj, f.name, _("It points at a row that does not exist."))
+                message = _("It points at a row that does not exist.")
+                refuse(obj, ValidationError({f.name: [message]}))
     unique = [f for f in model._meta.concrete_fields if f.unique and not f.primary_key]
     for f in unique:
         seen: dict = {}
         for obj in objs:
             value = getattr(obj, f.attname)
             if value in seen:
-                _refuse(objs, obj, f.name, _("Given twice in the same batch."))
+                refuse(obj, ValidationError({f.name: [_("Given twice in the same batch.")]}))
             seen[value] = obj
-        for part in _chunks(list(seen)):
-            taken = model._base_manager.filter(**{f"{f.attname}__in": part})
-            if not creating:
-                taken = taken.exclude(pk__in=[seen[v].pk for v in part])
-            for value in taken.values_list(f.attname, flat=True)[:1]:
-                _refuse(objs, seen[value], f.name, _("This value is already in the record."))
+        for value, pk in _present(model, f, seen, with_pk=True):
+            if creating or pk != seen[value].pk:
+                message = _("This value is already in the record.")
+                refuse(seen[value], ValidationError({f.name: [message]}))
+    if refused:
+        for invalid in sorted(refused.values(), key=lambda invalid: invalid.index):
+            report(invalid)
+        return [obj for obj in objs if id(obj) not in refused]
+    return list(objs)
+
+
+def _present(model, field: models.Field, values, *, with_pk: bool = False) -> set:
+    """Which of `values` (of a plain column: a key, a public id) the table holds: a query a
+    chunk, written as SQL (building the same IN (...) through the ORM costs more than the
+    query). with_pk: (value, pk) pairs."""
+    quote, opts = connection.ops.quote_name, model._meta
+    columns = quote(field.column) + (f", {quote(opts.pk.column)}" if with_pk else "")
+    found = set()
+    with connection.cursor() as cursor:
+        for part in _chunks(sorted(v for v in values if v is not None)):
+            cursor.execute(
+                "SELECT {} FROM {} WHERE {} IN ({})".format(  # noqa: S608 - names from the model
+                    columns,
+                    quote(opts.db_table),
+                    quote(field.column),
+                    ", ".join(["%s"] * len(part)),
+                ),
+                list(part),
+            )
+            found.update(tuple(row) if with_pk else row[0] for row in cursor.fetchall())
+    return found
+
+
+# Validators a text field's fast check covers (CharField adds both; TextField none or one).
+_TEXT_VALIDATORS = (MaxLengthValidator, ProhibitNullCharactersValidator)
+
+
+def _field_checks(model, exclude: frozenset) -> list:
+    """For each field full_clean() would clean: (field, fast) where fast(value) is True only
+    when field.clean would return the value unchanged without an error (plain text within its
+    length, a bool, an empty value of a blank field): those skip field.clean, which costs more
+    than the rest of a bulk write's validation together. None: always field.clean."""
+    key = (model, exclude)
+    if key not in _CHECKS:
+        checks = []
+        for f in model._meta.fields:
+            if f.name in exclude or f.generated:
+                continue
+            checks.append((f, _fast_check(f)))
+        _CHECKS[key] = checks
+    return _CHECKS[key]
+
+
+_CHECKS: dict = {}
+
+
+def _fast_check(f: models.Field):
+    blank, empty = f.blank, f.empty_values
+    text = type(f).to_python in (models.CharField.to_python, models.TextField.to_python)
+    if (
+        text
+        and not f.choices
+        and all(isinstance(v, _TEXT_VALIDATORS) for v in f.validators)
+        and type(f).validate is models.Field.validate
+    ):
+        limit = f.max_length
+
+        def check(value) -> bool:
+            if type(value) is not str:
+                return blank and value in empty
+            if not value:
+                return blank
+            return (limit is None or len(value) <= limit) and "\x00" not in value
+
+        return check
+    if type(f) is models.BooleanField and not f.validators:
+        return lambda value: type(value) is bool
+    return lambda value: blank and value in empty  # as clean_fields: a blank field left empty
+
+
+def _full_clean(obj, checks: list, exclude: set) -> None:
+    """obj.full_clean(exclude, validate_unique=False, validate_constraints=False), with the
+    fast checks first: on anything they do not pass, the real thing, for its exact messages."""
+    values = obj.__dict__
+    for f, fast in checks:
+        value = values[f.attname] if f.attname in values else getattr(obj, f.attname)
+        if not fast(value):
+            try:
+                setattr(obj, f.attname, f.clean(value, obj))
+            except ValidationError:
+                break
+    else:
+        try:
+            obj.clean()
+            return
+        except ValidationError:
+            pass
+    obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
 
 
 @contextmanager
@@ -338,6 +444,10 @@ class Writer:
         self.actor, self.reason = actor, reason
         self.user = actor if actor is not None and actor.is_authenticated else None
         self.search_orgs: set[int] = set()
+        # Organizations this writer created, with the details it gave them since: their
+        # search text is computed here rather than read back (see close()).
+        self.fresh: dict[int, visibility.SearchFields] = {}
+        self.fresh_touched: set[int] = set()
         self.wrote = False
 
     def _model(self, objs: Sequence):
@@ -348,9 +458,11 @@ class Writer:
             raise TypeError("One call writes objects of one model.")
         return model
 
-    def create(self, objs: Sequence, *, reason: str | None = None) -> list:
+    def create(self, objs: Sequence, *, reason: str | None = None, invalid=None) -> list:
         """Insert new objects, as services.save_record creates each: permission, validation,
-        a "+" history row; a link also gets its first status event."""
+        a "+" history row; a link also gets its first status event. `invalid`: a function
+        given each object refused (InvalidObject), which is left out, instead of raising;
+        returns the objects written."""
         objs = list(objs)
         if not objs:
             return objs
@@ -359,7 +471,9 @@ class Writer:
         if model is Link and any(o.status == LinkStatus.CONFIRMED for o in objs):
             services.check_permission(self.actor, "record.publish_link")
         given = clean(reason if reason is not None else self.reason)
-        _validate(model, objs, creating=True)
+        objs = _validate(model, objs, creating=True, report=invalid)
+        if not objs:
+            return objs
         now = timezone.now()
         if model is Organization:
             # The text of an organization without other names or identifiers: the rows that
@@ -371,6 +485,7 @@ class Writer:
         if model is Organization:
             for obj in objs:
                 obj._stored_description_language = obj.description_language
+                self.fresh[obj.pk] = visibility.SearchFields(obj.name)
         created = _("Cited") if model is Citation else _("Created")  # as each service words it
         _write_history(model, objs, "+", given or created, self.user, now)
         if model is Link:
@@ -390,15 +505,21 @@ class Writer:
                 ],
                 batch_size=BATCH,
             )
-        self._after(model, objs)
+        self._after(model, objs, created=True)
         return objs
 
     def update(
-        self, objs: Sequence, fields: Sequence[str] | None = None, *, reason: str | None = None
+        self,
+        objs: Sequence,
+        fields: Sequence[str] | None = None,
+        *,
+        reason: str | None = None,
+        invalid=None,
     ) -> list:
         """Write changed objects, as services.update_record: permission, a reason, validation,
         a "~" history row of the whole object. `fields`: the columns to write (with those
-        derived from them), else every column but the flags, as a service's save does."""
+        derived from them), else every column but the flags, as a service's save does.
+        `invalid`: as create's; returns the objects written."""
         objs = list(objs)
         if not objs:
             return objs
@@ -409,8 +530,9 @@ class Writer:
             if obj.pk is None or obj._state.adding:
                 raise InvalidObject(obj, i, ValidationError(_("Not in the record yet.")))
         _load_deferred(model, objs)
-        _validate(model, objs, creating=False)
-        self._save_changes(model, objs, _columns(model, fields), reason)
+        objs = _validate(model, objs, creating=False, report=invalid)
+        if objs:
+            self._save_changes(model, objs, _columns(model, fields), reason)
         return objs
 
     def publish(self, objs: Sequence, *, reason: str | None = None) -> list:
@@ -510,21 +632,85 @@ class Writer:
         self._save_changes(Link, links, _columns(Link, None), reasons)
         return events
 
+    def soft_delete(self, objs: Sequence, *, reason: str | None = None) -> list:
+        """Delete records softly, as services.soft_delete does each: permission, a reason, the
+        time of deletion, a "~" history row of the whole object and the flags. Those deleted
+        already are left as they are; returns the objects deleted now. Only the time of the
+        deletion and of the change are written: a save writes the other columns unchanged,
+        and an organization's search text (its names) does not change with its deletion."""
+        objs = list(objs)
+        if not objs:
+            return objs
+        model = self._model(objs)
+        services.check_permission(self.actor, services.perm_name(objs[0], "delete"))
+        reason = clean(services.require_reason(reason if reason is not None else self.reason))
+        _load_deferred(model, objs)
+        objs = [obj for obj in objs if obj.deleted_at is None]
+        if not objs:
+            return objs
+        now = timezone.now()
+        _clean_text(model, objs)  # what a save does before writing: the history row has it
+        for obj in objs:
+            obj.deleted_at = now
+        stamped = [f for f in _columns(model, None) if getattr(f, "auto_now", False)]
+        columns = [model._meta.get_field("deleted_at"), *stamped]
+        _write_updates(model, objs, columns, now)
+        _write_history(model, objs, "~", reason, self.user, now)
+        self._after(model, objs)
+        return objs
+
+    def remove_details(self, objs: Sequence, *, reason: str | None = None) -> list:
+        """Remove other names, identifiers or translations of a description (which have no
+        soft deletion), as services.remove_detail does each: permission to change
+        organizations, a reason, a "-" history row, the row deleted; on leaving, the search
+        text of their organizations is rebuilt."""
+        objs = list(objs)
+        if not objs:
+            return objs
+        model = self._model(objs)
+        if model not in _DETAILS:
+            raise TypeError(f"{model.__name__} is not a detail of an organization.")
+        services.check_permission(self.actor, "record.change_organization")
+        reason = clean(services.require_reason(reason if reason is not None else self.reason))
+        _load_deferred(model, objs)
+        _write_history(model, objs, "-", reason, self.user, timezone.now())
+        # Nothing points at a detail (no cascade): the rows go with one statement a chunk.
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            for part in _chunks([obj.pk for obj in objs]):
+                cursor.execute(
+                    "DELETE FROM {} WHERE {} IN ({})".format(  # noqa: S608 - names from the model
+                        quote(model._meta.db_table),
+                        quote(model._meta.pk.column),
+                        ", ".join(["%s"] * len(part)),
+                    ),
+                    list(part),
+                )
+        self.search_orgs |= {obj.organization_id for obj in objs}
+        self.wrote = True
+        return objs
+
     def _save_changes(self, model, objs: Sequence, columns, reason: str | list[str]) -> None:
         now = timezone.now()
         if model is Organization:  # written with the change: the row is written once
+            self.search_orgs |= {obj.pk for obj in objs if obj.pk in self.fresh}  # see close()
             _set_search_text(objs)
             columns = [*columns, model._meta.get_field("search_text")]
         with _named_integrity_error(objs):
             _write_updates(model, objs, columns, now)
         _write_history(model, objs, "~", reason, self.user, now)
-        self._after(model, objs)
+        # An organization's country and kind are copied into its links' involvements: when
+        # neither was written, only a changed flag asks for them to be rewritten.
+        involved = {f.name for f in columns} & {"country", "kind"}
+        self._after(model, objs, involved=bool(involved))
 
-    def _after(self, model, objs: Sequence) -> None:
+    def _after(
+        self, model, objs: Sequence, *, involved: bool = True, created: bool = False
+    ) -> None:
         """What services.save_with_history does after each save, for the whole call."""
         self.wrote = True
         for part in _chunks(objs, 2000):  # bounded IN (...) lists in visibility.refresh
-            self._refresh(model, part)
+            self._refresh(model, part, involved=involved, created=created)
         if hasattr(model, "is_public"):  # the instances' flags, as refresh_for leaves them
             flags = {}
             for part in _chunks([obj.pk for obj in objs]):
@@ -532,10 +718,12 @@ class Writer:
             for obj in objs:
                 obj.is_public = flags[obj.pk]
 
-    def _refresh(self, model, objs: Sequence) -> None:
+    def _refresh(
+        self, model, objs: Sequence, *, involved: bool = True, created: bool = False
+    ) -> None:
         pks = [obj.pk for obj in objs]
         if model is Organization:
-            visibility.refresh(orgs=pks)
+            visibility.refresh(orgs=pks, involved=involved)
         elif model is Product:
             visibility.refresh(products=pks)
         elif model is Site:
@@ -558,15 +746,39 @@ class Writer:
                 sources=pks,
             )
         elif model in (OrganizationName, Identifier):
-            self.search_orgs |= {obj.organization_id for obj in objs}
+            for obj in objs:
+                fresh = self.fresh.get(obj.organization_id) if created else None
+                if fresh is None:
+                    self.search_orgs.add(obj.organization_id)
+                    continue
+                if model is OrganizationName:
+                    fresh.names.append(SimpleNamespace(name=obj.name))
+                else:
+                    fresh.identifiers.append(
+                        SimpleNamespace(normalized=obj.normalized, value=obj.value)
+                    )
+                self.fresh_touched.add(obj.organization_id)
 
     def close(self) -> None:
+        # The text of an organization created here with at most one other name and one
+        # identifier is known without reading it back; with more, their order is the
+        # database's (read_for_search), as is any touched otherwise.
+        known = []
+        for pk in sorted(self.fresh_touched - self.search_orgs):
+            fresh = self.fresh[pk]
+            if len(fresh.names) > 1 or len(fresh.identifiers) > 1:
+                self.search_orgs.add(pk)
+            else:
+                known.append((visibility.search_text(fresh), pk))
+        if known:
+            visibility.write_search_text(known)
         if self.search_orgs:
             visibility.refresh_search_text(sorted(self.search_orgs))
         if self.wrote:
             version.bump()
 
 
+_DETAILS = (OrganizationName, Identifier, OrganizationText)  # removed, not deleted softly
 _CITED = {"orgs": "organization", "products": "product", "sites": "site", "links": "link"}
 _NEEDS = {Link: ("subject", "object", "product"), Site: ("organization",), Product: ("maker",)}
 
@@ -585,16 +797,16 @@ def _set_search_text(orgs: Sequence[Organization]) -> None:
 def _load_deferred(model, objs: Sequence) -> None:
     """Fields left out by .only()/.defer(), read for all the objects at once: the history row
     holds every tracked field, and a save would read them one object at a time."""
-    deferred = set().union(*(obj.get_deferred_fields() for obj in objs))
-    if not deferred:
+    missing = {obj.pk: (obj, obj.get_deferred_fields()) for obj in objs}
+    missing = {pk: entry for pk, entry in missing.items() if entry[1]}
+    if not missing:
         return
-    names = sorted(deferred)
-    by_pk = {obj.pk: obj for obj in objs if obj.get_deferred_fields()}
-    for part in _chunks(list(by_pk)):
+    names = sorted(set().union(*(fields for _obj, fields in missing.values())))
+    for part in _chunks(list(missing)):
         for row in model._base_manager.filter(pk__in=part).values("pk", *names):
-            obj = by_pk[row.pop("pk")]
+            obj, fields = missing[row.pop("pk")]
             for name, value in row.items():
-                if name in obj.get_deferred_fields():
+                if name in fields:
                     setattr(obj, name, value)
             if model is Organization:
                 obj._stored_description_language = obj.description_language

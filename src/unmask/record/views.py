@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 from django_countries.fields import Country
 
-from unmask.accounts.throttle import client_key, over_limit
+from unmask.accounts.throttle import client_key, over_limit, refuse
 from unmask.record import queries, services
 from unmask.record.filters import ORDERINGS, OrganizationFilters
 from unmask.record.forms import ReplyForm
@@ -181,14 +181,15 @@ def reply(request, org):
         return render(request, "record/reply_sent.html", {"org": org})
     form = ReplyForm(request.POST or None, organization=org)
     if request.method == "POST":
-        if over_limit(f"reply:{client_key(request)}", REPLY_LIMIT, 3600):
+        limit_key = f"reply:{client_key(request)}"
+        if over_limit(limit_key, REPLY_LIMIT, 3600):
             context = {  # a short page, not the form again: what a flood of posts gets
                 "title": org.name,
                 "message": _("Too many replies from here in the last hour. Try again later."),
                 "back_url": org.get_absolute_url(),
                 "back_label": org.name,
             }
-            return render(request, "web/limited.html", context, status=429)
+            return refuse(request, limit_key, 3600, context)
         if form.is_valid():
             try:
                 services.submit_reply(

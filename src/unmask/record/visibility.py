@@ -134,9 +134,13 @@ def refresh(
     sites: Iterable[int] = (),
     links: Iterable[int] = (),
     sources: Iterable[int] = (),
+    *,
+    involved: bool = True,
 ) -> None:
     """Recompute the flags of these records and, where a flag changed, of what depends on it;
-    then the involvements of the links concerned (see models.Involvement)."""
+    then the involvements of the links concerned (see models.Involvement). `involved=False`:
+    the organizations' country and kind did not change, so their links' involvements are
+    rewritten only where a flag changed."""
     products, sites, links, sources = map(set, (products, sites, links, sources))
     asked_orgs, asked_links = set(orgs), set(links)
     changed_claims = Q(pk__in=[])
@@ -167,7 +171,7 @@ def refresh(
     # An organization's country or kind is copied into its involvements, and a link's fields
     # are in them too: rewrite them for every link asked about or touched.
     touched = asked_links | links
-    if asked_orgs:
+    if asked_orgs and involved:
         touched |= set(
             Link.objects.filter(Q(subject__in=asked_orgs) | Q(object__in=asked_orgs)).values_list(
                 "pk", flat=True
@@ -320,13 +324,18 @@ def refresh_search_text(org_ids: Iterable[int] | None = None) -> None:
     if org_ids is None:
         org_ids = Organization.objects.values_list("pk", flat=True)
     ids = sorted(set(org_ids))
-    table = connection.ops.quote_name(Organization._meta.db_table)
-    sql = f"UPDATE {table} SET search_text = %s WHERE id = %s"  # noqa: S608 - the model's table
     for i in range(0, len(ids), BATCH):
         orgs = read_for_search(ids[i : i + BATCH])
         changed = [
             (text, pk) for pk, org in orgs.items() if (text := search_text(org)) != org.stored
         ]
-        if changed:
-            with connection.cursor() as cursor:
-                cursor.executemany(sql, changed)
+        write_search_text(changed)
+
+
+def write_search_text(texts: list[tuple[str, int]]) -> None:
+    """Write (search text, organization pk) pairs with one executemany."""
+    if texts:
+        table = connection.ops.quote_name(Organization._meta.db_table)
+        sql = f"UPDATE {table} SET search_text = %s WHERE id = %s"  # noqa: S608 - the model's table
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, texts)

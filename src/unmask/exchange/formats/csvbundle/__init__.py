@@ -3,6 +3,8 @@ holding them when read)."""
 
 import zipfile
 
+from django.utils.translation import gettext_lazy as _
+
 from unmask.exchange.formats import Format
 
 
@@ -22,10 +24,12 @@ FORMAT = Format(
     key="csv",
     order=2,
     suffix="csv.zip",
-    title="CSV tables",
+    title=_("CSV tables"),
     media_type="application/zip",
-    description="One CSV file per table with a Frictionless datapackage.json describing their "
-    "columns and the keys between them: for spreadsheets, R, pandas and databases.",
+    description=_(
+        "One CSV file per table with a Frictionless datapackage.json describing their "
+        "columns and the keys between them: for spreadsheets, R, pandas and databases."
+    ),
     write=_write,
     read=_read,
     chunked=True,

@@ -42,8 +42,8 @@ description is written in, one the site offers (settings.LANGUAGES); a bundle wi
 column (written before descriptions were translated), or an empty cell, leaves an organization
 of the record as it is and creates one in the site's language (LANGUAGE_CODE). A row of
 organization_texts (a table older bundles lack) is the description in another language: it
-creates or updates the organization's text in that language (OrganizationText) through
-record.services.save_record with the batch's reason, as other names are, one ImportItem that
+creates or updates the organization's text in that language (OrganizationText) with the
+batch's reason, as other names are, one ImportItem that
 batches.undo reverses (a text created is removed, a text changed gets its former description
 back). Its language must be one the site offers, not the one the description is written in (the
 organization's, after its own row was imported), and given once an organization: each is a
@@ -51,7 +51,7 @@ problem at the language cell.
 
 Publication. Every row of an exported bundle was public where it came from. After all rows
 and their citations are in, the organizations, products, sites and links with a published_at
-are published through record.services.publish (in that order), so the visibility rules hold:
+are published (in that order, with services.publish's rules), so the visibility rules hold:
 each is public only when cited by a public source and everything it names is public too. This
 happens only when the actor may publish that kind of record (reviewers; actor None, the command
 line, may): for anyone else the rows stay drafts for a reviewer to publish, counted in
@@ -60,8 +60,15 @@ taken it down on purpose) is published again when a publisher imports a bundle t
 public: check with a dry run first. In the same way, links are created with the bundle's
 status, but only an actor who may publish links confirms one (services.save_record's rule): for
 others a confirmed link comes in as reported (`outcome.left_unconfirmed`). A status that
-differs from the record's is changed through services.change_status, with the batch's reason as
-the note.
+differs from the record's is changed as services.change_status does, with the batch's reason
+as the note.
+
+Writing. The record's tables are written a chunk of rows at a time (CHUNK): the chunk's rows
+are matched with a few set-based queries and checked, then what they create and change goes
+through the record's bulk writer (record/bulk.py: history, visibility, search text and version
+as the services leave them), with the batch's ImportItems; an object the writer refuses is a
+problem of its row. Products' part_of and replies go row by row through the services, status
+histories with one statement a chunk, the campaign as campaign.py says.
 
 All or nothing: every row is checked and tried; any problem (the CSV member's name, the line,
 the column, what is wrong) means nothing is written. A dry run does everything, then rolls
@@ -78,6 +85,7 @@ import re
 import zipfile
 from collections import Counter, defaultdict
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -95,7 +103,7 @@ from django.utils.dateparse import parse_datetime
 from django_countries.fields import Country
 
 from unmask.campaign.models import Action, Call, LocalGroup
-from unmask.cleantext import clean
+from unmask.cleantext import clean, clean_instance
 from unmask.exchange import batches
 from unmask.exchange.files import sha256_file
 from unmask.exchange.formats.csvbundle import write as csvbundle
@@ -103,7 +111,7 @@ from unmask.exchange.formats.csvfile import CsvError, cell_value, read_records
 from unmask.exchange.formats.csvfile import Row as CsvRow
 from unmask.exchange.formats.orgs_csv import rows as org_rows
 from unmask.exchange.models import ImportBatch, ImportItem
-from unmask.record import services
+from unmask.record import bulk, services
 from unmask.record.models import (
     Citation,
     Identifier,
@@ -398,6 +406,23 @@ def _read(bundle: _Bundle, table: str, outcome: BundleOutcome) -> list[BundleRow
 # --- applying ----------------------------------------------------------------------------------
 
 
+CHUNK = 500  # rows matched, then written through the bulk writer, together
+
+
+@dataclass
+class _Writes:
+    """What the rows of a chunk create and change, written together at its end (_flush)."""
+
+    created: list[BundleRow] = field(default_factory=list)
+    fields: dict[int, set[str]] = field(default_factory=dict)  # id(row) -> fields changed
+    befores: dict[int, dict] = field(default_factory=dict)  # id(row) -> former values
+    updated: dict[int, BundleRow] = field(default_factory=dict)
+    statuses: list[tuple[BundleRow, Link, str, str]] = field(default_factory=list)
+    # after the chunk's statuses changed: (row, what it still does), and after it was written
+    later: list[tuple[BundleRow, Callable[[], None]]] = field(default_factory=list)
+    then: list[tuple[BundleRow, Callable[[], None]]] = field(default_factory=list)
+
+
 @dataclass
 class Context:
     batch: ImportBatch
@@ -410,6 +435,12 @@ class Context:
     # the links' status changes the import wrote, and the links it left unconfirmed
     status_events: set[int] = field(default_factory=set)
     unconfirmed: set[int] = field(default_factory=set)
+    writes: _Writes | None = None  # a chunk's writes, gathered for the bulk writer (_in_chunks)
+    found: dict[type, dict[str, Any]] = field(default_factory=lambda: defaultdict(dict))
+    # the chunk's other names, identifiers, texts of organizations of the record, by org's pk
+    details: dict[str, dict[int, list]] = field(default_factory=dict)
+    # name keys and (scheme, normalized) identifiers the record has among the chunk's (_match)
+    matchable: tuple[set[str], set[tuple[str, str]]] | None = None
 
     @property
     def reason(self) -> str:
@@ -451,7 +482,7 @@ def ref_of(ctx: Context, row: BundleRow, column: str, table: str, *, required: b
     if value in ctx.failed[table]:
         row.blocked = True  # the row it names has its own problem: no second one here
         return BAD
-    obj = existing_record(MODELS[table], value)
+    obj = _existing(ctx, MODELS[table], value)
     if obj is None or obj.deleted_at is not None:
         ctx.problem(row, column, f"no {table} row {value!r} in the bundle or in the record.")
         return BAD
@@ -465,6 +496,28 @@ def existing_record(model, public_id: str):
         seen.add(obj.pk)
         obj = obj.merged_into
     return obj
+
+
+def _existing(ctx: Context, model, public_id: str):
+    """existing_record, answered from what _prefetch read for the chunk when it can."""
+    known = ctx.found[model]
+    if public_id not in known:
+        known[public_id] = existing_record(model, public_id)
+    return known[public_id]
+
+
+def _prefetch(ctx: Context, model, ids: list[str]) -> None:
+    """The records with these public ids, read in one query (for _existing)."""
+    known = ctx.found[model]
+    ids = [i for i in ids if i not in known]
+    for start in range(0, len(ids), bulk.BATCH):
+        part = ids[start : start + bulk.BATCH]
+        got = {obj.public_id: obj for obj in model.objects.filter(public_id__in=part)}
+        for public_id in part:
+            obj = got.get(public_id)
+            if isinstance(obj, Organization) and obj.merged_into_id:
+                obj = existing_record(Organization, public_id)  # the one it went into
+            known[public_id] = obj
 
 
 def as_json(value):
@@ -505,6 +558,14 @@ def note_update(ctx: Context, row: BundleRow, before: dict) -> None:
     """The row's object changed: keep its former values in the batch (the first ones)."""
     if row.action == "created":
         return
+    if ctx.writes is not None:  # the chunk's ImportItem is written with it (_flush)
+        key = id(row)
+        ctx.writes.befores[key] = {**before, **ctx.writes.befores.get(key, {})}
+        ctx.writes.updated[key] = row
+        row.action = "updated"
+        return
+    if row.item is None and row.action == "updated":  # its item was written with its chunk
+        row.item = _items_of(ctx, [row.obj]).get(row.obj.pk)
     if row.item is None:
         row.item = _item(ctx, row.obj, ImportItem.UPDATED, before)
     else:
@@ -544,7 +605,11 @@ def sync_details(
     row.action = row.action or "unchanged"
     if changes:
         before = {name: as_json(plain_text(current[name])) for name in changes}
-        if write is None:
+        if write is None and ctx.writes is not None:  # written with the chunk (_flush)
+            for name, value in changes.items():
+                setattr(obj, name, value)
+            ctx.writes.fields.setdefault(id(row), set()).update(changes)
+        elif write is None:
             services.update_record(obj, actor=ctx.actor, reason=ctx.reason, **changes)
         else:
             write(obj, changes)
@@ -553,15 +618,39 @@ def sync_details(
 
 def created_record(ctx: Context, row: BundleRow, obj) -> None:
     row.obj, row.action = obj, "created"
-    row.item = _item(ctx, obj, ImportItem.CREATED)
+    if ctx.writes is not None:  # created with the chunk (_flush)
+        ctx.writes.created.append(row)
+    else:
+        row.item = _item(ctx, obj, ImportItem.CREATED)
 
 
-def apply_row(ctx: Context, row: BundleRow, work: Callable[[], None]) -> None:
-    """Run one row's writes in a savepoint; a failure becomes a problem of that row."""
+def _create(ctx: Context, row: BundleRow, obj) -> None:
+    """A new record for the row: with the chunk through the bulk writer, else the services."""
+    if ctx.writes is None:
+        services.save_record(obj, actor=ctx.actor, reason=ctx.reason)
+    created_record(ctx, row, obj)
+
+
+def _items_of(ctx: Context, objs: list) -> dict[int, ImportItem]:
+    """The batch's ImportItems for changes of these objects (of one model), by object pk."""
+    items = ImportItem.objects.filter(
+        batch=ctx.batch,
+        action=ImportItem.UPDATED,
+        content_type=ContentType.objects.get_for_model(objs[0]),
+        object_id__in=[obj.pk for obj in objs],
+    )
+    return {item.object_id: item for item in items}
+
+
+def apply_row(
+    ctx: Context, row: BundleRow, work: Callable[[], None], *, savepoint: bool = True
+) -> None:
+    """Run one row's writes in a savepoint (none for a row that only reads and gathers its
+    writes for the chunk); a failure becomes a problem of that row."""
     problems = ctx.outcome.problem_count
     failed = True
     try:
-        with transaction.atomic():
+        with transaction.atomic() if savepoint else nullcontext():
             work()
             if ctx.outcome.problem_count != problems:
                 raise Failed
@@ -570,24 +659,155 @@ def apply_row(ctx: Context, row: BundleRow, work: Callable[[], None]) -> None:
         if ctx.outcome.problem_count == problems and not row.blocked:
             ctx.problem(row, "", "the row could not be imported.")  # should not happen
     except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            for name, messages in exc.message_dict.items():
-                for message in messages:
-                    ctx.problem(row, COLUMN_OF.get(name, name), message)
-        else:
-            for message in exc.messages:
-                ctx.problem(row, "", message)
+        _report(ctx, row, exc)
     except PermissionDenied as exc:
         ctx.problem(row, "", str(exc) or "not allowed.")
     except IntegrityError as exc:
         ctx.problem(row, "", f"the database refused the row ({exc}).")
     if failed:
-        row.obj, row.action, row.item = None, "", None
-        ctx.failed[row.table].add(row.id)
+        _fail(ctx, row)
     elif row.obj is not None:
         ctx.objects[row.table][row.id] = row.obj
     if ctx.commits:
         ctx.commits.tick()
+
+
+def _report(ctx: Context, row: BundleRow, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, messages in exc.message_dict.items():
+            for message in messages:
+                ctx.problem(row, COLUMN_OF.get(name, name), message)
+    else:
+        for message in exc.messages:
+            ctx.problem(row, "", message)
+
+
+def _fail(ctx: Context, row: BundleRow) -> None:
+    row.obj, row.action, row.item = None, "", None
+    ctx.failed[row.table].add(row.id)
+    ctx.objects[row.table].pop(row.id, None)
+
+
+# --- a chunk at a time, through the record's bulk writer ----------------------------------------
+
+
+def _in_chunks(
+    ctx: Context,
+    table: str,
+    apply: Callable[[Context, BundleRow], None],
+    *,
+    before: Callable[[list[BundleRow]], None] | None = None,
+    after: Callable[[list[BundleRow]], None] | None = None,
+) -> None:
+    """Apply a table's rows CHUNK at a time: each row is matched and checked (its problems
+    reported as row by row), gathering what it creates and changes; then the chunk is written
+    through the record's bulk writer (_flush), and a short transaction may end there.
+    `before(rows)` reads what the chunk's rows look up, `after(rows)` follows their writes."""
+    rows, model = ctx.rows[table], MODELS.get(table)  # other names...: matched by organization
+    for start in range(0, len(rows), CHUNK):
+        part = rows[start : start + CHUNK]
+        listed = len(ctx.outcome.problems)
+        if model is not None:
+            _prefetch(ctx, model, [row.id for row in part])
+        if before is not None:
+            before(part)
+        writes = ctx.writes = _Writes()
+        try:
+            for row in part:
+                apply_row(ctx, row, lambda row=row: apply(ctx, row), savepoint=False)
+        finally:
+            ctx.writes = None
+        _flush(ctx, writes)
+        if after is not None:
+            after(part)
+        for row in part if model is not None else ():
+            ctx.found[model].pop(row.id, None)  # memory: only a chunk's records are kept
+        if not any(row.source for row in part):  # a CSV member: its problems in line order
+            ctx.outcome.problems[listed:] = sorted(
+                ctx.outcome.problems[listed:], key=lambda problem: problem.line
+            )
+        if ctx.commits:
+            ctx.commits.tick()
+
+
+def _flush(ctx: Context, writes: _Writes) -> None:
+    """Write a chunk: the records its rows create, the links' changes of status, then the
+    changes, each kind in one call of the bulk writer, and their ImportItems."""
+    alive = [row for row in writes.created if row.obj is not None]
+    ctx.writes = writes  # what `later` changes joins the chunk's changes
+    try:
+        with bulk.writer(actor=ctx.actor, reason=ctx.reason) as w:
+            created, _ = _bulk(ctx, alive, lambda rows: w.create([r.obj for r in rows]))
+            batches.record_items(ctx.batch, [row.obj for row in created], ImportItem.CREATED)
+            for row, work in writes.then:
+                if row.obj is not None:
+                    work()
+            statuses = [change for change in writes.statuses if change[0].obj is not None]
+            _done, events = _bulk(
+                ctx,
+                statuses,
+                lambda changes: w.change_status(
+                    [
+                        (link, status, ctx.reason, effective)
+                        for _r, link, status, effective in changes
+                    ]
+                ),
+            )
+            ctx.status_events.update(event.pk for event in events or ())
+            for row, work in writes.later:
+                if row.obj is not None:
+                    apply_row(ctx, row, work, savepoint=False)
+            by_fields: dict[frozenset[str], list[BundleRow]] = defaultdict(list)
+            for key, names in writes.fields.items():
+                row = writes.updated.get(key)
+                if row is not None and row.obj is not None:
+                    by_fields[frozenset(names)].append(row)
+            for names, rows in by_fields.items():
+                _bulk(ctx, rows, lambda rows, names=names: w.update([r.obj for r in rows], names))
+            changed = [row for row in writes.updated.values() if row.obj is not None]
+            batches.record_items(
+                ctx.batch,
+                [row.obj for row in changed],
+                ImportItem.UPDATED,
+                [writes.befores[id(row)] for row in changed],
+            )
+    finally:
+        ctx.writes = None
+
+
+def _bulk(ctx: Context, rows: list, call: Callable[[list], Any]) -> tuple[list, list]:
+    """call(rows) (of BundleRows, or tuples starting with one) through the bulk writer: an
+    object it refuses is a problem of its row, as the service's ValidationError was, and the
+    others are tried again. The rows written, and what the writer returned."""
+    rows = list(rows)
+    while rows:
+        try:
+            return rows, call(rows)
+        except bulk.InvalidObject as exc:
+            row = rows.pop(exc.index)
+            row = row[0] if isinstance(row, tuple) else row
+            _report(ctx, row, exc)
+            _fail(ctx, row)
+        except PermissionDenied as exc:
+            for row in rows:
+                row = row[0] if isinstance(row, tuple) else row
+                ctx.problem(row, "", str(exc) or "not allowed.")
+                _fail(ctx, row)
+            return [], []
+        except IntegrityError as exc:
+            if len(rows) == 1:
+                row = rows[0][0] if isinstance(rows[0], tuple) else rows[0]
+                ctx.problem(row, "", f"the database refused the row ({exc}).")
+                _fail(ctx, row)
+                return [], []
+            # refused for the whole statement and named by no check: the rows one by one
+            done, results = [], []
+            for one in rows:
+                written, result = _bulk(ctx, [one], call)
+                done += written
+                results += list(result or ())
+            return done, results
+    return [], []
 
 
 def _number(ctx: Context, row: BundleRow, column: str, parse: Callable[[str], Any]):
@@ -656,16 +876,12 @@ def _source(ctx: Context, row: BundleRow) -> None:
         wanted["archived_file"] = stored
     elif not wanted["url"] and v.get("archived_file_url"):
         wanted["url"] = v["archived_file_url"]  # the exporting site's copy: the only address
-    obj = existing_record(Source, row.id)
+    obj = _existing(ctx, Source, row.id)
     if obj is not None and obj.deleted_at is not None:
         ctx.problem(row, "id", f"source {row.id!r} is deleted in this record; restore it first.")
         raise Failed
     if obj is None:
-        created_record(
-            ctx,
-            row,
-            services.create_source(actor=ctx.actor, reason=ctx.reason, public_id=row.id, **wanted),
-        )
+        _create(ctx, row, Source(public_id=row.id, **wanted))
     else:
         sync_details(ctx, row, obj, wanted)
 
@@ -681,59 +897,90 @@ def _organizations(ctx: Context, rows: list[BundleRow]) -> None:
         )
     in_bundle = {row.id for row in rows}
     claimed: dict[int, int] = {}  # pk of an organization of the record -> the line that took it
-    for row in rows:
 
-        def work(row=row):
-            v = row.values
-            parsed = org_rows.parse_row(
-                CsvRow(
-                    row.line,
-                    {k: v.get(k, "") for k in ("id", "name", "kind", "country", "description")},
-                ),
-                _In(ctx, row),
-            )
-            language = _description_language(ctx, row)
-            if parsed is None or language is BAD:
-                raise Failed
-            wanted = {"country": "", **parsed.values}
-            if language:
-                wanted["description_language"] = language
-            org = existing_record(Organization, row.id)
-            if org is not None and org.deleted_at is not None:
-                ctx.problem(row, "id", f"organization {row.id!r} is deleted in this record.")
-                raise Failed
-            if org is None:
-                org = _match(
-                    ctx, row, wanted, names[row.id], identifiers[row.id], in_bundle, claimed
+    def apply(row):
+        v = row.values
+        parsed = org_rows.parse_row(
+            CsvRow(
+                row.line,
+                {k: v.get(k, "") for k in ("id", "name", "kind", "country", "description")},
+            ),
+            _In(ctx, row),
+        )
+        language = _description_language(ctx, row)
+        if parsed is None or language is BAD:
+            raise Failed
+        wanted = {"country": "", **parsed.values}
+        if language:
+            wanted["description_language"] = language
+        org = _existing(ctx, Organization, row.id)
+        if org is not None and org.deleted_at is not None:
+            ctx.problem(row, "id", f"organization {row.id!r} is deleted in this record.")
+            raise Failed
+        if org is None:
+            org = _match(ctx, row, wanted, names[row.id], identifiers[row.id], in_bundle, claimed)
+        if org is not None:
+            if org.pk in claimed:
+                ctx.problem(
+                    row,
+                    "id",
+                    f"{org.name} ({org.public_id}) is already the organization of line "
+                    f"{claimed[org.pk]}.",
                 )
-            if org is not None:
-                if org.pk in claimed:
-                    ctx.problem(
-                        row,
-                        "id",
-                        f"{org.name} ({org.public_id}) is already the organization of line "
-                        f"{claimed[org.pk]}.",
-                    )
-                    raise Failed
-                claimed[org.pk] = row.line
-                sync_details(ctx, row, org, wanted)
-                return
-            created = services.create_organization(
-                actor=ctx.actor,
-                reason=ctx.reason,
-                allow_duplicate=True,
-                public_id=row.id,
-                **wanted,
-            )
-            claimed[created.pk] = row.line
-            created_record(ctx, row, created)
+                raise Failed
+            claimed[org.pk] = row.line
+            sync_details(ctx, row, org, wanted)
+            return
+        # (never matched by a later row: its id is the bundle's, see _match)
+        _create(ctx, row, Organization(public_id=row.id, **wanted))
 
-        apply_row(ctx, row, work)
+    def matchable(part: list[BundleRow]) -> None:
+        ctx.matchable = _matchable(ctx, part, names, identifiers)
+
+    _in_chunks(ctx, "organizations", lambda c, row: apply(row), before=matchable)
+    ctx.matchable = None
+
+
+def _matchable(ctx: Context, rows, names, identifiers) -> tuple[set, set]:
+    """Of the name keys and identifiers of the rows with an id the record does not have, those
+    the record has (any country, alive or not): _match asks find_duplicate_organizations only
+    about a row that has one of these, a query or two a row saved on a new record."""
+    keys: set[str] = set()
+    pairs: set[tuple[str, str]] = set()
+    for row in rows:
+        if ctx.found[Organization].get(row.id) is None:
+            for text in (row.values.get("name", ""), *names[row.id]):
+                keys |= {name_key(text), name_key(clean(text).strip())}
+            for scheme, value in identifiers[row.id]:
+                pairs.add((scheme, normalize_identifier(scheme, value)))
+    keys.discard("")
+    found_keys, found_pairs = set(), set()
+    keys_list, norms = sorted(keys), sorted({norm for _scheme, norm in pairs if norm})
+    for start in range(0, len(keys_list), bulk.BATCH):
+        part = keys_list[start : start + bulk.BATCH]
+        found_keys |= set(
+            Organization.objects.filter(name_key__in=part).values_list("name_key", flat=True)
+        )
+        found_keys |= set(
+            OrganizationName.objects.filter(name_key__in=part).values_list("name_key", flat=True)
+        )
+    for start in range(0, len(norms), bulk.BATCH):
+        part = norms[start : start + bulk.BATCH]
+        found_pairs |= set(
+            Identifier.objects.filter(normalized__in=part).values_list("scheme", "normalized")
+        )
+    return found_keys, found_pairs
 
 
 def _match(ctx, row, wanted, aliases, identifiers, in_bundle, claimed) -> Organization | None:
     """An organization of the record that a row with an unknown id stands for (the organization
     import's matching), ignoring those the bundle has itself and those this import created."""
+    if ctx.matchable is not None:
+        keys, pairs = ctx.matchable
+        mine = {name_key(text) for text in (wanted["name"], *aliases)}
+        given = {(scheme, normalize_identifier(scheme, value)) for scheme, value in identifiers}
+        if not (mine & keys or given & pairs):
+            return None  # nothing of the record shares a name or an identifier with it
     matches = [
         m
         for m in services.find_duplicate_organizations(
@@ -761,27 +1008,68 @@ def _name(ctx: Context, row: BundleRow, taken: set[int]) -> None:
     check_row(ctx, row, org)
     v = row.values
     wanted = {"name": v["name"], "kind": v["kind"].strip(), "language": v.get("language", "")}
-    existing = [n for n in org.names.all() if n.pk not in taken]
+    existing = [n for n in _details(ctx, "names", org) if n.pk not in taken]
     match = next((n for n in existing if n.public_id == row.id), None)
     match = match or next((n for n in existing if n.name == wanted["name"]), None)
     key = name_key(wanted["name"])
     match = match or next((n for n in existing if key and n.name_key == key), None)
     if match is None:
         obj = OrganizationName(organization=org, **wanted)
-        obj.public_id = _own_id(OrganizationName, row.id) or obj.public_id
-        services.save_record(obj, actor=ctx.actor, reason=ctx.reason)
-        created_record(ctx, row, obj)
+        obj.public_id = _own_id(OrganizationName, row.id, ctx) or obj.public_id
+        _create(ctx, row, obj)  # taken once written (_run)
     else:
         sync_details(ctx, row, match, wanted)
-    taken.add(row.obj.pk)
+        taken.add(match.pk)
 
 
-def _own_id(model, row_id: str) -> str:
+DETAILS = {"names": OrganizationName, "identifiers": Identifier, "texts": OrganizationText}
+
+
+def _details_of(ctx: Context, kind: str, rows: list[BundleRow]) -> None:
+    """The other names, identifiers or texts (`kind`) of the organizations the rows name, read
+    in one query for the chunk (_details)."""
+    pks = set()
+    for row in rows:
+        value = row.values.get("organization_id", "").strip()
+        org = ctx.objects["organizations"].get(value)
+        if org is None and value and value not in ctx.failed["organizations"]:
+            org = _existing(ctx, Organization, value)
+        if org is not None and org.pk is not None:
+            pks.add(org.pk)
+    found: dict[int, list] = {pk: [] for pk in pks}
+    model, pks = DETAILS[kind], sorted(pks)
+    for start in range(0, len(pks), bulk.BATCH):
+        part = pks[start : start + bulk.BATCH]
+        for obj in model.objects.filter(organization_id__in=part).order_by(
+            *(model._meta.ordering or ["pk"])
+        ):
+            found[obj.organization_id].append(obj)
+    ctx.details[kind] = found
+    if kind != "texts":  # the rows' ids that other rows have (_own_id)
+        ids = sorted({row.id for row in rows})
+        ctx.found[model] = {
+            i: True
+            for i in model.objects.filter(public_id__in=ids).values_list("public_id", flat=True)
+        }
+        ctx.found[model].update({i: None for i in ids if i not in ctx.found[model]})
+
+
+def _details(ctx: Context, kind: str, org: Organization) -> list:
+    """org.names.all() (identifiers, texts), as _details_of read them for the chunk."""
+    found = ctx.details.get(kind, {})
+    if org.pk not in found:
+        return list(getattr(org, kind).all())
+    return found[org.pk]
+
+
+def _own_id(model, row_id: str, ctx: Context | None = None) -> str:
     """The bundle's id for a new other name or identifier when it is a public id that no other
     row has: not a database key (bundles written before they had public ids numbered them), nor
     an id another format makes up (FtM's reader: "<organization id>/0")."""
     if not PUBLIC_ID.fullmatch(row_id) or row_id.isdigit():
         return ""
+    if ctx is not None and row_id in ctx.found[model]:  # read for the chunk (_details_of)
+        return "" if ctx.found[model][row_id] else row_id
     return "" if model.objects.filter(public_id=row_id).exists() else row_id
 
 
@@ -837,11 +1125,9 @@ def _organization_text(ctx: Context, row: BundleRow, given: dict[tuple[int, str]
         raise Failed
     given[key] = row.line
     wanted = {"description": row.values["description"]}
-    text = org.texts.filter(language=language).first()
+    text = next((t for t in _details(ctx, "texts", org) if t.language == language), None)
     if text is None:
-        text = OrganizationText(organization=org, language=language, **wanted)
-        services.save_record(text, actor=ctx.actor, reason=ctx.reason)
-        created_record(ctx, row, text)
+        _create(ctx, row, OrganizationText(organization=org, language=language, **wanted))
     else:
         sync_details(ctx, row, text, wanted)
 
@@ -851,7 +1137,7 @@ def _identifier(ctx: Context, row: BundleRow, taken: set[int]) -> None:
     check_row(ctx, row, org)
     v = row.values
     wanted = {"scheme": v["scheme"].strip(), "value": v["value"], "country": v.get("country", "")}
-    existing = [i for i in org.identifiers.all() if i.pk not in taken]
+    existing = [i for i in _details(ctx, "identifiers", org) if i.pk not in taken]
     match = next((i for i in existing if i.public_id == row.id), None)
     norm = normalize_identifier(wanted["scheme"], wanted["value"])
     match = match or next(
@@ -859,12 +1145,11 @@ def _identifier(ctx: Context, row: BundleRow, taken: set[int]) -> None:
     )
     if match is None:
         obj = Identifier(organization=org, **wanted)
-        obj.public_id = _own_id(Identifier, row.id) or obj.public_id
-        services.save_record(obj, actor=ctx.actor, reason=ctx.reason)
-        created_record(ctx, row, obj)
+        obj.public_id = _own_id(Identifier, row.id, ctx) or obj.public_id
+        _create(ctx, row, obj)  # taken once written (_run)
     else:
         sync_details(ctx, row, match, wanted)
-    taken.add(row.obj.pk)
+        taken.add(match.pk)
 
 
 def deleted_record(ctx: Context, row: BundleRow, obj) -> None:
@@ -884,13 +1169,11 @@ def _product(ctx: Context, row: BundleRow) -> None:
         "maker_id": maker.pk if maker else None,
         "description": v.get("description", ""),
     }
-    obj = existing_record(Product, row.id)
+    obj = _existing(ctx, Product, row.id)
     deleted_record(ctx, row, obj)
     if obj is None:  # part_of is set in a second pass: it may name a later row
         fields = {k: val for k, val in wanted.items() if k != "maker_id"}
-        product = Product(public_id=row.id, maker=maker, **fields)
-        services.save_record(product, actor=ctx.actor, reason=ctx.reason)
-        created_record(ctx, row, product)
+        _create(ctx, row, Product(public_id=row.id, maker=maker, **fields))
     else:
         sync_details(ctx, row, obj, wanted)
 
@@ -936,13 +1219,11 @@ def _site(ctx: Context, row: BundleRow) -> None:
             return csvbundle.coordinate(current, precision) == v.get(name, "").strip()
         return same_values(current, value)
 
-    obj = existing_record(Site, row.id)
+    obj = _existing(ctx, Site, row.id)
     deleted_record(ctx, row, obj)
     if obj is None:
         fields = {k: val for k, val in wanted.items() if k != "organization_id"}
-        site = Site(public_id=row.id, organization=org, **fields)
-        services.save_record(site, actor=ctx.actor, reason=ctx.reason)
-        created_record(ctx, row, site)
+        _create(ctx, row, Site(public_id=row.id, organization=org, **fields))
     else:
         sync_details(ctx, row, obj, wanted, same)
 
@@ -973,7 +1254,7 @@ def _link(ctx: Context, row: BundleRow) -> None:
         "currency": v.get("currency", "").strip(),
         "summary": v.get("summary", ""),
     }
-    link = existing_record(Link, row.id)
+    link = _existing(ctx, Link, row.id)
     deleted_record(ctx, row, link)
     if unconfirmed and (link is None or link.status != LinkStatus.CONFIRMED):
         ctx.outcome.left_unconfirmed += 1
@@ -987,22 +1268,20 @@ def _link(ctx: Context, row: BundleRow) -> None:
             status=status or LinkStatus.REPORTED,
             **fields,
         )
-        services.save_record(link, actor=ctx.actor, reason=ctx.reason)
-        created_record(ctx, row, link)
-        if unconfirmed:
-            ctx.unconfirmed.add(link.pk)
+        _create(ctx, row, link)
+        if unconfirmed:  # once it has a key
+            ctx.writes.then.append((row, lambda: ctx.unconfirmed.add(link.pk)))
         return
     if unconfirmed and link.status != LinkStatus.CONFIRMED:
         ctx.unconfirmed.add(link.pk)
     row.obj, row.action = link, "unchanged"
-    if status and link.status != status:
+    if status and link.status != status:  # changed with the chunk's, then the details
         before = {"status": link.status, "end": link.end}
         effective = wanted["end"] if status == LinkStatus.ENDED else ""
-        event = services.change_status(
-            link, status, note=ctx.reason, actor=ctx.actor, effective=effective
-        )
-        ctx.status_events.add(event.pk)
+        ctx.writes.statuses.append((row, link, status, effective))
         note_update(ctx, row, before)
+        ctx.writes.later.append((row, lambda: sync_details(ctx, row, link, wanted)))
+        return
     sync_details(ctx, row, link, wanted)
 
 
@@ -1029,15 +1308,17 @@ def _citation(ctx: Context, row: BundleRow) -> None:
     check_row(ctx, row, source, target)
     v = row.values
     text = {"quote": v.get("quote", ""), "locator": v.get("locator", ""), "note": v.get("note", "")}
-    citation = existing_record(Citation, row.id)
+    citation = _existing(ctx, Citation, row.id)
     deleted_record(ctx, row, citation)
     if citation is None and row.partial:  # a format without citation ids: one a source
         citation = Citation.objects.alive().filter(source=source, **{name: target}).first()
     if citation is None:
-        created = services.add_citation(
-            target, source, actor=ctx.actor, reason=ctx.reason, public_id=row.id, **text
+        # as services.add_citation builds it
+        _create(
+            ctx,
+            row,
+            Citation(source=source, **{target.citation_field: target}, public_id=row.id, **text),
         )
-        created_record(ctx, row, created)
         return
     wanted = {"source_id": source.pk}
     wanted |= {f"{n}_id": (target.pk if n == name else None) for _c, _t, n in TARGETS}
@@ -1084,29 +1365,67 @@ def _status_events(ctx: Context) -> None:
         ):
             confirmed_at.add(link.pk)  # counted with the link, in left_unconfirmed
             return
-        if link.pk not in cleared:
+        if link.pk not in cleared:  # deleted with the chunk's writes
             cleared.add(link.pk)
-            ours = LinkStatusEvent.objects.filter(link=link)
-            if link.pk not in made:
-                ours = ours.filter(pk__in=ctx.status_events)
-            ours.delete()
+            ours = [
+                e for e in events.get(link.pk, ()) if link.pk in made or e.pk in ctx.status_events
+            ]
+            gone.extend(e.pk for e in ours)
+            events[link.pk] = [e for e in events.get(link.pk, ()) if e not in ours]
         existing = [
             e
-            for e in link.status_events.all()
+            for e in events.get(link.pk, ())
             if e.pk not in taken and all(getattr(e, k) == val for k, val in wanted.items())
         ]
         if existing:
             row.obj, row.action = existing[0], "unchanged"
+            taken.add(row.obj.pk)
         else:
             event = LinkStatusEvent(link=link, created_at=recorded_at, **wanted)
             if getattr(ctx.actor, "is_authenticated", False):
                 event.created_by = ctx.actor
-            event.full_clean()
-            event.save()
-            created_record(ctx, row, event)
-        taken.add(row.obj.pk)
+            event.full_clean(exclude=["link", "created_by"])  # both known to exist: no query
+            row.obj, row.action = event, "created"  # written with the chunk, then taken
+            new.append(row)
 
-    each_row(ctx, "link_status_events", lambda c, r: work(r))
+    # A chunk at a time: the events of its rows' links read in one query, the chunk's new
+    # ones written with one statement (LinkStatusEvent has no history, as event.save()).
+    rows = ctx.rows["link_status_events"]
+    for start in range(0, len(rows), CHUNK):
+        part = rows[start : start + CHUNK]
+        listed = len(ctx.outcome.problems)
+        pks = set()
+        for row in part:
+            value = row.values.get("link_id", "").strip()
+            link = ctx.objects["links"].get(value)
+            if link is None and value and value not in ctx.failed["links"]:
+                link = _existing(ctx, Link, value)
+            if link is not None and link.pk is not None:
+                pks.add(link.pk)
+        events: dict[int, list[LinkStatusEvent]] = defaultdict(list)
+        ordered = sorted(pks)
+        for at in range(0, len(ordered), bulk.BATCH):
+            for event in LinkStatusEvent.objects.filter(link_id__in=ordered[at : at + bulk.BATCH]):
+                events[event.link_id].append(event)
+        gone: list[int] = []
+        new: list[BundleRow] = []
+        for row in part:
+            apply_row(ctx, row, lambda row=row: work(row), savepoint=False)
+        new = [row for row in new if row.obj is not None]
+        with transaction.atomic():
+            for at in range(0, len(gone), bulk.BATCH):
+                LinkStatusEvent.objects.filter(pk__in=gone[at : at + bulk.BATCH]).delete()
+            for row in new:
+                clean_instance(row.obj)  # what the pre_save receiver does
+            LinkStatusEvent.objects.bulk_create([row.obj for row in new], batch_size=bulk.BATCH)
+            batches.record_items(ctx.batch, [row.obj for row in new], ImportItem.CREATED)
+        taken.update(row.obj.pk for row in new)
+        if not any(row.source for row in part):
+            ctx.outcome.problems[listed:] = sorted(
+                ctx.outcome.problems[listed:], key=lambda problem: problem.line
+            )
+        if ctx.commits:
+            ctx.commits.tick()
 
 
 def _response(ctx: Context, row: BundleRow) -> None:
@@ -1161,8 +1480,12 @@ def _response(ctx: Context, row: BundleRow) -> None:
 
 
 def _publish(ctx: Context) -> None:
+    """Publish what the bundle has as public, CHUNK rows of a kind at a time through the bulk
+    writer; what it refuses (not cited, naming a record left a draft) is a problem of the
+    row's published_at."""
     for table, perm in PUBLISHED:
         allowed = ctx.may(perm)
+        rows = []
         for row in ctx.rows[table]:
             obj = row.obj
             if obj is None or not row.values.get("published_at") or obj.published_at:
@@ -1170,17 +1493,42 @@ def _publish(ctx: Context) -> None:
             if not allowed:
                 ctx.outcome.left_unpublished += 1
                 continue
+            rows.append(row)
+        model = MODELS[table]
+        for start in range(0, len(rows), CHUNK):
+            part = rows[start : start + CHUNK]
+            listed = len(ctx.outcome.problems)
+            # fresh: other rows' writes may have touched them
+            fresh = model._base_manager.in_bulk([row.obj.pk for row in part])
+            for row in part:
+                row.obj = ctx.objects[table][row.id] = fresh[row.obj.pk]
+            with bulk.writer(actor=ctx.actor, reason=ctx.reason) as w:
+                done, _ = _bulk(ctx, part, lambda rows: w.publish([r.obj for r in rows]))
+                _published(ctx, [row for row in done if row.action != "created"])
+            for problem in ctx.outcome.problems[listed:]:
+                problem.column = problem.column or "published_at"
+            if ctx.commits:
+                ctx.commits.tick()
 
-            def work(row=row, obj=obj):
-                obj.refresh_from_db()  # fresh: other rows' writes may have touched it
-                services.publish(obj, actor=ctx.actor, reason=ctx.reason)
-                note_update(ctx, row, {"published_at": None, "published_by_id": None})
 
-            problems = ctx.outcome.problem_count
-            apply_row(ctx, row, work)
-            if ctx.outcome.problem_count != problems:
-                for problem in ctx.outcome.problems[-(ctx.outcome.problem_count - problems) :]:
-                    problem.column = problem.column or "published_at"
+def _published(ctx: Context, rows: list[BundleRow]) -> None:
+    """note_update for rows published together: one query for their ImportItems."""
+    before = {"published_at": None, "published_by_id": None}
+    changed = [row for row in rows if row.action == "updated" and row.item is None]
+    items = _items_of(ctx, [row.obj for row in changed]) if changed else {}
+    merged = []
+    for row in rows:
+        item = row.item or items.get(row.obj.pk)
+        if item is not None:
+            item.before = {**before, **item.before}
+            merged.append(item)
+    ImportItem.objects.bulk_update(merged, ["before"], batch_size=bulk.BATCH)
+    new = [row for row in rows if row.item is None and row.obj.pk not in items]
+    batches.record_items(
+        ctx.batch, [row.obj for row in new], ImportItem.UPDATED, [before] * len(new)
+    )
+    for row in rows:
+        row.action = "updated"
 
 
 def _tally(ctx: Context) -> None:
@@ -1270,22 +1618,37 @@ def each_row(ctx: Context, table: str, apply: Callable[[Context, BundleRow], Non
 
 
 def _run(ctx: Context) -> None:
-    each_row(ctx, "sources", _source)
+    """The tables in ORDER: the record's a chunk at a time through the bulk writer, except
+    what is rarer (products' part_of, status histories, replies) and the campaign's, row by
+    row through the services."""
+    _in_chunks(ctx, "sources", _source)
     _organizations(ctx, ctx.rows["organizations"])
+
+    def details(kind: str, taken: set[int] | None = None) -> dict:
+        def after(rows: list[BundleRow]) -> None:  # what a row created is not matched again
+            if taken is not None:
+                taken.update(row.obj.pk for row in rows if row.obj is not None)
+
+        return {"before": lambda rows: _details_of(ctx, kind, rows), "after": after}
+
     taken_names: set[int] = set()
-    each_row(ctx, "organization_names", lambda c, r: _name(c, r, taken_names))
+    apply_name = lambda c, r: _name(c, r, taken_names)  # noqa: E731
+    _in_chunks(ctx, "organization_names", apply_name, **details("names", taken_names))
     texts: dict[tuple[int, str], int] = {}
-    each_row(ctx, "organization_texts", lambda c, r: _organization_text(c, r, texts))
+    apply_text = lambda c, r: _organization_text(c, r, texts)  # noqa: E731
+    _in_chunks(ctx, "organization_texts", apply_text, **details("texts"))
     taken_ids: set[int] = set()
-    each_row(ctx, "identifiers", lambda c, r: _identifier(c, r, taken_ids))
-    each_row(ctx, "products", _product)
+    apply_identifier = lambda c, r: _identifier(c, r, taken_ids)  # noqa: E731
+    _in_chunks(ctx, "identifiers", apply_identifier, **details("identifiers", taken_ids))
+    ctx.details = {}
+    _in_chunks(ctx, "products", _product)
     for row in ctx.rows["products"]:
         if row.obj is not None:
             apply_row(ctx, row, lambda row=row: _part_of(ctx, row))
-    each_row(ctx, "sites", _site)
-    each_row(ctx, "links", _link)
+    _in_chunks(ctx, "sites", _site)
+    _in_chunks(ctx, "links", _link)
     _status_events(ctx)
-    each_row(ctx, "citations", _citation)
+    _in_chunks(ctx, "citations", _citation)
     each_row(ctx, "responses", _response)
     _publish(ctx)
     from unmask.exchange.formats.csvbundle import (

@@ -1,14 +1,14 @@
 """FollowTheMoney entities, JSON lines (docs/ftm.md): written gzip-compressed, read gzip or not."""
 
+from django.utils.translation import gettext_lazy as _
+
 from unmask.exchange.formats import Format
 
 
 def _write(selection, out) -> int:
-    from unmask.exchange.files import gzip_text
     from unmask.exchange.formats.ftm import write
 
-    with gzip_text(out) as text:
-        return write.write(selection, text)
+    return write.write_gzip(selection, out)
 
 
 def _read(path, **options):
@@ -21,12 +21,14 @@ FORMAT = Format(
     key="ftm",
     order=1,
     suffix="ftm.jsonl.gz",
-    title="FollowTheMoney entities",
+    title=_("FollowTheMoney entities"),
     media_type="application/gzip",
-    description="Organizations, sites, products, links with their status histories, published "
-    "replies, and the campaign's public actions, "
-    "as FollowTheMoney entities, one JSON object a line: for Aleph, OpenSanctions' tools and "
-    "followthemoney itself.",
+    description=_(
+        "Organizations, sites, products, links with their status histories, published "
+        "replies, and the campaign's public actions, "
+        "as FollowTheMoney entities, one JSON object a line: for Aleph, OpenSanctions' tools and "
+        "followthemoney itself."
+    ),
     write=_write,
     read=_read,
     chunked=True,

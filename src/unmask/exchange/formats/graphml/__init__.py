@@ -1,5 +1,7 @@
 """The network as GraphML, gzip-compressed. Written only."""
 
+from django.utils.translation import gettext_lazy as _
+
 from unmask.exchange.formats import Format
 
 
@@ -13,9 +15,9 @@ FORMAT = Format(
     key="graphml",
     order=4,
     suffix="network.graphml.gz",
-    title="Network (GraphML)",
+    title=_("Network (GraphML)"),
     media_type="application/gzip",
-    description=(
+    description=_(
         "Organizations and products as nodes; links, makers and parts as typed edges: for "
         "Gephi, yEd and networkx."
     ),

@@ -35,9 +35,10 @@ an ImportBatch with an ImportItem per record, which `undo` reverses as a whole.
 
 The import itself (read.import_file) reads the CSV file as a stream and imports a chunk of
 rows at a time (chunks.py):
-each chunk is matched with a few queries and what it creates is written in bulk, so a million
-rows take minutes and the memory of a chunk; rows that update go through the services one by
-one. The outcome is the one importing row by row gives. Beyond the counts, at most MAX_LISTED
+each chunk is matched with a few queries and what it creates and changes is written by the
+record's bulk writer, so a million rows take minutes and the memory of a chunk; only rows with
+several candidates, or naming an organization the file itself creates, go through the services
+one by one. The outcome is the one importing row by row gives. Beyond the counts, at most MAX_LISTED
 problems and ambiguous rows are kept.
 """
 
@@ -186,7 +187,7 @@ def _match(parsed: Parsed, row, outcome: Outcome) -> tuple[str, Organization | N
     return "create", None
 
 
-def _value(org: Organization, name: str) -> str:
+def value_of(org: Organization, name: str) -> str:
     if name == "country":
         return org.country.code if org.country else ""
     return str(getattr(org, name) or "")
@@ -208,7 +209,7 @@ def _same(name: str, recorded: str, given: str) -> bool:
 
 def changes_of(parsed: Parsed, org: Organization) -> dict[str, str]:
     """The fields a row changes: those it gives a value for that differs from the record's."""
-    return {k: v for k, v in parsed.values.items() if v and not _same(k, _value(org, k), v)}
+    return {k: v for k, v in parsed.values.items() if v and not _same(k, value_of(org, k), v)}
 
 
 def new_names(parsed: Parsed, known: set[str]) -> list[str]:
@@ -253,7 +254,7 @@ def apply_row(
         changes = changes_of(parsed, org)
         changed = bool(changes)
         if changes:
-            before = {k: _value(org, k) for k in changes}
+            before = {k: value_of(org, k) for k in changes}
             services.update_record(org, actor=actor, reason=reason, **changes)
             batches.record_item(batch, org, ImportItem.UPDATED, before)
     known_names = {name_key(org.name)} | {
