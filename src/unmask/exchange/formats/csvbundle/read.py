@@ -489,6 +489,16 @@ def ref_of(ctx: Context, row: BundleRow, column: str, table: str, *, required: b
     return obj
 
 
+def _saved(ctx: Context, row: BundleRow, column: str, table: str):
+    """The saved object a foreign key cell names (a row of the bundle, or a record), if any:
+    ref_of without its problems, for reading what the chunk's rows point at in one query."""
+    value = row.values.get(column, "").strip()
+    obj = ctx.objects[table].get(value)
+    if obj is None and value and value not in ctx.failed[table]:
+        obj = _existing(ctx, MODELS[table], value)
+    return obj if obj is not None and obj.pk is not None else None
+
+
 def existing_record(model, public_id: str):
     obj = model.objects.filter(public_id=public_id).first()
     seen = set()
@@ -1030,11 +1040,8 @@ def _details_of(ctx: Context, kind: str, rows: list[BundleRow]) -> None:
     in one query for the chunk (_details)."""
     pks = set()
     for row in rows:
-        value = row.values.get("organization_id", "").strip()
-        org = ctx.objects["organizations"].get(value)
-        if org is None and value and value not in ctx.failed["organizations"]:
-            org = _existing(ctx, Organization, value)
-        if org is not None and org.pk is not None:
+        org = _saved(ctx, row, "organization_id", "organizations")
+        if org is not None:
             pks.add(org.pk)
     found: dict[int, list] = {pk: [] for pk in pks}
     model, pks = DETAILS[kind], sorted(pks)
@@ -1396,11 +1403,8 @@ def _status_events(ctx: Context) -> None:
         listed = len(ctx.outcome.problems)
         pks = set()
         for row in part:
-            value = row.values.get("link_id", "").strip()
-            link = ctx.objects["links"].get(value)
-            if link is None and value and value not in ctx.failed["links"]:
-                link = _existing(ctx, Link, value)
-            if link is not None and link.pk is not None:
+            link = _saved(ctx, row, "link_id", "links")
+            if link is not None:
                 pks.add(link.pk)
         events: dict[int, list[LinkStatusEvent]] = defaultdict(list)
         ordered = sorted(pks)
