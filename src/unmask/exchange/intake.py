@@ -5,6 +5,7 @@ organizations. The command and the admin's import page take any of them."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from pathlib import Path
 
@@ -39,9 +40,9 @@ def _import(path: Path, *, actor, dry_run: bool, name: str) -> batches.Outcome:
     if not staging.possible() or (not fmt.chunked and not dry_run):
         return fmt.read(path, actor=actor, dry_run=dry_run, name=name)
     # SQLite: holding the write lock for a whole import would stop every form meanwhile. The
-    # dry run (and the check before a chunked import) runs in a copy of the database; the
-    # import itself then commits a chunk at a time.
-    with staging.copy():
+    # dry run (and the check before a chunked import) writes nothing, or runs in a copy of
+    # the database; the import itself then commits a chunk at a time.
+    with contextlib.nullcontext() if fmt.dry_run_writes_nothing else staging.copy():
         checked = fmt.read(path, actor=actor, dry_run=True, name=name)
     if dry_run or not checked.ok:
         checked.dry_run = dry_run

@@ -12,19 +12,28 @@ per call and 500 objects. Matching duplicates is the caller's.
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from types import SimpleNamespace
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
+from django.core.validators import (
+    MaxLengthValidator,
+    ProhibitNullCharactersValidator,
+    validate_slug,
+)
 from django.db import IntegrityError, connection, models, transaction
+from django.db.models import signals
+from django.db.models.base import ModelState
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from unmask.cleantext import clean
 from unmask.record import services, version, visibility
+from unmask.record.identifiers import identifier_error
 from unmask.record.models import (
     Citation,
     Identifier,
@@ -40,6 +49,7 @@ from unmask.record.models import (
     Source,
 )
 from unmask.record.partial_dates import PartialDate
+from unmask.record.text import name_key, normalize_identifier
 
 BATCH = 500  # objects per statement and per IN (...) list (SQLite's parameter limit)
 
@@ -97,15 +107,51 @@ def _refuse(objs: Sequence, obj, field: str, message) -> None:
     raise InvalidObject(obj, objs.index(obj), ValidationError({field: [message]}))
 
 
+# --- new objects ---------------------------------------------------------------------------------
+
+
+def instance(model, **values) -> models.Model:
+    """A new object, as `model(**values)` makes it (every other field at its default), without
+    Model.__init__'s walk over every field for each argument: a million rows make millions.
+    `values` are set as attributes (a foreign key's or a country's descriptor sees them)."""
+    plan = _defaults(model)
+    if plan is None:  # a model with init signals: as Django does it
+        return model(**values)
+    obj = model.__new__(model)
+    obj._state = ModelState()
+    attributes = obj.__dict__
+    for attname, default, call in plan:
+        attributes[attname] = default() if call else default
+    for name, value in values.items():
+        setattr(obj, name, value)
+    return obj
+
+
+@functools.cache
+def _defaults(model) -> list[tuple[str, object, bool]] | None:
+    """(attname, default, whether to call it) of each field, as Model.__init__ sets them;
+    None when the model has init signals, which this does not send."""
+    if signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model):
+        return None
+    plan = []
+    for f in model._meta.concrete_fields:
+        if f.has_default() and callable(f.default):
+            plan.append((f.attname, f.default, True))
+        else:
+            plan.append((f.attname, f.get_default(), False))
+    return plan
+
+
 # --- validation ----------------------------------------------------------------------------------
 
 
-def _validate(model, objs: Sequence, *, creating: bool, report=None) -> list:
+def _validate(model, objs: Sequence, *, creating: bool, report=None, database=True) -> list:
     """What full_clean() checks, with the checks that cost a query per object done once per
     chunk: choices (once per distinct value), foreign keys, unique fields; check constraints are
     the database's, and named by _named_integrity_error when it refuses. The first object
     refused raises InvalidObject; with `report`, each refused object is given to it instead and
-    left out: the objects that passed are returned."""
+    left out: the objects that passed are returned. `database=False`: without the checks that
+    ask the database (foreign keys, unique fields)."""
     choice_fields = [f for f in model._meta.concrete_fields if f.choices and not f.is_relation]
     relations = [f for f in model._meta.concrete_fields if f.is_relation]
     exclude = {f.name for f in choice_fields} | {f.name for f in relations}
@@ -140,7 +186,7 @@ def _validate(model, objs: Sequence, *, creating: bool, report=None) -> list:
                 except ValidationError as exc:
                     for obj in holders:
                         refuse(obj, ValidationError({f.name: [" ".join(exc.messages)]}))
-    for f in relations:
+    for f in relations if database else ():
         ids = {getattr(obj, f.attname) for obj in objs} - {None}
         found = _present(f.related_model, f.related_model._meta.pk, ids)
         for obj in objs:
@@ -151,6 +197,8 @@ def _validate(model, objs: Sequence, *, creating: bool, report=None) -> list:
                 message = _("It points at a row that does not exist.")
                 refuse(obj, ValidationError({f.name: [message]}))
     unique = [f for f in model._meta.concrete_fields if f.unique and not f.primary_key]
+    if not database:
+        unique = []
     for f in unique:
         seen: dict = {}
         for obj in objs:
@@ -191,8 +239,10 @@ def _present(model, field: models.Field, values, *, with_pk: bool = False) -> se
     return found
 
 
-# Validators a text field's fast check covers (CharField adds both; TextField none or one).
+# Validators a text field's fast check covers (CharField adds both; TextField none or one),
+# and a SlugField's own, with its pattern.
 _TEXT_VALIDATORS = (MaxLengthValidator, ProhibitNullCharactersValidator)
+_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
 
 def _field_checks(model, exclude: frozenset) -> list:
@@ -217,10 +267,11 @@ _CHECKS: dict = {}
 def _fast_check(f: models.Field):
     blank, empty = f.blank, f.empty_values
     text = type(f).to_python in (models.CharField.to_python, models.TextField.to_python)
+    slug = any(v is validate_slug for v in f.validators)
     if (
         text
         and not f.choices
-        and all(isinstance(v, _TEXT_VALIDATORS) for v in f.validators)
+        and all(isinstance(v, _TEXT_VALIDATORS) or v is validate_slug for v in f.validators)
         and type(f).validate is models.Field.validate
     ):
         limit = f.max_length
@@ -230,6 +281,8 @@ def _fast_check(f: models.Field):
                 return blank and value in empty
             if not value:
                 return blank
+            if slug and not _SLUG.fullmatch(value):
+                return False
             return (limit is None or len(value) <= limit) and "\x00" not in value
 
         return check
@@ -256,6 +309,110 @@ def _full_clean(obj, checks: list, exclude: set) -> None:
         except ValidationError:
             pass
     obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+
+
+def check_values(model, values: dict, *, pk: int | None = None) -> ValidationError | None:
+    """What the writer's create (`pk` None) or update (`pk`: the object's; its fields not in
+    `values` taken as valid as they are stored) would refuse in an object of `model` with
+    `values` (the other fields of a new one at their defaults): None, or the error it reports,
+    without what it asks the database (foreign keys, unique values; a public id drawn twice is
+    drawn again). For a dry run that writes nothing (exchange/formats/orgs_csv/check.py):
+    values the fast checks vouch for need no instance; any other is checked on one, by
+    _validate itself, for its exact messages."""
+    return check_many(model, [values], pks=[pk]).get(0)
+
+
+def check_many(model, many: Sequence[dict], *, pks: Sequence | None = None) -> dict:
+    """check_values for many objects of one model (`pks`: each one's, or None): the errors
+    of those refused, by their position."""
+    derive, fast_clean = _DERIVE_FAST[model], _FAST_CLEAN[model]
+    refused = {}
+    for i, values in enumerate(many):
+        given = {name: clean(v) if type(v) is str else v for name, v in values.items()}
+        derive(given)
+        checks = _given_plan(model, tuple(given))
+        if checks is not None and fast_clean(given):
+            for attname, check in checks:
+                if not check(given[attname]):
+                    break
+            else:
+                continue
+        error = _check_on_instance(model, values, pks[i] if pks else None)
+        if error is not None:
+            refused[i] = error
+    return refused
+
+
+@functools.cache
+def _given_plan(model, names: tuple[str, ...]) -> list | None:
+    """The fast checks of the fields named (`names`, given or derived), when the others'
+    defaults pass theirs; else None (every object on an instance)."""
+    checks = []
+    for attname, check, default_ok in _value_plan(model):
+        if attname in names:
+            checks.append((attname, check))
+        elif not default_ok:
+            return None
+    return checks
+
+
+def _check_on_instance(model, values: dict, pk) -> InvalidObject | None:
+    obj = model(**{k: v for k, v in values.items() if k not in _DERIVED.get(model, ())})
+    if pk is not None:
+        obj.pk = pk
+        obj._state.adding = False
+        if model is Organization:  # its language as stored: clean() asks no query
+            obj._stored_description_language = obj.description_language
+    refused: list[InvalidObject] = []
+    _validate(model, [obj], creating=pk is None, report=refused.append, database=False)
+    return refused[0] if refused else None
+
+
+# The fields set_derived() computes that a check can fail, added to the values given. An
+# organization's slug is left out: make_slug gives at most 80 of slugify's characters (or a
+# word), which a SlugField of 90 always takes.
+_DERIVE_FAST = {
+    Organization: lambda values: values.__setitem__("name_key", name_key(values["name"])),
+    OrganizationName: lambda values: values.__setitem__("name_key", name_key(values["name"])),
+    Identifier: lambda values: values.__setitem__(
+        "normalized", normalize_identifier(values["scheme"], values["value"])
+    ),
+}
+
+# What clean() checks beyond the fields, without an instance: True when it surely passes
+# (an organization's clean() only asks about a description language changed, which the
+# callers of check_values do not change; an identifier's, identifier_error).
+_FAST_CLEAN = {
+    Organization: lambda values: "description_language" not in values,
+    OrganizationName: lambda values: True,
+    Identifier: lambda values: identifier_error(values["scheme"], values["value"]) is None,
+}
+
+
+@functools.cache
+def _value_plan(model) -> list[tuple[str, object, bool]]:
+    """(attname, fast check, whether the field's default passes) for each field check_values
+    checks: _validate's fields and choices, without the foreign keys."""
+    plan = []
+    for f in model._meta.concrete_fields:
+        if f.primary_key or f.is_relation or f.generated:
+            continue
+        if f.choices:
+            allowed = frozenset(str(value) for value, _label in f.flatchoices)
+            blank, empty = f.blank, f.empty_values
+
+            def check(value, allowed=allowed, blank=blank, empty=empty) -> bool:
+                return (isinstance(value, str) and value in allowed) or (blank and value in empty)
+
+        else:
+            check = _fast_check(f)
+        default = f.get_default()
+        try:
+            default_ok = check(default) or f.clean(default, None) == default
+        except ValidationError:
+            default_ok = False
+        plan.append((f.attname, check, default_ok))
+    return plan
 
 
 @contextmanager

@@ -27,6 +27,7 @@ class Format:
     read: Callable[..., Any] | None = None  # (path, *, actor, dry_run, name) -> Outcome
     detect: Callable[[Path, bytes], bool] | None = None  # (path, first bytes) -> is it mine?
     chunked: bool = False  # its import may commit a chunk at a time (SQLite, see intake)
+    dry_run_writes_nothing: bool = False  # its dry run needs no copy of the database (intake)
 
 
 @functools.cache

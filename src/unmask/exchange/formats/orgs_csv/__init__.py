@@ -10,4 +10,11 @@ def _read(path, **options):
     return read.import_file(path, **options)
 
 
-FORMAT = Format(key="orgs_csv", order=99, read=_read, detect=lambda path, head: True, chunked=True)
+FORMAT = Format(
+    key="orgs_csv",
+    order=99,
+    read=_read,
+    detect=lambda path, head: True,
+    chunked=True,
+    dry_run_writes_nothing=True,
+)

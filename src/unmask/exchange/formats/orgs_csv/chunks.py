@@ -32,7 +32,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from itertools import islice
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from unmask.exchange import batches
 from unmask.exchange.formats.orgs_csv import rows as org_rows
@@ -47,7 +47,7 @@ COMMITTED_CHUNK = 500  # with a transaction each: the write lock is held a fract
 
 
 @dataclass
-class _Row:
+class Row:
     line: int
     parsed: Parsed
     keys: set[str]  # what find_duplicate_organizations looks for: name keys of its names
@@ -89,18 +89,108 @@ class _Change:
     identifiers: list[Identifier] = field(default_factory=list)
 
 
-def _batches(values: Iterable, size: int = 500) -> Iterator[list]:
+def select_in(sql: str, values, *first) -> list[tuple]:
+    """The rows of `sql`, whose "{}" is an IN list of `values` (500 at a time: SQLite's limit
+    of parameters), after the parameters `first`. Written as SQL: building the same IN list
+    through the ORM costs more than the query."""
+    found: list[tuple] = []
+    with connection.cursor() as cursor:
+        for part in batched(sorted(values)):
+            cursor.execute(sql.format(", ".join(["%s"] * len(part))), [*first, *part])
+            found += cursor.fetchall()
+    return found
+
+
+def statement(template: str, **names: str) -> str:
+    """A statement with the record's tables named ({orgs}, {names}, {ids}) and `names`;
+    "{IN}" stays "{}": select_in's placeholders."""
+    return template.format(**_TABLES, **names, IN="{}")
+
+
+_TABLES = {
+    "orgs": Organization._meta.db_table,
+    "names": OrganizationName._meta.db_table,
+    "ids": Identifier._meta.db_table,
+}
+
+# What a chunk's rows may match in the record: alive organizations by name key, other name,
+# identifier or public id; and the other names' keys and identifiers of those found.
+RECORD_SQL = {
+    "by_key": statement("SELECT id FROM {orgs} WHERE deleted_at IS NULL AND name_key IN ({IN})"),
+    "by_name": statement(
+        "SELECT n.organization_id FROM {names} n JOIN {orgs} o ON o.id = n.organization_id"
+        " WHERE o.deleted_at IS NULL AND n.name_key IN ({IN})"
+    ),
+    "by_identifier": statement(
+        "SELECT i.organization_id FROM {ids} i JOIN {orgs} o ON o.id = i.organization_id"
+        " WHERE o.deleted_at IS NULL AND i.scheme = %s AND i.normalized IN ({IN})"
+    ),
+    "by_public_id": statement(
+        "SELECT public_id, id FROM {orgs} WHERE deleted_at IS NULL AND public_id IN ({IN})"
+    ),
+    "names": statement(
+        "SELECT organization_id, name_key FROM {names} WHERE organization_id IN ({IN})"
+    ),
+    "identifiers": statement(
+        "SELECT organization_id, scheme, normalized FROM {ids} WHERE organization_id IN ({IN})"
+    ),
+}
+
+# The fields of an organization a row is compared with, in the model's order (from_db's).
+_FOUND_FIELDS = [
+    f
+    for f in Organization._meta.concrete_fields
+    if f.attname in {"id", "public_id", "name_key", *org_rows.FIELDS}
+]
+_SQL = {
+    "found": statement(
+        "SELECT {columns} FROM {orgs} WHERE id IN ({IN})",
+        columns=", ".join(f.column for f in _FOUND_FIELDS),
+    )
+}
+
+
+def wanted(rows: list[Row]) -> tuple[set[str], dict[str, set[str]], set[str]]:
+    """What a chunk's rows look for: name keys, identifiers by scheme (of rows without an id)
+    and public ids."""
+    keys: set[str] = set()
+    identifiers: dict[str, set[str]] = defaultdict(set)
+    public_ids: set[str] = set()
+    for row in rows:
+        public_id = row.parsed.public_id
+        if public_id and public_id.lower() != "new":
+            public_ids.add(public_id)
+        elif not public_id:
+            keys |= row.keys
+            for scheme, normalized in row.identifiers:
+                identifiers[scheme].add(normalized)
+    return keys, identifiers, public_ids
+
+
+def record_matches(rows: list[Row]) -> tuple[set[int], dict[str, int]]:
+    """The organizations of the record that a chunk's rows may match (their pks) or name by
+    id (public id: pk)."""
+    keys, identifiers, public_ids = wanted(rows)
+    pks = {pk for (pk,) in select_in(RECORD_SQL["by_key"], keys)}
+    pks.update(pk for (pk,) in select_in(RECORD_SQL["by_name"], keys))
+    for scheme, values in identifiers.items():
+        pks.update(pk for (pk,) in select_in(RECORD_SQL["by_identifier"], values, scheme))
+    by_public_id = dict(select_in(RECORD_SQL["by_public_id"], public_ids))
+    return pks | set(by_public_id.values()), by_public_id
+
+
+def batched(values: Iterable, size: int = 500) -> Iterator[list]:
     """Values for IN (...) lists of a bounded length (SQLite limits the parameters)."""
     values = list(values)
     for i in range(0, len(values), size):
         yield values[i : i + size]
 
 
-def _row(line: int, parsed: Parsed) -> _Row:
+def row_of(line: int, parsed: Parsed) -> Row:
     names = [parsed.values["name"], *parsed.other_names]
     keys = {key for key in map(name_key, names) if key}
     identifiers = {(s, normalize_identifier(s, v)) for s, v in parsed.identifiers}
-    return _Row(line, parsed, keys, {(s, n) for s, n in identifiers if n})
+    return Row(line, parsed, keys, {(s, n) for s, n in identifiers if n})
 
 
 def _country(org: Organization) -> str:
@@ -108,7 +198,7 @@ def _country(org: Organization) -> str:
     return str(code or "")
 
 
-class _Index:
+class Index:
     """Candidates by name key (with their country) and by identifier: an organization's pk, or
     a _New waiting to be written."""
 
@@ -135,7 +225,7 @@ class _Index:
             if entries:
                 entries.difference_update({entry for entry in entries if entry[0] == who})
 
-    def candidates(self, row: _Row) -> set[int | _New]:
+    def candidates(self, row: Row) -> set[int | _New]:
         """As find_duplicate_organizations: same name key (and country, when the row gives
         one), or any same identifier."""
         country = row.parsed.values.get("country", "")
@@ -157,68 +247,35 @@ class _Import:
         self.waiting: list[_New | _Change] = []  # in the order of their rows
         self.changing: set[int] = set()  # organizations with a _Change waiting
         self.lines: dict[int, int] = {}  # id() of an object waiting -> the line of its row
-        self.index = _Index()
+        self.index = Index()
         self.found: dict[int, _Found] = {}
         self.by_public_id: dict[str, int] = {}
 
     # --- a chunk ---------------------------------------------------------------------------------
 
-    def chunk(self, rows: list[_Row]) -> None:
+    def chunk(self, rows: list[Row]) -> None:
         self.load(rows)
         for row in rows:
             self.one(row)
         self.flush()
 
-    def load(self, rows: list[_Row]) -> None:
+    def load(self, rows: list[Row]) -> None:
         """The organizations of the record that the chunk's rows may match or name by id."""
-        self.index = _Index()
-        keys, identifiers, public_ids = set(), defaultdict(set), set()
-        for row in rows:
-            public_id = row.parsed.public_id
-            if public_id and public_id.lower() != "new":
-                public_ids.add(public_id)
-            elif not public_id:
-                keys |= row.keys
-                for scheme, normalized in row.identifiers:
-                    identifiers[scheme].add(normalized)
-        alive = Organization.objects.alive()
-        pks = set()
-        for part in _batches(keys):
-            pks.update(alive.filter(name_key__in=part).values_list("pk", flat=True))
-            pks.update(
-                OrganizationName.objects.filter(
-                    name_key__in=part, organization__deleted_at__isnull=True
-                ).values_list("organization_id", flat=True)
-            )
-        for scheme, values in identifiers.items():
-            for part in _batches(values):
-                matching = Identifier.objects.filter(
-                    scheme=scheme, normalized__in=part, organization__deleted_at__isnull=True
-                )
-                pks.update(matching.values_list("organization_id", flat=True))
-        self.by_public_id = {}
-        for part in _batches(public_ids):
-            self.by_public_id.update(
-                alive.filter(public_id__in=part).values_list("public_id", "pk")
-            )
-        pks |= set(self.by_public_id.values())
+        self.index = Index()
+        pks, self.by_public_id = record_matches(rows)
         self.found = {}
-        for part in _batches(pks):
-            fields = ("pk", "public_id", "name_key", *org_rows.FIELDS)
-            for org in Organization.objects.filter(pk__in=part).only(*fields).order_by():
-                self.found[org.pk] = _Found(org, set(), set())
-            names = OrganizationName.objects.filter(organization__in=part)
-            for pk, key in names.values_list("organization_id", "name_key"):
-                self.found[pk].other_keys.add(key)
-            known = Identifier.objects.filter(organization__in=part)
-            for pk, scheme, normalized in known.values_list(
-                "organization_id", "scheme", "normalized"
-            ):
-                self.found[pk].identifiers.add((scheme, normalized))
+        names = [f.attname for f in _FOUND_FIELDS]
+        for values in select_in(_SQL["found"], pks):
+            org = Organization.from_db(connection.alias, names, values)
+            self.found[org.pk] = _Found(org, set(), set())
+        for pk, key in select_in(RECORD_SQL["names"], pks):
+            self.found[pk].other_keys.add(key)
+        for pk, scheme, normalized in select_in(RECORD_SQL["identifiers"], pks):
+            self.found[pk].identifiers.add((scheme, normalized))
         for pk, found in self.found.items():
             self.index.add(pk, _country(found.org), found.name_keys, found.identifiers)
 
-    def one(self, row: _Row) -> None:
+    def one(self, row: Row) -> None:
         public_id = row.parsed.public_id
         if public_id.lower() == "new":
             self.create(row)
@@ -256,7 +313,7 @@ class _Import:
 
     # --- creating and changing -------------------------------------------------------------------
 
-    def create(self, row: _Row) -> None:
+    def create(self, row: Row) -> None:
         """A new organization with the row's other names and identifiers, kept to be written
         with the chunk (the bulk writer checks them as the services would)."""
         parsed = row.parsed
@@ -264,16 +321,20 @@ class _Import:
             self.outcome.problem(row.line, "kind", "a kind is required to create an organization.")
             return
         self.outcome.created += 1  # as org_rows.apply_row counts, before the checks
-        org = Organization(**parsed.values)
+        org = bulk.instance(Organization, **parsed.values)
         new = _New(row.line, org, [], [])
         for alias in org_rows.new_names(parsed, {name_key(org.name)}):
-            new.names.append(OrganizationName(organization=org, name=alias, kind=NameKind.ALIAS))
+            name = bulk.instance(
+                OrganizationName, organization=org, name=alias, kind=NameKind.ALIAS
+            )
+            new.names.append(name)
         for scheme, value in org_rows.new_identifiers(parsed, set()):
-            new.identifiers.append(Identifier(organization=org, scheme=scheme, value=value))
+            identifier = bulk.instance(Identifier, organization=org, scheme=scheme, value=value)
+            new.identifiers.append(identifier)
         self.wait(new, org, *new.names, *new.identifiers)
         self.index.add(new, parsed.values.get("country", ""), row.keys, row.identifiers)
 
-    def change(self, row: _Row, found: _Found) -> None:
+    def change(self, row: Row, found: _Found) -> None:
         """As org_rows.apply_row updates an organization: the fields the row gives new values
         for, the other names and identifiers it adds; nothing new, it is left alone."""
         parsed, org = row.parsed, found.org
@@ -294,11 +355,13 @@ class _Import:
             org.name_key = name_key(org.name)
         waiting = _Change(row.line, found, before)
         for alias in names:
-            item = OrganizationName(organization=org, name=alias, kind=NameKind.ALIAS)
+            item = bulk.instance(
+                OrganizationName, organization=org, name=alias, kind=NameKind.ALIAS
+            )
             waiting.names.append(item)
             found.other_keys.add(name_key(alias))
         for scheme, value in identifiers:
-            item = Identifier(organization=org, scheme=scheme, value=value)
+            item = bulk.instance(Identifier, organization=org, scheme=scheme, value=value)
             waiting.identifiers.append(item)
             found.identifiers.add((scheme, normalize_identifier(scheme, value)))
         self.changing.add(org.pk)
@@ -378,7 +441,7 @@ def unique_public_ids(objs: list) -> None:
     chosen: set[str] = set()
     while objs:
         taken = set()
-        for part in _batches(obj.public_id for obj in objs):
+        for part in batched(obj.public_id for obj in objs):
             same = model.objects.filter(public_id__in=part)
             taken.update(same.values_list("public_id", flat=True))
         clashing = []
@@ -392,12 +455,12 @@ def unique_public_ids(objs: list) -> None:
         objs = clashing
 
 
-def _chunks(rows: Iterator[tuple[int, Parsed | None]], size: int) -> Iterator[list[_Row]]:
+def read_chunks(rows: Iterator[tuple[int, Parsed | None]], size: int) -> Iterator[list[Row]]:
     while True:
         read = list(islice(rows, size))
         if not read:
             return
-        yield [_row(line, parsed) for line, parsed in read if parsed is not None]
+        yield [row_of(line, parsed) for line, parsed in read if parsed is not None]
 
 
 def import_rows(
@@ -414,6 +477,6 @@ def import_rows(
     each chunk (COMMITTED_CHUNK rows) in a transaction of its own."""
     run = _Import(batch, actor, outcome)
     size = chunk_size or (COMMITTED_CHUNK if commit_chunks else CHUNK)
-    for chunk in _chunks(rows, size):
+    for chunk in read_chunks(rows, size):
         with transaction.atomic() if commit_chunks else nullcontext():
             run.chunk(chunk)

@@ -1,6 +1,6 @@
 """`import_file`: a CSV file of organizations (rows.py's columns and rules), streamed and
 imported a chunk of rows at a time (chunks.py), in one transaction kept only when no row
-has a problem and this is no dry run."""
+has a problem; a dry run works the outcome out without writing (check.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.db import transaction
 from unmask.exchange import batches
 from unmask.exchange.files import sha256_file
 from unmask.exchange.formats.csvfile import CsvError
-from unmask.exchange.formats.orgs_csv import chunks
+from unmask.exchange.formats.orgs_csv import check, chunks
 from unmask.exchange.formats.orgs_csv import rows as org_rows
 
 
@@ -19,10 +19,17 @@ def import_file(
     path, *, actor=None, dry_run: bool = False, name: str = "", in_chunks: bool = False
 ) -> batches.Outcome:
     """Import the organizations of a CSV file (see rows.py's docstring). Nothing is written
-    when any row has an error, nor in a dry run. `in_chunks`: see _in_chunks."""
+    when any row has an error, nor in a dry run (worked out without writing: check.py).
+    `in_chunks`: see _in_chunks."""
     path = Path(path)
     outcome = batches.Outcome(file=name or path.name, dry_run=dry_run)
-    if in_chunks and not dry_run:
+    if dry_run:  # worked out without writing (check.py)
+        try:
+            check.check_rows(org_rows.csv_rows(path, outcome), actor, outcome)
+        except CsvError as exc:
+            outcome.problem(exc.line, exc.column, exc.message)
+        return outcome
+    if in_chunks:
         return _in_chunks(path, actor, outcome)
     try:
         with transaction.atomic():

@@ -209,7 +209,12 @@ def _same(name: str, recorded: str, given: str) -> bool:
 
 def changes_of(parsed: Parsed, org: Organization) -> dict[str, str]:
     """The fields a row changes: those it gives a value for that differs from the record's."""
-    return {k: v for k, v in parsed.values.items() if v and not _same(k, value_of(org, k), v)}
+    return changes_in(parsed, {name: value_of(org, name) for name in parsed.values})
+
+
+def changes_in(parsed: Parsed, current: dict[str, str]) -> dict[str, str]:
+    """changes_of, the organization's fields given as text (value_of's)."""
+    return {k: v for k, v in parsed.values.items() if v and not _same(k, current.get(k, ""), v)}
 
 
 def new_names(parsed: Parsed, known: set[str]) -> list[str]:
