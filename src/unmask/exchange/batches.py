@@ -27,6 +27,7 @@ from unmask.record.models import (
     OrganizationText,
     Response,
 )
+from unmask.sql import statement
 
 MAX_LISTED = 1000  # problems and ambiguous rows listed; beyond, they are counted
 
@@ -308,10 +309,21 @@ def _undo_items(w: bulk.Writer, items: list, *, actor, reason: str) -> int:
 
 
 def _load(model, ids) -> dict:
+    """The objects of these ids that exist, whole (a raw query: the ORM's IN list of 500 costs
+    more to build than to run; raw() still converts each value as a query does)."""
+    quote, opts = connection.ops.quote_name, model._meta
+    sql = statement(
+        "SELECT {columns} FROM {table} WHERE {pk} IN ({IN})",
+        columns=", ".join(quote(f.column) for f in opts.concrete_fields),
+        table=quote(opts.db_table),
+        pk=quote(opts.pk.column),
+    )
     found = {}
     ids = sorted(set(ids))
     for i in range(0, len(ids), bulk.BATCH):
-        found.update(model._default_manager.in_bulk(ids[i : i + bulk.BATCH]))
+        part = ids[i : i + bulk.BATCH]
+        for obj in model._default_manager.raw(sql.format(", ".join(["%s"] * len(part))), part):
+            found[obj.pk] = obj
     return found
 
 

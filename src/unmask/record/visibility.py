@@ -35,6 +35,7 @@ from unmask.record.models import (
     link_is_active,
 )
 from unmask.record.text import fold
+from unmask.sql import select_in, statement
 
 BATCH = 500
 
@@ -304,18 +305,33 @@ def read_for_search(org_ids: list[int]) -> dict[int, SearchFields]:
     """What search_text() reads of these organizations (at most BATCH), as stored: three reads,
     in the models' orders (as a prefetch gives them). `stored` is the text they have now."""
     orgs = {}
-    for pk, name, text in Organization.objects.filter(pk__in=org_ids).values_list(
-        "pk", "name", "search_text"
-    ):
+    for pk, name, text in select_in(_SEARCH_SQL["orgs"], org_ids):
         orgs[pk] = SearchFields(name)
         orgs[pk].stored = text
-    names = OrganizationName.objects.filter(organization__in=org_ids).order_by("name")
-    for pk, name in names.values_list("organization_id", "name"):
+    for pk, name in select_in(_SEARCH_SQL["names"], org_ids):
         orgs[pk].names.append(SimpleNamespace(name=name))
-    identifiers = Identifier.objects.filter(organization__in=org_ids).order_by("scheme", "value")
-    for pk, normalized, value in identifiers.values_list("organization_id", "normalized", "value"):
+    for pk, normalized, value in select_in(_SEARCH_SQL["identifiers"], org_ids):
         orgs[pk].identifiers.append(SimpleNamespace(normalized=normalized, value=value))
     return orgs
+
+
+_TABLES = {
+    "orgs": Organization._meta.db_table,
+    "names": OrganizationName._meta.db_table,
+    "ids": Identifier._meta.db_table,
+}
+_SEARCH_SQL = {  # read_for_search's, in the models' orders (the names', the identifiers')
+    "orgs": statement("SELECT id, name, search_text FROM {orgs} WHERE id IN ({IN})", **_TABLES),
+    "names": statement(
+        "SELECT organization_id, name FROM {names} WHERE organization_id IN ({IN}) ORDER BY name",
+        **_TABLES,
+    ),
+    "identifiers": statement(
+        "SELECT organization_id, normalized, value FROM {ids} WHERE organization_id IN ({IN})"
+        " ORDER BY scheme, value",
+        **_TABLES,
+    ),
+}
 
 
 def refresh_search_text(org_ids: Iterable[int] | None = None) -> None:

@@ -32,6 +32,7 @@ from unmask.exchange.formats.orgs_csv import rows as org_rows
 from unmask.record import bulk, services
 from unmask.record.models import Identifier, NameKind, Organization, OrganizationName
 from unmask.record.text import name_key, new_public_id, normalize_identifier
+from unmask.sql import select_in
 
 CHUNK = 2000  # rows matched together
 CACHE_KB = 32_000  # SQLite: the temporary tables' pages kept in memory
@@ -161,10 +162,10 @@ class _Saved:
         caller indexes what it loads by their keys)."""
         hashes = {_hash(key) for key in keys}
         hashes.update(_hash(scheme, v) for scheme, values in identifiers.items() for v in values)
-        return {who for (who,) in chunks.select_in(_SQL["saved_by_hash"], hashes)}
+        return {who for (who,) in select_in(_SQL["saved_by_hash"], hashes)}
 
     def orgs(self, whos) -> dict[int, tuple]:
-        return {row[0]: row for row in chunks.select_in(_SQL["saved"], whos)}
+        return {row[0]: row for row in select_in(_SQL["saved"], whos)}
 
     def save(self, orgs: list[_Org]) -> None:
         if not orgs:
@@ -252,13 +253,13 @@ class _Check:
         pks |= {who for who in whos if who > 0}
         saved = self.saved.orgs(pks | {who for who in whos if who < 0})
         self.orgs = {}
-        for pk, public_id, key, *values in chunks.select_in(_SQL["orgs"], pks):
+        for pk, public_id, key, *values in select_in(_SQL["orgs"], pks):
             values = dict(zip(FIELDS, values, strict=True))
             self.orgs[pk] = _Org(pk, public_id, values, key, set(), set(), dict(values), key)
-        for pk, key in chunks.select_in(chunks.RECORD_SQL["names"], pks):
+        for pk, key in select_in(chunks.RECORD_SQL["names"], pks):
             self.orgs[pk].other_keys.add(key)
             self.orgs[pk].db_keys.add(key)
-        for pk, scheme, normalized in chunks.select_in(chunks.RECORD_SQL["identifiers"], pks):
+        for pk, scheme, normalized in select_in(chunks.RECORD_SQL["identifiers"], pks):
             self.orgs[pk].identifiers.add((scheme, normalized))
             self.orgs[pk].db_ids.add((scheme, normalized))
         for who, public_id, key, *rest in saved.values():

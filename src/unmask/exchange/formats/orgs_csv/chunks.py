@@ -34,6 +34,7 @@ from itertools import islice
 
 from django.db import connection, transaction
 
+from unmask import sql
 from unmask.exchange import batches
 from unmask.exchange.formats.orgs_csv import rows as org_rows
 from unmask.exchange.formats.orgs_csv.rows import Outcome, Parsed
@@ -41,6 +42,7 @@ from unmask.exchange.models import ImportBatch, ImportItem
 from unmask.record import bulk
 from unmask.record.models import Identifier, NameKind, Organization, OrganizationName
 from unmask.record.text import name_key, new_public_id, normalize_identifier
+from unmask.sql import select_in
 
 CHUNK = 2000  # rows matched and written together
 COMMITTED_CHUNK = 500  # with a transaction each: the write lock is held a fraction of a second
@@ -89,22 +91,9 @@ class _Change:
     identifiers: list[Identifier] = field(default_factory=list)
 
 
-def select_in(sql: str, values, *first) -> list[tuple]:
-    """The rows of `sql`, whose "{}" is an IN list of `values` (500 at a time: SQLite's limit
-    of parameters), after the parameters `first`. Written as SQL: building the same IN list
-    through the ORM costs more than the query."""
-    found: list[tuple] = []
-    with connection.cursor() as cursor:
-        for part in batched(sorted(values)):
-            cursor.execute(sql.format(", ".join(["%s"] * len(part))), [*first, *part])
-            found += cursor.fetchall()
-    return found
-
-
 def statement(template: str, **names: str) -> str:
-    """A statement with the record's tables named ({orgs}, {names}, {ids}) and `names`;
-    "{IN}" stays "{}": select_in's placeholders."""
-    return template.format(**_TABLES, **names, IN="{}")
+    """A statement with the record's tables named ({orgs}, {names}, {ids}) and `names`."""
+    return sql.statement(template, **_TABLES, **names)
 
 
 _TABLES = {

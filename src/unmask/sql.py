@@ -1,0 +1,30 @@
+"""select_in(): the rows of a statement whose IN list is given, a part at a time. For the bulk
+paths (imports, their checks and undo, search text) that ask for thousands of keys: building
+the same IN list through the ORM costs more than running the query."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import connection
+
+PART = 500  # values in one IN (...) list (SQLite's limit of parameters is 999 on old builds)
+
+
+def select_in(sql: str, values: Iterable, *first) -> list[tuple]:
+    """The rows of `sql`, whose "{}" is an IN list of `values` (PART at a time, in order),
+    after the parameters `first`."""
+    values = sorted(values)
+    found: list[tuple] = []
+    with connection.cursor() as cursor:
+        for i in range(0, len(values), PART):
+            part = values[i : i + PART]
+            cursor.execute(sql.format(", ".join(["%s"] * len(part))), [*first, *part])
+            found += cursor.fetchall()
+    return found
+
+
+def statement(template: str, **names: str) -> str:
+    """`template` with the names of tables and columns put in ({orgs}...: from the models, or
+    our own, never a value); "{IN}" stays "{}", select_in's placeholders."""
+    return template.format(**names, IN="{}")
