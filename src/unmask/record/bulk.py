@@ -50,6 +50,7 @@ from unmask.record.models import (
 )
 from unmask.record.partial_dates import PartialDate
 from unmask.record.text import name_key, normalize_identifier
+from unmask.sql import select_in, statement
 
 BATCH = 500  # objects per statement and per IN (...) list (SQLite's parameter limit)
 
@@ -179,7 +180,10 @@ def _validate(model, objs: Sequence, *, creating: bool, report=None, database=Tr
         first = {}
         for obj in objs:
             first.setdefault(obj.__dict__[f.attname], []).append(obj)
+        allowed = _choices(f)
         for value, holders in first.items():
+            if isinstance(value, str) and value in allowed:
+                continue  # what f.clean() would return unchanged, without walking the choices
             if not (f.blank and value in f.empty_values):
                 try:
                     f.clean(value, holders[0])
@@ -390,6 +394,13 @@ _FAST_CLEAN = {
 
 
 @functools.cache
+def _choices(f: models.Field) -> frozenset[str]:
+    """The values a field with choices takes (a CountryField's choices are walked, and
+    translated, on each clean)."""
+    return frozenset(str(value) for value, _label in f.flatchoices)
+
+
+@functools.cache
 def _value_plan(model) -> list[tuple[str, object, bool]]:
     """(attname, fast check, whether the field's default passes) for each field check_values
     checks: _validate's fields and choices, without the foreign keys."""
@@ -398,8 +409,7 @@ def _value_plan(model) -> list[tuple[str, object, bool]]:
         if f.primary_key or f.is_relation or f.generated:
             continue
         if f.choices:
-            allowed = frozenset(str(value) for value, _label in f.flatchoices)
-            blank, empty = f.blank, f.empty_values
+            allowed, blank, empty = _choices(f), f.blank, f.empty_values
 
             def check(value, allowed=allowed, blank=blank, empty=empty) -> bool:
                 return (isinstance(value, str) and value in allowed) or (blank and value in empty)
@@ -869,18 +879,23 @@ class Writer:
         for part in _chunks(objs, 2000):  # bounded IN (...) lists in visibility.refresh
             self._refresh(model, part, involved=involved, created=created)
         if hasattr(model, "is_public"):  # the instances' flags, as refresh_for leaves them
-            flags = {}
-            for part in _chunks([obj.pk for obj in objs]):
-                flags.update(model._base_manager.filter(pk__in=part).values_list("pk", "is_public"))
+            quote = connection.ops.quote_name
+            sql = statement(
+                "SELECT {pk}, is_public FROM {table} WHERE {pk} IN ({IN})",
+                pk=quote(model._meta.pk.column),
+                table=quote(model._meta.db_table),
+            )
+            flags = dict(select_in(sql, [obj.pk for obj in objs]))
             for obj in objs:
-                obj.is_public = flags[obj.pk]
+                obj.is_public = bool(flags[obj.pk])
 
     def _refresh(
         self, model, objs: Sequence, *, involved: bool = True, created: bool = False
     ) -> None:
         pks = [obj.pk for obj in objs]
         if model is Organization:
-            visibility.refresh(orgs=pks, involved=involved)
+            # No link names an organization created by this call: no involvement to rewrite.
+            visibility.refresh(orgs=pks, involved=involved and not created)
         elif model is Product:
             visibility.refresh(products=pks)
         elif model is Site:
