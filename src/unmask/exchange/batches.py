@@ -27,7 +27,7 @@ from unmask.record.models import (
     OrganizationText,
     Response,
 )
-from unmask.sql import statement
+from unmask.sql import objects_in
 
 MAX_LISTED = 1000  # problems and ambiguous rows listed; beyond, they are counted
 
@@ -308,25 +308,6 @@ def _undo_items(w: bulk.Writer, items: list, *, actor, reason: str) -> int:
     return touched
 
 
-def _load(model, ids) -> dict:
-    """The objects of these ids that exist, whole (a raw query: the ORM's IN list of 500 costs
-    more to build than to run; raw() still converts each value as a query does)."""
-    quote, opts = connection.ops.quote_name, model._meta
-    sql = statement(
-        "SELECT {columns} FROM {table} WHERE {pk} IN ({IN})",
-        columns=", ".join(quote(f.column) for f in opts.concrete_fields),
-        table=quote(opts.db_table),
-        pk=quote(opts.pk.column),
-    )
-    found = {}
-    ids = sorted(set(ids))
-    for i in range(0, len(ids), bulk.BATCH):
-        part = ids[i : i + bulk.BATCH]
-        for obj in model._default_manager.raw(sql.format(", ".join(["%s"] * len(part))), part):
-            found[obj.pk] = obj
-    return found
-
-
 def _remove_created(w: bulk.Writer, run: list) -> int:
     """What a run of items created: details removed, records deleted (soft)."""
     by_model: dict = {}
@@ -334,7 +315,7 @@ def _remove_created(w: bulk.Writer, run: list) -> int:
         by_model.setdefault(model, []).append(object_id)
     touched = 0
     for model, ids in by_model.items():
-        objs = list(_load(model, ids).values())
+        objs = list(objects_in(model, ids).values())
         touched += len(objs)
         if not objs:
             continue
@@ -357,7 +338,7 @@ def _put_back(w: bulk.Writer, run: list) -> int:
     touched = 0
     for (model, fields), parts in groups.items():
         for part in parts:
-            objs = _load(model, part)
+            objs = objects_in(model, part)
             for pk, obj in objs.items():
                 for name, value in part[pk].items():
                     setattr(obj, name, value)  # validated (and converted) by the writer

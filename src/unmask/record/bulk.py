@@ -454,12 +454,19 @@ def _columns(model, fields: Sequence[str] | None) -> list[models.Field]:
     if fields is None:
         return writable
     named = {opts.get_field(name).name for name in fields}
-    derived = {f.name for f in writable if not f.editable and f.name in _DERIVED.get(model, ())}
+    derived = {name for name, sources in _DERIVED_FROM.get(model, {}).items() if sources & named}
     stamped = {f.name for f in writable if getattr(f, "auto_now", False)}
     return [f for f in writable if f.name in named | derived | stamped]
 
 
-# Fields set_derived() computes: written with any update of the fields they come from.
+# Fields set_derived() computes: written with any update of the fields they come from (an
+# indexed key rewritten for nothing costs its index's pages).
+_DERIVED_FROM = {
+    Organization: {"slug": {"name"}, "name_key": {"name"}},
+    OrganizationName: {"name_key": {"name"}},
+    Identifier: {"normalized": {"scheme", "value"}},
+    Product: {"slug": {"name"}},
+}
 _DERIVED = {
     Organization: {"slug", "name_key"},
     OrganizationName: {"name_key"},

@@ -32,7 +32,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from itertools import islice
 
-from django.db import connection, transaction
+from django.db import transaction
 
 from unmask import sql
 from unmask.exchange import batches
@@ -42,7 +42,7 @@ from unmask.exchange.models import ImportBatch, ImportItem
 from unmask.record import bulk
 from unmask.record.models import Identifier, NameKind, Organization, OrganizationName
 from unmask.record.text import name_key, new_public_id, normalize_identifier
-from unmask.sql import select_in
+from unmask.sql import objects_in, select_in
 
 CHUNK = 2000  # rows matched and written together
 COMMITTED_CHUNK = 500  # with a transaction each: the write lock is held a fraction of a second
@@ -123,19 +123,6 @@ RECORD_SQL = {
     "identifiers": statement(
         "SELECT organization_id, scheme, normalized FROM {ids} WHERE organization_id IN ({IN})"
     ),
-}
-
-# The fields of an organization a row is compared with, in the model's order (from_db's).
-_FOUND_FIELDS = [
-    f
-    for f in Organization._meta.concrete_fields
-    if f.attname in {"id", "public_id", "name_key", *org_rows.FIELDS}
-]
-_SQL = {
-    "found": statement(
-        "SELECT {columns} FROM {orgs} WHERE id IN ({IN})",
-        columns=", ".join(f.column for f in _FOUND_FIELDS),
-    )
 }
 
 
@@ -253,10 +240,8 @@ class _Import:
         self.index = Index()
         pks, self.by_public_id = record_matches(rows)
         self.found = {}
-        names = [f.attname for f in _FOUND_FIELDS]
-        for values in select_in(_SQL["found"], pks):
-            org = Organization.from_db(connection.alias, names, values)
-            self.found[org.pk] = _Found(org, set(), set())
+        for pk, org in objects_in(Organization, pks).items():  # whole: the writer needs all
+            self.found[pk] = _Found(org, set(), set())
         for pk, key in select_in(RECORD_SQL["names"], pks):
             self.found[pk].other_keys.add(key)
         for pk, scheme, normalized in select_in(RECORD_SQL["identifiers"], pks):
