@@ -35,7 +35,6 @@ from unmask.record.text import name_key, new_public_id, normalize_identifier
 from unmask.sql import select_in
 
 CHUNK = 2000  # rows matched together
-CACHE_KB = 32_000  # SQLite: the temporary tables' pages kept in memory
 FIELDS = ("name", "kind", "country", "description")  # rows.FIELDS, as text
 _SEP, _PAIR = "\x1f", "\x1e"  # control characters: never in text the reader cleaned
 
@@ -132,24 +131,15 @@ class _Saved:
 
     def __enter__(self) -> _Saved:
         self._drop()
-        # SQLite: the key a rowid (no index of its own), and the temporary tables' pages
-        # cached in CACHE_KB, not the 2 MB by default (past it, they are written to a file).
-        sqlite = connection.vendor == "sqlite"
+        sqlite = connection.vendor == "sqlite"  # its key a rowid: no index of its own
         with connection.cursor() as cursor:
             for statement in _SQL["create"]:
                 statement = statement.replace("{KEY}", "INTEGER" if sqlite else "BIGINT")
                 cursor.execute(statement.replace("{WITHOUT_ROWID}", " WITHOUT ROWID" * sqlite))
-            if sqlite:
-                cursor.execute("PRAGMA temp.cache_size")
-                self.cache = cursor.fetchone()[0]
-                cursor.execute(f"PRAGMA temp.cache_size = -{CACHE_KB}")
         return self
 
     def __exit__(self, *exc) -> None:
         self._drop()
-        if connection.vendor == "sqlite":
-            with contextlib.suppress(DatabaseError), connection.cursor() as cursor:
-                cursor.execute(f"PRAGMA temp.cache_size = {int(self.cache)}")
 
     def _drop(self) -> None:
         # In a transaction gone wrong the drop fails, and the rollback takes the tables away.
