@@ -1,9 +1,9 @@
 """A long import on SQLite while people use the site's forms (issue 15, item 11): a real server
 (granian, two workers) on an SQLite file, `unmask import` of many rows in another process, and
 32 clients (each its own address) sending actions and replies all along. Nobody gets an error,
-whether the file is a CSV of organizations or a CSV bundle: the import checks the file in a
-copy of the database, then writes in short transactions, and a form that meets a busy database
-waits and tries again. (Latency: benchmarks, part "busy".)"""
+whether the file is a CSV of organizations or a CSV bundle: the import checks the file (a CSV
+without writing, a bundle in a copy of the database), then writes in short transactions, and a
+form that meets a busy database waits and tries again. (Latency: benchmarks, part "busy".)"""
 
 from __future__ import annotations
 
