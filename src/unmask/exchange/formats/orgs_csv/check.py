@@ -35,7 +35,7 @@ from unmask.record.text import name_key, new_public_id, normalize_identifier
 from unmask.sql import select_in
 
 CHUNK = 2000  # rows matched together
-FIELDS = ("name", "kind", "country", "description")  # rows.FIELDS, as text
+FIELDS = org_rows.FIELDS  # read and kept as text
 _SEP, _PAIR = "\x1f", "\x1e"  # control characters: never in text the reader cleaned
 
 
@@ -93,8 +93,8 @@ def _sql(template: str) -> str:
 
 _SQL = {
     "orgs": _sql(
-        "SELECT id, public_id, name_key, name, kind, country, description FROM {orgs}"
-        " WHERE id IN ({IN})"
+        # the columns are FIELDS, our own constants
+        f"SELECT id, public_id, name_key, {', '.join(FIELDS)} FROM {{orgs}} WHERE id IN ({{IN}})"  # noqa: S608
     ),
     "create": [
         _sql(
@@ -237,8 +237,8 @@ class _Check:
     def load(self, rows: list[chunks.Row]) -> None:
         """As chunks._Import.load: the organizations the rows may match or name by id, of the
         record as the rows above leave it, and those the rows above created."""
-        pks, self.by_public_id = chunks.record_matches(rows)
-        keys, identifiers, _public_ids = chunks.wanted(rows)
+        keys, identifiers, public_ids = chunks.wanted(rows)
+        pks, self.by_public_id = chunks.record_matches(keys, identifiers, public_ids)
         whos = self.saved.find(keys, identifiers)
         pks |= {who for who in whos if who > 0}
         saved = self.saved.orgs(pks | {who for who in whos if who < 0})
@@ -276,13 +276,9 @@ class _Check:
             self.create(row)
             return
         if public_id:
-            pk = self.by_public_id.get(public_id)
-            if pk is None:
-                self.outcome.problem(
-                    row.line, "id", f"no organization {public_id!r} in the record."
-                )
-                return
-            self.change(row, self.orgs[pk])
+            pk = chunks.named_by_id(row, self.by_public_id, self.outcome)
+            if pk is not None:
+                self.change(row, self.orgs[pk])
             return
         candidates = self.index.candidates(row)
         if not candidates:

@@ -145,16 +145,26 @@ def wanted(rows: list[Row]) -> tuple[set[str], dict[str, set[str]], set[str]]:
     return keys, identifiers, public_ids
 
 
-def record_matches(rows: list[Row]) -> tuple[set[int], dict[str, int]]:
+def record_matches(
+    keys: set[str], identifiers: dict[str, set[str]], public_ids: set[str]
+) -> tuple[set[int], dict[str, int]]:
     """The organizations of the record that a chunk's rows may match (their pks) or name by
-    id (public id: pk)."""
-    keys, identifiers, public_ids = wanted(rows)
+    id (public id: pk), from what the rows look for (`wanted`)."""
     pks = {pk for (pk,) in select_in(RECORD_SQL["by_key"], keys)}
     pks.update(pk for (pk,) in select_in(RECORD_SQL["by_name"], keys))
     for scheme, values in identifiers.items():
         pks.update(pk for (pk,) in select_in(RECORD_SQL["by_identifier"], values, scheme))
     by_public_id = dict(select_in(RECORD_SQL["by_public_id"], public_ids))
     return pks | set(by_public_id.values()), by_public_id
+
+
+def named_by_id(row: Row, by_public_id: dict[str, int], outcome) -> int | None:
+    """The organization a row names in its id column (its pk), or None, the row's problem
+    reported, when the record has none by that id."""
+    pk = by_public_id.get(row.parsed.public_id)
+    if pk is None:
+        outcome.problem(row.line, "id", f"no organization {row.parsed.public_id!r} in the record.")
+    return pk
 
 
 def batched(values: Iterable, size: int = 500) -> Iterator[list]:
@@ -240,7 +250,7 @@ class _Import:
     def load(self, rows: list[Row]) -> None:
         """The organizations of the record that the chunk's rows may match or name by id."""
         self.index = Index()
-        pks, self.by_public_id = record_matches(rows)
+        pks, self.by_public_id = record_matches(*wanted(rows))
         self.found = {}
         for pk, org in objects_in(Organization, pks).items():  # whole: the writer needs all
             self.found[pk] = _Found(org, set(), set())
@@ -257,11 +267,8 @@ class _Import:
             self.create(row)
             return
         if public_id:
-            pk = self.by_public_id.get(public_id)
+            pk = named_by_id(row, self.by_public_id, self.outcome)
             if pk is None:
-                self.outcome.problem(
-                    row.line, "id", f"no organization {public_id!r} in the record."
-                )
                 return
             candidates = {pk}
         else:
