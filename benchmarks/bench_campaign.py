@@ -10,7 +10,8 @@ in the feeds), some older (out of them). Every name is invented. The campaign's 
 once the rows are in, as a write through the services would.
 
 In a process of its own with Django's test client (production settings, local-memory cache):
-- baseline: the methodology page (reads no campaign data), for the ratios;
+- baseline: the methodology page (reads no campaign data), rendered (the page cache is off in
+  this process), for the ratios;
 - /calendar/actions.ics and /feeds/actions.atom: cold (cache emptied and the campaign version
   bumped before each request, so the payload is built and compressed), cached, and the 304
   answer to a conditional request (If-None-Match); sizes compressed and uncompressed;
@@ -54,7 +55,7 @@ Follow panel's tags rendered for the home, organization, country, product, call 
 whose queries must be the same at both sizes. Targets as bench_public's: median < 50 ms at the
 large size and <= 1.5x the demo size's median.
 
-Targets: cached (and 304) under 50 ms, cold under 2 s, the proof of work about 1 s for a person.
+Targets: cached (and 304) under 50 ms, cold under 2 s (the calendar: under 300 ms, issue 17), the proof of work about 1 s for a person.
 The exit code is 0 even on FAIL: this is a benchmark (1 when a part could not be measured).
 
     python benchmarks/bench_campaign.py [--actions N] [--repeat N] [--cold N] [--pow-runs N]
@@ -92,6 +93,7 @@ import bench_public  # noqa: E402 - the environment of the child processes, the 
 CHROMIUM = "/usr/bin/chromium"
 TARGET_CACHED_MS = 50
 TARGET_COLD_MS = 2000
+TARGET_ICS_COLD_MS = 300  # the calendar at 10,000 actions (issue 17); the Atom feed keeps 2 s
 TARGET_POW_S = 1.0
 POW_FAR = (0.4, 2.0)  # outside this, the run suggests other settings
 
@@ -358,7 +360,10 @@ def server_figures(directory: Path, args) -> dict | None:
     command += ["--repeat", str(args.repeat), "--cold", str(args.cold)]
     command += ["--actions", str(args.actions), "--seed", str(args.seed)]
     try:
-        result = subprocess.run(command, env=bench_public.child_env(directory), check=False)
+        # The page cache off: the baseline page is rendered, not answered from the cache (the
+        # feeds are derived payloads, with a cache of their own: payloads.py).
+        env = {**bench_public.child_env(directory), "UNMASK_PAGE_CACHE_SECONDS": "0"}
+        result = subprocess.run(command, env=env, check=False)
         if result.returncode != 0:
             print(f"  measuring the feeds failed (exit {result.returncode})")
             return None
@@ -1277,7 +1282,8 @@ def print_server(data: dict, args) -> None:
     row("baseline: /methodology/", base)
     for key, label in (("ics", "/calendar/actions.ics"), ("atom", "/feeds/actions.atom")):
         feed = data[key]
-        row(f"{label} cold (built, gzipped)", feed["cold"], TARGET_COLD_MS)
+        target = TARGET_ICS_COLD_MS if key == "ics" else TARGET_COLD_MS
+        row(f"{label} cold (built, gzipped)", feed["cold"], target)
         row(f"{label} cached", feed["cached"], TARGET_CACHED_MS)
         row(f"{label} cached, p95", feed["cached_p95"])
         row(f"{label} 304 (If-None-Match)", feed["conditional"], TARGET_CACHED_MS)

@@ -16,9 +16,9 @@ from django.utils import feedgenerator
 from django.utils.functional import Promise
 
 # C0 controls but tab, newline and carriage return; DEL and C1; lone surrogates; U+FFFE, U+FFFF.
-_CONTROLS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff"
-_UNWANTED = re.compile(f"[{_CONTROLS}]|\r\n?")
-_ILLEGAL = re.compile(f"[{_CONTROLS}]")
+CONTROLS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff"
+_UNWANTED = re.compile(f"[{CONTROLS}]|\r\n?")
+_ILLEGAL = re.compile(f"[{CONTROLS}]")
 
 
 def clean(text: str) -> str:

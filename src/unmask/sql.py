@@ -1,12 +1,14 @@
 """select_in(): the rows of a statement whose IN list is given, a part at a time. For the bulk
 paths (imports, their checks and undo, search text) that ask for thousands of keys: building
-the same IN list through the ORM costs more than running the query."""
+the same IN list through the ORM costs more than running the query. raw_rows(): a queryset's
+rows as the driver returns them, for payloads that read thousands (the calendar)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import UTC, datetime
 
-from django.db import connection
+from django.db import connection, connections
 
 PART = 500  # values in one IN (...) list (SQLite's limit of parameters is 999 on old builds)
 
@@ -47,3 +49,21 @@ def objects_in(model, ids: Iterable) -> dict:
         for obj in model._base_manager.raw(sql.format(", ".join(["%s"] * len(part))), part):
             found[obj.pk] = obj
     return found
+
+
+def raw_rows(queryset) -> list[tuple]:
+    """The rows of a values_list() queryset, in its SQL, as the database driver returns them:
+    without Django's converters, which cost more than the query on a payload of thousands of
+    rows. A date-time is text on SQLite (`aware` reads it); a boolean may be 0 or 1."""
+    sql, params = queryset.query.get_compiler(queryset.db).as_sql()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def aware(value) -> datetime | None:
+    """A date-time from raw_rows: as it is (PostgreSQL's driver gives it aware) or from
+    SQLite's text, which Django writes in UTC."""
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(value).replace(tzinfo=UTC)

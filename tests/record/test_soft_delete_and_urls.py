@@ -1,8 +1,13 @@
 import pytest
+from anyascii import anyascii
 from django.core.exceptions import ValidationError
+from django.utils.text import slugify
+from hypothesis import given
+from hypothesis import strategies as st
 
 from unmask.record import services
 from unmask.record.models import Link, Organization, Response
+from unmask.record.text import make_slug
 
 
 def test_deleting_is_soft_and_reversible(make_org, make_link, client):
@@ -91,3 +96,11 @@ def test_a_published_reply_cannot_be_rewritten(make_org, make_link):
         services.update_record(reply, text="We confirm this.", reason="Typo")
     reply.refresh_from_db()
     assert reply.text == "We deny this."
+
+
+@given(st.text(max_size=120))
+def test_a_slug_is_django_s_slugify_of_the_text_in_ascii(text):
+    """make_slug() does slugify()'s steps itself (a calendar makes thousands of slugs): any
+    text, in any script, gets the slug slugify() would give it."""
+    expected = slugify(anyascii(text))[:80].strip("-") or "item"
+    assert make_slug(text) == expected

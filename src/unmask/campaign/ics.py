@@ -8,28 +8,41 @@ STATUS:CANCELLED, so subscribed calendars strike it out instead of silently losi
 repeating action carries its RRULE. Text is plain text: calendar apps do not render markup.
 
 The events are written here, line by line, with RFC 5545's text escaping and line folding: the
-`icalendar` library took 1.4 ms an event, 14 s for a feed of 10,000 actions; this takes a few
-microseconds. The VTIMEZONE blocks come from `icalendar` (one per zone, for the dates the file
+`icalendar` library took 1.4 ms an event, 14 s for a feed of 10,000 actions; this takes about
+16 µs, from the actions' values read in one query without model instances (sql.raw_rows). The VTIMEZONE blocks come from `icalendar` (one per zone, for the dates the file
 spans, cached), and the tests read every file back with `icalendar` and `recurring-ical-events`.
 """
 
 from __future__ import annotations
 
+import re
+from collections import namedtuple
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
+from django.db.models import QuerySet
 from icalendar import Timezone
 
 from unmask.campaign import times
-from unmask.campaign.models import Action, ActionKind, ActionStatus
-from unmask.cleantext import xml_text
+from unmask.campaign.models import ActionKind, ActionStatus
+from unmask.cleantext import CONTROLS, xml_text
+from unmask.record.text import make_slug
+from unmask.sql import aware, raw_rows
+from unmask.urlcache import country_name, fast_reverse
 
 CRLF = "\r\n"
+CANCELLED = ActionStatus.CANCELLED.value  # a plain string: an enum member's lookup is slower
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+# What escape() changes: most titles and places hold none of it.
+_SPECIAL = re.compile(f"[\\\\;,\r\n{CONTROLS}]")
 
 
 def escape(text: str) -> str:
     """TEXT value escaping (RFC 5545 3.3.11), without the control characters TEXT excludes."""
+    if not _SPECIAL.search(text):
+        return text
     return (
         xml_text(text)
         .replace("\\", "\\\\")
@@ -44,6 +57,10 @@ def escape(text: str) -> str:
 def fold(line: str) -> str:
     """Lines of at most 75 octets, continued with a space (RFC 5545 3.1), never splitting a
     UTF-8 character."""
+    if line.isascii():  # most lines: a character is an octet
+        if len(line) <= 75:
+            return line
+        return (CRLF + " ").join([line[:75]] + [line[i : i + 74] for i in range(75, len(line), 74)])
     data = line.encode()
     if len(data) <= 75:
         return line
@@ -58,11 +75,56 @@ def fold(line: str) -> str:
 
 
 def _utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    """In UTC, to the second: "20261205T170000Z"."""
+    return _basic(moment.astimezone(UTC)) + "Z"
 
 
-def _local(moment: datetime, zone: str) -> str:
-    return times.local(moment, zone).strftime("%Y%m%dT%H%M%S")
+def _basic(moment: datetime) -> str:
+    """A date-time in RFC 5545's basic form without a zone, to the second ("20261205T180000"):
+    strftime's, from isoformat(), which is several times faster (three of these an event)."""
+    text = moment.isoformat()  # 2026-12-05T18:00:00[.ffffff][+01:00]
+    return text[0:4] + text[5:7] + text[8:13] + text[14:16] + text[17:19]
+
+
+# What a VEVENT says of an action, read as values: a model instance, a time-zone check, a
+# translated country name and a reverse() an event were most of a 10,000-action file's time.
+FIELDS = (
+    "public_id",
+    "title",
+    "kind",
+    "description",
+    "timezone",
+    "starts_at",
+    "ends_at",
+    "last_ends_at",
+    "recurrence",
+    "status",
+    "status_reason",
+    "address",
+    "city",
+    "country",
+    "online",
+    "online_url",
+    "latitude",
+    "longitude",
+    "sequence",
+    "updated_at",
+)
+Row = namedtuple("Row", FIELDS)
+
+
+_TIMES = [FIELDS.index(name) for name in ("starts_at", "ends_at", "last_ends_at", "updated_at")]
+
+
+def rows_of(actions: QuerySet) -> list[Row]:
+    """The actions' FIELDS, in one query."""
+    rows = []
+    for values in raw_rows(actions.values_list(*FIELDS)):
+        values = list(values)
+        for i in _TIMES:
+            values[i] = aware(values[i])
+        rows.append(Row._make(values))
+    return rows
 
 
 @lru_cache(maxsize=512)
@@ -89,17 +151,23 @@ NO_EVENT = CRLF.join(
 )
 
 
-def calendar(actions, *, name: str | None, host: str, base_url: str) -> bytes:
+class CountryNames(dict):
+    """Country names in the active language (urlcache.country_name), each looked up once."""
+
+    def __missing__(self, code: str) -> str:
+        name = self[code] = country_name(code)
+        return name
+
+
+def calendar(actions: QuerySet, *, name: str | None, host: str, base_url: str) -> bytes:
     """The calendar of these actions. `host`, the configured site's, makes UIDs unique to it
-    ("uid@host");
-    `base_url` makes links absolute. Without a `name` (one action's file) the file has no
-    X-WR-CALNAME: calendar apps add its event instead of offering it as a calendar of its own."""
-    actions = list(actions)
+    ("uid@host"); `base_url` makes links absolute. Without a `name` (one action's file) the
+    file has no X-WR-CALNAME: calendar apps add its event instead of offering it as a calendar
+    of its own."""
+    actions = rows_of(actions)
     # DTSTAMP: when the calendar's content last changed, not the time of the request, so that
     # an unchanged calendar is byte for byte the same and answers conditional requests with 304.
     stamp = max((a.updated_at for a in actions), default=EPOCH)
-    stamp_text = _utc(stamp.replace(microsecond=0))
-    kinds = {value: str(label) for value, label in ActionKind.choices}
     out = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -110,59 +178,79 @@ def calendar(actions, *, name: str | None, host: str, base_url: str) -> bytes:
     if name is not None:
         out.append(fold(f"X-WR-CALNAME:{escape(name)}"))
     spans: dict[str, tuple[date, date]] = {}
-    events = []
     for action in actions:
         first, last = action.starts_at.date(), action.last_ends_at.date()
         known = spans.get(action.timezone)
         spans[action.timezone] = (
             (min(known[0], first), max(known[1], last)) if known else (first, last)
         )
-        events.append(event(action, host=host, stamp=stamp_text, kinds=kinds, base_url=base_url))
     for zone, (first, last) in sorted(spans.items()):
         out.append(
             vtimezone(zone, first - timedelta(days=1), last + timedelta(days=1)).rstrip(CRLF)
         )
-    out.extend(events)
-    if not events:
+    write = _Events(host=host, stamp=stamp, base_url=base_url, zones=spans).event
+    out.extend(write(action) for action in actions)
+    if not actions:
         out.append(NO_EVENT)
     out.append("END:VCALENDAR")
     return (CRLF.join(out) + CRLF).encode()
 
 
-def event(
-    action: Action, *, host: str, stamp: str, kinds: dict[str, str], base_url: str = ""
-) -> str:
-    zone = action.timezone
-    lines = [
-        "BEGIN:VEVENT",
-        fold(f"SUMMARY:{escape(action.title)}"),
-        f"DTSTART;TZID={zone}:{_local(action.starts_at, zone)}",
-        f"DTEND;TZID={zone}:{_local(action.ends_at, zone)}",
-        f"DTSTAMP:{stamp}",
-        fold(f"UID:{action.public_id}@{escape(host)}"),
-        f"SEQUENCE:{action.sequence}",
-    ]
-    if action.recurrence:
-        lines.append(f"RRULE:{action.recurrence}")
-    cancelled = action.status == ActionStatus.CANCELLED
-    lines.append("STATUS:CANCELLED" if cancelled else "STATUS:CONFIRMED")
-    description = action.description
-    if cancelled and action.status_reason:
-        description = f"{action.status_reason}\n\n{description}".strip()
-    if description:
-        lines.append(fold(f"DESCRIPTION:{escape(description)}"))
-    place = ", ".join(
-        p for p in (action.address, action.city, action.country.name if action.country else "") if p
-    )
-    if action.online:
-        place = ", ".join(p for p in (place, action.online_url) if p)
-    if place:
-        lines.append(fold(f"LOCATION:{escape(place)}"))
-    if action.latitude is not None and action.longitude is not None:
-        lines.append(f"GEO:{action.latitude:.6f};{action.longitude:.6f}")
-    lines.append(fold(f"CATEGORIES:{escape(kinds.get(action.kind, action.kind))}"))
-    if base_url:
-        lines.append(fold(f"URL:{base_url}{action.get_absolute_url()}"))
-    lines.append(f"LAST-MODIFIED:{_utc(action.updated_at.replace(microsecond=0))}")
-    lines.append("END:VEVENT")
-    return CRLF.join(lines)
+class _Events:
+    """Writes the VEVENTs of one calendar: what is the same for all of them worked out once."""
+
+    def __init__(self, *, host: str, stamp: datetime, base_url: str, zones) -> None:
+        self.stamp = f"DTSTAMP:{_utc(stamp)}"
+        self.uid_host = escape(host)
+        self.categories = {
+            value: fold(f"CATEGORIES:{escape(str(label))}") for value, label in ActionKind.choices
+        }
+        self.zones = {zone: times.zone(zone) for zone in zones}
+        self.countries = CountryNames()
+        # The address of an action's page (Action.get_absolute_url) with its public id and
+        # slug put in: plain path segments, nothing to quote.
+        url = fast_reverse("campaign:action", "PUBLICID", "SLUG") if base_url else ""
+        head, _mark, rest = url.partition("PUBLICID")
+        self.url_head = f"URL:{base_url}{head}"
+        self.url_middle, _mark, self.url_tail = rest.partition("SLUG")
+        self.base_url = base_url
+
+    def event(self, action: Row) -> str:
+        zone = action.timezone
+        tz = self.zones[zone]
+        lines = [
+            "BEGIN:VEVENT",
+            fold(f"SUMMARY:{escape(action.title)}"),
+            f"DTSTART;TZID={zone}:{_basic(action.starts_at.astimezone(tz))}",
+            f"DTEND;TZID={zone}:{_basic(action.ends_at.astimezone(tz))}",
+            self.stamp,
+            fold(f"UID:{action.public_id}@{self.uid_host}"),
+            f"SEQUENCE:{action.sequence}",
+        ]
+        if action.recurrence:
+            lines.append(f"RRULE:{action.recurrence}")
+        cancelled = action.status == CANCELLED
+        lines.append("STATUS:CANCELLED" if cancelled else "STATUS:CONFIRMED")
+        description = action.description
+        if cancelled and action.status_reason:
+            description = f"{action.status_reason}\n\n{description}".strip()
+        if description:
+            lines.append(fold(f"DESCRIPTION:{escape(description)}"))
+        country = self.countries[action.country or ""]
+        parts = [action.address, action.city, country]
+        if action.online:
+            parts.append(action.online_url)
+        place = ", ".join([p for p in parts if p])
+        if place:
+            lines.append(fold(f"LOCATION:{escape(place)}"))
+        if action.latitude is not None and action.longitude is not None:
+            lines.append(f"GEO:{action.latitude:.6f};{action.longitude:.6f}")
+        categories = self.categories.get(action.kind)
+        lines.append(categories or fold(f"CATEGORIES:{escape(action.kind)}"))
+        if self.base_url:
+            slug = make_slug(action.title, "action")
+            url = f"{self.url_head}{action.public_id}{self.url_middle}{slug}{self.url_tail}"
+            lines.append(fold(url))
+        lines.append(f"LAST-MODIFIED:{_utc(action.updated_at)}")
+        lines.append("END:VEVENT")
+        return CRLF.join(lines)

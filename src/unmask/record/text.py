@@ -9,7 +9,6 @@ import secrets
 import unicodedata
 
 from anyascii import anyascii
-from django.utils.text import slugify
 
 # Legal forms dropped when comparing company names ("Acme GmbH" is "Acme"). Kept short and
 # conservative: a form is removed only as a whole word at the end of the name.
@@ -116,8 +115,17 @@ def normalize_identifier(scheme: str, value: str) -> str:
 _NOT_ALNUM = re.compile(r"[\W_]+")  # \w: what str.isalnum() accepts, and "_"
 
 
+# django.utils.text.slugify's two steps, compiled once: after anyascii() the text is ASCII, so
+# slugify's Unicode normalization has nothing to do (a test holds them equal on any text).
+_SLUG_DROP = re.compile(r"[^\w\s-]")
+_SLUG_DASHES = re.compile(r"[-\s]+")
+
+
 def make_slug(text: str, fallback: str = "item") -> str:
-    slug = slugify(anyascii(text or ""))[:80].strip("-")
+    """The slug of an address ("Korvath Savunma A.Ş." → "korvath-savunma-as"): slugify() of
+    the text in ASCII, at most 80 characters (a calendar writes thousands of them)."""
+    plain = _SLUG_DROP.sub("", anyascii(text or "").lower())
+    slug = _SLUG_DASHES.sub("-", plain).strip("-_")[:80].strip("-")
     return slug or fallback
 
 
