@@ -29,9 +29,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from unmask.campaign import times
 from unmask.campaign.models import Action, ActionKind, ActionStatus, Call, CallTarget, LocalGroup
-from unmask.campaign.queries import ActionFilters, next_occurrence, public_calls
+from unmask.campaign.queries import (
+    ActionFilters,
+    action_countries,
+    occurrences_of,
+    public_calls,
+    soonest,
+)
 from unmask.maps import geojson as site_geojson
 from unmask.maps import options as map_options
 from unmask.record import version
@@ -46,23 +51,27 @@ FILTER_KEYS = ("call", "group", "country", "city", "kind")
 # --- filters --------------------------------------------------------------------------------------
 
 
-def next_start(action: Action, now: datetime) -> datetime:
-    """The local start of the occurrence running at `now` or the next one; the first start of
-    an action whose occurrences are all over."""
-    found = next_occurrence(action, now)
-    return found.starts if found else times.local(action.starts_at, action.timezone)
+def _actions(filters: ActionFilters, now: datetime) -> QuerySet:
+    """The actions the map draws (ActionFilters.actions), the city compared as matches_city
+    compares it: in Python, for every script."""
+    actions = filters.actions(now)
+    if filters.city:
+        cities = actions.values_list("pk", "city")
+        actions = actions.filter(pk__in=[pk for pk, city in cities if filters.matches_city(city)])
+    return actions
 
 
 def upcoming(filters: ActionFilters, now: datetime | None = None, limit: int | None = None):
-    """(action, local start) pairs in the filters, soonest first."""
+    """(action, local start of its next occurrence) pairs in the filters, soonest first: the
+    first `limit`, or all."""
     now = now or timezone.now()
-    rows = []
-    for action in filters.actions(now).select_related("call", "group"):
-        if not filters.matches_city(action.city):
-            continue
-        rows.append((action, next_start(action, now)))
-    rows.sort(key=lambda row: (row[1].astimezone(UTC), row[0].pk))
-    return rows[:limit] if limit is not None else rows
+    found = occurrences_of(soonest(_actions(filters, now), now, limit), now)
+    return [(occurrence.action, occurrence.starts) for occurrence in found]
+
+
+def count(filters: ActionFilters, now: datetime | None = None) -> int:
+    """How many actions upcoming() has in all."""
+    return _actions(filters, now or timezone.now()).count()
 
 
 def actions_document(filters: ActionFilters, now: datetime | None = None) -> bytes:
@@ -198,12 +207,8 @@ def actions_map_config(
 
 def filter_options() -> dict:
     active = Action.objects.public().filter(last_ends_at__gte=timezone.now())
-    countries = sorted(
-        {(a.country.code, a.country.name) for a in active.exclude(country="").only("country")},
-        key=lambda pair: str(pair[1]),
-    )
     return {
-        "countries": [(code, str(name)) for code, name in countries],
+        "countries": [(code, str(name)) for code, name in action_countries(upcoming=True)],
         "calls": list(public_calls().order_by("title", "pk")),
         "groups": list(
             LocalGroup.objects.alive()
@@ -235,7 +240,9 @@ def list_rows(pairs) -> list[dict]:
 
 def actions_map(request):
     filters = ActionFilters.from_params(request.GET)
-    rows = list_rows(upcoming(filters))
+    now = timezone.now()
+    rows = list_rows(upcoming(filters, now, limit=LIST_LIMIT))
+    total = count(filters, now)
     query = urlencode(filters.as_params())
     return render(
         request,
@@ -244,9 +251,9 @@ def actions_map(request):
             "page_path": reverse("campaign:actions-map") + (f"?{query}" if query else ""),
             "filters": filters,
             "options": filter_options(),
-            "rows": rows[:LIST_LIMIT],
-            "more_actions": len(rows) > LIST_LIMIT,
-            "total": len(rows),
+            "rows": rows,
+            "more_actions": total > len(rows),
+            "total": total,
             "map_id": "actions",
             "map_config_id": "map-config-actions",
             "map_config": actions_map_config(filters),

@@ -19,8 +19,6 @@ from unmask.record import version
 from unmask.record.models import Organization, Product
 from unmask.record.text import COUNTRY_CODE_PATTERN, PUBLIC_ID_PATTERN
 
-UPCOMING_LIMIT = 2000  # the list shows this many at most; narrower filters show the rest
-
 
 @dataclass
 class ActionFilters:
@@ -186,7 +184,7 @@ def public_actions() -> QuerySet:
 
 def next_occurrence(action: Action, now: datetime) -> Occurrence | None:
     """The occurrence running now or coming next, in local time; None once all have ended."""
-    for start, end in times.occurrences(
+    for start, end in times.each_occurrence(
         action.starts_at, action.ends_at, action.timezone, action.recurrence
     ):
         if end >= now:
@@ -196,19 +194,75 @@ def next_occurrence(action: Action, now: datetime) -> Occurrence | None:
     return None
 
 
+def soonest(actions: QuerySet, now: datetime, limit: int | None = None) -> list[int]:
+    """The pks of `actions` (running or upcoming at `now`) by the start of their next
+    occurrence, then pk: the first `limit`, or all.
+
+    An action's next occurrence never starts before its first (`starts_at`), which is the next
+    one of an action that does not repeat. So the actions are read by `starts_at`, a few times
+    `limit` of them, their next starts worked out (the rule expanded for the repeating ones),
+    and those starting before the last `starts_at` read are in their final order: no action
+    not read yet can come before them. Read more only when they are fewer than `limit`."""
+    light = actions.order_by("starts_at", "pk").values_list(
+        "pk", "starts_at", "ends_at", "timezone", "recurrence"
+    )
+    keyed: list[tuple[datetime, int]] = []
+    done, step = 0, None if limit is None else max(limit * 4, 100)
+    while True:
+        rows = list(light[done:] if step is None else light[done : done + step])
+        done += len(rows)
+        for pk, starts, ends, zone, rule in rows:
+            if rule:
+                found = times.each_occurrence(starts, ends, zone, rule)
+                starts = next((begins for begins, finish in found if finish >= now), None)
+            if starts is not None:
+                keyed.append((starts, pk))
+        complete = step is None or len(rows) < step
+        ordered = sorted(keyed)
+        if not complete:  # what starts from the last one read on may not be in order yet
+            ordered = [pair for pair in ordered if pair[0] < rows[-1][1]]
+        if complete or len(ordered) >= limit:
+            return [pk for _starts, pk in ordered[:limit]]
+        step *= 2
+
+
 def upcoming(
     filters: ActionFilters, now: datetime | None = None, limit: int | None = None
 ) -> list[Occurrence]:
-    """Upcoming and running public actions, soonest first, each at its next occurrence. With
-    `limit`, the first few only: a few times more are read, since a recurring action that began
-    earlier may come later than one that begins soon."""
+    """Upcoming and running public actions in the filters, soonest first, each at its next
+    occurrence: the first `limit`, or all."""
     now = now or timezone.now()
     actions = filters.apply(public_actions().filter(last_ends_at__gte=now))
-    read = UPCOMING_LIMIT if limit is None else limit * 4
-    found = [next_occurrence(a, now) for a in actions.order_by("starts_at", "pk")[:read]]
-    found = [o for o in found if o is not None]
-    found.sort(key=lambda o: (o.starts.astimezone(UTC), o.action.pk))
-    return found if limit is None else found[:limit]
+    return occurrences_of(soonest(actions, now, limit), now)
+
+
+def occurrences_of(pks: list[int], now: datetime) -> list[Occurrence]:
+    """The next occurrence of each action, in the order of `pks`."""
+    by_pk = public_actions().in_bulk(pks)
+    found = (next_occurrence(by_pk[pk], now) for pk in pks if pk in by_pk)
+    return [occurrence for occurrence in found if occurrence is not None]
+
+
+class UpcomingPages:
+    """upcoming() for a Paginator: the count from the database, a page's occurrences worked
+    out when it is asked for (a list of thousands is never built for its first page)."""
+
+    def __init__(self, filters: ActionFilters, now: datetime | None = None) -> None:
+        self.now = now or timezone.now()
+        self.filters = filters
+        self.actions = filters.apply(public_actions().filter(last_ends_at__gte=self.now))
+
+    def count(self) -> int:
+        return self.actions.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[Occurrence]:
+        if not isinstance(index, slice) or index.stop is None:
+            raise TypeError("UpcomingPages is read a page (a bounded slice) at a time")
+        pks = soonest(self.actions, self.now, index.stop)[index]
+        return occurrences_of(pks, self.now)
 
 
 def past(actions: QuerySet, now: datetime | None = None, limit: int = 50) -> QuerySet:

@@ -35,7 +35,7 @@ def render_sheet(request, call: Call, paper: str) -> bytes:
     text = call.text()  # in the page's language when translated
     body = render_markdown(text.body)
     evidence = targets.evidence(call)
-    upcoming = queries.upcoming(queries.ActionFilters(call=call.public_id))[: LEVELS[0][2]]
+    upcoming = queries.upcoming(queries.ActionFilters(call=call.public_id), limit=LEVELS[0][2])
     common = {
         "call": call,
         "text": text,

@@ -9,6 +9,7 @@ recurring action repeats its local wall-clock time, whatever the offset on each 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from importlib import resources
@@ -182,19 +183,23 @@ def occurrences(
 ) -> list[tuple[datetime, datetime]]:
     """Every (start, end) of the action as UTC instants, the local wall-clock time kept on each
     day: a weekly 18:00 vigil stays at 18:00 across a change of summer time."""
-    duration_local = local(end, zone_name).replace(tzinfo=None) - local(start, zone_name).replace(
-        tzinfo=None
-    )
+    return list(each_occurrence(start, end, zone_name, rule))
+
+
+def each_occurrence(
+    start: datetime, end: datetime, zone_name: str, rule: str
+) -> Iterator[tuple[datetime, datetime]]:
+    """occurrences(), one at a time: a reader looking for the next one stops there."""
     if not rule:
-        return [(start, end)]
+        yield start, end
+        return
     tz = zone(zone_name)
-    first = local(start, zone_name).replace(tzinfo=None)
-    result = []
+    first = start.astimezone(tz).replace(tzinfo=None)
+    duration_local = end.astimezone(tz).replace(tzinfo=None) - first
     for moment in rrulestr(rule, dtstart=first):
         begins = moment.replace(tzinfo=tz, fold=0)
         ends = (moment + duration_local).replace(tzinfo=tz, fold=0)
-        result.append((begins.astimezone(UTC), ends.astimezone(UTC)))
-    return result
+        yield begins.astimezone(UTC), ends.astimezone(UTC)
 
 
 def last_end(start: datetime, end: datetime, zone_name: str, rule: str) -> datetime:

@@ -48,7 +48,8 @@ def _filter_context(filters: queries.ActionFilters) -> dict:
 
 def upcoming(request):
     filters = queries.ActionFilters.from_params(request.GET)
-    page = Paginator(queries.upcoming(filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    pages = Paginator(queries.UpcomingPages(filters), PAGE_SIZE)
+    page = pages.get_page(request.GET.get("page"))
     return render(
         request,
         "campaign/actions.html",
@@ -301,7 +302,7 @@ def embed_actions(request):
     response = render(
         request,
         "campaign/embed_actions.html",
-        {"occurrences": queries.upcoming(filters)[:limit], **_filter_context(filters)},
+        {"occurrences": queries.upcoming(filters, limit=limit), **_filter_context(filters)},
     )
     return response
 

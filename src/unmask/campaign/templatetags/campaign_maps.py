@@ -63,12 +63,9 @@ def action_map(
 
 
 def _listing(filters: geo.ActionFilters) -> dict:
-    rows = geo.list_rows(geo.upcoming(filters))
-    return {
-        "rows": rows[: geo.LIST_LIMIT],
-        "total": len(rows),
-        "more_actions": len(rows) > geo.LIST_LIMIT,
-    }
+    rows = geo.list_rows(geo.upcoming(filters, limit=geo.LIST_LIMIT))
+    total = geo.count(filters)
+    return {"rows": rows, "total": total, "more_actions": total > len(rows)}
 
 
 @register.simple_tag

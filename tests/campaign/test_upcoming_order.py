@@ -1,0 +1,83 @@
+"""The lists of upcoming actions (/actions/, the map's list, the embeds) show each action at its
+next occurrence, soonest first. They read the actions a few at a time in the order of their
+first start (queries.soonest); a weekly action that began months ago must still come in its
+place, on every page."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.core.paginator import Paginator
+from django.utils import timezone
+
+from unmask.campaign import queries, times
+from unmask.campaign.models import Action, ActionStatus
+
+ZONES = ("Europe/Berlin", "America/New_York", "Asia/Tokyo", "UTC")
+
+
+def _action(zone: str, starts_at: datetime, minutes: int, rule: str, now: datetime) -> Action:
+    ends_at = starts_at + timedelta(minutes=minutes)
+    return Action(
+        title="Vigil at the Brenmark Avionics gate",
+        kind="vigil",
+        timezone=zone,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        recurrence=rule,
+        last_ends_at=times.last_end(starts_at, ends_at, zone, rule),
+        status=ActionStatus.PUBLISHED,
+        published_at=now - timedelta(days=1),
+        city="Kassel",
+        country="DE",
+    )
+
+
+def _actions(rng: random.Random, now: datetime) -> None:
+    """More repeating actions that began weeks ago than one read holds, their next occurrences
+    spread over the coming weeks; one-off actions from now on, some running; a few over."""
+    rows = []
+    for _ in range(160):
+        zone = rng.choice(ZONES)
+        starts_at = now - timedelta(hours=rng.randint(24 * 30, 24 * 120))
+        rule = rng.choice(("FREQ=WEEKLY;COUNT=30", "FREQ=DAILY;COUNT=150", "FREQ=MONTHLY;COUNT=6"))
+        rows.append(_action(zone, starts_at, rng.choice((30, 120)), rule, now))
+    for _ in range(120):
+        zone = rng.choice(ZONES)
+        starts_at = now + timedelta(hours=rng.randint(-30, 24 * 40))
+        rows.append(_action(zone, starts_at, rng.choice((30, 120, 60 * 36)), "", now))
+    Action.objects.bulk_create(rows)
+
+
+def _expected(now: datetime) -> list[int]:
+    """Every action's next occurrence worked out, then sorted: what the lists must show."""
+    found = []
+    for action in Action.objects.public().filter(last_ends_at__gte=now):
+        occurrence = queries.next_occurrence(action, now)
+        found.append((occurrence.starts.astimezone(UTC), action.pk))
+    return [pk for _start, pk in sorted(found)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_every_page_of_upcoming_actions_is_in_next_occurrence_order(seed):
+    rng = random.Random(seed)
+    now = timezone.now()
+    _actions(rng, now)
+    expected = _expected(now)
+    assert 150 < len(expected) < 280  # some are over
+
+    filters = queries.ActionFilters()
+    for limit in (1, 7, 25, 60, len(expected) + 5):  # small ones read again and again
+        assert (
+            queries.soonest(queries.public_actions().filter(last_ends_at__gte=now), now, limit)
+            == expected[:limit]
+        )
+    assert [o.action.pk for o in queries.upcoming(filters, now)] == expected
+
+    pages = Paginator(queries.UpcomingPages(filters, now), 50)
+    assert pages.count == len(expected)
+    shown = [o.action.pk for number in pages.page_range for o in pages.page(number)]
+    assert shown == expected
