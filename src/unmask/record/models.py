@@ -516,9 +516,11 @@ class Site(Place, Publishable):
                 condition=Q(is_public=True, latitude__isnull=False, longitude__isnull=False),
                 name="site_on_map",
             ),
-            # A country's page: its public sites, counted and listed from this index.
+            # A country's page: its public sites, counted, and listed by city in this order.
             models.Index(
-                fields=["country"], condition=Q(is_public=True), name="site_public_country"
+                fields=["country", "city", "id"],
+                condition=Q(is_public=True),
+                name="site_public_country_city",
             ),
         ]
         constraints = [

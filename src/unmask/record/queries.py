@@ -110,7 +110,7 @@ def site_page(site: Site) -> dict:
     }
 
 
-CLAIMS_PER_PAGE = 100
+CLAIMS_PER_PAGE = 50  # as the directory pages: a source can support thousands
 COUNTRY_LIST_LIMIT = 50
 
 
@@ -270,14 +270,30 @@ def filter_options() -> dict:
 
 def country_page(code: str) -> dict:
     """The first COUNTRY_LIST_LIMIT organizations and sites of a country, and how many there
-    are: a big country holds thousands, which the directory and the map page through."""
+    are: a big country holds thousands, which the directory and the map page through. The
+    sites by city, read in the order of an index (by their organization's name, thousands
+    were sorted for each request). Rows as dicts (organization_row, site_row)."""
     orgs = Organization.objects.public().filter(country=code)
     sites = Site.objects.public().filter(country=code).select_related("organization")
     return {
-        "organizations": list(orgs.order_by("name", "pk")[:COUNTRY_LIST_LIMIT]),
+        "organizations": [
+            organization_row(org) for org in orgs.order_by("name", "pk")[:COUNTRY_LIST_LIMIT]
+        ],
         "organization_count": orgs.count(),
-        "sites": list(sites.order_by("organization__name", "city", "pk")[:COUNTRY_LIST_LIMIT]),
+        "sites": [site_row(site) for site in sites.order_by("city", "pk")[:COUNTRY_LIST_LIMIT]],
         "site_count": sites.count(),
+    }
+
+
+def site_row(site: Site) -> dict:
+    """What a list shows of a site (its organization loaded with it), as organization_row."""
+    return {
+        "url": site.get_absolute_url(),
+        "role": site.role_label,
+        "city": site.city,
+        "precision": site.precision_label,
+        "org_url": site.organization.get_absolute_url(),
+        "org_name": site.organization.name,
     }
 
 
