@@ -103,6 +103,9 @@ def fill(lang: str, rows: list[dict]) -> int:
         else:
             message.string = text
         message.flags.discard("fuzzy")
+        # The guess's previous msgid ("#| msgid ..."), which this Babel reads as a comment of
+        # the translator's: a translated message has no guess left to explain.
+        message.user_comments = [c for c in message.user_comments if not c.startswith("| msgid")]
         count += 1
     _write(lang, catalog)
     return count

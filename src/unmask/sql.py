@@ -54,7 +54,7 @@ def objects_in(model, ids: Iterable) -> dict:
 def raw_rows(queryset) -> list[tuple]:
     """The rows of a values_list() queryset, in its SQL, as the database driver returns them:
     without Django's converters, which cost more than the query on a payload of thousands of
-    rows. A date-time is text on SQLite (`aware` reads it); a boolean may be 0 or 1."""
+    rows. A date-time is naive on SQLite (`aware` makes it aware); a boolean may be 0 or 1."""
     sql, params = queryset.query.get_compiler(queryset.db).as_sql()
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
@@ -62,8 +62,10 @@ def raw_rows(queryset) -> list[tuple]:
 
 
 def aware(value) -> datetime | None:
-    """A date-time from raw_rows: as it is (PostgreSQL's driver gives it aware) or from
-    SQLite's text, which Django writes in UTC."""
-    if value is None or isinstance(value, datetime):
-        return value
-    return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    """A date-time from raw_rows, aware: PostgreSQL's driver gives it so; SQLite's gives it
+    naive (or as text, by its column's declared type), in UTC, as Django writes it."""
+    if value is None:
+        return None
+    if not isinstance(value, datetime):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)

@@ -4,9 +4,11 @@ SEQUENCE and STATUS:CANCELLED; markup stays text."""
 
 from __future__ import annotations
 
+import time as process_time
 from datetime import UTC, time
 
 import icalendar
+import pytest
 import recurring_ical_events
 
 from unmask.campaign import services
@@ -38,7 +40,20 @@ def feed(client, **params) -> icalendar.Calendar:
     return icalendar.Calendar.from_ical(response.content)
 
 
-def test_a_weekly_vigil_reads_back_at_18_00_berlin_across_the_change(client, moderator):
+@pytest.fixture(params=["UTC", "America/New_York"])
+def server_zone(request, monkeypatch):
+    """The server process's own time zone, which no time the calendar writes may depend on
+    (SQLite hands the calendar's raw query naive UTC date-times)."""
+    monkeypatch.setenv("TZ", request.param)
+    process_time.tzset()
+    yield request.param
+    monkeypatch.undo()
+    process_time.tzset()
+
+
+def test_a_weekly_vigil_reads_back_at_18_00_berlin_across_the_change(
+    client, moderator, server_zone
+):
     action, _token = published(moderator, days(-7, SUMMER_TIME_ENDS), "FREQ=WEEKLY;COUNT=3")
     cal = feed(client)
     assert [tz["TZID"] for tz in cal.walk("VTIMEZONE")] == [BERLIN]
@@ -51,6 +66,8 @@ def test_a_weekly_vigil_reads_back_at_18_00_berlin_across_the_change(client, mod
     expected = [days(n, SUMMER_TIME_ENDS) for n in (-7, 0, 7)]
     assert [s.strftime("%Y-%m-%d %H:%M") for s in starts] == [f"{d} 18:00" for d in expected]
     assert [s.astimezone(UTC).hour for s in starts] == [16, 17, 17]
+    action.refresh_from_db()
+    assert event["LAST-MODIFIED"].dt == action.updated_at.replace(microsecond=0)
 
 
 def test_uid_stays_sequence_rises_and_a_cancelled_action_stays_as_cancelled(client, moderator):

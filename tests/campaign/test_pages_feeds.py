@@ -188,3 +188,33 @@ def test_unknown_language_codes_never_break_a_page(client, moderator):
     assert client.get("/calls/").status_code == 200
     page = client.get(action.get_absolute_url())
     assert page.status_code == 200 and b"Deutsch, xx-klingon" in page.content
+
+
+def test_a_busy_day_shows_its_first_actions_and_leads_to_all_of_them(client, moderator):
+    """A month with thousands of actions stays a page a phone can load: each day shows its
+    first few, says how many more there are, and ?day= lists that day in full."""
+    from unmask.campaign.queries import DAY_SHOWN
+
+    for hour in range(9, 9 + DAY_SHOWN + 3):
+        action = announce(title=f"Stand at the Korvex gate at {hour}:00")
+        action.starts_at = action.starts_at.replace(hour=hour - 1)  # 18:00 Berlin is 17:00 UTC
+        action.save(update_fields=["starts_at"])
+        services.publish_action(action, actor=moderator)
+    month = f"{SOON:%Y-%m}"
+    page = client.get("/actions/calendar/", {"month": month}).content.decode()
+    shown = [hour for hour in range(9, 9 + DAY_SHOWN + 3) if f"Korvex gate at {hour}:00" in page]
+    assert shown == list(range(9, 9 + DAY_SHOWN))  # the earliest, in order
+    assert "3 more actions" in page
+    assert f'href="?month={month}&amp;day={SOON.isoformat()}#day"' in page
+
+    page = client.get("/actions/calendar/", {"month": month, "day": SOON.isoformat()})
+    day_list = page.content.decode().split('id="day"')[1]
+    assert f"{DAY_SHOWN + 3} actions on" in day_list
+    titles = [f"Korvex gate at {hour}:00" for hour in range(9, 9 + DAY_SHOWN + 3)]
+    assert all(title in day_list for title in titles)
+    assert [day_list.index(title) for title in titles] == sorted(
+        day_list.index(title) for title in titles
+    )
+    # A day outside the month's grid lists nothing (and is no error).
+    other = client.get("/actions/calendar/", {"month": month, "day": "1999-01-01"})
+    assert other.status_code == 200 and 'id="day"' not in other.content.decode()

@@ -7,6 +7,7 @@ import calendar as pycalendar
 import re
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
 from django.utils import formats, timezone
@@ -18,6 +19,7 @@ from unmask.campaign.models import Action, ActionKind, ActionTarget, Call, Local
 from unmask.record import version
 from unmask.record.models import Organization, Product
 from unmask.record.text import COUNTRY_CODE_PATTERN, PUBLIC_ID_PATTERN
+from unmask.sql import aware, raw_rows
 
 
 @dataclass
@@ -270,42 +272,76 @@ def past(actions: QuerySet, now: datetime | None = None, limit: int = 50) -> Que
     return actions.filter(last_ends_at__lt=now).order_by("-last_ends_at", "-pk")[:limit]
 
 
+DAY_SHOWN = 4  # actions a day of the month shows; the others behind "N more" (?day=)
+
+
 @dataclass
 class Day:
     day: date
     in_month: bool
-    occurrences: list[Occurrence] = field(default_factory=list)
+    occurrences: list[Occurrence] = field(default_factory=list)  # the first DAY_SHOWN
+    count: int = 0  # all the occurrences that start on the day
 
     @property
     def is_today(self) -> bool:
         return self.day == timezone.localdate()
 
+    @property
+    def more(self) -> int:
+        return self.count - len(self.occurrences)
+
 
 def month_grid(year: int, month: int, filters: ActionFilters) -> list[list[Day]]:
     """The weeks of a month, from the first day of the week of the reader's language (Monday in
-    most, Saturday in Arabic, Sunday in some), each day with the occurrences that start on it,
-    by the date where they happen."""
+    most, Saturday in Arabic, Sunday in some), each day with the first DAY_SHOWN occurrences
+    that start on it, by the date where they happen, and how many there are: a busy month
+    holds thousands, which day_occurrences() lists a day at a time."""
     first = (int(formats.get_format("FIRST_DAY_OF_WEEK")) - 1) % 7  # Django: 0 is Sunday
     weeks = pycalendar.Calendar(firstweekday=first).monthdatescalendar(year, month)
     days = {d: Day(d, d.month == month) for week in weeks for d in week}
+    found = _starting_on(filters, weeks[0][0], weeks[-1][-1])
+    chosen = {day: rows[:DAY_SHOWN] for day, rows in found.items()}
+    by_pk = public_actions().in_bulk({pk for rows in chosen.values() for *_times, pk in rows})
+    for day, rows in found.items():
+        days[day].count = len(rows)
+        days[day].occurrences = [
+            Occurrence(by_pk[pk], starts, ends) for starts, ends, pk in chosen[day]
+        ]
+    return [[days[d] for d in week] for week in weeks]
+
+
+def day_occurrences(day: date, filters: ActionFilters) -> list[Occurrence]:
+    """Every occurrence that starts on `day` where it happens, by local time."""
+    rows = _starting_on(filters, day, day).get(day, [])
+    by_pk = public_actions().in_bulk({pk for *_times, pk in rows})
+    return [Occurrence(by_pk[pk], starts, ends) for starts, ends, pk in rows]
+
+
+def _starting_on(filters: ActionFilters, first: date, last: date) -> dict[date, list]:
+    """(local start, local end, pk) of the occurrences starting from `first` to `last` (dates
+    where they happen), by date, each date's by local time then pk: from the actions' times
+    alone, without loading the actions."""
     # A day ahead and behind: a place's date can differ from UTC's.
-    lo = datetime.combine(weeks[0][0] - timedelta(days=1), datetime.min.time(), UTC)
-    hi = datetime.combine(weeks[-1][-1] + timedelta(days=2), datetime.min.time(), UTC)
+    lo = datetime.combine(first - timedelta(days=1), datetime.min.time(), UTC)
+    hi = datetime.combine(last + timedelta(days=2), datetime.min.time(), UTC)
     actions = filters.apply(public_actions().filter(last_ends_at__gte=lo, starts_at__lt=hi))
-    for action in actions.order_by("starts_at", "pk"):
-        for start, end in times.occurrences(
-            action.starts_at, action.ends_at, action.timezone, action.recurrence
-        ):
+    rows = actions.order_by().values_list("pk", "starts_at", "ends_at", "timezone", "recurrence")
+    zones: dict[str, ZoneInfo] = {}
+    found: dict[date, list] = {}
+    for pk, starts_at, ends_at, zone, rule in raw_rows(rows):  # thousands in a busy month
+        tz = zones.get(zone) or zones.setdefault(zone, times.zone(zone))
+        starts_at, ends_at = aware(starts_at), aware(ends_at)
+        for start, end in times.each_occurrence(starts_at, ends_at, zone, rule):
             if start >= hi:
                 break
-            local_start = times.local(start, action.timezone)
-            if local_start.date() in days:
-                days[local_start.date()].occurrences.append(
-                    Occurrence(action, local_start, times.local(end, action.timezone))
+            local_start = start.astimezone(tz)
+            if first <= local_start.date() <= last:
+                found.setdefault(local_start.date(), []).append(
+                    (local_start, end.astimezone(tz), pk)
                 )
-    for day in days.values():
-        day.occurrences.sort(key=lambda o: (o.starts.time(), o.action.pk))
-    return [[days[d] for d in week] for week in weeks]
+    for rows_of_day in found.values():
+        rows_of_day.sort(key=lambda row: (row[0].time(), row[2]))
+    return found
 
 
 def action_countries(*, upcoming: bool = False) -> list[tuple[str, str]]:

@@ -72,23 +72,39 @@ def _month(value: str) -> tuple[int, int]:
 
 
 def month(request):
+    """The month's calendar; with ?day= (a day of its grid), that day's actions listed in full
+    under it: a busy day shows its first few in the grid and how many more there are."""
     filters = queries.ActionFilters.from_params(request.GET)
     year, number = _month(request.GET.get("month", ""))
     first = date(year, number, 1)
     before = first - timedelta(days=1)
     after = first + timedelta(days=32)
+    weeks = queries.month_grid(year, number, filters)
+    chosen = _day(request.GET.get("day", ""), weeks)
     return render(
         request,
         "campaign/calendar.html",
         {
             **_filter_context(filters),
-            "weeks": queries.month_grid(year, number, filters),
+            "weeks": weeks,
             "first": first,
+            "month_value": f"{year}-{number:02d}",
             "previous_month": f"{before.year}-{before.month:02d}",
             "next_month": f"{after.year}-{after.month:02d}",
+            "chosen_day": chosen,
+            "day_occurrences": queries.day_occurrences(chosen, filters) if chosen else [],
             "page_path": request.get_full_path(),
         },
     )
+
+
+def _day(value: str, weeks) -> date | None:
+    """The day asked for (YYYY-MM-DD) if it is in the month's grid; None otherwise."""
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        return None
+    return day if weeks[0][0].day <= day <= weeks[-1][-1].day else None
 
 
 def action(request, public_id: str, slug: str = ""):

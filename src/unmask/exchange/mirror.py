@@ -8,8 +8,8 @@ How it works:
    in each language, and the frames other sites embed (/embed/: the map, the actions, each call
    and organization), and following same-site links (GET only). Admin, API, submit, moderation,
    reply and filtered-download paths are never fetched, nor pages in languages left out, nor
-   links with a query other than a page number or a calendar month (the filters are forms on the
-   live site). At most `limit` pages are fetched (and the static files they need, so that a
+   links with a query other than a page number or a calendar month and day (the filters are
+   forms on the live site). At most `limit` pages are fetched (and the static files they need, so that a
    capped mirror still shows them styled); the report says if the cap was reached.
 2. **Write.** `/a/b/` is written as `a/b/index.html` (a feed at `/a/b/` as `a/b/index.atom`,
    JSON as `index.json`), other paths under their own name (`map/sites.geojson`); a page number
@@ -101,8 +101,9 @@ EXCLUDED = re.compile(
 # Paths that are the same in every language (besides the static files, which have no language
 # prefix): one copy, at the address without a prefix, whichever languages are mirrored.
 SHARED = re.compile(r"^/data/files/")
-# The only query parameters whose pages are mirrored: a page of a list, a calendar month.
-QUERY_KEYS = {"page", "month"}
+# The only query parameters whose pages are mirrored: a page of a list, a calendar month and
+# its days.
+QUERY_KEYS = {"page", "month", "day"}
 HTML_TYPES = ("text/html",)
 SUFFIX_BY_TYPE = {
     "application/atom+xml": ".atom",
