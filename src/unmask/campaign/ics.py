@@ -75,8 +75,8 @@ def fold(line: str) -> str:
 
 
 def _utc(moment: datetime) -> str:
-    """In UTC, to the second: "20261205T170000Z"."""
-    return _basic(moment.astimezone(UTC)) + "Z"
+    """In UTC, to the second: "20261205T170000Z" (a naive date-time is taken to be in UTC)."""
+    return _basic(moment if moment.tzinfo is None else moment.astimezone(UTC)) + "Z"
 
 
 def _basic(moment: datetime) -> str:
@@ -113,16 +113,18 @@ FIELDS = (
 Row = namedtuple("Row", FIELDS)
 
 
-_TIMES = [FIELDS.index(name) for name in ("starts_at", "ends_at", "last_ends_at", "updated_at")]
+_STARTS, _ENDS = FIELDS.index("starts_at"), FIELDS.index("ends_at")
 
 
 def rows_of(actions: QuerySet) -> list[Row]:
-    """The actions' FIELDS, in one query."""
+    """The actions' FIELDS, in one query: the start and end made aware (sql.aware), the last
+    end and the time of the last change as the driver gives them (naive UTC on SQLite), since
+    only their date and _utc() read them."""
     rows = []
     for values in raw_rows(actions.values_list(*FIELDS)):
         values = list(values)
-        for i in _TIMES:
-            values[i] = aware(values[i])
+        values[_STARTS] = aware(values[_STARTS])
+        values[_ENDS] = aware(values[_ENDS])
         rows.append(Row._make(values))
     return rows
 
