@@ -150,6 +150,7 @@ def public_pages(network, world) -> list[tuple[str, str]]:
         ("action", action.get_absolute_url()),
         ("actions map", "/actions/map/"),
         ("calendar", f"/actions/calendar/?month={world['day']:%Y-%m}"),
+        ("calendar day", f"/actions/calendar/?month={world['day']:%Y-%m}&day={world['day']}"),
         ("submit", "/submit/"),
         ("manage", f"/submit/manage/{world['token']}/"),
         ("embed map", "/embed/map/"),

@@ -103,6 +103,7 @@ def world(db):
     """A small fictional record (the demo's generator at a small size), the demo campaign, an
     action waiting for moderation and a reply waiting to be checked."""
     from unmask.campaign import services as campaign_services
+    from unmask.campaign import times
     from unmask.campaign.services import When
     from unmask.demo import campaign as campaign_demo
     from unmask.demo import pages as pages_demo
@@ -132,6 +133,7 @@ def world(db):
     from unmask.campaign.models import Action, Call, LocalGroup
 
     action = Action.objects.public().order_by("pk").first()
+    action_day = times.local(action.starts_at, action.timezone).date()  # where it happens
     call = Call.objects.public().first()
     group = LocalGroup.objects.public().first()
     product = Product.objects.public().filter(kind="program").first()
@@ -162,6 +164,10 @@ def world(db):
         "action": (action.get_absolute_url(), "main h1"),
         "actions-map": ("/actions/map/", ".map-canvas"),
         "calendar": ("/actions/calendar/", "table.month, .month"),
+        "calendar-day": (
+            f"/actions/calendar/?month={action_day:%Y-%m}&day={action_day.isoformat()}#day",
+            "#day li",
+        ),
         "submit": ("/submit/", "form.action-form"),
         "manage": (f"/submit/manage/{token}/", "main h1"),
         "embed-map": ("/embed/map/", ".map-canvas"),
