@@ -15,7 +15,12 @@ connections), and the CPU seconds the server and the client each used: the clien
 machine. Targets (issue 15, item 18): cached >= 1,000 requests/s with p95 < 50 ms, 304s >= 2,000
 requests/s, no error. The exit code is 0 even on FAIL: this is a benchmark.
 
-    python benchmarks/bench_load.py [--seconds N] [--connections N] [--redis]
+Then a table per page (issue 17, item 6): home, a profile, a directory search, the first API
+page, the sites' GeoJSON and the actions' ICS file, each alone for --page-seconds (default 5)
+at 1, 8 and 32 connections: requests/s, p50, p95 and errors, with the machine's one-minute load
+average beside each run. Figures only: the issue gives this table no target.
+
+    python benchmarks/bench_load.py [--seconds N] [--connections N] [--page-seconds N] [--redis]
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -49,6 +55,9 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=20, help="length of each phase")
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument(
+        "--page-seconds", type=float, default=5, help="length of each run of the per-page table"
+    )
     parser.add_argument("--redis", action="store_true", help=f"the cache in Redis ({REDIS_URL})")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--regenerate", action="store_true", help=argparse.SUPPRESS)
@@ -61,7 +70,9 @@ class Server:
 
     def __init__(self, dataset: Path, env: dict[str, str]) -> None:
         self.var = Path(tempfile.mkdtemp(prefix="unmask-load-"))
-        shutil.copy(dataset / "unmask.sqlite3", self.var / "unmask.sqlite3")
+        for name in ("unmask.sqlite3", "secret_key"):  # the key: production settings need one
+            if (dataset / name).exists():
+                shutil.copy(dataset / name, self.var / name)
         self.port = serving.free_port()
         environment = bench_public.child_env(self.var)
         environment.pop("UNMASK_CACHE_URL", None)  # the default: a file cache in var/
@@ -211,6 +222,50 @@ def phase(label: str, server: Server, paths: list[str], etags: dict | None, args
     return result
 
 
+PER_PAGE_CONNECTIONS = (1, 8, 32)
+
+
+def page_paths(url: str) -> list[tuple[str, str]]:
+    """The per-page table's pages (issue 17): home, a profile, a search, an API page, the sites'
+    GeoJSON and the actions' calendar file."""
+    directory = fetch(url + "/org/")[2].decode()
+    org = re.search(r'href="(/org/[a-z0-9]+/[^"/]+/)"', directory).group(1)
+    name = re.search(r'href="/org/[a-z0-9]+/[^"/]+/"[^>]*>(?:<[^>]+>)*([^<]+)', directory)
+    word = name.group(1).split()[0] if name else "a"
+    return [
+        ("home", "/"),
+        ("profile", org),
+        ("search", f"/org/?q={urllib.parse.quote(word)}"),
+        ("API page", "/api/v1/organizations"),
+        ("sites GeoJSON", "/map/sites.geojson"),
+        ("ICS calendar", "/calendar/actions.ics"),
+    ]
+
+
+def per_page(server: Server, args) -> None:
+    """Each page alone at 1, 8 and 32 connections (bounded: each connection sends its next
+    request when the last answer is read), with the machine's load average beside it."""
+    print(
+        f"\n  per page, {args.page_seconds:g} s a run, from the page cache or the payload cache as"
+        " readers get them:"
+    )
+    print(
+        f"  {'page':<14} {'conns':>5} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'errors':>6}"
+        "   load average (1 min)"
+    )
+    for label, path in page_paths(server.url):
+        status, _headers, _body = fetch(server.url + path, {"Accept-Encoding": "gzip"})
+        if status != 200:
+            raise SystemExit(f"{path} answered {status}")
+        for connections in PER_PAGE_CONNECTIONS:
+            result = asyncio.run(load(server.port, [path], None, args.page_seconds, connections))
+            print(
+                f"  {label:<14} {connections:>5} {result['rps']:>8.0f} {result['median_ms']:>8.1f}"
+                f" {result['p95_ms']:>8.1f} {result['errors']:>6}   {os.getloadavg()[0]:.2f}",
+                flush=True,
+            )
+
+
 def verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 
@@ -250,6 +305,7 @@ def main() -> int:
         print(f"  pages: {', '.join(paths)}")
         cached = phase("cached", server, paths, None, args)
         not_modified = phase("304", server, paths, etags, args)
+        per_page(server, args)
     finally:
         server.stop()
     baseline_server = Server(dataset, {**env, "UNMASK_PAGE_CACHE_SECONDS": "0"})
