@@ -1,7 +1,9 @@
 """HTTP behaviour of every API URL, wrapped around the views ninja makes: open to any origin for
 reading (CORS without credentials), HEAD answered like GET, an ETag on every answer and 304 for
 `If-None-Match`, a short public cache lifetime, no cookies, and JSON for unknown paths and for a
-503 when the database is down.
+503 when the database is down. Answers are kept in the cache (`answer_cache`), keyed by the
+versions of the data and a time slot as the pages are (web/pagecache.py): the same request
+after no edit is answered without the database, whatever the number of readers.
 
 The ETag is done here rather than left to Django's ConditionalGetMiddleware: the 304 that the
 middleware makes keeps only a few headers, so a cross-origin reader would lose the CORS header
@@ -10,14 +12,19 @@ nothing changes here: it keeps an ETag it finds and lets a 304 through."""
 
 from __future__ import annotations
 
+import hashlib
+import time
 from functools import wraps
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.urls import Resolver404, URLPattern, URLResolver, resolve
 from django.utils import translation
 from django.utils.cache import get_conditional_response, set_response_etag
+
+from unmask.web import pagecache
 
 ALLOWED_METHODS = "GET, HEAD, OPTIONS"
 RETRY_AFTER = 30  # seconds, in a 503 when the database cannot be reached
@@ -50,7 +57,7 @@ def public_view(view):
                 # The API speaks one language, whatever the reader's browser asks for, so one
                 # URL always gives the same bytes (and the same ETag).
                 with translation.override(settings.LANGUAGE_CODE):
-                    response = view(request, *args, **kwargs)
+                    response = answer_cache(view, request, *args, **kwargs)
             except (OperationalError, InterfaceError):  # the database is down: try again later
                 response = JsonResponse(
                     {"detail": "The service is temporarily unavailable; try again later."},
@@ -82,6 +89,36 @@ def public_view(view):
 
     wrapped.csrf_exempt = True  # read-only and cookie-less: nothing to forge
     return wrapped
+
+
+UNCACHED = {"openapi-json", "openapi-view"}  # the schema and its page: no data, nothing to keep
+
+
+def answer_cache(view, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    """The view's answer to this GET, from the cache when the data and the time slot are the
+    same (PAGE_CACHE_SECONDS; 0 turns it off): the API speaks one language and reads no
+    cookie, so the address and its query name the answer."""
+    seconds = settings.PAGE_CACHE_SECONDS
+    match = request.resolver_match
+    if not seconds or (match and match.url_name in UNCACHED):
+        return view(request, *args, **kwargs)
+    address = request.get_full_path()
+    slot = int(time.time() // seconds)
+    named = hashlib.blake2b(
+        f"{pagecache.versions()}|{slot}|{address}".encode(), digest_size=16
+    ).hexdigest()
+    key = f"unmask:api:{named}"
+    entry = cache.get(key)
+    if entry is not None:
+        response = HttpResponse(entry["content"], status=200)
+        for header, value in entry["headers"]:
+            response[header] = value
+        return response
+    response = view(request, *args, **kwargs)
+    if response.status_code == 200 and not response.streaming:
+        entry = {"content": response.content, "headers": list(response.items())}
+        cache.set(key, entry, seconds * 2)
+    return response
 
 
 def wrap_patterns(patterns):

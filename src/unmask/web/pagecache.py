@@ -73,6 +73,13 @@ def versions_changed() -> None:
     _memo = None
 
 
+def versions() -> str:
+    """The versions every public answer depends on (the settings' and each registered
+    source's), read at most once every PAGE_VERSION_SECONDS in this process: the API's answer
+    cache is keyed by them as the pages are."""
+    return _versions()
+
+
 def _versions() -> str:
     global _memo
     memo, now = _memo, time.monotonic()
