@@ -97,12 +97,12 @@ UNCACHED = {"openapi-json", "openapi-view"}  # the schema and its page: no data,
 def answer_cache(view, request: HttpRequest, *args, **kwargs) -> HttpResponse:
     """The view's answer to this GET, from the cache when the data and the time slot are the
     same (PAGE_CACHE_SECONDS; 0 turns it off): the API speaks one language and reads no
-    cookie, so the address and its query name the answer."""
+    cookie, so the address (its scheme and host, for the absolute links) names the answer."""
     seconds = settings.PAGE_CACHE_SECONDS
     match = request.resolver_match
     if not seconds or (match and match.url_name in UNCACHED):
         return view(request, *args, **kwargs)
-    address = request.get_full_path()
+    address = request.build_absolute_uri()  # answers hold absolute links: scheme and host too
     slot = int(time.time() // seconds)
     named = hashlib.blake2b(
         f"{pagecache.versions()}|{slot}|{address}".encode(), digest_size=16
