@@ -577,3 +577,7 @@ def test_an_answer_is_kept_until_the_data_changes(client, campaign, moderator):
     services.cancel_action(action, actor=moderator, reason="The square is closed.")
     after = client.get(f"{API}/actions?page_size=200").json()["results"]
     assert {a["public_id"]: a["status"] for a in after}[action.public_id] == "cancelled"
+    # Answers hold absolute links: another host named in the request gets its own.
+    other = client.get(f"{API}/actions?page_size=200", HTTP_HOST="127.0.0.1").json()["results"]
+    assert {a["url"].split("/")[2] for a in after} == {"testserver"}
+    assert {a["url"].split("/")[2] for a in other} == {"127.0.0.1"}
