@@ -16,7 +16,8 @@ In a process of its own with Django's test client (production settings, local-me
   bumped before each request, so the payload is built and compressed), cached, and the 304
   answer to a conditional request (If-None-Match); sizes compressed and uncompressed;
 - the readers' pages that show the actions, rendered (the page cache off): /actions/ (first page
-  and page 20), the month calendar, the map page and the embed, against issue 17's 30 ms.
+  and page 20), the month calendar and its day view, the map page and the embed, against issue
+  17's 30 ms.
 Each figure is the median of the runs; "x base" is the ratio to the baseline in the same run.
 
 Then the record's pages with the campaign aimed at them, in a process of their own: the demo
@@ -290,6 +291,8 @@ def build_dataset(count: int, seed: int) -> dict:
 
 
 def main_server(args) -> int:
+    from datetime import date
+
     import django
 
     django.setup()
@@ -357,7 +360,11 @@ def main_server(args) -> int:
         "baseline": page("/methodology/", args.repeat),
         "ics": feed("/calendar/actions.ics", b"BEGIN:VEVENT"),
         "atom": feed("/feeds/actions.atom", b"<entry>"),
-        "pages": {path: page(path, max(5, args.repeat // 3)) for path in READER_PAGES},
+        "pages": {
+            path: page(path, max(5, args.repeat // 3))
+            # and the month's day view: today's actions listed in full (?day=)
+            for path in (*READER_PAGES, f"/actions/calendar/?day={date.today().isoformat()}")
+        },
     }
     Path(args.out).write_text(json.dumps(results))
     return 0

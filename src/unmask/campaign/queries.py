@@ -234,8 +234,12 @@ def upcoming(
     """Upcoming and running public actions in the filters, soonest first, each at its next
     occurrence: the first `limit`, or all."""
     now = now or timezone.now()
-    actions = filters.apply(public_actions().filter(last_ends_at__gte=now))
-    return occurrences_of(soonest(actions, now, limit), now)
+    return occurrences_of(soonest(running_or_upcoming(filters, now), now, limit), now)
+
+
+def running_or_upcoming(filters: ActionFilters, now: datetime) -> QuerySet:
+    """The public actions in the filters whose last occurrence ends at `now` or later."""
+    return filters.apply(public_actions().filter(last_ends_at__gte=now))
 
 
 def occurrences_of(pks: list[int], now: datetime) -> list[Occurrence]:
@@ -251,8 +255,7 @@ class UpcomingPages:
 
     def __init__(self, filters: ActionFilters, now: datetime | None = None) -> None:
         self.now = now or timezone.now()
-        self.filters = filters
-        self.actions = filters.apply(public_actions().filter(last_ends_at__gte=self.now))
+        self.actions = running_or_upcoming(filters, self.now)
 
     def count(self) -> int:
         return self.actions.count()
