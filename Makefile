@@ -16,7 +16,7 @@ PO := $(wildcard src/unmask/locale/*/LC_MESSAGES/django.po)
 MO := src/unmask/locale/.compiled
 PG_URL ?= postgres://postgres@127.0.0.1:5432/unmask
 
-.PHONY: help install assets messages catalogues demo run test test-sqlite test-postgres test-browser lint fmt bench lock clean
+.PHONY: help install assets messages catalogues demo run test test-sqlite test-postgres test-replica replica test-browser lint fmt bench lock clean
 
 help:
 	@echo "make demo   install, build, load the fictional demo data and serve on http://127.0.0.1:$(PORT)"
@@ -76,12 +76,13 @@ test: $(STAMP) $(ASSETS) $(MO)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	env -u DATABASE_URL $(MANAGE) makemigrations --check --dry-run
-	$(PY) tools/ensure_browser.py
+	$(PY) tools/ensure_debian.py
 	$(PY) tools/ensure_gettext.py
 	$(MAKE) --no-print-directory test-sqlite
 	@if [ -n "$$DATABASE_URL" ] || $(PY) tools/pg_ready.py "$(PG_URL)"; then \
 	  $(MAKE) --no-print-directory test-postgres; \
 	else echo "PostgreSQL: no server on 127.0.0.1:5432 and no DATABASE_URL; PostgreSQL run skipped."; fi
+	$(MAKE) --no-print-directory test-replica
 
 test-sqlite: $(STAMP) $(ASSETS) $(MO)
 	@echo "== test suite on SQLite"
@@ -91,8 +92,18 @@ test-postgres: $(STAMP) $(ASSETS) $(MO)
 	@echo "== test suite on PostgreSQL"
 	DATABASE_URL="$${DATABASE_URL:-$(PG_URL)}" $(BIN)/pytest -p no:cacheprovider -m "not browser" $(PYTEST_ARGS)
 
+# A PostgreSQL primary and a streaming replica made with pg_basebackup, on free ports, for the
+# read paths (skipped without PostgreSQL's server programs, except in CI). `make replica` starts
+# the pair and prints DATABASE_URL and DATABASE_REPLICA_URL for a site to use until Ctrl-C.
+test-replica: $(STAMP) $(ASSETS) $(MO)
+	@echo "== read paths on a PostgreSQL streaming replica"
+	$(PY) tools/pg_replica.py run -- $(BIN)/pytest -p no:cacheprovider -m replica $(PYTEST_ARGS)
+
+replica: $(STAMP)
+	$(PY) tools/pg_replica.py serve
+
 test-browser: $(STAMP) $(ASSETS) $(MO)
-	$(PY) tools/ensure_browser.py
+	$(PY) tools/ensure_debian.py chromium
 	env -u DATABASE_URL $(BIN)/pytest -p no:cacheprovider -m browser $(PYTEST_ARGS)
 
 lint: $(STAMP)

@@ -65,6 +65,27 @@ def parse_args() -> argparse.Namespace:
     return args
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of process `pid` and its children (granian's workers) so far."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    pids = {pid}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            pids.add(int(stat.parent.name))
+    for one in pids:
+        try:
+            fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
 class Server:
     """granian as `make demo` runs it, on a copy of the dataset in a temporary var/."""
 
@@ -87,24 +108,7 @@ class Server:
             raise SystemExit("the server did not start")
 
     def cpu_seconds(self) -> float:
-        """User and system CPU time of granian and its worker processes so far."""
-        ticks = os.sysconf("SC_CLK_TCK")
-        total = 0.0
-        pids = {self.process.pid}
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == self.process.pid:
-                pids.add(int(stat.parent.name))
-        for pid in pids:
-            try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            total += (int(fields[11]) + int(fields[12])) / ticks
-        return total
+        return cpu_seconds(self.process.pid)
 
     def stop(self) -> None:
         self.process.terminate()
@@ -168,6 +172,11 @@ async def load(
                     await reader.readexactly(int(match.group(1)))
                 elif status != 304:
                     raise ConnectionError("no Content-Length")
+                if re.search(rb"\r\nconnection: *close", head, re.IGNORECASE):
+                    # the server ends the connection after this answer (nginx does after
+                    # keepalive_requests): open another for the next, as a browser does
+                    writer.close()
+                    reader = writer = None
             except (OSError, asyncio.IncompleteReadError, ConnectionError, ValueError):
                 errors += 1
                 writer.close()

@@ -4,6 +4,8 @@ fields of an action and of a reply as a person fills them in."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import socket
 import subprocess
@@ -29,6 +31,41 @@ for name in {names!r}:
     services.publish(org)
 print(org.get_absolute_url())
 """
+
+
+REDIS = ("127.0.0.1", 6379)
+
+
+def reachable(address) -> bool:
+    try:
+        socket.create_connection(address, timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+@contextlib.contextmanager
+def own_database(base: Path, label: str):
+    """A database of its own for the servers a test starts, as DATABASE_URL says: on PostgreSQL
+    a new database (dropped afterwards, with any connection left), else a SQLite file in
+    `base`/db. Yields its URL."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        (base / "db").mkdir()
+        yield f"sqlite:///{base / 'db' / 'site.sqlite3'}"
+        return
+    import psycopg
+
+    server = url.rsplit("/", 1)[0]
+    name = f"unmask_test_{label}_{os.getpid()}"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name}")
+        conn.execute(f"CREATE DATABASE {name}")
+    try:
+        yield f"{server}/{name}"
+    finally:
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def free_port() -> int:

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "unmask.web.replica.ReplicaMiddleware",  # where this request reads: replica or primary
     "unmask.web.pagecache.PageCacheMiddleware",  # readers' pages, 304s, 503 when the DB is down
     "django.middleware.http.ConditionalGetMiddleware",  # ETag / If-None-Match → 304
     "unmask.web.middleware.PrivacyHeadersMiddleware",
@@ -128,6 +129,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA busy_timeout=10000; PRAGMA cache_size=-20000;"
         ),
     }
+# A PostgreSQL streaming replica (DATABASE_REPLICA_URL): readers' requests read from it, every
+# write and a signed-in user's reads just after their write go to the primary (web/replica.py).
+_replica_url = env.string("DATABASE_REPLICA_URL", "")
+if _replica_url:
+    DATABASES["replica"] = dj_database_url.parse(
+        _replica_url, conn_max_age=60, conn_health_checks=True
+    )
+    if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        raise env.ConfigError("DATABASE_REPLICA_URL is set, but DATABASE_URL is not PostgreSQL.")
+    # In tests the replica holds the test database the primary's server made.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["unmask.web.replica.ReplicaRouter"]
+# How long a signed-in user's reads stay on the primary after they wrote.
+REPLICA_PIN_SECONDS = env.integer("UNMASK_REPLICA_PIN_SECONDS", 10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache ----------------------------------------------------------------------------------
@@ -184,6 +199,7 @@ LOGIN_REDIRECT_URL = "admin:index"  # after sign-in when ?next= is missing or re
 SESSION_COOKIE_AGE = 60 * 60 * 12
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+REPLICA_PIN_COOKIE = "fresh"  # only with a replica, for a signed-in user who just wrote
 CSRF_COOKIE_SAMESITE = "Strict"
 CSRF_COOKIE_HTTPONLY = True
 
@@ -270,6 +286,7 @@ if HTTPS:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "__Host-session"
+    REPLICA_PIN_COOKIE = "__Host-fresh"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
 
 CONTENT_SECURITY_POLICY = {
@@ -294,6 +311,9 @@ PAGE_MAX_AGE = env.integer("UNMASK_PAGE_MAX_AGE", 60)
 # for when the database is down.
 PAGE_CACHE_SECONDS = env.integer("UNMASK_PAGE_CACHE_SECONDS", 60)
 PAGE_STALE_SECONDS = env.integer("UNMASK_PAGE_STALE_SECONDS", 7 * 24 * 3600)
+# Derived payloads (the map's GeoJSON, the network, feeds: web/payloads.py): after an edit a
+# reader gets the last one built at once while the new one is built in the background.
+PAYLOAD_STALE = env.boolean("UNMASK_PAYLOAD_STALE", True)
 PAGE_VERSION_SECONDS = 1.0  # how long a server process trusts the versions it read
 PAGE_LOCAL_ENTRIES = 256  # pages each server process also keeps in memory
 PERMISSIONS_POLICY = (

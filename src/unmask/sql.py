@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from django.db import connection, connections
+from django.db import connection, connections, router
 
 PART = 500  # values in one IN (...) list (SQLite's limit of parameters is 999 on old builds)
 
@@ -24,6 +24,12 @@ def select_in(sql: str, values: Iterable, *first) -> list[tuple]:
             cursor.execute(sql.format(", ".join(["%s"] * len(part))), [*first, *part])
             found += cursor.fetchall()
     return found
+
+
+def reading(model):
+    """The connection a read of `model` goes to: the replica in a reader's request, where one
+    is configured (web/replica.py), else the primary. Raw SQL that reads uses it."""
+    return connections[router.db_for_read(model)]
 
 
 def statement(template: str, **names: str) -> str:

@@ -116,9 +116,7 @@ class PageAudit:
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
     if not CHROMIUM.exists():
-        message = (
-            f"{CHROMIUM} is missing: install Debian's chromium (tools/ensure_browser.py does)."
-        )
+        message = f"{CHROMIUM} is missing: install Debian's chromium (tools/ensure_debian.py does)."
         if os.environ.get("CI") == "true":
             pytest.fail(f"Browser tests cannot run in CI: {message}", pytrace=False)
         pytest.skip(f"Browser tests skipped: {message}")

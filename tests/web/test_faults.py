@@ -20,10 +20,13 @@ import pytest
 import requests
 
 from ..serving import (
+    REDIS,
     SETUP,
     action_data,
     csrf_token,
     free_port,
+    own_database,
+    reachable,
     reply_data,
     solved_pow,
     start_server,
@@ -31,7 +34,6 @@ from ..serving import (
 
 pytestmark = pytest.mark.slow
 
-REDIS = ("127.0.0.1", 6379)
 REDIS_DB = 7
 POSTGRES = os.environ.get("DATABASE_URL", "").startswith("postgres")
 SETTINGS = """
@@ -40,14 +42,6 @@ from unmask.settings import _cache
 
 CACHES = {**CACHES, "default": _cache("default")}  # noqa: F405 - Redis, as UNMASK_CACHE_URL says
 """
-
-
-def _reachable(address) -> bool:
-    try:
-        socket.create_connection(address, timeout=1).close()
-    except OSError:
-        return False
-    return True
 
 
 class Proxy:
@@ -111,7 +105,7 @@ class Proxy:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    if not _reachable(REDIS):
+    if not reachable(REDIS):
         pytest.skip("no Redis on 127.0.0.1:6379")
     base = tmp_path_factory.mktemp("faults")
     (base / "faultsettings.py").write_text(SETTINGS, encoding="utf-8")
@@ -127,51 +121,40 @@ def site(tmp_path_factory):
         UNMASK_POW_COST="10",
         UNMASK_POW_COUNTER="20",
     )
-    if POSTGRES:
-        import psycopg
-
-        postgres = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
-        name = f"unmask_test_faults_{os.getpid()}"
-        with psycopg.connect(f"{postgres}/postgres", autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {name}")
-            conn.execute(f"CREATE DATABASE {name}")
-        database = Proxy(("127.0.0.1", 5432))
-        database.start()
-        direct = f"{postgres}/{name}"
-        served = re.sub(r"@[^/]+/", f"@127.0.0.1:{database.port}/", direct)
-    else:
-        (base / "db").mkdir()
-        direct = served = f"sqlite:///{base / 'db' / 'site.sqlite3'}"
-        database = None
-    env["DATABASE_URL"] = direct
-    manage = [sys.executable, "-m", "unmask.manage"]
-    subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], env=env, check=True)
-    made = subprocess.run(
-        [*manage, "shell", "-c", SETUP.format(names=["Varnholt Kinetics"])],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    server, url = start_server({**env, "DATABASE_URL": served}, "--workers", "1")
-    try:
-        yield {
-            "env": env,
-            "url": url,
-            "org": made.stdout.strip().splitlines()[-1],
-            "base": base,
-            "redis": redis,
-            "database": database,
-            "manage": manage,
-        }
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        redis.stop()
-        if database is not None:
-            database.stop()
-            with psycopg.connect(f"{postgres}/postgres", autocommit=True) as conn:
-                conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    with own_database(base, "faults") as direct:
+        if POSTGRES:
+            database = Proxy(("127.0.0.1", 5432))
+            database.start()
+            served = re.sub(r"@[^/]+/", f"@127.0.0.1:{database.port}/", direct)
+        else:
+            database, served = None, direct
+        env["DATABASE_URL"] = direct
+        manage = [sys.executable, "-m", "unmask.manage"]
+        subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], env=env, check=True)
+        made = subprocess.run(
+            [*manage, "shell", "-c", SETUP.format(names=["Varnholt Kinetics"])],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        server, url = start_server({**env, "DATABASE_URL": served}, "--workers", "1")
+        try:
+            yield {
+                "env": env,
+                "url": url,
+                "org": made.stdout.strip().splitlines()[-1],
+                "base": base,
+                "redis": redis,
+                "database": database,
+                "manage": manage,
+            }
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+            redis.stop()
+            if database is not None:
+                database.stop()
 
 
 def _stop_database(site) -> None:

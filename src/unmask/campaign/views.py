@@ -28,6 +28,7 @@ from unmask.record import version
 from unmask.web import atom, cards
 from unmask.web.embed import embeddable
 from unmask.web.payloads import derived_response
+from unmask.web.replica import reads_primary
 
 RECENT_DAYS = 30  # ended actions stay in the feeds this long; calendars keep their own copy
 PAGE_SIZE = 50
@@ -480,6 +481,7 @@ def _by_token(token: str) -> Action:
 
 
 @never_cache
+@reads_primary  # right after the form: the replica may not have the action yet
 def manage(request, token: str):
     """The submitter's secret link: the status, the reason of a decision, an edit form while the
     action waits, and cancelling. Never cached, never indexed, linked from nowhere."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
+from django.db import connections
 
 from unmask.record.filters import NetworkFilters
 from unmask.record.models import Organization, Precision, SiteRole
@@ -39,7 +39,7 @@ def raw_rows(queryset) -> list[tuple]:
         sql, params = queryset.query.sql_with_params()
     except EmptyResultSet:  # a filter that can match nothing (an unknown program)
         return []
-    with connection.cursor() as cursor:
+    with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 

@@ -20,6 +20,7 @@ from unmask.record.models import (
     Site,
     Source,
 )
+from unmask.sql import reading
 from unmask.urlcache import country_name
 from unmask.web import atom
 
@@ -256,7 +257,7 @@ def public_countries() -> list[str]:
         )
         SELECT code FROM hop WHERE code IS NOT NULL
     """  # noqa: S608
-    with connection.cursor() as cursor:
+    with reading(Organization).cursor() as cursor:
         cursor.execute(sql)
         return [row[0] for row in cursor.fetchall()]
 
@@ -321,7 +322,7 @@ def _latest_link_ids(product_ids: list[int], per_product: int) -> list[int]:
     )
     sql = " UNION ALL ".join([part] * len(product_ids))
     params = [value for pk in product_ids for value in (pk, per_product)]
-    with connection.cursor() as cursor:
+    with reading(Link).cursor() as cursor:
         cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]
 

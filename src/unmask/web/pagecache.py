@@ -290,6 +290,7 @@ class PageCacheMiddleware:
         try:
             versions = _versions()
         except UNAVAILABLE:
+            request.database_unavailable = True
             return self._last_copy(request, page) or self._checked(
                 request, page, self.get_response(request)
             )
@@ -323,6 +324,7 @@ class PageCacheMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception):
         if not isinstance(exception, UNAVAILABLE):
             return None
+        request.database_unavailable = True  # web/replica.py then tries the primary
         said = str(exception).splitlines() or [type(exception).__name__]
         logger.warning("Database unavailable: %s", said[0][:200])
         page = Page.of(request)
