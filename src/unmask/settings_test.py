@@ -27,3 +27,6 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
 # memory either: each test's database starts again from the same versions.
 PAGE_VERSION_SECONDS = 0
 PAGE_LOCAL_ENTRIES = 0
+# Derived payloads built in the request (web/payloads.py): a background thread would not see a
+# test's transaction. tests/web/test_payloads_stale.py turns it on where it commits.
+PAYLOAD_STALE = False

@@ -1,14 +1,17 @@
 """Derived payloads (the map's GeoJSON, the graph, the feeds) are built once per version however
-many requests ask at the same moment: a burst after an edit costs one build, not one a worker."""
+many requests ask at the same moment: a burst after an edit costs one build, not one a worker;
+and after an edit readers get the last one built at once while the new one is built."""
 
 from __future__ import annotations
 
 import gzip
+import json
 import threading
 import time
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 
 from unmask.web import payloads
 
@@ -46,3 +49,35 @@ def test_a_failed_build_lets_the_next_request_build(monkeypatch):
     with pytest.raises(RuntimeError):
         payloads._built("unmask:t:2:x", broken)
     assert gzip.decompress(payloads._built("unmask:t:2:x", lambda: b"ok")) == b"ok"
+
+
+def _features(response) -> int:
+    return len(json.loads(response.content)["features"])
+
+
+@pytest.mark.django_db(transaction=True)  # the background build reads what the test committed
+def test_after_an_edit_readers_get_the_last_map_at_once_and_the_new_one_once_built(
+    client, network, make_site, editor, settings
+):
+    settings.PAYLOAD_STALE = True
+    url = "/map/sites.geojson"
+    engines = network["orgs"]["engines"]
+    before = client.get(url)
+    etag, count = before["ETag"], _features(before)
+
+    make_site(engines, "Hanau", "DE", 50.1328, 8.9169)  # an edit: the version changes
+    at_once = client.get(url)
+    assert at_once.status_code == 200 and at_once["ETag"] == etag  # the last map, said so
+    assert _features(at_once) == count
+    assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304  # a reader who has it
+
+    deadline = time.monotonic() + 20
+    while (answer := client.get(url))["ETag"] == etag:  # built meanwhile, in the background
+        assert time.monotonic() < deadline, "the new map was never built"
+        time.sleep(0.05)
+    assert _features(answer) == count + 1
+
+    staff = Client()
+    staff.force_login(editor)
+    make_site(engines, "Fulda", "DE", 50.5558, 9.6808)
+    assert _features(staff.get(url)) == count + 2  # staff see their edit at once

@@ -3,21 +3,33 @@ built once per record version and set of parameters, kept compressed in the cach
 answered with an ETag that changes exactly when the record does.
 
 The version is one indexed read (record/version.py), so a conditional request for unchanged
-data answers 304 without building anything, and an edit is visible on the next request in every
-server process, whatever cache backend each uses.
+data answers 304 without building anything.
+
+After an edit no reader waits for a rebuild (UNMASK_PAYLOAD_STALE, on by default): a reader
+whose payload is not built yet at the new version gets the last one built, with its own version's
+ETag, at once, and one background thread builds the new one; the next readers get it once it is
+there. A signed-in member of staff (a session cookie) and a payload never built before wait for
+the build, so staff see their edit at once. Builds are shared: however many requests ask, one
+builds (a lock in the cache) and the others wait for it or take the last copy.
 """
 
 from __future__ import annotations
 
+import contextvars
 import gzip
 import hashlib
 import json
+import logging
+import threading
 import time
 from collections.abc import Callable
 from datetime import datetime
 
+from django.conf import settings
 from django.core.cache import cache
+from django.db import connections
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 
@@ -26,10 +38,41 @@ from unmask.web import versions
 CACHE_SECONDS = 24 * 3600  # a new version makes new keys; old ones age out
 BUILD_WAIT = 30  # seconds a request waits for another one building the same payload
 POLL = 0.05
+logger = logging.getLogger(__name__)
 
 
 def _accepts_gzip(request: HttpRequest) -> bool:
     return "gzip" in request.headers.get("Accept-Encoding", "").lower()
+
+
+def _compress(build: Callable[[], bytes]) -> bytes:
+    return gzip.compress(build(), compresslevel=6, mtime=0)
+
+
+def _keep(key: str, last_key: str, current: str, compressed: bytes) -> None:
+    cache.set(key, compressed, CACHE_SECONDS)
+    cache.set(last_key, (current, compressed), CACHE_SECONDS)
+
+
+def _build_later(key: str, last_key: str, current: str, build: Callable[[], bytes]) -> None:
+    """Build the payload in a thread of its own, unless another request is building it; in the
+    request's language and context (where its reads go: web/replica.py)."""
+    lock = f"{key}:building"
+    if not cache.add(lock, 1, BUILD_WAIT):
+        return
+    context, language = contextvars.copy_context(), translation.get_language()
+
+    def run() -> None:
+        try:
+            with translation.override(language):
+                _keep(key, last_key, current, _compress(build))
+        except Exception:
+            logger.exception("Building %s in the background failed", key)
+        finally:
+            cache.delete(lock)
+            connections.close_all()  # this thread's own
+
+    threading.Thread(target=context.run, args=(run,), name="unmask-payload", daemon=True).start()
 
 
 def _built(key: str, build: Callable[[], bytes]) -> bytes:
@@ -40,7 +83,7 @@ def _built(key: str, build: Callable[[], bytes]) -> bytes:
     lock = f"{key}:building"
     if cache.add(lock, 1, BUILD_WAIT):
         try:
-            compressed = gzip.compress(build(), compresslevel=6, mtime=0)
+            compressed = _compress(build)
             cache.set(key, compressed, CACHE_SECONDS)
             return compressed
         finally:
@@ -53,9 +96,18 @@ def _built(key: str, build: Callable[[], bytes]) -> bytes:
             return compressed
         if cache.get(lock) is None:  # the builder failed or its lock expired
             break
-    compressed = gzip.compress(build(), compresslevel=6, mtime=0)
+    compressed = _compress(build)
     cache.set(key, compressed, CACHE_SECONDS)
     return compressed
+
+
+def _not_modified(etag: str, modified: str | None) -> HttpResponse:
+    response = HttpResponse(status=304)
+    response["ETag"] = etag
+    if modified:
+        response["Last-Modified"] = modified
+    patch_vary_headers(response, ["Accept-Encoding"])
+    return response
 
 
 def derived_response(
@@ -89,16 +141,22 @@ def derived_response(
         and int(last_modified.timestamp()) <= since
     )
     if etag.removeprefix("W/") in sent or "*" in sent or unchanged:
-        response = HttpResponse(status=304)
-        response["ETag"] = etag
-        if modified:
-            response["Last-Modified"] = modified
-        patch_vary_headers(response, ["Accept-Encoding"])
-        return response
-    key = f"unmask:{kind}:{current}:{digest}"
+        return _not_modified(etag, modified)
+    key, last_key = f"unmask:{kind}:{current}:{digest}", f"unmask:{kind}:last:{digest}"
     compressed = cache.get(key)
     if compressed is None:
-        compressed = _built(key, build)
+        last = None
+        if settings.PAYLOAD_STALE and settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            last = cache.get(last_key)
+        if last is not None:  # the last one built, now; the new one in the background
+            _build_later(key, last_key, current, build)
+            built_at, compressed = last
+            etag, modified = f'W/"{kind}-{built_at}-{digest}"', None  # what it is: older
+            if etag.removeprefix("W/") in sent:
+                return _not_modified(etag, None)
+        else:
+            compressed = _built(key, build)
+            cache.set(last_key, (current, compressed), CACHE_SECONDS)
     if _accepts_gzip(request):
         response = HttpResponse(compressed, content_type=content_type)
         response["Content-Encoding"] = "gzip"
