@@ -379,12 +379,12 @@ def main() -> int:
     )
     line("GeoJSON uncompressed", "raw_bytes", "MB", scale=1e-6, fmt="{:.3f}")
     for name, label in (
-        ("edit_geojson", "sites GeoJSON"),
-        ("edit_preview", "preview GeoJSON"),
+        ("edit_geojson", "GeoJSON"),
+        ("edit_preview", "preview"),
         ("edit_network", "network JSON"),
     ):
-        line(f"{label}: 1st reader after an edit", name, "ms", lambda v: v <= TARGET_EDIT_MS)
-        line("  new version there after (thread)", f"{name}_ready", "ms")
+        line(f"{label}: 1st reader after edit", name, "ms", lambda v: v <= TARGET_EDIT_MS)
+        line("  new one there after (thread)", f"{name}_ready", "ms")
     line(
         "navigation to first clusters drawn",
         "first",

@@ -38,6 +38,9 @@ const jsOptions = {
     main: "src/main.js",
     map: "src/map.js",
     graph: "src/graph.js",
+    // The location picker of the action form: a loader, and the map it loads once shown.
+    picker: "src/picker.js",
+    "picker-map": "src/picker-map.js",
     // Keyboard shortcuts of the moderators' screen (/moderate/).
     moderate: "src/moderate.js",
     // The action form's proof-of-work widget (ALTCHA); its worker is copied by copyPowWorker().

@@ -1,23 +1,20 @@
 // The map (MapLibre GL JS): one component per section[data-map] on the page (the map page, the
-// embed, record pages, the campaign's maps of actions), and the location picker of the action
-// form ([data-location-picker]). See map/component.js and map/picker.js. Nothing is global
-// except window.unmaskMaps (the MapLibre maps of the components) and window.unmaskPickers (those
-// of the pickers), for tests and benchmarks.
+// embed, record pages, the campaign's maps of actions). See map/component.js. (The action form's
+// location picker has bundles of its own: picker.js and picker-map.js.) Nothing is global except
+// window.unmaskMaps (the MapLibre maps of the components), for tests and benchmarks.
 // No inline scripts or styles (CSP): the page hands over its config in a JSON script element, and
 // MapLibre's worker is a file of its own from this site (dist/map-worker.js); in the static
 // mirror it comes from a script instead, first (map/mirror.js: file:// starts no worker).
-// The script may be included twice on a page (a picker's include brings it along): it runs once.
+// The script may be included twice on a page: it runs once.
 import { setWorkerUrl } from "maplibre-gl";
 
 import { SiteMap } from "./map/component.js";
 import { startMirror } from "./map/mirror.js";
-import { startPickers } from "./map/picker.js";
 import { isMirror } from "./offline-data.js";
 
 async function start() {
   const sections = [...document.querySelectorAll("section[data-map]")];
-  const pickers = [...document.querySelectorAll("[data-location-picker]")];
-  const worker = sections[0]?.dataset.worker || pickers[0]?.dataset.worker;
+  const worker = sections[0]?.dataset.worker;
   if (worker) {
     const url = new URL(worker, document.baseURI).href;
     if (isMirror()) await startMirror(url);
@@ -26,7 +23,6 @@ async function start() {
   if (sections.length) {
     window.unmaskMaps = sections.map((section) => new SiteMap(section).map).filter(Boolean);
   }
-  if (pickers.length) startPickers();
 }
 
 if (!window.unmaskMapScript) {

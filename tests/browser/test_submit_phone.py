@@ -64,7 +64,10 @@ def test_a_point_on_the_map_shows_the_zone_and_a_typed_zone_wins(phone, artifact
     phone.select_option("#id_country", "TR")
     expect(shown).to_have_text("Time zone: Europe/Istanbul, from the place")
 
-    # A point chosen on the map (the map is folded until asked for).
+    # A point chosen on the map (the map is folded until asked for, and so is its code).
+    loaded = """() => performance.getEntriesByType("resource")
+        .some((entry) => /\\/(picker-map|map)\\.[0-9a-f]*\\.?js/.test(entry.name))"""
+    assert phone.evaluate(loaded) is False
     phone.locator("[data-part=point] > summary").click()
     phone.wait_for_function("() => window.unmaskPickers && window.unmaskPickers[0].loaded()")
     phone.evaluate("() => window.unmaskPickers[0].jumpTo({center: [13.405, 52.52], zoom: 11})")

@@ -329,5 +329,7 @@ def test_the_location_picker_include():
     assert 'data-location-picker data-lat="id_latitude" data-lon="id_longitude"' in html
     assert 'data-config="picker-config-id_latitude"' in html
     assert 'id="picker-config-id_latitude" type="application/json"' in html
-    assert "/dist/map.js" in html and "/dist/map-worker.js" in html
-    assert " hidden>" in html  # shown by map.js only
+    assert "/dist/picker.js" in html and "/dist/map-worker.js" in html
+    assert 'data-script="/static/unmask/dist/picker-map.js"' in html  # loaded once shown
+    assert "/dist/map.js" not in html  # not the site map's code
+    assert " hidden>" in html  # shown by picker-map.js only
