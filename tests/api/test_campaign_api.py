@@ -78,6 +78,9 @@ def build_campaign(record, moderator) -> SimpleNamespace:
     )
     c.hidden_call = _call(moderator, "Unannounced call", [record.korvex], publish=False)
     CallText.objects.create(
+        call=c.hidden_call, language="fr", title="Appel pas encore annoncé", body="## Bientôt"
+    )
+    CallText.objects.create(
         call=c.old_call, language="de", title="Keine Triebwerke", body="Keine Triebwerke."
     )
 
@@ -265,7 +268,7 @@ def test_no_contact_email_nor_anything_only_moderators_see(client, campaign, out
     assert outsider.username not in text
     for hidden in ("Waiting vigil", "Rejected rally", "Quiet Neighbours", "Dissolved Circle"):
         assert hidden not in text
-    for hidden in ("Unannounced call", "Arrêtez le Falcon X", "Velmora", "Secret program"):
+    for hidden in ("Unannounced call", "Appel pas encore annoncé", "Velmora", "Secret program"):
         assert hidden not in text  # not even as a reference or a target
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -150,3 +152,22 @@ def test_query_count_does_not_grow_with_rows(
     small = {path: _queries(client, path) for path in paths}
     _grow(*grow, n=20, start=100)
     assert {path: _queries(client, path) for path in paths} == small
+
+
+def test_a_reader_who_accepts_gzip_gets_the_same_json_compressed_in_utf8(client, record, make_org):
+    """Kept answers are kept compressed too; the text is UTF-8 as it is, not \\u escapes."""
+    make_org("Öztürk Savunma Sanayi", country="TR")
+    plain = client.get(f"{API}/organizations?page_size=200")
+    packed = client.get(f"{API}/organizations?page_size=200", HTTP_ACCEPT_ENCODING="gzip, br")
+    assert "Content-Encoding" not in plain and packed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in packed["Vary"] and "Accept-Encoding" in plain["Vary"]
+    assert gzip.decompress(packed.content) == plain.content
+    assert len(packed.content) < len(plain.content) / 3
+    assert plain["ETag"] != packed["ETag"]  # one per encoding: a 304 only for the same bytes
+    again = client.get(
+        f"{API}/organizations?page_size=200",
+        HTTP_ACCEPT_ENCODING="gzip",
+        headers={"if-none-match": packed["ETag"]},
+    )
+    assert again.status_code == 304
+    assert b"\\u00" not in plain.content and "Öztürk".encode() in plain.content

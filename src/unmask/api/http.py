@@ -3,7 +3,8 @@ reading (CORS without credentials), HEAD answered like GET, an ETag on every ans
 `If-None-Match`, a short public cache lifetime, no cookies, and JSON for unknown paths and for a
 503 when the database is down. Answers are kept in the cache (`answer_cache`), keyed by the
 versions of the data and a time slot as the pages are (web/pagecache.py): the same request
-after no edit is answered without the database, whatever the number of readers.
+after no edit is answered without the database, whatever the number of readers, and gzipped
+for a reader who accepts it (kept compressed beside the plain bytes).
 
 The ETag is done here rather than left to Django's ConditionalGetMiddleware: the 304 that the
 middleware makes keeps only a few headers, so a cross-origin reader would lose the CORS header
@@ -12,6 +13,7 @@ nothing changes here: it keeps an ETag it finds and lets a 304 through."""
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import time
 from functools import wraps
@@ -22,7 +24,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.urls import Resolver404, URLPattern, URLResolver, resolve
 from django.utils import translation
-from django.utils.cache import get_conditional_response, set_response_etag
+from django.utils.cache import get_conditional_response, patch_vary_headers, set_response_etag
 
 from unmask.web import pagecache
 
@@ -92,6 +94,7 @@ def public_view(view):
 
 
 UNCACHED = {"openapi-json", "openapi-view"}  # the schema and its page: no data, nothing to keep
+GZIP_FROM = 1024  # bytes: a kept answer this long is kept compressed too, for readers who accept it
 
 
 def answer_cache(view, request: HttpRequest, *args, **kwargs) -> HttpResponse:
@@ -109,15 +112,21 @@ def answer_cache(view, request: HttpRequest, *args, **kwargs) -> HttpResponse:
     ).hexdigest()
     key = f"unmask:api:{named}"
     entry = cache.get(key)
-    if entry is not None:
-        response = HttpResponse(entry["content"], status=200)
-        for header, value in entry["headers"]:
-            response[header] = value
-        return response
-    response = view(request, *args, **kwargs)
-    if response.status_code == 200 and not response.streaming:
+    if entry is None:
+        response = view(request, *args, **kwargs)
+        if response.status_code != 200 or response.streaming:
+            return response
         entry = {"content": response.content, "headers": list(response.items())}
+        if len(response.content) >= GZIP_FROM:
+            entry["gzip"] = gzip.compress(response.content, compresslevel=6, mtime=0)
         cache.set(key, entry, seconds * 2)
+    packed = entry.get("gzip") if "gzip" in request.headers.get("Accept-Encoding", "") else None
+    response = HttpResponse(packed or entry["content"], status=200)
+    for header, value in entry["headers"]:
+        response[header] = value
+    if packed:
+        response["Content-Encoding"] = "gzip"
+    patch_vary_headers(response, ["Accept-Encoding"])
     return response
 
 
