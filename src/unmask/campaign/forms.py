@@ -12,7 +12,7 @@ from django.conf import settings
 from django.conf.locale import LANG_INFO
 from django.core.exceptions import ValidationError
 from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -22,6 +22,7 @@ from unmask.campaign.models import Action, ActionKind, Call, LocalGroup
 from unmask.campaign.services import When
 from unmask.cleantext import CleanTextMixin
 from unmask.web import honeypot
+from unmask.web.widgets import QuickSelect, checkbox_items
 
 REPEATS = [
     ("", _("Does not repeat")),
@@ -161,7 +162,7 @@ class ActionForm(CleanTextMixin, forms.Form):
         help_text=_("A public place: a square, a company's gate. Never a home address."),
     )
     city = forms.CharField(label=_("City"), required=False, max_length=200)
-    country = forms.ChoiceField(label=_("Country"), required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False, widget=QuickSelect)
     latitude = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90)
     longitude = forms.FloatField(
         label=_("Longitude"), required=False, min_value=-180, max_value=180
@@ -271,6 +272,24 @@ class ActionForm(CleanTextMixin, forms.Form):
     @property
     def site_languages(self) -> list[str]:
         return site_language_codes()
+
+    def _language_items(self, site: bool) -> SafeString:
+        codes = set(site_language_codes())
+        return checkbox_items(
+            self["languages"],
+            lambda code: (code in codes) == site,
+            '<li><label for="{id}">{input} <span lang="{value}">{label}</span></label></li>',
+        )
+
+    @property
+    def site_language_items(self) -> SafeString:
+        """The checkboxes of the site's languages, as list items."""
+        return self._language_items(site=True)
+
+    @property
+    def other_language_items(self) -> SafeString:
+        """The checkboxes of the other languages (folded under "More languages")."""
+        return self._language_items(site=False)
 
     def _offer_targets(self) -> None:
         """Choices: the targets already chosen (described from the record), then what the
