@@ -4,13 +4,13 @@ with choices kept and errors marked."""
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
-
 import pytest
 from django import forms
 from django.template import Context, Template
 
 from unmask.campaign.forms import ActionForm
+
+from ..markup import same
 
 # The list items as the form's template wrote them before, through Django's own widgets.
 ITEM = (
@@ -24,29 +24,6 @@ LANGUAGES = {
     )
     for site, test in ((True, "in"), (False, "not in"))
 }
-
-
-class Markup(HTMLParser):
-    """Tags with their attributes (in any order) and the text between them."""
-
-    def __init__(self, html: str):
-        super().__init__()
-        self.parts: list = []
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        self.parts.append((tag, sorted(attrs)))
-
-    def handle_endtag(self, tag):
-        self.parts.append(("/", tag))
-
-    def handle_data(self, data):
-        if data.strip():
-            self.parts.append(data.strip())
-
-
-def same(a: str, b: str) -> bool:
-    return Markup(a).parts == Markup(b).parts
 
 
 @pytest.fixture(params=["unbound", "bound with an error"])
