@@ -188,9 +188,10 @@ def check(page, name, path, main, width, height, shots) -> list[str]:
     response = page.goto(path)
     if response is None or response.status != 200:
         return [f"{name} {path}: HTTP {response.status if response else '?'}"]
-    if page.locator(".map-canvas").count():
+    if page.locator(".map-canvas").count():  # drawn, but for a map folded until asked for
         page.wait_for_function(
-            "() => [...document.querySelectorAll('.map-canvas')].every("
+            "() => [...document.querySelectorAll('.map-canvas')]"
+            ".filter((c) => !c.closest('details:not([open])')).every("
             "(c) => c.querySelector('canvas') || c.querySelector('.map-nojs'))"
         )
     overflow = page.evaluate(OVERFLOW)
