@@ -83,7 +83,8 @@ class Pair:
         command = [str(self.programs / program), *args]
         if self.as_postgres:
             command = ["runuser", "-u", "postgres", "--", *command]
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
+        # run in our folder: the postgres user may not enter the caller's
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, cwd=self.base)  # noqa: S603
 
     def _start(self, data: Path, port: int) -> None:
         log = self.base / f"{data.name}.log"
