@@ -68,6 +68,35 @@ def own_database(base: Path, label: str):
             conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
+# The test settings with the default cache in Redis, as UNMASK_CACHE_URL says (the test settings
+# keep it in memory): for servers that must share it or lose it.
+REDIS_SETTINGS = """
+from unmask.settings_test import *  # noqa: F403
+from unmask.settings import _cache
+
+CACHES = {**CACHES, "default": _cache("default")}  # noqa: F405 - Redis, as UNMASK_CACHE_URL says
+"""
+
+
+def redis_server_env(base: Path, cache_url: str, **settings: str) -> dict:
+    """The environment of a server this test starts: REDIS_SETTINGS as a module in `base`, its
+    var/ there, the cache at `cache_url`, one proxy in front (X-Forwarded-For), a cheap proof of
+    work, and `settings` (UNMASK_... variables); DATABASE_URL left for the caller."""
+    (base / "redissettings.py").write_text(REDIS_SETTINGS, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(
+        DJANGO_SETTINGS_MODULE="redissettings",
+        PYTHONPATH=os.pathsep.join([str(base), env.get("PYTHONPATH", "")]),
+        UNMASK_VAR_DIR=str(base / "var"),
+        UNMASK_CACHE_URL=cache_url,
+        UNMASK_PROXY_COUNT="1",
+        UNMASK_POW_COST="10",
+        UNMASK_POW_COUNTER="20",
+        **settings,
+    )
+    return env
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -86,6 +86,10 @@ class Pair:
         # run in our folder: the postgres user may not enter the caller's
         subprocess.run(command, check=True, stdout=subprocess.DEVNULL, cwd=self.base)  # noqa: S603
 
+    @staticmethod
+    def _address(port: int) -> tuple[str, ...]:
+        return ("-h", "127.0.0.1", "-p", str(port), "-U", "postgres")
+
     def _start(self, data: Path, port: int) -> None:
         log = self.base / f"{data.name}.log"
         self._run("pg_ctl", "-D", str(data), "-l", str(log), "-o", f"-p {port}", "-w", "start")
@@ -111,35 +115,16 @@ class Pair:
         self._start(primary, self.primary_port)
         self._run(
             "pg_basebackup",
-            "-h",
-            "127.0.0.1",
-            "-p",
-            str(self.primary_port),
-            "-U",
-            "postgres",
-            "-D",
-            str(replica),
-            "-R",
-            "-X",
-            "stream",
-            "-c",
-            "fast",
+            *self._address(self.primary_port),
+            *("-D", str(replica), "-R", "-X", "stream", "-c", "fast"),
         )
         self._start(replica, self.replica_port)
         # the database the URLs name, for a site served on the pair (tests make their own)
         self._run(
             "psql",
             "-q",
-            "-h",
-            "127.0.0.1",
-            "-p",
-            str(self.primary_port),
-            "-U",
-            "postgres",
-            "-d",
-            "postgres",
-            "-c",
-            "CREATE DATABASE unmask",
+            *self._address(self.primary_port),
+            *("-d", "postgres", "-c", "CREATE DATABASE unmask"),
         )
 
     def stop(self) -> None:

@@ -27,6 +27,7 @@ from ..serving import (
     free_port,
     own_database,
     reachable,
+    redis_server_env,
     reply_data,
     solved_pow,
     start_server,
@@ -36,12 +37,6 @@ pytestmark = pytest.mark.slow
 
 REDIS_DB = 7
 POSTGRES = os.environ.get("DATABASE_URL", "").startswith("postgres")
-SETTINGS = """
-from unmask.settings_test import *  # noqa: F403
-from unmask.settings import _cache
-
-CACHES = {**CACHES, "default": _cache("default")}  # noqa: F405 - Redis, as UNMASK_CACHE_URL says
-"""
 
 
 class Proxy:
@@ -108,19 +103,10 @@ def site(tmp_path_factory):
     if not reachable(REDIS):
         pytest.skip("no Redis on 127.0.0.1:6379")
     base = tmp_path_factory.mktemp("faults")
-    (base / "faultsettings.py").write_text(SETTINGS, encoding="utf-8")
     redis = Proxy(REDIS)
     redis.start()
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update(
-        DJANGO_SETTINGS_MODULE="faultsettings",
-        PYTHONPATH=os.pathsep.join([str(base), env.get("PYTHONPATH", "")]),
-        UNMASK_VAR_DIR=str(base / "var"),
-        UNMASK_CACHE_URL=f"redis://127.0.0.1:{redis.port}/{REDIS_DB}",
-        UNMASK_PROXY_COUNT="1",  # each client its own address, by X-Forwarded-For
-        UNMASK_POW_COST="10",
-        UNMASK_POW_COUNTER="20",
-    )
+    # each client its own address, by X-Forwarded-For (one proxy in front)
+    env = redis_server_env(base, f"redis://127.0.0.1:{redis.port}/{REDIS_DB}")
     with own_database(base, "faults") as direct:
         if POSTGRES:
             database = Proxy(("127.0.0.1", 5432))

@@ -22,6 +22,7 @@ from ..serving import (
     free_port,
     own_database,
     reachable,
+    redis_server_env,
     solved_pow,
     start_server,
 )
@@ -32,12 +33,6 @@ NGINX = Path("/usr/sbin/nginx")
 REDIS_DB = 8
 SUBMIT_LIMIT = 3
 FAILURE_LIMIT = 5
-SETTINGS = """
-from unmask.settings_test import *  # noqa: F403
-from unmask.settings import _cache
-
-CACHES = {**CACHES, "default": _cache("default")}  # noqa: F405 - Redis, as UNMASK_CACHE_URL says
-"""
 STAFF = """
 from django.contrib.auth import get_user_model
 users = get_user_model().objects
@@ -62,16 +57,9 @@ def proxy(tmp_path_factory):
 
     redis.Redis(*REDIS, db=REDIS_DB).flushdb()
     base = tmp_path_factory.mktemp("two-servers")
-    (base / "twosettings.py").write_text(SETTINGS, encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update(
-        DJANGO_SETTINGS_MODULE="twosettings",
-        PYTHONPATH=os.pathsep.join([str(base), env.get("PYTHONPATH", "")]),
-        UNMASK_VAR_DIR=str(base / "var"),
-        UNMASK_CACHE_URL=f"redis://127.0.0.1:6379/{REDIS_DB}",
-        UNMASK_PROXY_COUNT="1",
-        UNMASK_POW_COST="10",
-        UNMASK_POW_COUNTER="20",
+    env = redis_server_env(
+        base,
+        f"redis://127.0.0.1:6379/{REDIS_DB}",
         UNMASK_SUBMIT_LIMIT=str(SUBMIT_LIMIT),
         UNMASK_LOGIN_FAILURE_LIMIT=str(FAILURE_LIMIT),
     )
