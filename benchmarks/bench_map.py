@@ -16,9 +16,14 @@ For each of small and large, in a process of its own with Django's test client:
 Then, with the site served by granian and driven by headless Chromium (Playwright, Debian's
 chromium, software WebGL):
 - time from navigation to the first clusters drawn on /map/: the server's preview of the sites
-  (`performance.mark("unmask:clusters-previewed")`, frontend/src/map/preview.js), and to every
-  site indexed and clustered by MapLibre (`unmask:clusters-drawn`, the map usable throughout),
-  in a fresh browser context each time;
+  (`performance.mark("unmask:clusters-previewed")`, frontend/src/map/preview.js), and to the
+  first frame with the clusters of every site in it (`unmask:clusters-drawn`, the map usable
+  throughout), with the sites' worker's steps (fetched, read, clustered), in a fresh browser
+  context each time; beside it, interleaved in the same run, a plain MapLibre page
+  (benchmarks/peer/maplibre-page.js) that hands MapLibre the same GeoJSON with `cluster: true`
+  over the same basemap, marked the same way (issue 17: unmask no slower, and within 1.2 s);
+- the compact payload the map loads (/map/sites.bin): cold, and its compressed size (target
+  1 MB), whole and without its column of public ids;
 - on the network dataset, time from navigation to the graph laid out and drawn on /graph/
   (`unmask:graph-drawn`) and the frames per second during a scripted pan and zoom of the
   camera, counted with requestAnimationFrame.
@@ -63,6 +68,10 @@ TARGET_COLD_MS = 1000
 TARGET_EDIT_MS = 100  # issue 17: no reader waits a cold build after an edit
 TARGET_CLUSTERS_MS = 2000
 PREVIEW_MARK = "unmask:clusters-previewed"  # frontend/src/map/preview.js
+SITE_STEPS = ("fetched", "read", "clustered")  # marks of frontend/src/map/layers.js
+TARGET_PEER_RATIO = 1.0  # issue 17 item 5: no slower than the plain MapLibre page
+TARGET_COMPACT_MB = 1  # issue 17 item 1: the payload a map loads
+TARGET_LIMIT_MS = 1200  # issue 17 item 1: every site clustered and clickable
 TARGET_GZIP_MB = 5
 TARGET_GRAPH_MS = 3000
 TARGET_FPS = 30
@@ -131,6 +140,7 @@ def main_server(args) -> int:
     etag = response["ETag"]
     conditional = sorted(get(HTTP_IF_NONE_MATCH=etag)[1] for _ in range(args.repeat))
     figures = after_an_edit(get, client, args.cold)
+    figures.update(compact_figures(client, args.cold))
     Path(args.out).write_text(
         json.dumps(
             {
@@ -146,6 +156,34 @@ def main_server(args) -> int:
         )
     )
     return 0
+
+
+def compact_figures(client, cold: int) -> dict:
+    """The compact payload the map page loads (/map/sites.bin, maps/compact.py): built cold, and
+    its size compressed, whole and without its column of public ids (what a popup needs, not
+    what the clusters need)."""
+    import gzip
+
+    from django.core.cache import cache
+
+    from unmask.maps.compact import read_compact
+
+    times = []
+    for _ in range(cold):
+        cache.clear()
+        start = time.perf_counter()
+        response = client.get("/map/sites.bin", HTTP_ACCEPT_ENCODING="gzip")
+        times.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, response.status_code
+    raw = gzip.decompress(response.content)
+    header = read_compact(raw)["header"]
+    ids = len(read_compact(raw)["sites"]) * header["idWidth"]
+    return {
+        "compact_cold": statistics.median(times),
+        "compact_gzip": len(response.content),
+        "compact_raw": len(raw),
+        "compact_gzip_no_ids": len(gzip.compress(raw[: len(raw) - ids], 6)),
+    }
 
 
 EDITED = {  # the derived payloads a reader may wait for after an edit, by figure name
@@ -229,11 +267,57 @@ FPS_SCRIPT = """async (seconds) => {
 }"""
 
 
+PEER_PATH = "/static/peer/index.html"
+PEER_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>MapLibre, cluster: true</title>
+<link rel="stylesheet" href="/static/unmask/dist/map.css">
+<style>html, body, #map {{ margin: 0; width: 100%; height: 100%; }}</style></head>
+<body><div id="map"></div>
+<script type="application/json" id="config">{config}</script>
+<script src="/static/peer/peer.js"></script></body></html>
+"""
+
+
+def build_peer(static_root: Path) -> None:
+    """The plain MapLibre page (benchmarks/peer/maplibre-page.js, bundled with esbuild) in the
+    benchmark's static folder, which the server's whitenoise serves as it is (no CSP: not a
+    page of unmask's)."""
+    folder = static_root / "peer"
+    folder.mkdir(parents=True, exist_ok=True)
+    esbuild = ROOT / "frontend/node_modules/.bin/esbuild"
+    subprocess.run(
+        [
+            str(esbuild),
+            str(HERE / "peer/maplibre-page.js"),
+            "--bundle",
+            "--minify",
+            "--format=iife",
+            "--define:import.meta.url=undefined",
+            "--log-level=warning",
+            f"--outfile={folder / 'peer.js'}",
+        ],
+        env={**os.environ, "NODE_PATH": str(ROOT / "frontend/node_modules")},
+        check=True,
+    )
+    dist = "/static/unmask/dist/"
+    config = {
+        "basemap": dist + "basemap/countries.json",
+        "regions": dist + "basemap/regions.json",
+        "places": dist + "basemap/places.json",
+        "worker": dist + "map-worker.js",
+        "sites": "/map/sites.geojson",
+        "countries": {},
+    }
+    (folder / "index.html").write_text(PEER_PAGE.format(config=json.dumps(config)))
+
+
 def browser_figures(directory: Path, paths: dict[str, str], runs: int) -> dict:
     from playwright.sync_api import sync_playwright
 
     from tests.browser.conftest import CHROMIUM_ARGS  # the same switches as the browser tests
 
+    if any(path == PEER_PATH for path, _mark in paths.values()):
+        build_peer(Path(bench_public.child_env(directory)["UNMASK_STATIC_ROOT"]))
     server = bench_public.Server(directory, collectstatic=True)
     results: dict[str, list[float]] = {name: [] for name in paths}
     fps: list[float] = []
@@ -251,6 +335,13 @@ def browser_figures(directory: Path, paths: dict[str, str], runs: int) -> dict:
                             PREVIEW_MARK,
                         )
                         results.setdefault("first", []).append(first or results[name][-1])
+                        for step in SITE_STEPS:  # the sites' worker's own marks
+                            at = page.evaluate(
+                                "(m) => performance.getEntriesByName(m)[0]?.startTime ?? null",
+                                f"unmask:sites-{step}",
+                            )
+                            if at is not None:
+                                results.setdefault(f"sites_{step}", []).append(at)
                     if name == "graph":
                         value = page.evaluate(FPS_SCRIPT, 4)
                         if value is not None:
@@ -334,7 +425,12 @@ def main() -> int:
             print(f"  {label}: loading /map/ in Chromium ...", flush=True)
             rows[label].update(
                 browser_figures(
-                    directory, {"clusters": ("/map/", "unmask:clusters-drawn")}, args.browser_runs
+                    directory,
+                    {
+                        "clusters": ("/map/", "unmask:clusters-drawn"),
+                        "peer": (PEER_PATH, "unmask:clusters-drawn"),
+                    },
+                    args.browser_runs,
                 )
             )
     graph = {}
@@ -378,6 +474,17 @@ def main() -> int:
         fmt="{:.3f}",
     )
     line("GeoJSON uncompressed", "raw_bytes", "MB", scale=1e-6, fmt="{:.3f}")
+    line("compact payload cold (sites.bin)", "compact_cold", "ms")
+    line(
+        "compact payload gzip",
+        "compact_gzip",
+        "MB",
+        lambda v: v <= TARGET_COMPACT_MB * 1e6,
+        scale=1e-6,
+        fmt="{:.3f}",
+    )
+    line("  of which without the ids", "compact_gzip_no_ids", "MB", scale=1e-6, fmt="{:.3f}")
+    line("compact payload uncompressed", "compact_raw", "MB", scale=1e-6, fmt="{:.3f}")
     for name, label in (
         ("edit_geojson", "GeoJSON"),
         ("edit_preview", "preview"),
@@ -392,7 +499,24 @@ def main() -> int:
         lambda v: v < TARGET_CLUSTERS_MS,
         fmt="{:.0f}",
     )
-    line("navigation to every site clustered", "clusters", "ms", fmt="{:.0f}")
+    line(
+        "navigation to every site clustered",
+        "clusters",
+        "ms",
+        lambda v: v <= TARGET_LIMIT_MS,
+        fmt="{:.0f}",
+    )
+    for step in SITE_STEPS:
+        line(f"  sites {step} in their worker", f"sites_{step}", "ms", fmt="{:.0f}")
+    line("plain MapLibre page, cluster: true", "peer", "ms", fmt="{:.0f}")
+    for label in ("small", "large"):
+        row = rows[label]
+        if row.get("peer"):
+            ratio = row["clusters"] / row["peer"]
+            print(
+                f"   {label}: unmask / plain MapLibre (same data, same run)  {ratio:.2f}"
+                f"  target <= {TARGET_PEER_RATIO}: {verdict(ratio <= TARGET_PEER_RATIO)}"
+            )
     if graph:
         print(f"\n== network graph: {NETWORK[0]:,} organizations, {NETWORK[2]:,} links")
         drawn = graph.get("graph")

@@ -41,6 +41,8 @@ const jsOptions = {
     // The location picker of the action form: a loader, and the map it loads once shown.
     picker: "src/picker.js",
     "picker-map": "src/picker-map.js",
+    // The record's sites, read and clustered off the page's thread (map/sites-worker.js).
+    "sites-worker": "src/map/sites-worker.js",
     // Keyboard shortcuts of the moderators' screen (/moderate/).
     moderate: "src/moderate.js",
     // The action form's proof-of-work widget (ALTCHA); its worker is copied by copyPowWorker().

@@ -2,11 +2,16 @@
 
 # The map says it drew its first clusters (performance.mark in map.js).
 CLUSTERS_DRAWN = "() => performance.getEntriesByName('unmask:clusters-drawn').length > 0"
-# Still, with every tile of the view drawn: what queryRenderedFeatures sees is what is shown.
+# Still, with every tile of the view drawn and the view's clusters of the sites handed over by
+# their worker (data-clustering, map/layers.js): what queryRenderedFeatures sees is what is shown.
 SETTLED = """() => new Promise((resolve) => {
   const map = window.unmaskMaps[0];
-  if (!map.isMoving() && map.loaded()) resolve();
-  else map.once("idle", () => resolve());
+  const section = map.getContainer().closest("section[data-map]");
+  const check = () => {
+    if (!map.isMoving() && map.loaded() && !(section && "clustering" in section.dataset)) resolve();
+    else setTimeout(check, 30);
+  };
+  check();
 })"""
 # The points drawn in a layer, with their place on the screen.
 POINTS = """(layer) => {

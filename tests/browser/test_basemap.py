@@ -33,6 +33,11 @@ def settle(page):
 
 def names_at(page, path):
     page.goto(path)
+    # A new hash on the same page moves the map once the page hears of it: wait for that.
+    zoom = float(path.split("#")[1].split("/")[0])
+    page.wait_for_function(
+        "(z) => Math.abs((window.unmaskMaps?.[0]?.getZoom() ?? -99) - z) < 0.01", arg=zoom
+    )
     settle(page)
     # The basemap's sources load on their own: wait until the places are drawn.
     page.wait_for_function(f"() => {DRAWN}(['place-label']) > 0", timeout=20_000)

@@ -148,9 +148,10 @@ def test_clusters_filters_history_zoom_popup_and_profile(
 
 def test_the_preview_is_drawn_while_the_sites_load_then_gives_way(page, record, artifacts):
     """The server's preview of the sites (maps/preview.py) shows where they are and how many
-    before the browser has every site; once MapLibre's own clusters are drawn it is gone."""
+    before the browser has every site; once the clusters of every site are drawn it is gone."""
     held = []
-    page.route("**/map/sites.geojson*", lambda route: held.append(route))  # wait for the test
+    # What the sites' worker fetches (maps/compact.py), held until the test lets it through.
+    page.route("**/map/sites.bin*", lambda route: held.append(route))
     page.goto("/map/")
     page.wait_for_function(
         "() => performance.getEntriesByName('unmask:clusters-previewed').length > 0"

@@ -213,7 +213,7 @@ def test_the_layer_turned_on_while_the_sites_load_leaves_the_preview_alone(
     page, campaign, assert_same_origin
 ):
     held = []
-    page.route("**/map/sites.geojson*", lambda route: held.append(route))  # wait for the test
+    page.route("**/map/sites.bin*", lambda route: held.append(route))  # wait for the test
     page.goto("/map/")
     page.wait_for_function(
         "() => performance.getEntriesByName('unmask:clusters-previewed').length > 0"

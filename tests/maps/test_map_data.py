@@ -9,7 +9,9 @@ import json
 import pytest
 from django.test import override_settings
 
+from unmask.maps.compact import CONTENT_TYPE, read_compact
 from unmask.record import services
+from unmask.record.models import Site
 
 
 def geojson(client, **params) -> dict:
@@ -70,6 +72,55 @@ def test_the_payload_carries_only_what_the_map_draws(client, network):
     org = payload["organizations"][city["properties"]["o"]]
     assert org == [network["orgs"]["engines"].public_id, "Korvex Aerodynamics", "company"]
     assert set(exact["properties"]) == {"s", "o", "p", "r"}  # no address, no internal id
+
+
+def compact(client, **params) -> dict:
+    response = client.get("/map/sites.bin", params, HTTP_ACCEPT_ENCODING="gzip")
+    assert response.status_code == 200 and response["Content-Type"] == CONTENT_TYPE
+    return read_compact(gzip.decompress(response.content))
+
+
+def as_features(payload: dict) -> dict[str, tuple]:
+    """Each site of either payload by its public id: organization, place, role, precision."""
+    if "features" in payload:
+        orgs = payload["organizations"]
+        return {
+            f["properties"]["s"]: (
+                orgs[f["properties"]["o"]],
+                tuple(f["geometry"]["coordinates"]),
+                f["properties"]["r"],
+                f["properties"]["p"],
+            )
+            for f in payload["features"]
+        }
+    orgs = payload["header"]["organizations"]
+    return {
+        site["s"]: (orgs[site["o"]], (site["lon"], site["lat"]), site["r"], site["p"])
+        for site in payload["sites"]
+    }
+
+
+@pytest.mark.parametrize("params", [{}, {"country": "DE"}, {"product": "PROGRAM"}, {"kind": "x"}])
+def test_the_compact_payload_holds_what_the_geojson_holds(client, network, params):
+    """What the map page loads (maps.compact, read by frontend/src/map/sites-data.js) is the
+    GeoJSON's sites, filtered, rounded and named the same: only smaller."""
+    params = {k: network["chain"][0].public_id if v == "PROGRAM" else v for k, v in params.items()}
+    assert as_features(compact(client, **params)) == as_features(geojson(client, **params))
+
+
+def test_the_compact_payload_carries_ids_it_cannot_pack(client, network):
+    """A public id that is not plain ASCII (none is made so, an import could bring one) is
+    listed in the header rather than packed into the fixed-width column."""
+    Site.objects.filter(pk=network["sites"]["bank"].pk).update(public_id="bänk-1")
+    services.soft_delete(network["orgs"]["integrator"], reason="bump the version")
+    payload = compact(client)
+    assert "bänk-1" in payload["header"]["ids"]
+    assert as_features(payload) == as_features(geojson(client))
+    # ETag and 304 as for the GeoJSON, and no leak of what is not public.
+    response = client.get("/map/sites.bin")
+    again = client.get("/map/sites.bin", HTTP_IF_NONE_MATCH=response["ETag"])
+    assert again.status_code == 304
+    assert network["sites"]["integrator"].public_id not in as_features(payload)
 
 
 def test_a_draft_site_or_one_without_a_point_is_not_on_the_map(client, network, ids):

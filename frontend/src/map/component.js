@@ -6,7 +6,7 @@
 import { AttributionControl, Map as MapLibreMap, NavigationControl, Popup, addProtocol } from "maplibre-gl";
 import { Protocol } from "pmtiles";
 
-import { fetchJSON, isMirror } from "../offline-data.js";
+import { isMirror } from "../offline-data.js";
 import { layersFromConfig } from "./layers.js";
 import { choicePopup } from "./popup.js";
 import { Preview } from "./preview.js";
@@ -84,7 +84,7 @@ export class SiteMap {
     this.load({ fit: view ? "never" : "always" }, first);
   }
 
-  /** The record's map pages draw the server's preview of the sites while MapLibre indexes them. */
+  /** The record's map pages draw the server's preview of the sites while their worker clusters them. */
   startPreview() {
     const sites = this.layers.find((layer) => layer.name === "sites");
     const url = sites?.settings.previewUrl;
@@ -147,6 +147,10 @@ export class SiteMap {
 
     map.on("movestart", (event) => {
       if (event.originalEvent) this.viewChosen = true; // dragged, zoomed, keys: not our fitBounds
+    });
+    // Layers clustered off the page (the sites) are handed the clusters of each new view.
+    map.on("move", () => {
+      for (const layer of this.layers) if (layer.shown) layer.update(map);
     });
     map.on("moveend", () => {
       this.renderList();
@@ -217,12 +221,7 @@ export class SiteMap {
     this.loading?.abort();
     const controller = (this.loading = new AbortController());
     const query = this.query();
-    const data = Promise.all(
-      layers.map((layer) => {
-        const url = layer.settings.url + (layer.filtered && query ? `?${query}` : "");
-        return fetchJSON(url, { signal: controller.signal, headers: { Accept: "application/geo+json" } });
-      }),
-    );
+    const data = Promise.all(layers.map((layer) => layer.fetch(layer.filtered ? query : "", controller.signal)));
     data.catch(() => {}); // a request dropped for a newer one is no error
     return { controller, data, layers };
   }
@@ -263,21 +262,32 @@ export class SiteMap {
       this.fitToData(layers, fit !== "always", fit === "results" ? RESULTS_MAX_ZOOM : 7);
     }
     this.renderList();
-    if (this.preview) {
-      await this.preview.settled; // preview.js: its tiles first
+    // The sites are clustered in their worker, so drawing them never holds up the preview's
+    // tiles in MapLibre's; the other layers, clustered by MapLibre, wait for those first.
+    if (this.preview && layers.some((layer) => layer.name !== "sites")) {
+      await this.preview.settled; // preview.js
       if (signal?.aborted) return; // newer filters came meanwhile
     }
-    const updates = layers.map((layer, i) => this.map.getSource(layer.source).setData(data[i]));
-    await Promise.all(updates);
+    await Promise.all(layers.map((layer, i) => layer.draw(this.map, data[i])));
+    if (signal?.aborted) return;
     if (!this.marked) {
       this.marked = true;
       const detail = { map: this.id, sites: this.sites.length || 0 };
       for (const layer of this.layers) if (layer.name !== "sites") detail[layer.name] = layer.data.length;
-      this.map.once("idle", () => {
+      // Marked at the first frame with the layers' clusters or points in it (what a click can
+      // hit then), or once the map is idle if none is in view.
+      const map = this.map;
+      const hits = this.hitLayers().filter((id) => map.getLayer(id));
+      const drawn = (event) => {
+        if (event.type === "render" && !map.queryRenderedFeatures({ layers: hits }).length) return;
+        map.off("render", drawn);
+        map.off("idle", drawn);
         performance.mark(MARK, { detail });
         this.preview?.remove(); // the real clusters are drawn
-      });
-      this.map.triggerRepaint();
+      };
+      map.on("render", drawn);
+      map.on("idle", drawn);
+      map.triggerRepaint();
     }
   }
 
@@ -416,11 +426,10 @@ export class SiteMap {
   }
 
   async openCluster(layer, feature, clickedAt) {
-    const source = this.map.getSource(layer.source);
     const { cluster_id: clusterId, point_count: total } = feature.properties;
     const where = near(feature.geometry.coordinates, clickedAt);
     try {
-      const zoom = await source.getClusterExpansionZoom(clusterId);
+      const zoom = await layer.expansionZoom(this.map, clusterId);
       if (zoom <= CLUSTER_MAX_ZOOM && zoom <= this.map.getMaxZoom()) {
         // At least one step in, so every click on a cluster visibly zooms: a view chosen.
         this.viewChosen = true;
@@ -428,7 +437,7 @@ export class SiteMap {
         return;
       }
       // The items share one place and never come apart: list them instead.
-      const leaves = await source.getClusterLeaves(clusterId, CHOICES_LIMIT, 0);
+      const leaves = await layer.leaves(this.map, clusterId, CHOICES_LIMIT, 0);
       this.openChoices(layer, leaves, total, where);
     } catch {
       // The data changed under the click (new filters): nothing to open.
@@ -593,14 +602,11 @@ export class SiteMap {
     const controller = (layer.loading = new AbortController());
     const query = layer.filtered ? this.query() : "";
     try {
-      const data = await fetchJSON(layer.settings.url + (query ? `?${query}` : ""), {
-        signal: controller.signal,
-        headers: { Accept: "application/geo+json" },
-      });
+      const data = await layer.fetch(query, controller.signal);
       await this.styleReady;
-      if (this.preview) await this.preview.settled; // the preview's tiles first, as for the sites
+      if (this.preview) await this.preview.settled; // the preview's tiles first (see setData)
       layer.index(data);
-      await this.map.getSource(layer.source).setData(data);
+      await layer.draw(this.map, data);
       this.renderList();
     } catch (error) {
       if (error.name !== "AbortError") this.setCount(layer.text("error"));

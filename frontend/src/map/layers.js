@@ -14,8 +14,9 @@
 // A layer with a `toggle` (the record's map offers the actions so: maps/options.py) is drawn
 // only while the reader asks for it: the form's checkbox of that name, `?<toggle>=1` in the
 // address; `shown` says whether it is at first. Its data is loaded when it is first shown.
-import { fetchJSON } from "../offline-data.js";
+import { fetchJSON, isMirror } from "../offline-data.js";
 import { actionPopup, formatStart, messagePopup, sitePopup } from "./popup.js";
+import { openSites } from "./sites-source.js";
 import { ACTIONS, ACTION_LAYERS, LAYERS, SITES, SITE_LAYERS } from "./style.js";
 
 const EMPTY = () => ({ length: 0, loaded: false, lon: [], lat: [], order: [] });
@@ -61,6 +62,29 @@ class Layer {
     this.data = EMPTY();
   }
 
+  /** The layer's data with these filters (a query string): its GeoJSON. */
+  fetch(query, signal) {
+    const url = this.settings.url + (query ? `?${query}` : "");
+    return fetchJSON(url, { signal, headers: { Accept: "application/geo+json" } });
+  }
+
+  /** Draw the data `index` took: MapLibre's source clusters it. */
+  draw(map, data) {
+    return map.getSource(this.source).setData(data);
+  }
+
+  /** A cluster's zoom to come apart at, and its items. */
+  expansionZoom(map, clusterId) {
+    return map.getSource(this.source).getClusterExpansionZoom(clusterId);
+  }
+
+  leaves(map, clusterId, limit, offset) {
+    return map.getSource(this.source).getClusterLeaves(clusterId, limit, offset);
+  }
+
+  /** The view moved: nothing to do when MapLibre clusters the data. */
+  update() {}
+
   /** What the click can hit on this layer: its clusters, then its points, most precise first. */
   get hitLayers() {
     return [this.clusters, ...this.points];
@@ -88,8 +112,91 @@ export class SitesLayer extends Layer {
   selected = LAYERS.selected;
   styleLayers = Object.values(LAYERS);
 
+  /**
+   * The sites with these filters, read and clustered off the page (sites-source.js): the record's
+   * compact payload (maps/compact.py) on the site, the GeoJSON in the mirror and on maps of other
+   * sites (a call's targets). Answers the columns the list and the fit use.
+   */
+  async fetch(query, signal) {
+    const mirror = isMirror();
+    const compact = this.settings.compactUrl && !mirror;
+    const url = new URL((compact ? this.settings.compactUrl : this.settings.url) + (query ? `?${query}` : ""), document.baseURI).href;
+    const lang = this.component.strings.lang;
+    let sites = openSites(mirror ? "" : this.settings.workerUrl);
+    this.current = sites;
+    signal.addEventListener("abort", () => sites.close(), { once: true });
+    if (mirror) {
+      const geojson = await fetchJSON(url, { signal, headers: { Accept: "application/geo+json" } });
+      return sites.ask("load", { geojson, lang });
+    }
+    try {
+      return await sites.ask("load", { url, lang });
+    } catch (error) {
+      if (!sites.broken || signal.aborted) throw error;
+      // The worker could not start (a policy, an old browser): the page does the work.
+      sites = this.current = openSites("");
+      signal.addEventListener("abort", () => sites.close(), { once: true });
+      return sites.ask("load", { url, lang });
+    }
+  }
+
   index(data) {
-    this.data = indexSites(data, this.component.strings.collator);
+    this.data = { ...data, loaded: true };
+    this.drawn = this.current;
+    // When the sites were fetched, read and clustered, as marks of the page (the benchmark's).
+    for (const [step, at] of Object.entries(data.timing || {})) {
+      performance.mark(`unmask:sites-${step}`, { startTime: at - performance.timeOrigin, detail: { sites: data.length } });
+    }
+  }
+
+  draw(map) {
+    return this.update(map);
+  }
+
+  /**
+   * Hand the map the clusters of what is in view and around it (half a view on each side), at
+   * the zoom in view, whenever the view leaves what it was handed: a few hundred points where
+   * MapLibre was once handed every site.
+   */
+  update(map) {
+    const sites = this.drawn;
+    if (!sites) return Promise.resolve();
+    const zoom = Math.max(0, Math.floor(map.getZoom()));
+    const bounds = map.getBounds();
+    const [west, south, east, north] = [bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()];
+    const had = this.covered;
+    if (had && had.sites === sites && had.zoom === zoom) {
+      const [w, s, e, n] = had.box;
+      if (west >= w && south >= s && east <= e && north <= n) return had.done;
+    }
+    const dx = (east - west) / 2;
+    const dy = (north - south) / 2;
+    const box = [west - dx, Math.max(-90, south - dy), east + dx, Math.min(90, north + dy)];
+    const covered = { sites, zoom, box };
+    this.covered = covered;
+    // data-clustering on the section while the view's clusters are on their way (the tests
+    // wait for it to go, as they wait for MapLibre to be idle).
+    const section = this.component.section;
+    section.dataset.clustering = "";
+    covered.done = sites
+      .ask("clusters", box, zoom)
+      .then((features) => {
+        if (this.covered !== covered) return undefined; // a newer view asked meanwhile
+        return map.getSource(this.source).setData({ type: "FeatureCollection", features });
+      })
+      .catch(() => {}) // closed for newer filters: their sites are drawn instead
+      .finally(() => {
+        if (this.covered === covered) delete section.dataset.clustering;
+      });
+    return covered.done;
+  }
+
+  expansionZoom(_map, clusterId) {
+    return this.drawn.ask("expansionZoom", clusterId);
+  }
+
+  leaves(_map, clusterId, limit, offset) {
+    return this.drawn.ask("leaves", clusterId, limit, offset);
   }
 
   listItem(i) {
@@ -101,9 +208,11 @@ export class SitesLayer extends Layer {
     link.textContent = name;
     const meta = document.createElement("span");
     meta.className = "meta";
-    meta.textContent = [roles[sites.role[i]], precisions[sites.precision[i]]].filter(Boolean).join(" · ");
+    const role = sites.roles[sites.role[i]];
+    const precision = sites.precisions[sites.precision[i]];
+    meta.textContent = [roles[role], precisions[precision]].filter(Boolean).join(" · ");
     const item = document.createElement("li");
-    item.dataset.site = sites.id[i];
+    item.dataset.site = sites.ids[i];
     item.append(link, " ", meta);
     return item;
   }
@@ -141,53 +250,6 @@ export class SitesLayer extends Layer {
       }
     }
   }
-}
-
-function emptySites() {
-  return { length: 0, loaded: false, lon: [], lat: [], org: [], id: [], role: [], precision: [], orgs: [], order: [] };
-}
-
-/**
- * The sites as flat arrays, for the list: fast to scan at every move of the map, and ordered
- * once by organization name (the order the server lists them in).
- */
-function indexSites(data, collator) {
-  const features = data.features || [];
-  const orgs = data.organizations || [];
-  const length = features.length;
-  if (!length) return { ...emptySites(), loaded: true, orgs };
-  const sites = {
-    length,
-    loaded: true,
-    orgs,
-    lon: new Float64Array(length),
-    lat: new Float64Array(length),
-    org: new Int32Array(length),
-    id: new Array(length),
-    role: new Array(length),
-    precision: new Array(length),
-  };
-  features.forEach((feature, i) => {
-    const [lon, lat] = feature.geometry.coordinates;
-    const p = feature.properties;
-    sites.lon[i] = lon;
-    sites.lat[i] = lat;
-    sites.org[i] = p.o;
-    sites.id[i] = p.s;
-    sites.role[i] = p.r;
-    sites.precision[i] = p.p;
-  });
-  // Organizations by name, then their sites in that order (a counting sort: linear in sites).
-  const byName = orgs.map((_, i) => i).sort((a, b) => collator.compare(orgs[a][1], orgs[b][1]));
-  const rank = new Int32Array(orgs.length);
-  byName.forEach((org, r) => (rank[org] = r));
-  const starts = new Int32Array(orgs.length + 1);
-  for (let i = 0; i < length; i++) starts[rank[sites.org[i]] + 1] += 1;
-  for (let r = 0; r < orgs.length; r++) starts[r + 1] += starts[r];
-  const order = new Int32Array(length);
-  for (let i = 0; i < length; i++) order[starts[rank[sites.org[i]]]++] = i;
-  sites.order = order;
-  return sites;
 }
 
 // --- the campaign's actions --------------------------------------------------------------------------

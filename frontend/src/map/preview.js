@@ -1,4 +1,4 @@
-// A first look at the record's sites while MapLibre indexes all of them: the server's grid of
+// A first look at the record's sites while their worker reads and clusters all of them: the server's grid of
 // the sites at the zooms of a world or continent view (src/unmask/maps/preview.py, a few
 // kilobytes where the sites are megabytes), drawn with the clusters' look. A click on one zooms
 // in there. The preview goes as soon as the real clusters are drawn, and for good when the

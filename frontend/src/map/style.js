@@ -1,10 +1,11 @@
 // The map's style: the basemap (country shapes that ship with the site, or an operator's PMTiles
 // under them), then the sites, clustered. No glyphs URL and no sprite: MapLibre draws text with
 // the browser's own fonts, and nothing is fetched from another host.
+import { CLUSTER_MAX_ZOOM } from "./clusters.js";
 import { sourceUrl } from "./mirror.js";
 
+export { CLUSTER_MAX_ZOOM };
 export const SITES = "sites";
-export const CLUSTER_MAX_ZOOM = 14;
 export const LAYERS = {
   clusters: "site-clusters",
   count: "site-cluster-count",
@@ -182,7 +183,9 @@ export function buildStyle({ config, colours, lang, pmtiles, layers: wanted = [S
     if (config.places) sources.places = { type: "geojson", data: sourceUrl(new URL(config.places, document.baseURI).href) };
   }
   if (wanted.includes(SITES)) {
-    sources[SITES] = { type: "geojson", data: empty, cluster: true, clusterRadius: 48, clusterMaxZoom: CLUSTER_MAX_ZOOM };
+    // Not clustered here: the sites' worker clusters every site (sites-data.js) and the page
+    // hands this source the clusters of what is in view (layers.js, SitesLayer.update).
+    sources[SITES] = { type: "geojson", data: empty };
   }
   if (wanted.includes(ACTIONS)) {
     sources[ACTIONS] = { type: "geojson", data: empty, cluster: true, clusterRadius: 40, clusterMaxZoom: CLUSTER_MAX_ZOOM };

@@ -90,6 +90,9 @@ def sites_layer_config(url: str = "", *, filtered: bool = True) -> dict:
     a preview (maps.preview) drawn while the browser indexes them."""
     return {
         "url": url or reverse("maps:sites"),
+        # The record's sites also come compact (maps.compact), read in a worker of the page's.
+        "compactUrl": "" if url else reverse("maps:sites-compact"),
+        "workerUrl": static("unmask/dist/sites-worker.js"),
         "previewUrl": "" if url else reverse("maps:sites-preview"),
         "filtered": filtered,
         "siteUrl": reverse("maps:site", args=["__ID__"]),

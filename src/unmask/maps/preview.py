@@ -1,7 +1,7 @@
 """A first look at the map while the browser indexes every site: the public sites (with the
 map's filters) grouped on a grid at the zooms a world or continent view uses, computed here and
 cached per record version like the GeoJSON. The page draws these at once and replaces them with
-MapLibre's own clusters of every site as soon as those are drawn (frontend/src/map/preview.js);
+the clusters of every site as soon as those are drawn (frontend/src/map/preview.js);
 at 100,000 sites that index takes the browser seconds, this file a few kilobytes.
 
 A cell is RADIUS screen pixels wide at its zoom, as MapLibre's clusters are about: one point per

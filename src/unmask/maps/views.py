@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import get_language
 
-from unmask.maps import geojson, options, preview, signals
+from unmask.maps import compact, geojson, options, preview, signals
 from unmask.record.filters import NetworkFilters
 from unmask.record.models import Link, Site
 from unmask.web.embed import embeddable
@@ -70,16 +70,21 @@ def embed(request):
     return response
 
 
-def _sites_payload(request, kind: str, build):
+def _sites_payload(request, kind: str, build, content_type: str = "application/geo+json"):
     filters = NetworkFilters.from_params(request.GET)
     return derived_response(
-        request, kind, filters.as_params(), lambda: build(filters), "application/geo+json"
+        request, kind, filters.as_params(), lambda: build(filters), content_type
     )
 
 
 def sites(request):
     """GeoJSON of the public sites in view: compressed, cached per record version, with ETag."""
     return _sites_payload(request, "sites", geojson.sites_geojson)
+
+
+def sites_compact(request):
+    """The same sites in the compact binary form the map page loads (maps.compact)."""
+    return _sites_payload(request, "sites-compact", compact.sites_compact, compact.CONTENT_TYPE)
 
 
 def sites_preview(request):
