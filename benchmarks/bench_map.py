@@ -284,9 +284,10 @@ def build_peer(static_root: Path) -> None:
     page of unmask's)."""
     folder = static_root / "peer"
     folder.mkdir(parents=True, exist_ok=True)
-    esbuild = ROOT / "frontend/node_modules/.bin/esbuild"
+    esbuild = ROOT / "frontend/node_modules/esbuild/bin/esbuild"  # a node script (no .bin link)
     subprocess.run(
         [
+            "node",
             str(esbuild),
             str(HERE / "peer/maplibre-page.js"),
             "--bundle",

@@ -4,12 +4,15 @@
 CLUSTERS_DRAWN = "() => performance.getEntriesByName('unmask:clusters-drawn').length > 0"
 # Still, with every tile of the view drawn and the view's clusters of the sites handed over by
 # their worker (data-clustering, map/layers.js): what queryRenderedFeatures sees is what is shown.
+# MapLibre's "idle" comes after a frame with nothing left to load, place or fade; one is asked
+# for (triggerRepaint) so that a map already idle says so again.
 SETTLED = """() => new Promise((resolve) => {
   const map = window.unmaskMaps[0];
   const section = map.getContainer().closest("section[data-map]");
   const check = () => {
-    if (!map.isMoving() && map.loaded() && !(section && "clustering" in section.dataset)) resolve();
-    else setTimeout(check, 30);
+    if (section && "clustering" in section.dataset) return setTimeout(check, 30);
+    map.once("idle", () => resolve());
+    map.triggerRepaint();
   };
   check();
 })"""

@@ -19,6 +19,8 @@ from unmask.campaign.models import Call
 
 from ..campaign.test_pages_feeds import announce
 
+from .mapjs import SETTLED
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CLUSTERS_DRAWN = "() => performance.getEntriesByName('unmask:clusters-drawn').length > 0"
@@ -115,6 +117,7 @@ def test_another_site_frames_each_embed_and_not_the_other_pages(
         expect(map_frame.locator(".map-canvas canvas")).to_have_count(1)
         map_document = page.locator("#map").element_handle().content_frame()
         map_document.wait_for_function(CLUSTERS_DRAWN, timeout=30_000)
+        map_document.evaluate(SETTLED)  # fitted to the sites, its list written
         # In a frame as narrow as a phone the list of sites is folded, one tap away.
         map_frame.get_by_text("Show the list").click()
         expect(map_frame.locator("[data-map-list] li").first).to_be_visible()

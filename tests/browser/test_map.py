@@ -56,6 +56,7 @@ def record(make_org, make_link, make_site):
 
 def wait_for_clusters(page):
     page.wait_for_function(CLUSTERS_DRAWN, timeout=20_000)
+    page.evaluate(SETTLED)  # and the map still, the basemap's later files drawn too
 
 
 def click_on_map(page, x, y):

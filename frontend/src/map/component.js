@@ -30,6 +30,9 @@ const CHOICES_LIMIT = 50; // items listed in the popup of a place that holds sev
 const POPUP_MARGIN = 12; // pixels kept between a popup and the edge of the map
 const MARK = "unmask:clusters-drawn";
 const WORLD = { center: [15, 30], zoom: 1 };
+// The basemap's sources drawn only from zoom 2 on (style.js: places from 2, regions from 3.5).
+const DEFERRED_SOURCES = ["regions", "places"];
+const DEFERRED_FROM_ZOOM = 2;
 // Fitting the map to filtered results: never closer than a city with its neighbours.
 const RESULTS_MAX_ZOOM = 9;
 
@@ -112,16 +115,18 @@ export class SiteMap {
     const rtl = document.documentElement.dir === "rtl";
     const pmtiles = Boolean(this.config.pmtiles);
     if (pmtiles) usePmtiles();
+    const style = buildStyle({
+      config: this.config,
+      colours: readColours(this.section),
+      lang: this.strings.lang,
+      pmtiles,
+      layers: this.layers.map((layer) => layer.name),
+      hidden: this.layers.filter((layer) => !layer.shown).map((layer) => layer.source),
+    });
+    this.deferBasemap(style, (view || WORLD).zoom);
     const map = new MapLibreMap({
       container: this.canvas,
-      style: buildStyle({
-        config: this.config,
-        colours: readColours(this.section),
-        lang: this.strings.lang,
-        pmtiles,
-        layers: this.layers.map((layer) => layer.name),
-        hidden: this.layers.filter((layer) => !layer.shown).map((layer) => layer.source),
-      }),
+      style,
       ...(view || WORLD),
       minZoom: 0,
       maxZoom: 17,
@@ -157,6 +162,14 @@ export class SiteMap {
       if (this.inAddress) this.writeHash();
     });
     map.on("click", (event) => this.onClick(event));
+    if (Object.keys(this.later).length) {
+      const zoomed = () => {
+        if (map.getZoom() < DEFERRED_FROM_ZOOM) return;
+        map.off("zoom", zoomed);
+        this.loadDeferred();
+      };
+      map.on("zoom", zoomed);
+    }
     // Escape closes a popup and gives the keyboard back to the map.
     this.canvas.addEventListener("keydown", (event) => {
       if (event.key !== "Escape" || !this.popup) return;
@@ -169,6 +182,27 @@ export class SiteMap {
     }
     const dark = window.matchMedia("(prefers-color-scheme: dark)");
     dark.addEventListener("change", () => this.applyColours());
+  }
+
+  /**
+   * The basemap's first-level boundaries and places are drawn only from zoom 2 on (style.js): a
+   * map that opens further out leaves their files (3.5 MB to index) until the sites are drawn
+   * or the map is zoomed in, so that MapLibre's worker draws the countries and the sites first.
+   */
+  deferBasemap(style, zoom) {
+    this.later = {};
+    if (zoom >= DEFERRED_FROM_ZOOM) return;
+    for (const id of DEFERRED_SOURCES) {
+      if (!style.sources[id]) continue;
+      this.later[id] = style.sources[id].data;
+      style.sources[id].data = { type: "FeatureCollection", features: [] };
+    }
+  }
+
+  loadDeferred() {
+    const later = this.later;
+    this.later = {};
+    for (const [id, data] of Object.entries(later)) this.map.getSource(id)?.setData(data);
   }
 
   applyColours() {
@@ -284,6 +318,7 @@ export class SiteMap {
         map.off("idle", drawn);
         performance.mark(MARK, { detail });
         this.preview?.remove(); // the real clusters are drawn
+        this.loadDeferred();
       };
       map.on("render", drawn);
       map.on("idle", drawn);
