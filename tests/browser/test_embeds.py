@@ -18,7 +18,6 @@ from unmask.campaign import services
 from unmask.campaign.models import Call
 
 from ..campaign.test_pages_feeds import announce
-
 from .mapjs import SETTLED
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
