@@ -172,6 +172,29 @@ def test_the_preview_is_drawn_while_the_sites_load_then_gives_way(page, record, 
     expect(page.locator("[data-map-count]")).to_have_text("17 sites in view")
 
 
+def test_without_its_worker_the_map_clusters_the_sites_itself(page, record):
+    """Where the sites' worker cannot start (a policy, an old browser, a file that did not
+    load), the page reads and clusters the sites itself: the same clusters, list and popups."""
+    refused = []
+
+    def refuse(route):
+        refused.append(route.request.url)
+        route.abort()
+
+    page.route("**/sites-worker*.js", refuse)
+    page.goto("/map/")
+    wait_for_clusters(page)
+    assert refused, "the page never asked for its worker"
+    expect(page.locator("[data-map-count]")).to_have_text("17 sites in view")
+    drawn = page.evaluate(RENDERED, ["site-clusters"])
+    assert max(c["count"] for c in drawn) >= 12
+    # A cluster still opens, from the page's own index.
+    zoom = page.evaluate(ZOOM)
+    big = max(drawn, key=lambda c: c["count"])
+    click_on_map(page, big["x"], big["y"])
+    page.wait_for_function(f"() => window.unmaskMaps[0].getZoom() > {zoom + 0.5}")
+
+
 def test_a_shared_link_opens_the_same_view(page, record, assert_same_origin):
     page.goto("/map/?kind=company#9/51.3/9.47")
     wait_for_clusters(page)
