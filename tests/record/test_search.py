@@ -70,3 +70,30 @@ def test_drafts_are_never_found(make_org):
 def test_search_syntax_is_never_interpreted(orgs):
     for query in ['"', "korvex OR 1", "NEAR(a b)", "*", "a:*|b", "'); DROP TABLE x; --"]:
         OrganizationFilters(q=query).apply().count()  # no error, whatever the engine
+
+
+def test_many_matches_give_the_same_page_and_count_read_along_the_names(
+    make_org, client, monkeypatch
+):
+    """Where the words match many organizations (search.DENSE), the directory reads the page
+    along the index of names and counts in the search index (SQLite): the same organizations,
+    in the same order, the same total, drafts left out, as when the matches are few."""
+    from unmask.record import queries
+
+    for name in ("Korvex Zeta", "korvex alpha", "Korvex Émile", "KORVEX beta", "Korvex Gamma"):
+        make_org(name)
+    make_org("Korvex Hidden Draft", publish=False)
+    make_org("Lindqvist Korvexa")  # a prefix of a later word matches too
+
+    def page(sort: str = "name") -> tuple[list[str], int]:
+        context = queries.directory_page(OrganizationFilters(q="korvex", sort=sort), None)
+        return [row["name"] for row in context["organizations"]], context["total"]
+
+    monkeypatch.setattr(queries, "DENSE", 10**9)  # few: sorted as before
+    few, few_reversed = page(), page("-name")
+    monkeypatch.setattr(queries, "DENSE", 1)  # many: along the names
+    assert page() == few and page("-name") == few_reversed
+    assert few[1] == 6 and "Korvex Hidden Draft" not in few[0]
+    assert few_reversed[0] == list(reversed(few[0]))
+    body = client.get("/org/", {"q": "korvex"}).content.decode()
+    assert '<p class="result-count" role="status">6 organizations</p>' in body

@@ -68,11 +68,17 @@ class OrganizationFilters:
         on the folded panel of more filters)."""
         return len(set(self.as_params()) - {"q", "sort"})
 
-    def apply(self, queryset: QuerySet | None = None) -> QuerySet:
-        """Public organizations matching every filter, in a stable order."""
+    @property
+    def only_words(self) -> bool:
+        """Words searched for in name order, and no other filter."""
+        return bool(self.q) and self.narrowing == 0 and self.sort in ("name", "-name")
+
+    def apply(self, queryset: QuerySet | None = None, *, dense: bool = False) -> QuerySet:
+        """Public organizations matching every filter, in a stable order. `dense`: the words
+        match many (record.search.DENSE) and nothing else filters (only_words)."""
         qs = Organization.objects.public() if queryset is None else queryset
         if self.q:
-            qs = search_organizations(qs, self.q)
+            qs = search_organizations(qs, self.q, dense=dense and self.only_words)
         if self.country:
             qs = qs.filter(country=self.country)
         if self.kind:

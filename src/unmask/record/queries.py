@@ -20,6 +20,7 @@ from unmask.record.models import (
     Site,
     Source,
 )
+from unmask.record.search import DENSE, public_match_count
 from unmask.sql import reading
 from unmask.urlcache import country_name
 from unmask.web import atom
@@ -222,8 +223,17 @@ def directory_page(filters, page_number) -> dict:
     """One page of the directory: the organizations, their other names, and the total."""
     from django.core.paginator import Paginator
 
-    queryset = filters.apply().prefetch_related(Prefetch("names", to_attr="other_names"))
-    paginator = Paginator(queryset, PAGE_SIZE)
+    # Words alone: counted in the search index where it can be (record.search), and a page of
+    # many matches read along the names.
+    known = (
+        public_match_count(Organization.objects.all(), filters.q) if filters.only_words else None
+    )
+    queryset = filters.apply(dense=(known or 0) > DENSE)
+    paginator = Paginator(
+        queryset.prefetch_related(Prefetch("names", to_attr="other_names")), PAGE_SIZE
+    )
+    if known is not None:
+        paginator.count = known  # Paginator.count is a cached property: set, not counted
     page = paginator.get_page(page_number)
     rows = [organization_row(org) for org in page.object_list]
     return {"page": page, "organizations": rows, "total": paginator.count}
