@@ -122,21 +122,22 @@ export class SitesLayer extends Layer {
     const compact = this.settings.compactUrl && !mirror;
     const url = new URL((compact ? this.settings.compactUrl : this.settings.url) + (query ? `?${query}` : ""), document.baseURI).href;
     const lang = this.component.strings.lang;
-    let sites = openSites(mirror ? "" : this.settings.workerUrl);
-    this.current = sites;
-    signal.addEventListener("abort", () => sites.close(), { once: true });
+    const open = (workerUrl) => {
+      const sites = (this.current = openSites(workerUrl));
+      signal.addEventListener("abort", () => sites.close(), { once: true });
+      return sites;
+    };
     if (mirror) {
       const geojson = await fetchJSON(url, { signal, headers: { Accept: "application/geo+json" } });
-      return sites.ask("load", { geojson, lang });
+      return open("").ask("load", { geojson, lang });
     }
+    const sites = open(this.settings.workerUrl);
     try {
       return await sites.ask("load", { url, lang });
     } catch (error) {
       if (!sites.broken || signal.aborted) throw error;
       // The worker could not start (a policy, an old browser): the page does the work.
-      sites = this.current = openSites("");
-      signal.addEventListener("abort", () => sites.close(), { once: true });
-      return sites.ask("load", { url, lang });
+      return open("").ask("load", { url, lang });
     }
   }
 

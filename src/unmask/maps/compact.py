@@ -28,11 +28,12 @@ GeoJSON's are), so a site known to its city is not given to the metre here eithe
 from __future__ import annotations
 
 import json
+import sys
 from array import array
 
-from unmask.maps.geojson import DECIMALS, raw_rows
+from unmask.maps.geojson import DECIMALS, organization_rows, site_rows
 from unmask.record.filters import NetworkFilters
-from unmask.record.models import Organization, Precision, SiteRole
+from unmask.record.models import Precision, SiteRole
 
 MAGIC = b"UMS1"
 SCALE = 100_000  # units per degree: a metre or so, what an exact site's five decimals give
@@ -44,8 +45,6 @@ def _padded(data: bytes, fill: bytes = b"\0") -> bytes:
 
 
 def _little(values: array) -> bytes:
-    import sys
-
     if sys.byteorder != "little":
         values.byteswap()
     return values.tobytes()
@@ -60,16 +59,8 @@ def _deltas(values: list[int]) -> array:
 
 def sites_compact(filters: NetworkFilters) -> bytes:
     sites = filters.sites()
-    rows = raw_rows(
-        sites.values_list(
-            "public_id", "longitude", "latitude", "precision", "role", "organization_id"
-        )
-    )
-    org_rows = raw_rows(
-        Organization.objects.filter(pk__in=sites.values("organization_id")).values_list(
-            "pk", "public_id", "name", "kind"
-        )
-    )
+    rows = site_rows(sites)
+    org_rows = organization_rows(sites)
     # Organizations by their public id (a stable order that tells nothing), their sites after.
     org_rows.sort(key=lambda row: row[1])
     org_index = {row[0]: i for i, row in enumerate(org_rows)}
@@ -124,8 +115,6 @@ def sites_compact(filters: NetworkFilters) -> bytes:
 
 def read_compact(data: bytes) -> dict:
     """The payload read back (for tests and tools): the header and one dict per site."""
-    import sys
-
     if data[:4] != MAGIC:
         raise ValueError("not an unmask sites payload (no UMS1 at its start)")
     head = array("I")

@@ -44,16 +44,28 @@ def raw_rows(queryset) -> list[tuple]:
         return cursor.fetchall()
 
 
+def site_rows(sites) -> list[tuple]:
+    """What the map draws of each site: (public id, longitude, latitude, precision, role,
+    organization's key); maps.compact reads the same."""
+    return raw_rows(
+        sites.values_list(
+            "public_id", "longitude", "latitude", "precision", "role", "organization_id"
+        )
+    )
+
+
+def organization_rows(sites) -> list[tuple]:
+    """(key, public id, name, kind) of the organizations of these sites."""
+    orgs = Organization.objects.filter(pk__in=sites.values("organization_id"))
+    return raw_rows(orgs.values_list("pk", "public_id", "name", "kind"))
+
+
 def sites_geojson(filters: NetworkFilters) -> bytes:
     """The GeoJSON, written feature by feature: at 100,000 sites building dictionaries for
     json.dumps took twice as long as reading them. Every string goes through json.dumps unless it
     is one of the known choice values or a plain public id."""
     sites = filters.sites().order_by("pk")
-    rows = raw_rows(
-        sites.values_list(
-            "public_id", "longitude", "latitude", "precision", "role", "organization_id"
-        )
-    )
+    rows = site_rows(sites)
     precisions = {value: json.dumps(value) for value in Precision.values}
     roles = {value: json.dumps(value) for value in SiteRole.values}
     org_index: dict[int, int] = {}
@@ -72,10 +84,7 @@ def sites_geojson(filters: NetworkFilters) -> bytes:
             f'"properties":{{"s":{sid},"o":{index},"p":{_text(precision, precisions)},'
             f'"r":{_text(role, roles)}}}}}'
         )
-    names: dict[int, list] = {}
-    orgs = Organization.objects.filter(pk__in=sites.values("organization_id"))
-    for pk, public_id, name, kind in raw_rows(orgs.values_list("pk", "public_id", "name", "kind")):
-        names[pk] = [public_id, name, kind]
+    names = {pk: [public_id, name, kind] for pk, public_id, name, kind in organization_rows(sites)}
     organizations = json.dumps(
         [names[pk] for pk in org_index], ensure_ascii=False, separators=(",", ":")
     )
