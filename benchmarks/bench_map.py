@@ -23,7 +23,7 @@ chromium, software WebGL):
   (benchmarks/peer/maplibre-page.js) that hands MapLibre the same GeoJSON with `cluster: true`
   over the same basemap, marked the same way (issue 17: unmask no slower, and within 1.2 s);
 - the compact payload the map loads (/map/sites.bin): cold, and its compressed size (target
-  1 MB), whole and without its column of public ids;
+  1 MB); beside it the sites' public ids, fetched after it (/map/site-ids.bin);
 - on the network dataset, time from navigation to the graph laid out and drawn on /graph/
   (`unmask:graph-drawn`) and the frames per second during a scripted pan and zoom of the
   camera, counted with requestAnimationFrame.
@@ -159,9 +159,9 @@ def main_server(args) -> int:
 
 
 def compact_figures(client, cold: int) -> dict:
-    """The compact payload the map page loads (/map/sites.bin, maps/compact.py): built cold, and
-    its size compressed, whole and without its column of public ids (what a popup needs, not
-    what the clusters need)."""
+    """The compact payload the map page loads to draw and cluster every site (/map/sites.bin,
+    maps/compact.py): built cold, and its size compressed; then the sites' public ids the map
+    fetches after it (/map/site-ids.bin, what opening a site needs, nothing drawn waits for it)."""
     import gzip
 
     from django.core.cache import cache
@@ -175,14 +175,15 @@ def compact_figures(client, cold: int) -> dict:
         response = client.get("/map/sites.bin", HTTP_ACCEPT_ENCODING="gzip")
         times.append((time.perf_counter() - start) * 1000)
         assert response.status_code == 200, response.status_code
+    ids = client.get("/map/site-ids.bin", HTTP_ACCEPT_ENCODING="gzip")
+    assert ids.status_code == 200, ids.status_code
     raw = gzip.decompress(response.content)
-    payload = read_compact(raw)
-    ids = len(payload["sites"]) * payload["header"]["idWidth"]
+    read_compact(raw, gzip.decompress(ids.content))  # the two agree
     return {
         "compact_cold": statistics.median(times),
         "compact_gzip": len(response.content),
         "compact_raw": len(raw),
-        "compact_gzip_no_ids": len(gzip.compress(raw[: len(raw) - ids], 6)),
+        "compact_ids_gzip": len(ids.content),
     }
 
 
@@ -474,9 +475,9 @@ def main() -> int:
     size("GeoJSON gzip size", "gzip_bytes", TARGET_GZIP_MB)
     size("GeoJSON uncompressed", "raw_bytes")
     line("compact payload cold (sites.bin)", "compact_cold", "ms")
-    size("compact payload gzip", "compact_gzip", TARGET_COMPACT_MB)
-    size("  of which without the ids", "compact_gzip_no_ids")
+    size("compact payload gzip (what is drawn)", "compact_gzip", TARGET_COMPACT_MB)
     size("compact payload uncompressed", "compact_raw")
+    size("sites' ids gzip (fetched after, to open a site)", "compact_ids_gzip")
     for name, label in (
         ("edit_geojson", "GeoJSON"),
         ("edit_preview", "preview"),

@@ -6,6 +6,7 @@ and places are invented or approximate."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -24,7 +25,7 @@ RENDERED = """(layers) => {
   return map.queryRenderedFeatures({ layers }).map((f) => {
     const { x, y } = map.project(f.geometry.coordinates);
     return { layer: f.layer.id, x, y, inside: x > 8 && y > 8 && x < canvas.width - 8
-      && y < canvas.height - 8, count: f.properties.point_count || 1, site: f.properties.s };
+      && y < canvas.height - 8, count: f.properties.point_count || 1 };
   });
 }"""
 DRAWN = "(layers) => window.unmaskMaps[0].queryRenderedFeatures({ layers }).length"
@@ -193,6 +194,51 @@ def test_without_its_worker_the_map_clusters_the_sites_itself(page, record):
     big = max(drawn, key=lambda c: c["count"])
     click_on_map(page, big["x"], big["y"])
     page.wait_for_function(f"() => window.unmaskMaps[0].getZoom() > {zoom + 0.5}")
+
+
+def test_a_site_opens_once_its_id_is_known_and_ids_of_another_record_reload_the_map(page, record):
+    """The sites' public ids come in a second request (maps/compact.py), after the sites are
+    drawn. Ids built from another version of the record (one payload from the cache's last
+    build after an edit) are not used: the site's popup says its details could not be loaded,
+    the map loads both again, and the site then opens."""
+    asked = {"sites": 0, "ids": 0}
+    page.on(
+        "request",
+        lambda request: "/map/sites.bin" in request.url and asked.update(sites=asked["sites"] + 1),
+    )
+
+    def ids(route):
+        asked["ids"] += 1
+        if asked["ids"] > 1:
+            route.continue_()
+            return
+        response = route.fetch()
+        body = response.body()
+        length = int.from_bytes(body[8:12], "little")
+        header = body[12 : 12 + length]
+        check = json.loads(header)["idsCheck"]
+        other = header.replace(check.encode(), b"0" * len(check))
+        route.fulfill(
+            status=200,
+            body=body[:12] + other + body[12 + length :],
+            headers={"Content-Type": response.headers["content-type"]},
+        )
+
+    page.route("**/map/site-ids.bin*", ids)
+    page.goto("/map/#9/39.93/32.86")  # Ankara, one site alone
+    wait_for_clusters(page)
+
+    def open_the_site():
+        page.evaluate(SETTLED)
+        (site,) = [f for f in page.evaluate(RENDERED, ["sites-exact"]) if f["inside"]]
+        click_on_map(page, site["x"], site["y"])
+        return page.locator(".maplibregl-popup")
+
+    expect(open_the_site()).to_contain_text("The details could not be loaded.")
+    page.wait_for_function("() => !document.querySelector('[data-map][aria-busy]')")
+    assert asked == {"sites": 2, "ids": 2}
+    popup = open_the_site()
+    expect(popup.get_by_role("heading", name="Talvik Aerosystems")).to_be_visible()
 
 
 def test_a_shared_link_opens_the_same_view(page, record, assert_same_origin):

@@ -26,14 +26,24 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 768}
 ADDRESS = r"(#[\d./-]+)?$"
 
-# The sites drawn, with their place on the screen (sites carry their id as `s`).
+# The sites drawn, with their place on the screen and on the earth.
 SITES = """() => {
   const map = window.unmaskMaps[0];
   return map.queryRenderedFeatures({ layers: ["sites-exact"] }).map((f) => {
     const { x, y } = map.project(f.geometry.coordinates);
-    return { x, y, site: f.properties.s };
+    const [lon, lat] = f.geometry.coordinates;
+    return { x, y, lon, lat };
   });
 }"""
+
+
+def at(site, drawn) -> list[dict]:
+    """What is drawn at a site (rendered features' coordinates are their tile's: within a
+    thousandth of a degree at zoom 11)."""
+    near = lambda a, b: abs(a - float(b)) < 1e-3  # noqa: E731
+    return [d for d in drawn if near(d["lon"], site.longitude) and near(d["lat"], site.latitude)]
+
+
 JUMP = "([lon, lat, zoom]) => window.unmaskMaps[0].jumpTo({ center: [lon, lat], zoom })"
 
 
@@ -179,7 +189,7 @@ def test_actions_over_the_sites_and_in_a_sites_popup(
     factory, vigil = campaign["factory"], campaign["vigil"]
     page.evaluate(JUMP, [factory.longitude, factory.latitude, 11])
     page.evaluate(SETTLED)
-    here = [s for s in page.evaluate(SITES) if s["site"] == factory.public_id]
+    here = at(factory, page.evaluate(SITES))
     assert here, "the factory is not drawn"
     page.locator(".map-canvas canvas").click(position={"x": here[0]["x"], "y": here[0]["y"]})
     popup = page.locator(".maplibregl-popup .map-popup")

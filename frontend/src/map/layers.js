@@ -105,7 +105,7 @@ export class SitesLayer extends Layer {
   name = SITES;
   source = SITES;
   prefix = "";
-  idKey = "s";
+  idKey = "k"; // the site's index in the columns (sites-data.js): its public id is asked for
   itemAttribute = "site";
   clusters = LAYERS.clusters;
   points = SITE_LAYERS;
@@ -120,7 +120,9 @@ export class SitesLayer extends Layer {
   async fetch(query, signal) {
     const mirror = isMirror();
     const compact = this.settings.compactUrl && !mirror;
-    const url = new URL((compact ? this.settings.compactUrl : this.settings.url) + (query ? `?${query}` : ""), document.baseURI).href;
+    const address = (base) => new URL(base + (query ? `?${query}` : ""), document.baseURI).href;
+    const url = address(compact ? this.settings.compactUrl : this.settings.url);
+    const idsUrl = compact ? address(this.settings.idsUrl) : "";
     const lang = this.component.strings.lang;
     const open = (workerUrl) => {
       const sites = (this.current = openSites(workerUrl));
@@ -133,11 +135,11 @@ export class SitesLayer extends Layer {
     }
     const sites = open(this.settings.workerUrl);
     try {
-      return await sites.ask("load", { url, lang });
+      return await sites.ask("load", { url, idsUrl, lang });
     } catch (error) {
       if (!sites.broken || signal.aborted) throw error;
       // The worker could not start (a policy, an old browser): the page does the work.
-      return open("").ask("load", { url, lang });
+      return open("").ask("load", { url, idsUrl, lang });
     }
   }
 
@@ -213,7 +215,7 @@ export class SitesLayer extends Layer {
     const precision = sites.precisions[sites.precision[i]];
     meta.textContent = [roles[role], precisions[precision]].filter(Boolean).join(" · ");
     const item = document.createElement("li");
-    item.dataset.site = sites.ids[i];
+    item.dataset.site = String(i);
     item.append(link, " ", meta);
     return item;
   }
@@ -221,21 +223,23 @@ export class SitesLayer extends Layer {
   choice({ properties: p }) {
     const { roles = {}, precisions = {} } = this.settings.labels || {};
     return {
-      id: p.s,
+      id: p.k,
       name: this.data.orgs?.[p.o]?.[1] || "",
       meta: [roles[p.r], precisions[p.p]].filter(Boolean).join(" · "),
     };
   }
 
   /** The site's details come from /map/sites/<id>.json, with the page's filters if they apply. */
-  async open(id, where) {
+  async open(key, where) {
     const component = this.component;
     const { strings } = component;
-    const popup = component.showPopup(where, messagePopup(strings.text("details-loading")), this, id);
+    const popup = component.showPopup(where, messagePopup(strings.text("details-loading")), this, key);
     component.details?.abort();
     const controller = (component.details = new AbortController());
     const query = this.filtered ? component.query() : "";
     try {
+      const id = await this.drawn.ask("id", key);
+      if (controller.signal.aborted) return;
       const data = await fetchJSON(
         fill(this.settings.siteUrl, id) + (query ? `?${query}` : ""),
         { signal: controller.signal, headers: { Accept: "application/json" } },
@@ -249,6 +253,8 @@ export class SitesLayer extends Layer {
       if (error.name !== "AbortError" && component.popup === popup) {
         popup.setDOMContent(messagePopup(strings.text("details-error")));
       }
+      // The ids were of a newer record than the sites drawn: load both again.
+      if (error.message === "stale") component.load({ fit: "never" });
     }
   }
 }

@@ -324,7 +324,7 @@ function siteLayers(lang) {
       id: LAYERS.selected,
       type: "circle",
       source: SITES,
-      filter: ["==", ["get", "s"], ""],
+      filter: ["==", ["get", "k"], ""],
       paint: {
         "circle-radius": 11,
         "circle-color": "rgba(0, 0, 0, 0)",

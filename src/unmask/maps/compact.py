@@ -3,21 +3,31 @@ the download for other tools, and the static mirror's data).
 
 The same sites as the GeoJSON, with the same filters, rounding and public ids, but as columns of
 little-endian numbers a browser reads straight into typed arrays (frontend/src/map/sites-data.js)
-with no JSON to parse: at 100,000 sites about 1.3 MB raw and 0.7 MB compressed where the GeoJSON
-is 14.9 and 2.2. Layout, every part starting at a multiple of 4 bytes:
+with no JSON to parse. Two payloads: what the map draws and clusters (`sites_compact`, about 0.8 MB
+compressed at 100,000 sites where the GeoJSON is 2.2), and the sites' public ids
+(`site_ids`, about 0.5 MB: random, they hardly compress), needed only to open a site, so the map
+fetches them after the first and clusters meanwhile. Layouts, every part starting at a multiple
+of 4 bytes:
 
-    "UMS1"                      4 bytes, the format and its version
+    "UMS2"                      4 bytes, the format and its version
     n                           uint32, the number of sites
     m                           uint32, the length of the header that follows
     header                      m bytes of UTF-8 JSON, padded with spaces: {"organizations":
                                 [[public id, name, kind], ...], "roles": [...], "precisions":
-                                [...], "idWidth": w} (and "ids": [...] when a public id is not
-                                plain ASCII, in place of the ids column)
+                                [...], "idsCheck": "<hex>"}
     longitude, latitude         2 × n int32: hundred-thousandths of a degree, each column
                                 stored as the difference from the site before
     organization                n uint32: index into the header's organizations
     role, precision             2 × n uint8: index into the header's roles and precisions
+
+    "UMI1", n, m                the ids: as above
+    header                      {"idsCheck": "<hex>", "idWidth": w} (and "ids": [...] when a
+                                public id is not plain ASCII, in place of the column)
     ids                         n × w bytes of ASCII, each public id padded with spaces
+
+`idsCheck` is a digest of the ids in order: the same in both payloads when they were built from
+the same version of the record (after an edit one can come from the cache's last build while the
+other is new; the map then loads both again).
 
 The sites are ordered by organization, then by position, so the organization column is runs,
 and the coordinates of one organization's sites differ little from one to the next: both
@@ -27,6 +37,7 @@ GeoJSON's are), so a site known to its city is not given to the metre here eithe
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 from array import array
@@ -35,9 +46,11 @@ from unmask.maps.geojson import DECIMALS, organization_rows, site_rows
 from unmask.record.filters import NetworkFilters
 from unmask.record.models import Precision, SiteRole
 
-MAGIC = b"UMS1"
+MAGIC = b"UMS2"
+IDS_MAGIC = b"UMI1"
 SCALE = 100_000  # units per degree: a metre or so, what an exact site's five decimals give
 CONTENT_TYPE = "application/vnd.unmask.sites"
+IDS_CONTENT_TYPE = "application/vnd.unmask.site-ids"
 
 
 def _padded(data: bytes, fill: bytes = b"\0") -> bytes:
@@ -57,7 +70,9 @@ def _deltas(values: list[int]) -> array:
     return out
 
 
-def sites_compact(filters: NetworkFilters) -> bytes:
+def _placed(filters: NetworkFilters):
+    """The organizations (by public id), the role and precision tables, and the sites as
+    (organization index, x, y, public id, role index, precision index), in the payloads' order."""
     sites = filters.sites()
     rows = site_rows(sites)
     org_rows = organization_rows(sites)
@@ -84,46 +99,76 @@ def sites_compact(filters: NetworkFilters) -> bytes:
             )
         )
     placed.sort()
+    return org_rows, roles, precisions, placed
 
-    ids = [row[3] for row in placed]
-    plain = all(public_id.isascii() for public_id in ids)
-    width = max((len(public_id) for public_id in ids), default=0) if plain else 0
+
+def _check(ids: list[str]) -> str:
+    return hashlib.blake2b("\n".join(ids).encode(), digest_size=8).hexdigest()
+
+
+def _framed(magic: bytes, n: int, header: dict) -> list[bytes]:
+    meta = _padded(
+        json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode(), fill=b" "
+    )
+    return [magic, _little(array("I", [n, len(meta)])), meta]
+
+
+def sites_compact(filters: NetworkFilters) -> bytes:
+    org_rows, roles, precisions, placed = _placed(filters)
     header = {
         "organizations": [[public_id, name, kind] for _pk, public_id, name, kind in org_rows],
         "roles": roles,
         "precisions": precisions,
-        "idWidth": width,
+        "idsCheck": _check([row[3] for row in placed]),
     }
-    if not plain:
-        header["ids"] = ids
-    meta = _padded(
-        json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode(), fill=b" "
-    )
     parts = [
-        MAGIC,
-        _little(array("I", [len(placed), len(meta)])),
-        meta,
+        *_framed(MAGIC, len(placed), header),
         _little(_deltas([row[1] for row in placed])),
         _little(_deltas([row[2] for row in placed])),
         _little(array("I", [row[0] for row in placed])),
         _padded(bytes(row[4] for row in placed) + bytes(row[5] for row in placed)),
     ]
+    return b"".join(parts)
+
+
+def site_ids(filters: NetworkFilters) -> bytes:
+    """The public ids of `sites_compact`'s sites, in its order."""
+    ids = [row[3] for row in _placed(filters)[3]]
+    plain = all(public_id.isascii() for public_id in ids)
+    width = max((len(public_id) for public_id in ids), default=0) if plain else 0
+    header = {"idsCheck": _check(ids), "idWidth": width}
+    if not plain:
+        header["ids"] = ids
+    parts = _framed(IDS_MAGIC, len(ids), header)
     if plain:
         parts.append("".join(public_id.ljust(width) for public_id in ids).encode("ascii"))
     return b"".join(parts)
 
 
-def read_compact(data: bytes) -> dict:
-    """The payload read back (for tests and tools): the header and one dict per site."""
-    if data[:4] != MAGIC:
-        raise ValueError("not an unmask sites payload (no UMS1 at its start)")
+def _frame(data: bytes, magic: bytes) -> tuple[int, dict, int]:
+    if data[:4] != magic:
+        raise ValueError(f"not an unmask payload of this kind (no {magic.decode()} at its start)")
     head = array("I")
     head.frombytes(data[4:12])
     if sys.byteorder != "little":
         head.byteswap()
     n, m = head
-    header = json.loads(data[12 : 12 + m])
-    offset = 12 + m
+    return n, json.loads(data[12 : 12 + m]), 12 + m
+
+
+def read_ids(data: bytes) -> tuple[str, list[str]]:
+    """The ids payload read back: its check and the ids."""
+    n, header, offset = _frame(data, IDS_MAGIC)
+    if "ids" in header:
+        return header["idsCheck"], header["ids"]
+    width = header["idWidth"]
+    raw = data[offset : offset + n * width].decode("ascii")
+    return header["idsCheck"], [raw[i * width : (i + 1) * width].rstrip(" ") for i in range(n)]
+
+
+def read_compact(data: bytes, ids: bytes) -> dict:
+    """The two payloads read back (for tests and tools): the header and one dict per site."""
+    n, header, offset = _frame(data, MAGIC)
 
     def column(code: str, size: int) -> list[int]:
         nonlocal offset
@@ -139,17 +184,12 @@ def read_compact(data: bytes) -> dict:
         for i in range(1, n):
             values[i] += values[i - 1]
     role, precision = data[offset : offset + n], data[offset + n : offset + 2 * n]
-    offset += 2 * n
-    offset += -offset % 4
-    width = header["idWidth"]
-    if "ids" in header:
-        ids = header["ids"]
-    else:
-        raw = data[offset : offset + n * width].decode("ascii")
-        ids = [raw[i * width : (i + 1) * width].rstrip(" ") for i in range(n)]
+    check, public_ids = read_ids(ids)
+    if check != header["idsCheck"] or len(public_ids) != n:
+        raise ValueError("the ids are not those of these sites (built from another version)")
     sites = [
         {
-            "s": ids[i],
+            "s": public_ids[i],
             "o": org[i],
             "lon": lon[i] / SCALE,
             "lat": lat[i] / SCALE,

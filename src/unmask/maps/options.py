@@ -92,6 +92,7 @@ def sites_layer_config(url: str = "", *, filtered: bool = True) -> dict:
         "url": url or reverse("maps:sites"),
         # The record's sites also come compact (maps.compact), read in a worker of the page's.
         "compactUrl": "" if url else reverse("maps:sites-compact"),
+        "idsUrl": "" if url else reverse("maps:site-ids"),
         "workerUrl": static("unmask/dist/sites-worker.js"),
         "previewUrl": "" if url else reverse("maps:sites-preview"),
         "filtered": filtered,

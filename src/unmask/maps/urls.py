@@ -7,6 +7,7 @@ urlpatterns = [
     path("map/", views.map_page, name="map"),
     path("map/sites.geojson", views.sites, name="sites"),
     path("map/sites.bin", views.sites_compact, name="sites-compact"),
+    path("map/site-ids.bin", views.site_ids, name="site-ids"),
     path("map/sites.preview.geojson", views.sites_preview, name="sites-preview"),
     path("map/sites/<str:public_id>.json", views.site, name="site"),
     path("embed/map/", views.embed, name="embed"),

@@ -87,6 +87,11 @@ def sites_compact(request):
     return _sites_payload(request, "sites-compact", compact.sites_compact, compact.CONTENT_TYPE)
 
 
+def site_ids(request):
+    """The public ids of those sites, in the same order: fetched after them, to open a site."""
+    return _sites_payload(request, "site-ids", compact.site_ids, compact.IDS_CONTENT_TYPE)
+
+
 def sites_preview(request):
     """The sites grouped for a first look (maps.preview), with the same filters and caching."""
     return _sites_payload(request, "sites-preview", preview.preview_geojson)
