@@ -34,7 +34,8 @@ loads) compressed as whitenoise serves it, gzip and Brotli, against 2 MB gzip
 
 Targets (the issue's): at 100,000 sites the cached endpoint under 50 ms, cold under 1 s, clusters
 drawn within 2 s, GeoJSON at most 5 MB compressed; the graph of 5,000 nodes / 10,000 edges drawn
-within 3 s and at least 30 frames per second while panning and zooming. The exit code is 0 even
+within 3 s and at least 60 frames per second while panning and zooming (issue 17; the display's
+rate, counted to the nearest frame). The exit code is 0 even
 on FAIL: this is a benchmark.
 
     python benchmarks/bench_map.py [--repeat N] [--browser-runs N] [--no-browser] [--regenerate]
@@ -74,7 +75,7 @@ TARGET_COMPACT_MB = 1  # issue 17 item 1: the payload a map loads
 TARGET_LIMIT_MS = 1200  # issue 17 item 1: every site clustered and clickable
 TARGET_GZIP_MB = 5
 TARGET_GRAPH_MS = 3000
-TARGET_FPS = 30
+TARGET_FPS = 60  # issue 17 item 2: on a quiet machine with software WebGL
 TARGET_BASEMAP_MB = 2  # the offline basemap, compressed as served
 DIST = ROOT / "src/unmask/web/static/unmask/dist"
 # What every map loads for its basemap (maps/options.basemap_config); bounds.json only when the
@@ -523,7 +524,7 @@ def main() -> int:
         else:
             print(
                 f"   frames per second, pan and zoom    {fps:>10.1f}"
-                f"     {verdict(fps >= TARGET_FPS)}"
+                f"     {verdict(round(fps) >= TARGET_FPS)}"
             )
     basemap_figures()
     return 0

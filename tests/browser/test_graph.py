@@ -188,6 +188,44 @@ def test_a_reader_explores_the_network(page, network, assert_same_origin, artifa
     assert_same_origin()
 
 
+MOVE = """async (node) => {
+  const renderer = window.unmaskGraphs[0].renderer;
+  const camera = renderer.getCamera();
+  const at = renderer.getNodeDisplayData(node);
+  const seen = new Set();
+  let watching = true;
+  const watch = () => {
+    seen.add(renderer.elements.nodes.style.transform);
+    if (watching) requestAnimationFrame(watch);
+  };
+  requestAnimationFrame(watch);
+  await camera.animate({ x: at.x, y: at.y, ratio: 0.4 }, { duration: 600 });
+  watching = false;
+  return [...seen];
+}"""
+
+
+def test_without_a_gpu_the_camera_moves_the_last_frame_then_draws_again(page, network):
+    """In software WebGL (the tests' Chromium, a machine without a GPU) the graph follows the
+    camera as its last frame, moved and scaled by the compositor (graph/raster.js: 60 frames a
+    second where drawing each frame ran at 30-35); once the camera is still the graph is drawn
+    again where it now is, so a click on a node finds it."""
+    engines = f"o:{network['orgs']['engines'].public_id}"
+    page.goto("/graph/")
+    wait_drawn(page)
+    assert page.evaluate("() => window.unmaskGraphs[0].softwareWebgl")
+    seen = page.evaluate(MOVE, engines)
+    assert any("scale(" in transform for transform in seen), seen
+    page.wait_for_function(
+        "() => window.unmaskGraphs[0].renderer.elements.nodes.style.transform === ''"
+    )
+    assert page.evaluate("() => window.unmaskGraphs[0].renderer.getCamera().ratio") < 0.5
+    point = node_at(page, engines)
+    page.mouse.click(point["x"], point["y"])
+    card = page.locator("section[data-graph] [data-graph-card]")
+    expect(card.get_by_role("heading", level=3)).to_have_text("Korvex Aerodynamics")
+
+
 def test_a_program_is_drawn_in_tiers(page, network, assert_same_origin, artifacts):
     program = network["chain"][0]
     orgs = network["orgs"]

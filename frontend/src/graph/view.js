@@ -11,6 +11,7 @@ import { download, fileName, toPngBlob, toSvg } from "./export.js";
 import { toQuery } from "./filters.js";
 import { ForceRunner, initialPlacement } from "./force.js";
 import { labelDrawers } from "./labels.js";
+import { rasterWhileMoving } from "./raster.js";
 import { applyStyle, buildGraph, linkCount } from "./model.js";
 import { readPalette } from "./palette.js";
 import { renderTable } from "./table.js";
@@ -234,6 +235,8 @@ export class GraphView {
     if (this.renderer) return;
     const empty = new Graph({ type: "directed", multi: true });
     this.renderer = new Sigma(empty, this.el.canvas, this.settings());
+    // In software WebGL the camera moves the last frame drawn (raster.js): 60 frames a second.
+    if (this.webgl.software) this.raster = rasterWhileMoving(this.renderer);
     this.bindRenderer();
   }
 
