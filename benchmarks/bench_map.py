@@ -4,7 +4,8 @@ graph draw in time in a real browser?
 Datasets (generated with `demo_data` and cached under var/bench/ like bench_public's):
 - small: 100 organizations / 1,000 sites / 1,000 links;
 - large: 10,000 organizations / 100,000 sites / 100,000 links (bench_public's large dataset);
-- network: 5,000 organizations / 5,000 sites / 10,000 links, for the graph.
+- network: 5,000 organizations / 5,000 sites / 10,000 links, and 20,000 / 20,000 / 100,000 (laid
+  out by the server, graph/layout.py), for the graph.
 
 For each of small and large, in a process of its own with Django's test client:
 - the GeoJSON endpoint (`/map/sites.geojson`, all public sites): cold (cache emptied before each
@@ -24,9 +25,10 @@ chromium, software WebGL):
   over the same basemap, marked the same way (issue 17: unmask no slower, and within 1.2 s);
 - the compact payload the map loads (/map/sites.bin): cold, and its compressed size (target
   1 MB); beside it the sites' public ids, fetched after it (/map/site-ids.bin);
-- on the network dataset, time from navigation to the graph laid out and drawn on /graph/
-  (`unmask:graph-drawn`) and the frames per second during a scripted pan and zoom of the
-  camera, counted with requestAnimationFrame.
+- on the network datasets, time from navigation to the graph laid out and drawn on /graph/
+  (`unmask:graph-drawn`; median, and the first load, when the payload and its layout are built
+  cold) and the frames per second during a scripted pan and zoom of the camera, counted with
+  requestAnimationFrame (`--graph-only` measures these alone).
 
 The offline basemap (countries, first-level boundaries, populated places: the files every map
 loads) compressed as whitenoise serves it, gzip and Brotli, against 2 MB gzip
@@ -34,8 +36,8 @@ loads) compressed as whitenoise serves it, gzip and Brotli, against 2 MB gzip
 
 Targets (the issue's): at 100,000 sites the cached endpoint under 50 ms, cold under 1 s, clusters
 drawn within 2 s, GeoJSON at most 5 MB compressed; the graph of 5,000 nodes / 10,000 edges drawn
-within 3 s and at least 60 frames per second while panning and zooming (issue 17; the display's
-rate, counted to the nearest frame). The exit code is 0 even
+within 3 s, of 20,000 / 100,000 within 5 s, and at least 60 frames per second while panning and
+zooming (issue 17; the display's rate, counted to the nearest frame). The exit code is 0 even
 on FAIL: this is a benchmark.
 
     python benchmarks/bench_map.py [--repeat N] [--browser-runs N] [--no-browser] [--regenerate]
@@ -62,6 +64,7 @@ import bench_public  # noqa: E402 - the datasets and their cache are shared
 SMALL = (100, 1_000, 1_000)
 LARGE = bench_public.LARGE_SIZE
 NETWORK = (5_000, 5_000, 10_000)
+NETWORK_LARGE = (20_000, 20_000, 100_000)  # issue 17 item 2: drawn in < 5 s and usable
 CHROMIUM = "/usr/bin/chromium"
 
 TARGET_CACHED_MS = 50
@@ -75,6 +78,7 @@ TARGET_COMPACT_MB = 1  # issue 17 item 1: the payload a map loads
 TARGET_LIMIT_MS = 1200  # issue 17 item 1: every site clustered and clickable
 TARGET_GZIP_MB = 5
 TARGET_GRAPH_MS = 3000
+TARGET_GRAPH_LARGE_MS = 5000
 TARGET_FPS = 60  # issue 17 item 2: on a quiet machine with software WebGL
 TARGET_BASEMAP_MB = 2  # the offline basemap, compressed as served
 DIST = ROOT / "src/unmask/web/static/unmask/dist"
@@ -91,6 +95,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--browser-runs", type=int, default=3, help="page loads per dataset")
     parser.add_argument("--no-browser", action="store_true", help="server figures only")
     parser.add_argument("--no-graph", action="store_true", help="skip the network graph")
+    parser.add_argument("--graph-only", action="store_true", help="the network graph alone")
     parser.add_argument("--regenerate", action="store_true", help="ignore cached datasets")
     parser.add_argument(
         "--basemap-only", action="store_true", help="the basemap's compressed size alone"
@@ -269,6 +274,16 @@ FPS_SCRIPT = """async (seconds) => {
 }"""
 
 
+# When the WebGL contexts of the graph have finished drawing: gl.finish() returns once the GPU
+# (here the processor, in software) has carried out every command sent (a few milliseconds more
+# than the moment it was done, the round trip of this call).
+GPU_DONE = """() => {
+  const renderer = window.unmaskGraphs[0].renderer;
+  for (const gl of Object.values(renderer.webGLContexts)) gl.finish();
+  return performance.now();
+}"""
+
+
 PEER_PATH = "/static/peer/index.html"
 PEER_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>MapLibre, cluster: true</title>
@@ -346,6 +361,13 @@ def browser_figures(directory: Path, paths: dict[str, str], runs: int) -> dict:
                             if at is not None:
                                 results.setdefault(f"sites_{step}", []).append(at)
                     if name == "graph":
+                        # The mark comes at the frame after sigma drew; without a GPU the
+                        # drawing itself goes on after it (SwiftShader): drawn is when it is done.
+                        results.setdefault("graph_marked", []).append(results[name][-1])
+                        results[name][-1] = page.evaluate(GPU_DONE)
+                        # Frames counted from a second after: the page's start-up (its first
+                        # frames, the browser's own work after a load) is not the panning.
+                        page.wait_for_timeout(1000)
                         value = page.evaluate(FPS_SCRIPT, 4)
                         if value is not None:
                             fps.append(value)
@@ -354,12 +376,44 @@ def browser_figures(directory: Path, paths: dict[str, str], runs: int) -> dict:
     finally:
         server.stop()
     figures = {name: statistics.median(values) for name, values in results.items()}
+    for name, values in results.items():
+        if values:
+            figures[f"{name}_first"] = values[0]  # the first load: derived payloads built cold
     if fps:
         figures["fps"] = statistics.median(fps)
     return figures
 
 
 # --- the parent -----------------------------------------------------------------------------------
+
+
+def graph_figures(graphs: dict) -> None:
+    """The network graph at each size: navigation to drawn (median, and the first load, when
+    the server built the payload and its layout cold), and frames per second while moving."""
+    for (orgs, _sites, links), graph in graphs.items():
+        target = TARGET_GRAPH_MS if (orgs, _sites, links) == NETWORK else TARGET_GRAPH_LARGE_MS
+        print(f"\n== network graph: {orgs:,} organizations, {links:,} links")
+        drawn = graph.get("graph")
+        print(
+            f"   navigation to graph drawn          {drawn:>10.0f} ms"
+            f"  target < {target} ms: {verdict(drawn < target)}"
+        )
+        print(
+            f"     the page's mark (its drawing sent; done later without a GPU)"
+            f" {graph.get('graph_marked', 0):.0f} ms"
+        )
+        print(
+            f"     first load (payload and layout built cold) {graph.get('graph_first', 0):.0f} ms"
+        )
+        fps = graph.get("fps")
+        if fps is None:
+            print("   frames per second while panning: not measured (no window.unmaskGraphs)")
+        else:
+            print(
+                f"   frames per second, pan and zoom    {fps:>10.1f}"
+                f"     target >= {TARGET_FPS}: {verdict(round(fps) >= TARGET_FPS)}"
+                "  (from 1 s after drawn, 4 s of camera moves)"
+            )
 
 
 def verdict(ok: bool) -> str:
@@ -408,17 +462,27 @@ def main() -> int:
         basemap_figures()
         return 0
     print("datasets:", flush=True)
+    if not args.no_browser and not Path(CHROMIUM).exists():
+        print(f"  {CHROMIUM} is missing (apt-get install chromium): browser figures skipped")
+        args.no_browser = True
+    networks = {}
+    if not args.no_browser and not args.no_graph:
+        for label, sizes in (("network", NETWORK), ("network-large", NETWORK_LARGE)):
+            networks[sizes], how = bench_public.ensure_dataset(label, sizes, args)
+            print(f"  {label} {sizes}: {how}")
+    graphs = {}
+    for sizes, directory in networks.items():
+        print(f"  network {sizes}: loading /graph/ in Chromium ...", flush=True)
+        graphs[sizes] = browser_figures(
+            directory, {"graph": ("/graph/", "unmask:graph-drawn")}, args.browser_runs
+        )
+    if args.graph_only:
+        graph_figures(graphs)
+        return 0
     small_dir, how = bench_public.ensure_dataset("small", SMALL, args)
     print(f"  small {SMALL}: {how}")
     large_dir, how = bench_public.ensure_dataset("large", LARGE, args)
     print(f"  large {LARGE}: {how}")
-    network_dir = None
-    if not args.no_browser and not args.no_graph:
-        network_dir, how = bench_public.ensure_dataset("network", NETWORK, args)
-        print(f"  network {NETWORK}: {how}")
-    if not args.no_browser and not Path(CHROMIUM).exists():
-        print(f"  {CHROMIUM} is missing (apt-get install chromium): browser figures skipped")
-        args.no_browser = True
 
     rows = {}
     for label, directory in (("small", small_dir), ("large", large_dir)):
@@ -436,12 +500,6 @@ def main() -> int:
                     args.browser_runs,
                 )
             )
-    graph = {}
-    if network_dir is not None:
-        print("  network: loading /graph/ in Chromium ...", flush=True)
-        graph = browser_figures(
-            network_dir, {"graph": ("/graph/", "unmask:graph-drawn")}, args.browser_runs
-        )
 
     small, large = rows["small"], rows["large"]
     print(
@@ -511,21 +569,7 @@ def main() -> int:
                 f"   {label}: unmask / plain MapLibre (same data, same run)  {ratio:.2f}"
                 f"  target <= {TARGET_PEER_RATIO}: {verdict(ratio <= TARGET_PEER_RATIO)}"
             )
-    if graph:
-        print(f"\n== network graph: {NETWORK[0]:,} organizations, {NETWORK[2]:,} links")
-        drawn = graph.get("graph")
-        print(
-            f"   navigation to graph drawn          {drawn:>10.0f} ms"
-            f"  {verdict(drawn < TARGET_GRAPH_MS)}"
-        )
-        fps = graph.get("fps")
-        if fps is None:
-            print("   frames per second while panning: not measured (no window.unmaskGraphs)")
-        else:
-            print(
-                f"   frames per second, pan and zoom    {fps:>10.1f}"
-                f"     {verdict(round(fps) >= TARGET_FPS)}"
-            )
+    graph_figures(graphs)
     basemap_figures()
     return 0
 

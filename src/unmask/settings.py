@@ -314,6 +314,9 @@ PAGE_STALE_SECONDS = env.integer("UNMASK_PAGE_STALE_SECONDS", 7 * 24 * 3600)
 # Derived payloads (the map's GeoJSON, the network, feeds: web/payloads.py): after an edit a
 # reader gets the last one built at once while the new one is built in the background.
 PAYLOAD_STALE = env.boolean("UNMASK_PAYLOAD_STALE", True)
+# The network graph without a GPU (software WebGL) draws at most this many links at rest, those
+# of the best-connected organizations (frontend/src/graph/view.js).
+GRAPH_SOFTWARE_EDGES = env.integer("UNMASK_GRAPH_SOFTWARE_EDGES", 20_000)
 PAGE_VERSION_SECONDS = 1.0  # how long a server process trusts the versions it read
 PAGE_LOCAL_ENTRIES = 256  # pages each server process also keeps in memory
 PERMISSIONS_POLICY = (

@@ -16,6 +16,8 @@ from xml.etree import ElementTree as ET
 import pytest
 from playwright.sync_api import expect
 
+from unmask.graph import layout
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DRAWN = "() => performance.getEntriesByName('unmask:graph-drawn').length > 0"
@@ -147,6 +149,7 @@ def test_a_reader_explores_the_network(page, network, assert_same_origin, artifa
     page.keyboard.press("ArrowRight")
     page.wait_for_function(f"() => ({camera})().x > 0.51 && ({still})()")
     search = section.get_by_label("Find an organization or product")
+    search.focus()  # the suggestions are made when the reader comes to the search
     expect(section.locator("datalist option")).to_have_count(4)
     search.fill("Ostmark Kreditbank")
     expect(card.get_by_role("heading", level=3)).to_have_text("Ostmark Kreditbank")
@@ -224,6 +227,54 @@ def test_without_a_gpu_the_camera_moves_the_last_frame_then_draws_again(page, ne
     page.mouse.click(point["x"], point["y"])
     card = page.locator("section[data-graph] [data-graph-card]")
     expect(card.get_by_role("heading", level=3)).to_have_text("Korvex Aerodynamics")
+
+
+def test_a_big_network_is_drawn_where_the_server_laid_it_out(page, network, monkeypatch):
+    """A network of LAYOUT_FROM nodes or more (2,000; lowered here) comes laid out by the server
+    (graph/layout.py): the browser draws each node where the payload puts it, with no layout of
+    its own, and the reader can still switch to the tiers."""
+    monkeypatch.setattr(layout, "LAYOUT_FROM", 2)
+    page.goto("/graph/")
+    wait_drawn(page)
+    stats = page.evaluate("() => window.unmaskGraphs[0].stats")
+    assert stats["force"] == {"where": "server"}
+    payload = page.evaluate("() => fetch('/graph/network.json').then((r) => r.json())")
+    served = {n["data"]["id"]: n["position"] for n in payload["elements"]["nodes"]}
+    drawn = page.evaluate(
+        """() => { const graph = window.unmaskGraphs[0].graph;
+             return Object.fromEntries(graph.mapNodes((node, a) => [node, { x: a.x, y: a.y }])); }"""
+    )
+    assert drawn == served
+    page.get_by_label("Tiers").check()
+    page.wait_for_function("() => window.unmaskGraphs[0].layout === 'tree'")
+    page.wait_for_function(READY)
+
+
+HIDDEN_EDGES = """() => { const view = window.unmaskGraphs[0];
+  return view.graph.filterEdges((edge) => view.renderer.getEdgeDisplayData(edge).hidden)
+    .map((edge) => [view.graph.source(edge), view.graph.target(edge)]); }"""
+
+
+def test_without_a_gpu_a_big_graph_draws_the_links_of_the_best_connected(page, network, settings):
+    """In software WebGL a graph of more links than UNMASK_GRAPH_SOFTWARE_EDGES (20,000; 3 here)
+    draws at rest those between the best-connected organizations, says so under the graph, and
+    draws all of a selected organization's links."""
+    settings.GRAPH_SOFTWARE_EDGES = 3
+    page.goto("/graph/")
+    wait_drawn(page)
+    expect(page.locator("[data-graph-count]")).to_have_text(
+        "Organizations and products: 4 · links: 4 · 3 of them drawn, those of the"
+        " best-connected; select an organization to see all of its links"
+    )
+    ((source, target),) = page.evaluate(HIDDEN_EDGES)
+    # Left out: a link whose two ends have four links between them, not five (the hub's, with
+    # three, to one with two).
+    orgs = {f"o:{org.public_id}": key for key, org in network["orgs"].items()}
+    assert (orgs[source], orgs[target]) in {("blades", "engines"), ("bank", "integrator")}
+    page.evaluate("(node) => window.unmaskGraphs[0].select(node)", source)
+    assert page.evaluate(HIDDEN_EDGES) == []
+    page.evaluate("() => window.unmaskGraphs[0].clearSelection()")
+    assert len(page.evaluate(HIDDEN_EDGES)) == 1
 
 
 def test_a_program_is_drawn_in_tiers(page, network, assert_same_origin, artifacts):

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import io
 import json
+import math
 
 import networkx as nx
 import pytest
 
+from unmask.graph import layout
 from unmask.graph import network as network_module
 from unmask.record import services
 
@@ -133,3 +135,37 @@ def test_the_graph_page_lists_the_links_without_javascript(client, network, path
     page = client.get(path).content.decode()
     table = page.split("data-graph-list")[1]
     assert "Ostmark Kreditbank" in table and "finances" in table
+
+
+def test_a_big_network_comes_laid_out_and_a_program_tree_does_not(client, network, monkeypatch):
+    """From LAYOUT_FROM nodes (2,000; lowered here) the server lays the network out (igraph, in
+    a process of its own: graph/layout.py) and sends each node's Cytoscape `position`; the same
+    graph gets the same picture. A program's tiers are laid out by the browser."""
+    monkeypatch.setattr(layout, "LAYOUT_FROM", 2)
+    nodes = cytoscape(client)["elements"]["nodes"]
+    placed = {n["data"]["id"]: (n["position"]["x"], n["position"]["y"]) for n in nodes}
+    assert len(placed) == 4 and len(set(placed.values())) == 4
+    assert all(math.isfinite(c) for xy in placed.values() for c in xy)
+    services.unpublish(network["sites"]["bank"], reason="a new version, the same links")
+    again = cytoscape(client)["elements"]["nodes"]
+    assert {n["data"]["id"]: (n["position"]["x"], n["position"]["y"]) for n in again} == placed
+    tree = cytoscape(client, product=network["chain"][0].public_id)["elements"]["nodes"]
+    assert not any("position" in n for n in tree)
+
+
+def test_the_layout_keeps_what_is_linked_together(monkeypatch):
+    """Two groups of 30 organizations, each linked among itself, joined by one link: each node is
+    nearer its own group's middle than the other's. Below LAYOUT_FROM nodes, no layout."""
+    groups = [range(0, 30), range(30, 60)]
+    pairs = [(a, b) for group in groups for a in group for b in group if a < b and (a + b) % 3 == 0]
+    pairs.append((0, 30))
+    assert layout.positions(60, pairs) is None
+    monkeypatch.setattr(layout, "LAYOUT_FROM", 60)
+    laid = layout.positions(60, pairs)
+    middles = [
+        (sum(laid[i][0] for i in g) / len(g), sum(laid[i][1] for i in g) / len(g)) for g in groups
+    ]
+    for own, group in enumerate(groups):
+        for i in group:
+            near = math.dist(laid[i], middles[own])
+            assert near < math.dist(laid[i], middles[1 - own]), i

@@ -11,8 +11,12 @@ const MAX_SIZE = 15;
 export function buildGraph(payload, palette) {
   const graph = new Graph({ type: "directed", multi: true, allowSelfLoops: true });
   const elements = (payload && payload.elements) || {};
-  for (const { data } of elements.nodes || []) {
+  let placed = 0;
+  for (const { data, position } of elements.nodes || []) {
     if (!data || graph.hasNode(data.id)) continue;
+    // A big network comes laid out by the server (graph/layout.py), as Cytoscape's `position`.
+    const at = position && Number.isFinite(position.x) && Number.isFinite(position.y) ? position : null;
+    if (at) placed += 1;
     graph.addNode(data.id, {
       label: data.label || data.id,
       nodeType: data.type,
@@ -20,8 +24,8 @@ export function buildGraph(payload, palette) {
       kindLabel: data.kind_label || "",
       country: data.country || "",
       url: data.url || "",
-      x: 0,
-      y: 0,
+      x: at ? at.x : 0,
+      y: at ? at.y : 0,
       size: MIN_SIZE,
     });
   }
@@ -43,6 +47,7 @@ export function buildGraph(payload, palette) {
   }
   const root = payload && payload.root && graph.hasNode(payload.root) ? payload.root : "";
   graph.setAttribute("root", root);
+  graph.setAttribute("laidOut", graph.order > 0 && placed === graph.order);
   graph.setAttribute("totalLinks", (payload && payload.total_links) || 0);
   graph.setAttribute("truncated", Boolean(payload && payload.truncated));
   graph.updateEachNodeAttributes(

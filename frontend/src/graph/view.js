@@ -48,6 +48,11 @@ function probeWebgl() {
 // back as soon as it stops): drawing 10,000 edges in software every frame makes panning stutter.
 // With a GPU they stay.
 const SOFTWARE_HIDE_FROM_EDGES = 2000;
+// In software WebGL a graph draws at most so many edges at rest (the config's softwareEdges,
+// UNMASK_GRAPH_SOFTWARE_EDGES), those between the best-connected nodes (a selected node's edges
+// always): 100,000 edges kept the processor busy for seconds after each still frame. The count
+// says so.
+const SOFTWARE_EDGE_BUDGET = 20000;
 // In software WebGL the nodes are drawn as points (one vertex each, a round antialiased dot, the
 // same picking): sigma's default circles are instanced triangles, which SwiftShader draws about
 // three times slower, and every frame of a pan or zoom redraws all of them. Points have a
@@ -179,7 +184,8 @@ export class GraphView {
       if (this.el.list) renderTable(this.el.list, payload, this.strings);
       this.updateDownloads(query);
     }
-    this.updateCount(graph);
+    const shown = this.chooseEdges(graph);
+    this.updateCount(graph, shown);
     if (!this.layoutChosen) {
       this.layout = graph.getAttribute("root") ? "tree" : this.config.layout === "tree" ? "tree" : "force";
       this.checkLayoutRadio();
@@ -194,6 +200,7 @@ export class GraphView {
     if (this.stopAnimation) this.stopAnimation();
     this.clearSelection({ refresh: false });
     this.graph = graph;
+    this.shownEdges = shown;
     this.fillNames(graph);
     this.draw();
     const drawn = performance.now();
@@ -205,7 +212,7 @@ export class GraphView {
       buildMs: Math.round(laidOut - fetched),
       layoutMs: Math.round(drawing - laidOut),
       drawMs: Math.round(drawn - drawing),
-      force: this.layout === "force" ? { ...this.force.stats } : null,
+      force: this.layout !== "force" ? null : graph.getAttribute("laidOut") ? { where: "server" } : { ...this.force.stats },
     };
     requestAnimationFrame(() => {
       if (load !== this.loads) return;
@@ -225,6 +232,15 @@ export class GraphView {
       const { width, height } = this.el.canvas.getBoundingClientRect();
       return tieredLayout(graph, graph.getAttribute("root"), height ? width / height : 1.6);
     }
+    if (graph.getAttribute("laidOut")) {
+      // Laid out on the server (graph/layout.py): a big network, where the browser's own
+      // layout would manage only a few dozen iterations in its budget.
+      const positions = {};
+      graph.forEachNode((node, attr) => {
+        positions[node] = { x: attr.x, y: attr.y };
+      });
+      return positions;
+    }
     return this.force.run(graph, initialPlacement(graph));
   }
 
@@ -238,6 +254,23 @@ export class GraphView {
     // In software WebGL the camera moves the last frame drawn (raster.js): 60 frames a second.
     if (this.webgl.software) this.raster = rasterWhileMoving(this.renderer);
     this.bindRenderer();
+  }
+
+  /** The edges drawn at rest in software WebGL when there are more than its budget: those whose
+   * ends have the most links (null: every edge). */
+  chooseEdges(graph) {
+    const budget = this.config.softwareEdges ?? SOFTWARE_EDGE_BUDGET;
+    if (!this.webgl.software || graph.size <= budget) return null;
+    const edges = new Array(graph.size);
+    const score = new Float64Array(graph.size);
+    let i = 0;
+    graph.forEachEdge((edge, _attr, _source, _target, from, to) => {
+      edges[i] = edge;
+      score[i] = from.degree + to.degree; // buildGraph's
+      i += 1;
+    });
+    const order = new Uint32Array(edges.length).map((_, k) => k).sort((a, b) => score[b] - score[a]);
+    return new Set(Array.from(order.subarray(0, budget), (k) => edges[k]));
   }
 
   draw() {
@@ -338,6 +371,9 @@ export class GraphView {
   }
 
   reduceEdge(edge, data) {
+    if (this.shownEdges && !this.shownEdges.has(edge) && !this.selectedEdges.has(edge)) {
+      return { ...data, hidden: true };
+    }
     if (!this.selected) return data;
     if (this.selectedEdges.has(edge)) return { ...data, size: data.size + 1, zIndex: 1 };
     return { ...data, color: data.fadedColor, zIndex: 0 };
@@ -485,22 +521,27 @@ export class GraphView {
       const key = attr.label.toLocaleLowerCase();
       if (!this.names.has(key)) this.names.set(key, node);
     });
+    // The search's suggestions (one <option> a name: 20,000 of them in a big network) are made
+    // when the reader comes to the search, not while the graph is first drawn and moved.
+    this.suggested = null;
+    const search = this.el.search;
+    if (search && search === document.activeElement) this.suggest();
+  }
+
+  suggest() {
+    const graph = this.graph;
     const datalist = this.el.datalist;
-    if (!datalist) return;
-    // The suggestions are filled in after the graph is drawn (thousands of <option>s).
-    const fill = () => {
-      if (graph !== this.graph) return;
-      const labels = [...new Set(graph.mapNodes((node, attr) => attr.label))];
-      labels.sort((a, b) => a.localeCompare(b, this.locale));
-      datalist.replaceChildren(
-        ...labels.map((label) => {
-          const option = document.createElement("option");
-          option.value = label;
-          return option;
-        }),
-      );
-    };
-    setTimeout(fill, 0);
+    if (!datalist || !graph || this.suggested === graph) return;
+    this.suggested = graph;
+    const collator = new Intl.Collator(this.locale);
+    const labels = [...new Set(graph.mapNodes((node, attr) => attr.label))].sort(collator.compare);
+    datalist.replaceChildren(
+      ...labels.map((label) => {
+        const option = document.createElement("option");
+        option.value = label;
+        return option;
+      }),
+    );
   }
 
   find(text, { partial = false } = {}) {
@@ -515,6 +556,7 @@ export class GraphView {
   bindTools() {
     const search = this.el.search;
     if (search) {
+      search.addEventListener("focus", () => this.suggest());
       search.addEventListener("input", () => {
         const node = this.find(search.value);
         if (node && node !== this.selected) this.select(node, { focus: true });
@@ -607,7 +649,7 @@ export class GraphView {
     }, 4000);
   }
 
-  updateCount(graph) {
+  updateCount(graph, shown = null) {
     if (!this.el.count) return;
     const links = linkCount(graph);
     let text = format(this.strings.count, { nodes: graph.order, links }, this.locale);
@@ -615,6 +657,7 @@ export class GraphView {
       const total = graph.getAttribute("totalLinks");
       text += ` · ${format(this.strings.truncated, { shown: links, total }, this.locale)}`;
     }
+    if (shown) text += ` · ${format(this.strings.thinned, { shown: shown.size }, this.locale)}`;
     this.el.count.textContent = text;
   }
 

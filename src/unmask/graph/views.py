@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -53,6 +54,7 @@ def graph_config(
         },
         "root": root,
         "layout": "tree" if root else "force",
+        "softwareEdges": settings.GRAPH_SOFTWARE_EDGES,
     }
 
 
@@ -92,7 +94,9 @@ def data(request):
         request,
         "graph-json",
         params,
-        lambda: network.cytoscape_json(network.build(filters, ego=ego, depth=depth), root=root),
+        lambda: network.cytoscape_json(
+            network.build(filters, ego=ego, depth=depth), root=root, laid_out=True
+        ),
         "application/json",
     )
 
