@@ -129,7 +129,7 @@ def build(
             "pk", "public_id", "name", "slug", "kind"
         )
     }
-    labels = _EdgeLabels()
+    labels = EdgeLabels()
     for row in chosen:
         (
             _pk, public_id, relation, status, product_id, start, end,
@@ -146,20 +146,17 @@ def build(
             continue
         graph.nodes.setdefault(target["id"], target)
         graph.edges.append(
-            {
-                "id": f"l:{public_id}",
-                "source": source["id"],
-                "target": target["id"],
-                "type": "link",
-                "relation": relation,
-                **labels.relation(relation),
-                "status": status,
-                "status_label": labels.status(status),
-                "active": link_is_active(end, status),
-                "product": product.name if product is not None else "",
-                "start": start,
-                "end": end,
-            }
+            link_edge(
+                labels,
+                public_id,
+                source["id"],
+                target["id"],
+                relation=relation,
+                status=status,
+                start=start,
+                end=end,
+                product=product.name if product is not None else "",
+            )
         )
     if product_ids:
         _add_part_tree(graph, product_ids, products)
@@ -188,7 +185,7 @@ _LINK_FIELDS = (
 )
 
 
-class _EdgeLabels:
+class EdgeLabels:
     """Labels and nodes made once per value (a translation and a URL each), not once per link."""
 
     def __init__(self):
@@ -198,6 +195,7 @@ class _EdgeLabels:
         self.orgs: dict[str, dict] = {}
 
     def relation(self, relation: str) -> dict:
+        """{"label": ..., "inverse_label": ...} of a relation, in the active language."""
         if relation not in self.relations:
             self.relations[relation] = {
                 "label": str(Relation(relation).label),
@@ -227,29 +225,33 @@ class _EdgeLabels:
         return node
 
 
-def link_edge(link: Link) -> dict | None:
-    """A link's edge: from its subject to its object, or to its product when it names no other
-    organization; None when it names neither."""
-    if link.object_id:
-        target = f"o:{link.object.public_id}"
-    elif link.product_id:
-        target = f"p:{link.product.public_id}"
-    else:
-        return None
+def link_edge(
+    labels: EdgeLabels,
+    public_id: str,
+    source: str,
+    target: str,
+    *,
+    relation: str,
+    status: str,
+    start: str,
+    end: str,
+    product: str,
+) -> dict:
+    """A link's edge, from its subject (`source`, a node id) to its object or, when it names no
+    other organization, its product (`target`); `product` is the product's name or ""."""
     return {
-        "id": f"l:{link.public_id}",
-        "source": f"o:{link.subject.public_id}",
+        "id": f"l:{public_id}",
+        "source": source,
         "target": target,
         "type": "link",
-        "relation": link.relation,
-        "label": str(Relation(link.relation).label),
-        "inverse_label": str(INVERSE_LABELS[Relation(link.relation)]),
-        "status": link.status,
-        "status_label": str(LinkStatus(link.status).label),
-        "active": link.is_active,
-        "product": link.product.name if link.product_id else "",
-        "start": link.start,
-        "end": link.end,
+        "relation": relation,
+        **labels.relation(relation),
+        "status": status,
+        "status_label": labels.status(status),
+        "active": link_is_active(end, status),
+        "product": product,
+        "start": start,
+        "end": end,
     }
 
 

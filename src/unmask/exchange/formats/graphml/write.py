@@ -28,7 +28,6 @@ from django.utils.translation import gettext as _
 from unmask.cleantext import xml_text
 from unmask.exchange.selection import Selection
 from unmask.graph import network
-from unmask.record.models import INVERSE_LABELS, LinkStatus, Relation, link_is_active
 
 CHUNK = 2000
 NS = "http://graphml.graphdrawing.org/xmlns"
@@ -71,11 +70,7 @@ def edges(selection: Selection, found: dict[str, dict]) -> Iterator[dict]:
 def _link_edges(selection: Selection, found: dict[str, dict]) -> Iterator[dict]:
     """network.link_edge of every link with both ends in `found`, from rows, its labels looked
     up once a relation and status (three translations a link were a third of the time)."""
-    relations = {
-        code: (str(Relation(code).label), str(INVERSE_LABELS[Relation(code)]))
-        for code in Relation.values
-    }
-    statuses = {code: str(LinkStatus(code).label) for code in LinkStatus.values}
+    labels = network.EdgeLabels()
     rows = selection.links.order_by("pk").values_list(
         "public_id",
         "subject__public_id",
@@ -107,22 +102,17 @@ def _link_edges(selection: Selection, found: dict[str, dict]) -> Iterator[dict]:
         source = f"o:{subject}"
         if source not in found or target not in found:
             continue
-        label, inverse_label = relations[relation]
-        yield {
-            "id": f"l:{public_id}",
-            "source": source,
-            "target": target,
-            "type": "link",
-            "relation": relation,
-            "label": label,
-            "inverse_label": inverse_label,
-            "status": status,
-            "status_label": statuses[status],
-            "active": link_is_active(end, status),
-            "product": product_name if product else "",
-            "start": start,
-            "end": end,
-        }
+        yield network.link_edge(
+            labels,
+            public_id,
+            source,
+            target,
+            relation=relation,
+            status=status,
+            start=start,
+            end=end,
+            product=product_name if product else "",
+        )
 
 
 def graph(selection: Selection) -> network.Graph:
