@@ -48,14 +48,21 @@ class Graph:
 
 
 def org_node(org: Organization) -> dict:
+    return organization_node(org.public_id, org.name, org.slug, org.kind, str(org.country))
+
+
+def organization_node(
+    public_id: str, name: str, slug: str, kind: str, country: str, kind_label: str = ""
+) -> dict:
+    """An organization's node from its values (`kind_label` when already looked up)."""
     return {
-        "id": f"o:{org.public_id}",
-        "label": org.name,
+        "id": f"o:{public_id}",
+        "label": name,
         "type": "organization",
-        "kind": org.kind,
-        "kind_label": str(org.kind_label),
-        "country": str(org.country),
-        "url": org.get_absolute_url(),
+        "kind": kind,
+        "kind_label": kind_label or str(OrganizationKind(kind).label),
+        "country": country or "",
+        "url": fast_reverse("record:organization", public_id, slug),
     }
 
 
@@ -213,15 +220,9 @@ class EdgeLabels:
         if node is None:
             if kind not in self.kinds:
                 self.kinds[kind] = str(OrganizationKind(kind).label)
-            node = self.orgs[public_id] = {
-                "id": f"o:{public_id}",
-                "label": name,
-                "type": "organization",
-                "kind": kind,
-                "kind_label": self.kinds[kind],
-                "country": str(country or ""),
-                "url": fast_reverse("record:organization", public_id, slug),
-            }
+            node = self.orgs[public_id] = organization_node(
+                public_id, name, slug, kind, str(country or ""), self.kinds[kind]
+            )
         return node
 
 
