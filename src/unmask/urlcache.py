@@ -1,22 +1,28 @@
-"""URLs and country names for pages that print hundreds of them.
+"""URLs, country names and choice labels for pages that print hundreds of them.
 
 Django's reverse() walks the resolver on every call (about 50 µs with language-prefixed URL
 patterns), and django-countries translates a name on every access (about 20 µs): on a directory
 page or a supply tree they cost more than the database. Both results depend only on the URL
 configuration, the active language and the script prefix, so each is worked out once per
-combination and then filled in.
+combination and then filled in. A choice's label (a link's relation and status, an
+organization's kind...) is a lazy translation that costs a catalogue lookup each time it is
+printed: `label()` looks each choice's label up once per language.
 """
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 
-from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import get_language, override
 
 _MARK = "\x1f%d\x1f"  # stands for argument %d while a URL pattern is worked out; never in a URL
 _SAFE = "!$&'()*+,;=/~:@"  # what reverse() leaves unquoted (RFC 3986 sub-delims, / ~ : @)
-_patterns: dict[tuple, tuple[object, list[str]]] = {}
+_PLAIN = re.compile(r"[A-Za-z0-9_.~-]+")  # what quote() leaves as it is: public ids, slugs
+_patterns: dict[tuple, list[str]] = {}
 _country_names: dict[str, dict[str, str]] = {}
 
 
@@ -28,21 +34,27 @@ def fast_reverse(viewname: str, *args: str) -> str:
     """
     if not all(args) or any("/" in str(a) for a in args):
         return reverse(viewname, args=args)
-    resolver = get_resolver(get_urlconf())
     key = (viewname, len(args), get_language(), get_script_prefix())
-    cached = _patterns.get(key)
-    if cached is None or cached[0] is not resolver:  # a new URL configuration: work it out again
+    pieces = _patterns.get(key)
+    if pieces is None:
         marked = reverse(viewname, args=[_MARK % i for i in range(len(args))])
         pieces = quote_split(marked, len(args))
         if pieces is None:
             return reverse(viewname, args=args)
-        cached = _patterns[key] = (resolver, pieces)
-    pieces = cached[1]
+        _patterns[key] = pieces
     out = [pieces[0]]
     for arg, piece in zip(args, pieces[1:], strict=True):
-        out.append(quote(str(arg), safe=_SAFE))
+        arg = str(arg)
+        out.append(arg if _PLAIN.fullmatch(arg) else quote(arg, safe=_SAFE))
         out.append(piece)
     return "".join(out)
+
+
+@receiver(setting_changed)
+def _forget_patterns(*, setting: str, **kwargs) -> None:
+    """Another URL configuration (a test's override_settings): work the patterns out again."""
+    if setting in ("ROOT_URLCONF", "LANGUAGES", "LANGUAGE_CODE", "PREFIX_DEFAULT_LANGUAGE"):
+        _patterns.clear()
 
 
 def quote_split(url: str, count: int) -> list[str] | None:
@@ -70,3 +82,19 @@ def country_name(code: str) -> str:
         with override(language or None):
             names = _country_names[language] = {str(c): str(n) for c, n in countries}
     return names.get(str(code), str(code))
+
+
+_labels: dict[tuple[int, str], dict[str, str]] = {}
+
+
+def label(choices, value) -> str:
+    """The label of `value` among `choices` (a TextChoices class, or a dict of value → lazy
+    label) in the active language, as str(); the value itself if it is not among them."""
+    language = get_language() or ""
+    key = (id(choices), language)  # module-level tables: they live as long as the process
+    table = _labels.get(key)
+    if table is None:
+        items = choices.items() if isinstance(choices, dict) else choices.choices
+        with override(language or None):
+            table = _labels[key] = {str(v): str(t) for v, t in items}
+    return table.get(value, value)

@@ -1,7 +1,9 @@
 """The pieces of the record's pages written in Python (record/templatetags/record_markup.py)
 give the markup of the template includes they replaced, in a left-to-right and a right-to-left
 language: a supply tree's link rows (with and without an object, dates, several sources), the
-list of sources of a claim (quotes, publisher, date, locator, archived and stored copies)."""
+list of sources of a claim (quotes, publisher, date, locator, archived and stored copies), a link
+on an organization's profile (either side, with and without object, product, dates, share,
+status history and replies with and without a document)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from django.template import Context, Template
 from django.utils import translation
 
 from unmask.record import queries, services
+from unmask.record.models import LinkStatus, ResponseChannel
 
 from ..markup import same
 
@@ -42,6 +45,41 @@ CITATIONS = Template(
 {% endif %}"""
 )
 CITATIONS_TAG = Template("{% load record_markup %}{% citations citations %}")
+# record/includes/link.html, as it was.
+PROFILE_LINK = Template(
+    """{% load i18n record_markup %}
+<article class="link status-{{ link.status }}">
+  <p class="claim">
+    {% if side == "in" %}
+      {{ link.inverse_label|capfirst }} <a href="{{ link.subject.get_absolute_url }}">{{ link.subject }}</a>
+    {% else %}
+      {{ link.relation_label|capfirst }}{% if link.object %} <a href="{{ link.object.get_absolute_url }}">{{ link.object }}</a>{% endif %}
+    {% endif %}
+    {% if link.product %}<span class="product">— <a href="{{ link.product.get_absolute_url }}">{{ link.product }}</a></span>{% endif %}
+  </p>
+  <p class="meta">
+    <span class="status-badge">{{ link.status_label }}</span>
+    {% if link.start or link.end %}<span class="dates">{{ link.start|default:"?" }} – {{ link.end|default:_("now") }}</span>{% endif %}
+    {% if link.share is not None %}<span>{% blocktranslate with share=link.share|floatformat:"-3" %}{{ share }} % share{% endblocktranslate %}</span>{% endif %}
+    {% permalink link.public_id %}
+  </p>
+  {% if link.summary %}<p class="summary">{{ link.summary }}</p>{% endif %}
+  {% citations link.public_citations %}
+  {% if link.status_events.all|length > 1 %}
+  <details class="history"><summary>{% translate "Status history" %}</summary>
+    <ol>{% for e in link.status_events.all %}<li><time>{% if e.effective %}{{ e.effective }}{% else %}{{ e.created_at|date:"Y-m-d" }}{% endif %}</time> {{ e.new_status_label }}: {{ e.note }}</li>{% endfor %}</ol>
+  </details>
+  {% endif %}
+  {% for r in link.public_responses %}
+  <aside class="response" aria-label="{% translate 'Reply' %}">
+    <h4>{% blocktranslate with org=r.organization date=r.received_on %}Reply from {{ org }}, {{ date }}{% endblocktranslate %}</h4>
+    <p>{{ r.text|linebreaksbr }}</p>
+    {% if r.document %}<p><a href="{{ r.document_url }}" download>{% translate "The reply as sent (document)" %}</a></p>{% endif %}
+  </aside>
+  {% endfor %}
+</article>"""
+)
+PROFILE_LINK_TAG = Template("{% load record_markup %}{% profile_link link side %}")
 
 
 @pytest.mark.parametrize("language", ["en", "ar"])
@@ -83,3 +121,35 @@ def test_the_sources_of_a_claim_are_the_markup_of_the_include(network, source, l
         for items in (cited, cited[:1], []):
             context = Context({"citations": items})
             assert same(CITATIONS_TAG.render(context), CITATIONS.render(context))
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_profile_links_are_the_markup_of_the_include(network, make_link, reviewer, language):
+    orgs, chain = network["orgs"], network["chain"]
+    owns = make_link(
+        orgs["bank"], orgs["blades"], relation="owns", share="12.5", start="2019-04", end="2023"
+    )
+    make_link(orgs["bank"], None, product=chain[0], relation="finances", summary="A <loan>.")
+    loan = network["links"]["loan"]
+    services.change_status(loan, LinkStatus.DISPUTED, note="Denied & withdrawn", actor=reviewer)
+    for text, document in (("We never lent.\nNot once.", None), ("See the letter.", "letter")):
+        reply = services.record_response(
+            organization=orgs["bank"],
+            link=loan,
+            received_on="2024-02-01",
+            channel=ResponseChannel.EMAIL,
+            text=text,
+        )
+        if document:
+            reply.document.save("letter.pdf", ContentFile(b"%PDF-1.4"), save=True)
+        services.publish_response(reply, actor=reviewer)
+    context = queries.organization_profile(orgs["bank"])
+    shown = [("out", link) for link in context["links_out"]]
+    shown += [("in", link) for link in queries.organization_profile(orgs["blades"])["links_in"]]
+    assert owns.pk in {link.pk for _side, link in shown}
+    assert any(len(link.public_responses) == 2 for _side, link in shown)
+    assert any(not link.object_id for _side, link in shown)
+    with translation.override(language):
+        for side, link in shown:
+            context = Context({"link": link, "side": side})
+            assert same(PROFILE_LINK_TAG.render(context), PROFILE_LINK.render(context)), link

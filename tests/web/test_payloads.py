@@ -69,7 +69,10 @@ def test_after_an_edit_readers_get_the_last_map_at_once_and_the_new_one_once_bui
     at_once = client.get(url)
     assert at_once.status_code == 200 and at_once["ETag"] == etag  # the last map, said so
     assert _features(at_once) == count
-    assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304  # a reader who has it
+    # A reader who has the last map: 304 while the new one is being built (or, on a busy
+    # machine where the background build already ended, the new map, never the last again).
+    again = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 or (again.status_code == 200 and again["ETag"] != etag)
 
     deadline = time.monotonic() + 20
     while (answer := client.get(url))["ETag"] == etag:  # built meanwhile, in the background

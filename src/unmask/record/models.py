@@ -20,7 +20,7 @@ from unmask import texts
 from unmask.places import Place
 from unmask.record.partial_dates import PartialDate, PartialDateError
 from unmask.record.text import make_slug, name_key, new_public_id, normalize_identifier
-from unmask.urlcache import country_name, fast_reverse
+from unmask.urlcache import country_name, fast_reverse, label
 
 
 class PartialDateField(models.CharField):
@@ -279,7 +279,7 @@ class Organization(Publishable):
     # call and a django-countries name is translated on each access (see unmask.urlcache).
     @property
     def kind_label(self) -> str:
-        return OrganizationKind(self.kind).label
+        return label(OrganizationKind, self.kind)
 
     @property
     def country_name(self) -> str:
@@ -541,11 +541,11 @@ class Site(Place, Publishable):
 
     @property
     def role_label(self) -> str:
-        return SiteRole(self.role).label
+        return label(SiteRole, self.role)
 
     @property
     def precision_label(self) -> str:
-        return Precision(self.precision).label
+        return label(Precision, self.precision)
 
     @property
     def country_name(self) -> str:
@@ -611,7 +611,7 @@ class Product(Publishable):
 
     @property
     def kind_label(self) -> str:
-        return ProductKind(self.kind).label
+        return label(ProductKind, self.kind)
 
     def clean(self):
         from django.core.exceptions import ValidationError
@@ -768,17 +768,17 @@ class Link(Publishable):
 
     @property
     def inverse_label(self) -> str:
-        return INVERSE_LABELS[Relation(self.relation)]
+        return label(INVERSE_LABELS, self.relation)
 
-    # Labels straight from the choices enum: get_FOO_display() rebuilds a dict of every choice
-    # on each call, a fifth of a busy profile's rendering time.
+    # Labels from urlcache.label(): get_FOO_display() rebuilds a dict of every choice on each
+    # call, and a lazy label is looked up in the catalogue each time it is printed.
     @property
     def relation_label(self) -> str:
-        return Relation(self.relation).label
+        return label(Relation, self.relation)
 
     @property
     def status_label(self) -> str:
-        return LinkStatus(self.status).label
+        return label(LinkStatus, self.status)
 
     @property
     def is_active(self) -> bool:
@@ -871,7 +871,7 @@ class LinkStatusEvent(models.Model):
 
     @property
     def new_status_label(self) -> str:
-        return LinkStatus(self.new_status).label
+        return label(LinkStatus, self.new_status)
 
 
 # --- evidence ----------------------------------------------------------------------------------
