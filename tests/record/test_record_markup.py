@@ -13,7 +13,7 @@ from django.template import Context, Template
 from django.utils import translation
 
 from unmask.record import queries, services
-from unmask.record.models import LinkStatus, ResponseChannel
+from unmask.record.models import Link, LinkStatus, ResponseChannel
 
 from ..markup import same
 
@@ -143,13 +143,18 @@ def test_profile_links_are_the_markup_of_the_include(network, make_link, reviewe
         if document:
             reply.document.save("letter.pdf", ContentFile(b"%PDF-1.4"), save=True)
         services.publish_response(reply, actor=reviewer)
-    context = queries.organization_profile(orgs["bank"])
-    shown = [("out", link) for link in context["links_out"]]
-    shown += [("in", link) for link in queries.organization_profile(orgs["blades"])["links_in"]]
-    assert owns.pk in {link.pk for _side, link in shown}
-    assert any(len(link.public_responses) == 2 for _side, link in shown)
-    assert any(not link.object_id for _side, link in shown)
-    with translation.override(language):
-        for side, link in shown:
-            context = Context({"link": link, "side": side})
-            assert same(PROFILE_LINK_TAG.render(context), PROFILE_LINK.render(context)), link
+    with translation.override(language):  # the rows' labels and URLs are the language's
+        shown = [("out", link) for link in queries.profile_links(orgs["bank"])[0]]
+        shown += [("in", link) for link in queries.profile_links(orgs["blades"])[1]]
+        ids = [row["public_id"] for _side, row in shown]
+        instances = {
+            link.public_id: link for link in queries._links(Link.objects.filter(public_id__in=ids))
+        }
+        for side, row in shown:
+            old = PROFILE_LINK.render(Context({"link": instances[row["public_id"]], "side": side}))
+            new = PROFILE_LINK_TAG.render(Context({"link": row, "side": side}))
+            assert same(new, old), row
+    assert owns.public_id in ids
+    assert any(len(row["replies"]) == 2 for _side, row in shown)
+    assert any(len(row["events"]) == 2 for _side, row in shown)
+    assert any(not row["object"] for _side, row in shown)

@@ -17,9 +17,9 @@ from django import template
 from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import floatformat, linebreaksbr
 from django.utils.formats import localize
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
+from django.utils.timezone import localtime
 from django.utils.translation import get_language, gettext, ngettext
 
 from unmask.urlcache import fast_reverse
@@ -64,6 +64,11 @@ class _Labels:
             f' data-copied-label="{_e(gettext("Link copied"))}">{_e(gettext("Permalink"))}</a>'
             "</span>"
         )
+        self.archived = _e(gettext("archived copy"))
+        self.stored = _e(gettext("stored copy"))
+        self.history = _e(gettext("Status history"))
+        self.reply = _e(gettext("Reply"))
+        self.document = _e(gettext("The reply as sent (document)"))
         self._sources: dict[int, str] = {}
 
     def sources(self, n: int) -> str:
@@ -93,127 +98,117 @@ def permalink(public_id: str) -> SafeString:
     return mark_safe(_labels().permalink.format(_e(fast_reverse("record:claim", public_id))))
 
 
-def _citation(c) -> SafeString:
+def _citation(c) -> dict:
+    """A Citation instance (its source fetched with it) as queries.citation_row() gives it."""
     source = c.source
+    return {
+        "quote": c.quote,
+        "locator": c.locator,
+        "source_url": source.get_absolute_url(),
+        "title": source.title,
+        "publisher": source.publisher,
+        "published_on": source.published_on,
+        "archive_url": source.archive_url,
+        "archived_file_url": source.archived_file_url,
+    }
+
+
+def _citation_item(c: dict, labels: _Labels) -> str:
     parts = [
-        format_html("<blockquote>{}</blockquote>", c.quote) if c.quote else "",
-        format_html('<a href="{}">{}</a>', source.get_absolute_url(), source.title),
-        format_html(", {}", source.publisher) if source.publisher else "",
-        format_html(", <time>{}</time>", source.published_on) if source.published_on else "",
-        format_html(" — {}", c.locator) if c.locator else "",
+        f"<blockquote>{_e(c['quote'])}</blockquote>" if c["quote"] else "",
+        f'<a href="{_e(c["source_url"])}">{_e(c["title"])}</a>',
+        f", {_e(c['publisher'])}" if c["publisher"] else "",
+        f", <time>{_e(c['published_on'])}</time>" if c["published_on"] else "",
+        f" — {_e(c['locator'])}" if c["locator"] else "",
     ]
-    if source.archive_url:
+    if c["archive_url"]:
         parts.append(
-            format_html(
-                ' · <a href="{}" rel="nofollow noopener noreferrer">{}</a>',
-                source.archive_url,
-                gettext("archived copy"),
-            )
+            f' · <a href="{_e(c["archive_url"])}" rel="nofollow noopener noreferrer">'
+            f"{labels.archived}</a>"
         )
-    if source.archived_file:
-        parts.append(
-            format_html(
-                ' · <a href="{}" download>{}</a>', source.archived_file_url, gettext("stored copy")
-            )
-        )
-    return format_html("<li>{}</li>", mark_safe("".join(parts)))  # each part format_html's
+    if c["archived_file_url"]:
+        parts.append(f' · <a href="{_e(c["archived_file_url"])}" download>{labels.stored}</a>')
+    return f"<li>{''.join(parts)}</li>"
+
+
+def _citation_list(rows: list[dict]) -> str:
+    if not rows:
+        return ""
+    labels = _labels()
+    return (
+        f'<details class="citations">\n  <summary>{labels.sources(len(rows))}</summary>\n'
+        f"  <ol>{''.join(_citation_item(c, labels) for c in rows)}</ol>\n</details>"
+    )
 
 
 @register.simple_tag
 def citations(items) -> SafeString | str:
-    items = list(items or ())
-    if not items:
-        return ""
-    return format_html(
-        '<details class="citations">\n  <summary>{}</summary>\n  <ol>{}</ol>\n</details>',
-        _sources(len(items)),
-        mark_safe("".join(_citation(c) for c in items)),  # each made by format_html
-    )
+    """Citation instances, their sources fetched with them."""
+    return mark_safe(_citation_list([_citation(c) for c in items or ()]))  # escaped there
 
 
-def _org_link(org) -> SafeString:
-    return format_html('<a href="{}">{}</a>', org.get_absolute_url(), str(org))
-
-
-def _status_history(events: list) -> str:
+def _status_history(events: list[dict], labels: _Labels) -> str:
     if len(events) <= 1:
         return ""
-    items = mark_safe(
-        "".join(
-            format_html(
-                "<li><time>{}</time> {}: {}</li>",
-                e.effective or date_filter(e.created_at, "Y-m-d"),
-                e.new_status_label,
-                e.note,
-            )
-            for e in events
-        )
+    items = "".join(
+        f"<li><time>{_e(e['effective'] or date_filter(localtime(e['created_at']), 'Y-m-d'))}"
+        f"</time> {_e(e['status_label'])}: {_e(e['note'])}</li>"
+        for e in events
     )
-    return format_html(
-        '\n  <details class="history"><summary>{}</summary>\n    <ol>{}</ol>\n  </details>',
-        gettext("Status history"),
-        items,
+    return (
+        f'\n  <details class="history"><summary>{labels.history}</summary>\n'
+        f"    <ol>{items}</ol>\n  </details>"
     )
 
 
-def _reply(r) -> SafeString:
+def _reply(r: dict, labels: _Labels) -> str:
     document = (
-        format_html(
-            '\n    <p><a href="{}" download>{}</a></p>',
-            r.document_url,
-            gettext("The reply as sent (document)"),
-        )
-        if r.document
+        f'\n    <p><a href="{_e(r["document_url"])}" download>{labels.document}</a></p>'
+        if r["document_url"]
         else ""
     )
     heading = gettext("Reply from %(org)s, %(date)s") % {
-        "org": str(r.organization),
-        "date": localize(r.received_on),
+        "org": r["organization"],
+        "date": localize(r["received_on"]),
     }
-    return format_html(
-        '\n  <aside class="response" aria-label="{}">\n    <h4>{}</h4>\n    <p>{}</p>{}\n  </aside>',
-        gettext("Reply"),
-        heading,
-        linebreaksbr(r.text, autoescape=True),
-        document,
+    return (
+        f'\n  <aside class="response" aria-label="{labels.reply}">\n    <h4>{_e(heading)}</h4>\n'
+        f"    <p>{linebreaksbr(r['text'], autoescape=True)}</p>{document}\n  </aside>"
     )
 
 
+def _a(url: str, text: str) -> str:
+    return f'<a href="{_e(url)}">{_e(text)}</a>'
+
+
 @register.simple_tag
-def profile_link(link, side: str) -> SafeString:
-    """A link on an organization's profile, from the side of the organization shown: "out"
-    (it is the subject) or "in" (it is the object). `link` as record.queries._links() fetches
-    it: its ends and product, public citations, status events and public replies prefetched."""
+def profile_link(link: dict, side: str) -> SafeString:
+    """A link on an organization's profile (a row of record.queries.profile_links()), from the
+    side of the organization shown: "out" (it is the subject) or "in" (it is the object)."""
+    labels = _labels()
     if side == "in":
-        claim = format_html("{} {}", capfirst(link.inverse_label), _org_link(link.subject))
+        claim = f"{_e(capfirst(link['inverse_label']))} {_a(link['subject_url'], link['subject'])}"
     else:
-        claim = capfirst(link.relation_label)
-        if link.object_id:
-            claim = format_html("{} {}", claim, _org_link(link.object))
-    if link.product_id:
-        claim = format_html(
-            '{}\n    <span class="product">— {}</span>', claim, _org_link(link.product)
-        )
-    meta = [format_html('<span class="status-badge">{}</span>', link.status_label)]
-    if link.start or link.end:
-        meta.append(
-            format_html(
-                '<span class="dates">{} – {}</span>', link.start or "?", link.end or gettext("now")
-            )
-        )
-    if link.share is not None:
-        share = gettext("%(share)s %% share") % {"share": floatformat(link.share, "-3")}
-        meta.append(format_html("<span>{}</span>", share))
-    meta.append(permalink(link.public_id))
-    summary = format_html('\n  <p class="summary">{}</p>', link.summary) if link.summary else ""
-    return format_html(
-        '<article class="link status-{}">\n  <p class="claim">\n    {}\n  </p>\n'
-        '  <p class="meta">\n    {}\n  </p>{}\n  {}{}{}\n</article>',
-        link.status,
-        claim,
-        mark_safe("\n    ".join(meta)),  # each made by format_html
-        summary,
-        citations(link.public_citations),
-        _status_history(list(link.status_events.all())),
-        mark_safe("".join(_reply(r) for r in link.public_responses)),  # format_html's
+        claim = _e(capfirst(link["relation_label"]))
+        if link["object"]:
+            claim = f"{claim} {_a(link['object_url'], link['object'])}"
+    if link["product"]:
+        product = _a(link["product_url"], link["product"])
+        claim = f'{claim}\n    <span class="product">— {product}</span>'
+    meta = [f'<span class="status-badge">{_e(link["status_label"])}</span>']
+    if link["start"] or link["end"]:
+        end = _e(link["end"]) if link["end"] else labels.now
+        meta.append(f'<span class="dates">{_e(link["start"] or "?")} – {end}</span>')
+    if link["share"] is not None:
+        share = gettext("%(share)s %% share") % {"share": floatformat(link["share"], "-3")}
+        meta.append(f"<span>{_e(share)}</span>")
+    meta.append(permalink(link["public_id"]))
+    meta_lines = "\n    ".join(meta)
+    summary = f'\n  <p class="summary">{_e(link["summary"])}</p>' if link["summary"] else ""
+    history = _status_history(link["events"], labels)
+    replies = "".join(_reply(r, labels) for r in link["replies"])
+    return mark_safe(  # every value escaped here, in the helpers above or in _Labels
+        f'<article class="link status-{_e(link["status"])}">\n  <p class="claim">\n    {claim}\n'
+        f'  </p>\n  <p class="meta">\n    {meta_lines}\n  </p>{summary}\n'
+        f"  {_citation_list(link['citations'])}{history}{replies}\n</article>"
     )
