@@ -255,7 +255,15 @@ class Action(Place, Record):
         verbose_name_plural = _("actions")
         ordering = ["starts_at", "pk"]
         permissions = [("moderate_action", _("Can moderate actions"))]
-        indexes = [models.Index(fields=["status", "last_ends_at"], name="action_status_last_end")]
+        indexes = [
+            # The public actions still to come (queries.running_or_upcoming): counted, and read
+            # by start, from this index alone: the columns soonest() reads are in it.
+            models.Index(
+                fields=["status", "last_ends_at", "starts_at", "ends_at", "timezone", "recurrence"],
+                name="action_public_upcoming",
+                condition=Q(deleted_at__isnull=True, published_at__isnull=False),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

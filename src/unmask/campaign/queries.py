@@ -9,10 +9,10 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django_countries.fields import Country
 
 from unmask.campaign import times
 from unmask.campaign.models import Action, ActionKind, ActionTarget, Call, LocalGroup
@@ -20,6 +20,7 @@ from unmask.record import version
 from unmask.record.models import Organization, Product
 from unmask.record.text import COUNTRY_CODE_PATTERN, PUBLIC_ID_PATTERN
 from unmask.sql import aware, raw_rows
+from unmask.urlcache import country_name
 
 
 @dataclass
@@ -157,7 +158,7 @@ def describe_filters(filters: ActionFilters) -> str:
     if filters.city:
         parts.append(_("in %(place)s") % {"place": filters.city})
     if filters.country:
-        parts.append(_("in %(place)s") % {"place": Country(filters.country).name})
+        parts.append(_("in %(place)s") % {"place": country_name(filters.country)})
     return " ".join(parts)
 
 
@@ -187,7 +188,7 @@ def public_actions() -> QuerySet:
 def next_occurrence(action: Action, now: datetime) -> Occurrence | None:
     """The occurrence running now or coming next, in local time; None once all have ended."""
     for start, end in times.each_occurrence(
-        action.starts_at, action.ends_at, action.timezone, action.recurrence
+        action.starts_at, action.ends_at, action.timezone, action.recurrence, since=now
     ):
         if end >= now:
             return Occurrence(
@@ -215,7 +216,7 @@ def soonest(actions: QuerySet, now: datetime, limit: int | None = None) -> list[
         done += len(rows)
         for pk, starts, ends, zone, rule in rows:
             if rule:
-                found = times.each_occurrence(starts, ends, zone, rule)
+                found = times.each_occurrence(starts, ends, zone, rule, since=now)
                 starts = next((begins for begins, finish in found if finish >= now), None)
             if starts is not None:
                 keyed.append((starts, pk))
@@ -334,7 +335,7 @@ def _starting_on(filters: ActionFilters, first: date, last: date) -> dict[date, 
     for pk, starts_at, ends_at, zone, rule in raw_rows(rows):  # thousands in a busy month
         tz = zones.get(zone) or zones.setdefault(zone, times.zone(zone))
         starts_at, ends_at = aware(starts_at), aware(ends_at)
-        for start, end in times.each_occurrence(starts_at, ends_at, zone, rule):
+        for start, end in times.each_occurrence(starts_at, ends_at, zone, rule, since=lo):
             if start >= hi:
                 break
             local_start = start.astimezone(tz)
@@ -350,11 +351,17 @@ def _starting_on(filters: ActionFilters, first: date, last: date) -> dict[date, 
 def action_countries(*, upcoming: bool = False) -> list[tuple[str, str]]:
     """(code, name) of the countries with public actions (with `upcoming`, only those still to
     come: an index range, not every action ever), by name, for the filters."""
-    actions = Action.objects.public()
-    if upcoming:
-        actions = actions.filter(last_ends_at__gte=timezone.now())
-    codes = actions.exclude(country="").order_by().values_list("country", flat=True).distinct()
-    return sorted(((c, Country(c).name) for c in codes), key=lambda item: item[1].casefold())
+    key = f"action-countries:{int(upcoming)}:{version.stamp(version.CAMPAIGN)}"
+    codes = cache.get(key)  # every page of actions asks; the answer changes with the campaign
+    if codes is None:
+        actions = Action.objects.public()
+        if upcoming:
+            actions = actions.filter(last_ends_at__gte=timezone.now())
+        codes = actions.exclude(country="").order_by().values_list("country", flat=True)
+        codes = sorted(set(codes.distinct()))
+        # The upcoming ones also change as actions end: kept a minute, as targets' counts.
+        cache.set(key, codes, 60 if upcoming else None)
+    return sorted(((c, country_name(c)) for c in codes), key=lambda item: item[1].casefold())
 
 
 def public_calls() -> QuerySet:

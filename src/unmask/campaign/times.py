@@ -9,10 +9,12 @@ recurring action repeats its local wall-clock time, whatever the offset on each 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
+from itertools import islice
 from pathlib import Path
 from zoneinfo import TZPATH, ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -187,19 +189,42 @@ def occurrences(
 
 
 def each_occurrence(
-    start: datetime, end: datetime, zone_name: str, rule: str
+    start: datetime, end: datetime, zone_name: str, rule: str, *, since: datetime | None = None
 ) -> Iterator[tuple[datetime, datetime]]:
-    """occurrences(), one at a time: a reader looking for the next one stops there."""
+    """occurrences(), one at a time: a reader looking for the next one stops there. With
+    `since` (an aware instant), those that surely ended before it are skipped: the first ones
+    given may still end before it (a day's margin for the place's offset), none after them."""
     if not rule:
         yield start, end
         return
     tz = zone(zone_name)
     first = start.astimezone(tz).replace(tzinfo=None)
     duration_local = end.astimezone(tz).replace(tzinfo=None) - first
-    for moment in rrulestr(rule, dtstart=first):
+    moments = _moments(rule, first)
+    if moments is None:  # longer than any rule an action may have: expanded as it is read
+        moments, skip = rrulestr(rule, dtstart=first), 0
+    elif since is None:
+        skip = 0
+    else:
+        local_since = since.astimezone(tz).replace(tzinfo=None)
+        skip = bisect_left(moments, local_since - duration_local - timedelta(days=1))
+    for moment in islice(moments, skip, None):
         begins = moment.replace(tzinfo=tz, fold=0)
         ends = (moment + duration_local).replace(tzinfo=tz, fold=0)
         yield begins.astimezone(UTC), ends.astimezone(UTC)
+
+
+_EXPANDED_AT_MOST = 10 * MAX_OCCURRENCES
+
+
+@lru_cache(maxsize=2048)
+def _moments(rule: str, first: datetime) -> tuple[datetime, ...] | None:
+    """The local wall-clock starts of a rule from its first start, parsed and expanded once
+    (a page of upcoming actions or a month asks for the same repeating actions again and
+    again); None for a rule longer than _EXPANDED_AT_MOST (check_rule allows MAX_OCCURRENCES),
+    which is then expanded as it is read. At most 2,048 rules of at most 200 starts: ~20 MB."""
+    moments = tuple(islice(rrulestr(rule, dtstart=first), _EXPANDED_AT_MOST + 1))
+    return None if len(moments) > _EXPANDED_AT_MOST else moments
 
 
 def last_end(start: datetime, end: datetime, zone_name: str, rule: str) -> datetime:
