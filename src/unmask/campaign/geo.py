@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import render
@@ -206,18 +207,31 @@ def actions_map_config(
 
 
 def filter_options() -> dict:
-    active = Action.objects.public().filter(last_ends_at__gte=timezone.now())
     return {
         "countries": [(code, str(name)) for code, name in action_countries(upcoming=True)],
         "calls": list(public_calls().order_by("title", "pk")),
-        "groups": list(
+        "groups": _active_groups(),
+        "kinds": ActionKind.choices,
+    }
+
+
+def _active_groups() -> list[dict]:
+    """The groups with an upcoming action: {public_id, name}, by name. Kept a minute under the
+    campaign's version (a write starts afresh; actions also end as time passes), as the
+    countries are: reading them meant every upcoming action's group."""
+    key = f"action-map-groups:{version.stamp(version.CAMPAIGN)}"
+    groups = cache.get(key)
+    if groups is None:
+        active = Action.objects.public().filter(last_ends_at__gte=timezone.now())
+        rows = (
             LocalGroup.objects.alive()
             .filter(pk__in=active.values("group_id"))
             .order_by("name", "pk")
-            .only("public_id", "name")
-        ),
-        "kinds": ActionKind.choices,
-    }
+            .values("public_id", "name")
+        )
+        groups = list(rows)
+        cache.set(key, groups, 60)
+    return groups
 
 
 PLURAL_SAMPLES = (0, 1, 2, 3, 11, 100)  # one of each plural category in the site's languages

@@ -1,0 +1,95 @@
+"""The campaign's rows written in Python (campaign/templatetags/campaign_markup.py) give the
+markup of the template includes they replaced, in a left-to-right and a right-to-left language:
+an action at its next occurrence in the lists (cancelled, online without a city, repeating,
+with and without a group, in an embed), and an action in the list beside the map."""
+
+from __future__ import annotations
+
+from datetime import time
+
+import pytest
+from django.template import Context, Template
+from django.utils import translation
+
+from unmask.campaign import geo, queries
+from unmask.campaign import services as campaign
+from unmask.campaign.models import Action, LocalGroup
+
+from ..markup import same
+from .dates import SOON
+
+# campaign/includes/occurrence.html, as it was.
+OCCURRENCE = Template(
+    """{% load i18n tz %}{% localtime off %}<li class="action-row{% if o.cancelled %} is-cancelled{% endif %}">
+  <time datetime="{{ o.starts.isoformat }}">{{ o.starts|date:"D j M Y, H:i" }}</time>
+  <span class="meta">{{ o.starts|date:"T" }}</span>
+  {% if o.cancelled %}<strong class="status-badge status-cancelled">{% translate "Cancelled" %}</strong>{% endif %}
+  <a href="{{ o.action.get_absolute_url }}"{% if embed %} target="_blank" rel="noopener"{% endif %}>{{ o.action.title }}</a>
+  <span class="meta">{{ o.action.get_kind_display }} · {% if o.action.online and not o.action.city %}{% translate "Online" %}{% else %}{{ o.action.city }}{% if o.action.country %}, {{ o.action.country.name }}{% endif %}{% endif %}{% if show_group and o.action.group %} · {{ o.action.group.name }}{% endif %}{% if o.action.recurrence %} · {% translate "repeats" %}{% endif %}</span>
+</li>{% endlocaltime %}"""
+)
+OCCURRENCE_TAG = Template("{% load campaign_markup %}{% occurrence_row o show_group embed %}")
+# The rows of campaign/includes/action_map.html, as they were.
+MAP_ROW = Template(
+    """{% load i18n %}<li data-action="{{ row.action.public_id }}"{% if row.cancelled %} class="cancelled"{% endif %}><a href="{% url 'campaign:action-short' row.action.public_id %}">{{ row.action.title }}</a>{% if row.cancelled %} <strong class="action-cancelled">{% translate "Cancelled" %}</strong>{% endif %}
+        <span class="meta"><time datetime="{{ row.start.isoformat }}">{{ row.local|date:"DATETIME_FORMAT" }} {{ row.zone_abbr }}</time> · {{ row.action.get_kind_display }}{% if row.action.city %} · {{ row.action.city }}{% endif %}{% if row.action.country %} · {{ row.action.country.name }}{% endif %}{% if row.action.group %} · {{ row.action.group.name }}{% endif %}</span></li>"""
+)
+MAP_ROW_TAG = Template("{% load campaign_markup %}{% map_action_row row %}")
+
+
+@pytest.fixture
+def actions(announced, moderator):
+    """Besides the announced vigil (Kassel, a group): a weekly stand in Istanbul without a
+    group (cancelled), an online talk without a city ("<Webinar> & Q"), all published; the
+    vigil and the stand on the map."""
+    group = LocalGroup.objects.get()
+    Action.objects.filter(pk=announced[1].pk).update(latitude=51.3127, longitude=9.4797)
+    made = []
+    for when, fields in (
+        (
+            campaign.When(SOON, time(11), SOON, time(13), "Europe/Istanbul", "FREQ=WEEKLY;COUNT=6"),
+            {
+                "title": "Stand at the ferry",
+                "kind": "info_stand",
+                "city": "İstanbul",
+                "country": "TR",
+            },
+        ),
+        (
+            campaign.When(SOON, time(19), SOON, time(20), "America/New_York", ""),
+            {
+                "title": "<Webinar> & Q",
+                "kind": "talk",
+                "online": True,
+                "online_url": "https://talk.example.org/x",
+                "group": group,
+            },
+        ),
+    ):
+        action = campaign.submit_action(when, **fields)[0]
+        made.append(campaign.publish_action(action, actor=moderator))
+    campaign.cancel_action(made[0], actor=moderator, reason="The ferry does not run")
+    Action.objects.filter(pk=made[0].pk).update(latitude=41.0082, longitude=28.9784)
+    return made
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_occurrence_rows_are_the_markup_of_the_include(actions, language):
+    with translation.override(language):
+        found = queries.upcoming(queries.ActionFilters())
+        assert len(found) == 3
+        assert any(o.cancelled for o in found) and any(o.action.recurrence for o in found)
+        for o in found:
+            for show_group, embed in ((True, False), (False, False), (True, True)):
+                context = Context({"o": o, "show_group": show_group, "embed": embed})
+                assert same(OCCURRENCE_TAG.render(context), OCCURRENCE.render(context)), o
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_map_list_rows_are_the_markup_of_the_include(actions, language):
+    with translation.override(language):
+        rows = geo.list_rows(geo.upcoming(queries.ActionFilters()))
+        assert len(rows) == 2 and any(row["cancelled"] for row in rows)
+        for row in rows:
+            context = Context({"row": row})
+            assert same(MAP_ROW_TAG.render(context), MAP_ROW.render(context)), row
