@@ -1,7 +1,8 @@
 """The campaign's rows written in Python (campaign/templatetags/campaign_markup.py) give the
 markup of the template includes they replaced, in a left-to-right and a right-to-left language:
 an action at its next occurrence in the lists (cancelled, online without a city, repeating,
-with and without a group, in an embed), and an action in the list beside the map."""
+with and without a group, in an embed) and in a day of the month's calendar, and an action in
+the list beside the map."""
 
 from __future__ import annotations
 
@@ -35,6 +36,11 @@ MAP_ROW = Template(
         <span class="meta"><time datetime="{{ row.start.isoformat }}">{{ row.local|date:"DATETIME_FORMAT" }} {{ row.zone_abbr }}</time> · {{ row.action.get_kind_display }}{% if row.action.city %} · {{ row.action.city }}{% endif %}{% if row.action.country %} · {{ row.action.country.name }}{% endif %}{% if row.action.group %} · {{ row.action.group.name }}{% endif %}</span></li>"""
 )
 MAP_ROW_TAG = Template("{% load campaign_markup %}{% map_action_row row %}")
+# The items of a day in campaign/calendar.html, as they were (inside its localtime off).
+CALENDAR_ITEM = Template(
+    """{% load i18n tz %}{% localtime off %}<li class="{% if o.cancelled %}is-cancelled{% endif %}"><a href="{{ o.action.get_absolute_url }}"><time datetime="{{ o.starts.isoformat }}">{{ o.starts|time:"H:i" }}</time> {{ o.action.title }}</a>{% if o.cancelled %} <small>({% translate "cancelled" %})</small>{% endif %}<small class="meta"> · {{ o.action.city }}</small></li>{% endlocaltime %}"""
+)
+CALENDAR_ITEM_TAG = Template("{% load campaign_markup %}{% calendar_item o %}")
 
 
 @pytest.fixture
@@ -83,6 +89,8 @@ def test_occurrence_rows_are_the_markup_of_the_include(actions, language):
             for show_group, embed in ((True, False), (False, False), (True, True)):
                 context = Context({"o": o, "show_group": show_group, "embed": embed})
                 assert same(OCCURRENCE_TAG.render(context), OCCURRENCE.render(context)), o
+            context = Context({"o": o})
+            assert same(CALENDAR_ITEM_TAG.render(context), CALENDAR_ITEM.render(context)), o
 
 
 @pytest.mark.parametrize("language", ["en", "ar"])

@@ -7,6 +7,7 @@ test_campaign_markup.py renders both and compares them), as record_markup does f
                                              in the lists of actions, calls, groups, embeds
     {% map_action_row row %}                 an action in the list beside the map of actions
                                              (a row of geo.list_rows())
+    {% calendar_item o %}                    an action in a day of the month's calendar
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import html
 
 from django import template
 from django.template.defaultfilters import date as date_filter
+from django.template.defaultfilters import time as time_filter
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
@@ -36,6 +38,7 @@ class _Labels:
         self.cancelled = _e(gettext("Cancelled"))
         self.online = _e(gettext("Online"))
         self.repeats = _e(gettext("repeats"))
+        self.cancelled_lower = _e(gettext("cancelled"))
 
 
 _labels_by_language: dict[str | None, _Labels] = {}
@@ -105,4 +108,18 @@ def map_action_row(row: dict) -> SafeString:
         f'<li data-action="{_e(action.public_id)}"{marked}>'
         f'<a href="{_e(url)}">{_e(action.title)}</a>{badge}\n'
         f'        <span class="meta">{" · ".join(meta)}</span></li>'
+    )
+
+
+@register.simple_tag
+def calendar_item(o) -> SafeString:
+    """An action at one occurrence in a day of the month's calendar (campaign/calendar.html's
+    items as they were): its local time and title, linked, its status and city."""
+    action = o.action
+    cancelled = action.status == "cancelled"
+    status = f" <small>({_labels().cancelled_lower})</small>" if cancelled else ""
+    return mark_safe(  # every value escaped here or in _Labels
+        f'<li class="{"is-cancelled" if cancelled else ""}"><a href="{_e(action.get_absolute_url())}">'
+        f'<time datetime="{_e(o.starts.isoformat())}">{_e(time_filter(o.starts, "H:i"))}</time>'
+        f' {_e(action.title)}</a>{status}<small class="meta"> · {_e(action.city)}</small></li>'
     )
