@@ -406,4 +406,11 @@ class ActionTarget(Target):
         verbose_name = _("target of an action")
         verbose_name_plural = _("targets of an action")
         constraints = [Target.one_of_three("action_target_one_thing")]
-        indexes = [models.Index(fields=["action", "position"], name="action_target_order")]
+        indexes = [
+            models.Index(fields=["action", "position"], name="action_target_order"),
+            # Is this action aimed at this thing? (targets.campaign_for: each upcoming action
+            # looked up, from this index alone, whatever was aimed at the thing over the years)
+            models.Index(
+                fields=["action", "organization", "site", "product"], name="action_target_things"
+            ),
+        ]

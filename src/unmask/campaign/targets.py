@@ -293,7 +293,11 @@ def campaign_for(thing, *, country: str = "", now: datetime | None = None) -> Ca
     else:
         kind = Ref.of(thing).kind
         key = thing
-        actions = queries.public_actions().filter(pk__in=_action_ids_for(kind, key))
+        # Each action looked up in the targets' index (EXISTS), not every action ever aimed at
+        # the thing listed first (IN): an organization with 10,000 actions aimed at it over the
+        # years has a few hundred upcoming, and the list of 10,000 took 5 ms to build.
+        aimed = _aimed(ActionTarget, kind, key).filter(action=OuterRef("pk"))
+        actions = queries.public_actions().filter(Exists(aimed))
         submit_ref = str(Ref.of(thing))
         org = thing if kind == "org" else thing.organization if kind == "site" else None
         actions_query = f"org={org.public_id}" if org else f"product={thing.public_id}"
