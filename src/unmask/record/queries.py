@@ -510,13 +510,12 @@ def supply_tree(product: Product) -> TreeNode:
     )
     links = (
         Link.objects.filter(pk__in=ids)
-        .select_related("subject", "object")
-        .only(*TREE_LINK_FIELDS)
         .annotate(sources=Coalesce(Subquery(sources), 0))
         .order_by("-pk")
+        .values(*TREE_LINK_FIELDS, "sources")
     )
-    for link in links:
-        node = nodes[link.product_id]
+    for link in links:  # values, not model instances: a tree shows hundreds of links
+        node = nodes[link["product"]]
         if len(node.links) < LINKS_PER_NODE:
             node.links.append(tree_link_row(link))
         else:
@@ -525,26 +524,34 @@ def supply_tree(product: Product) -> TreeNode:
 
 
 TREE_LINK_FIELDS = (
-    *("public_id", "product", "relation", "status", "start", "end"),
+    *("public_id", "product", "relation", "status", "start", "end", "object"),
     *("subject__public_id", "subject__name", "subject__slug"),
     *("object__public_id", "object__name", "object__slug"),
 )
 
 
-def tree_link_row(link: Link) -> dict:
-    """What the supply tree shows of a link, worked out in Python (see organization_row)."""
+def tree_link_row(link: dict) -> dict:
+    """What the supply tree shows of a link (its TREE_LINK_FIELDS' values and its number of
+    sources), worked out in Python (see organization_row)."""
+    has_object = link["object"] is not None
     return {
-        "public_id": link.public_id,
-        "status": link.status,
-        "status_label": link.status_label,
-        "relation_label": link.relation_label,
-        "subject": link.subject.name,
-        "subject_url": link.subject.get_absolute_url(),
-        "object": link.object.name if link.object else "",
-        "object_url": link.object.get_absolute_url() if link.object else "",
-        "start": link.start,
-        "end": link.end,
-        "sources": link.sources,
+        "public_id": link["public_id"],
+        "status": link["status"],
+        "status_label": label(LinkStatus, link["status"]),
+        "relation_label": label(Relation, link["relation"]),
+        "subject": link["subject__name"],
+        "subject_url": fast_reverse(
+            "record:organization", link["subject__public_id"], link["subject__slug"]
+        ),
+        "object": link["object__name"] if has_object else "",
+        "object_url": fast_reverse(
+            "record:organization", link["object__public_id"], link["object__slug"]
+        )
+        if has_object
+        else "",
+        "start": link["start"],
+        "end": link["end"],
+        "sources": link["sources"],
     }
 
 
