@@ -22,6 +22,13 @@ def test_the_home_page_shows_what_the_record_holds_and_what_changed(client, make
     assert "Vantor" not in page
     assert 'href="/methodology/"' in page
 
+    # The counts are kept between readers, and counted again once the record changes.
+    make_org("Vantor Optics", country="FR")
+    page = client.get("/").content.decode()
+    counts = page.split('id="counts-title"')[1].split("</dl>")[0]
+    assert "<dt>Organizations</dt><dd>3</dd>" in counts
+    assert "<dt>Countries</dt><dd>3</dd>" in counts
+
 
 def test_every_page_says_so_while_the_demo_data_is_loaded(client, db):
     cache.delete(DEMO_CACHE_KEY)

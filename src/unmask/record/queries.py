@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection, models
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
+from unmask.record import version
 from unmask.record.models import (
     INVERSE_LABELS,
     Citation,
@@ -31,17 +33,24 @@ from unmask.web import atom
 
 
 def public_counts() -> dict[str, int]:
-    return {
-        "organizations": Organization.objects.public().count(),
-        "links": Link.objects.public().count(),
-        "sites": Site.objects.public().count(),
-        "sources": Source.objects.public().count(),
-        "countries": Organization.objects.public()
-        .exclude(country="")
-        .values("country")
-        .distinct()
-        .count(),
-    }
+    """What the home page counts, kept under the record's version: counted again after a
+    write, not for every reader (counting 100,000 sites and links took 6 ms)."""
+    key = f"public-counts:{version.stamp()}"
+    counts = cache.get(key)
+    if counts is None:
+        counts = {
+            "organizations": Organization.objects.public().count(),
+            "links": Link.objects.public().count(),
+            "sites": Site.objects.public().count(),
+            "sources": Source.objects.public().count(),
+            "countries": Organization.objects.public()
+            .exclude(country="")
+            .values("country")
+            .distinct()
+            .count(),
+        }
+        cache.set(key, counts, None)
+    return counts
 
 
 # What the public pages never print of the records they list: their timestamps, and an
