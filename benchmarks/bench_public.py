@@ -457,10 +457,12 @@ def print_record_notes() -> None:
         "   do different work: the busiest profile has more links at the large size, and common\n"
         "   search words and filters match a full page there against a few rows at demo size.\n"
         "   The matched rows compare like with like: an organization with as many links, and\n"
-        "   queries with as many matches. So for the country, site, source and claim pages, which\n"
-        "   show all they concern: the largest at each size, unmatched, then one matched to the\n"
-        "   demo size's largest. A preview image's first render (the PNG drawn) is held to the\n"
-        "   pages' targets: the issue gives it no figure of its own."
+        "   queries with as many matches. So for the country, site, source and claim pages: the\n"
+        "   largest at each size, unmatched, then one matched to the demo size's largest; where\n"
+        "   no page at the large size lists as few rows as the demo's (a country page lists 50\n"
+        "   organizations and 50 sites, a source page 50 claims), the matched row has no ratio.\n"
+        "   A preview image's first render (the PNG drawn) is held to the pages' targets: the\n"
+        "   issue gives it no figure of its own."
     )
 
 
@@ -782,7 +784,7 @@ def other_record_rows(client, timed, run, match: dict | None, matched_org: int) 
         Site,
         Source,
     )
-    from unmask.record.queries import CLAIMS_PER_PAGE
+    from unmask.record.queries import CLAIMS_PER_PAGE, COUNTRY_LIST_LIMIT
 
     def most(counts: dict):
         return max(counts, key=lambda pk: (counts[pk], -pk if isinstance(pk, int) else pk))
@@ -797,16 +799,21 @@ def other_record_rows(client, timed, run, match: dict | None, matched_org: int) 
 
     # A country's page lists every public organization registered there and every public site.
     per_country: Counter = Counter()
+    listed: Counter = Counter()  # the page lists the first COUNTRY_LIST_LIMIT of each
     for model in (Organization, Site):
         for code, n in model.objects.public().values_list("country").annotate(n=Count("pk")):
             per_country[str(code)] += n
+            listed[str(code)] += min(n, COUNTRY_LIST_LIMIT)
     per_country.pop("", None)
     country = most(per_country)
     country_target = target("country", per_country, country)
 
     def country_row(code: str, note: str) -> dict:
         path = reverse("record:country", args=[code])
-        return timed([path], note=f"{code}: {per_country[code]} organizations + sites{note}")
+        return {
+            **timed([path], note=f"{code}: {per_country[code]} organizations + sites{note}"),
+            "rows_shown": listed[code],
+        }
 
     run("country", lambda: country_row(country, ""))
     run(
