@@ -6,12 +6,15 @@ page or a supply tree they cost more than the database. Both results depend only
 configuration, the active language and the script prefix, so each is worked out once per
 combination and then filled in. A choice's label (a link's relation and status, an
 organization's kind...) is a lazy translation that costs a catalogue lookup each time it is
-printed: `label()` looks each choice's label up once per language.
+printed: `label()` looks each choice's label up once per language, and `per_language()` makes
+anything else once per language (the words a list prints in every row).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import TypeVar
 from urllib.parse import quote
 
 from django.core.signals import setting_changed
@@ -21,6 +24,7 @@ from django.utils.translation import get_language, override
 
 _MARK = "\x1f%d\x1f"  # stands for argument %d while a URL pattern is worked out; never in a URL
 _SAFE = "!$&'()*+,;=/~:@"  # what reverse() leaves unquoted (RFC 3986 sub-delims, / ~ : @)
+T = TypeVar("T")
 _PLAIN = re.compile(r"[A-Za-z0-9_.~-]+")  # what quote() leaves as it is: public ids, slugs
 _patterns: dict[tuple, list[str]] = {}
 _country_names: dict[str, dict[str, str]] = {}
@@ -98,3 +102,17 @@ def label(choices, value) -> str:
         with override(language or None):
             table = _labels[key] = {str(v): str(t) for v, t in items}
     return table.get(value, value)
+
+
+def per_language(make: Callable[[], T]) -> Callable[[], T]:
+    """A function that gives make()'s result for the active language, made once per language."""
+    made: dict[str, T] = {}
+
+    def get() -> T:
+        language = get_language() or ""
+        value = made.get(language)
+        if value is None:
+            value = made[language] = make()
+        return value
+
+    return get

@@ -18,10 +18,10 @@ from django import template
 from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import time as time_filter
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 
 from unmask.campaign.models import ActionKind
-from unmask.urlcache import country_name, fast_reverse, label
+from unmask.urlcache import country_name, fast_reverse, label, per_language
 
 register = template.Library()
 
@@ -41,15 +41,7 @@ class _Labels:
         self.cancelled_lower = _e(gettext("cancelled"))
 
 
-_labels_by_language: dict[str | None, _Labels] = {}
-
-
-def _labels() -> _Labels:
-    language = get_language()
-    labels = _labels_by_language.get(language)
-    if labels is None:
-        labels = _labels_by_language[language] = _Labels()
-    return labels
+_labels = per_language(_Labels)
 
 
 @register.simple_tag

@@ -20,9 +20,9 @@ from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.timezone import localtime
-from django.utils.translation import get_language, gettext, ngettext
+from django.utils.translation import gettext, ngettext
 
-from unmask.urlcache import fast_reverse
+from unmask.urlcache import fast_reverse, per_language
 
 register = template.Library()
 
@@ -78,15 +78,7 @@ class _Labels:
         return text
 
 
-_labels_by_language: dict[str | None, _Labels] = {}
-
-
-def _labels() -> _Labels:
-    language = get_language()
-    labels = _labels_by_language.get(language)
-    if labels is None:
-        labels = _labels_by_language[language] = _Labels()
-    return labels
+_labels = per_language(_Labels)
 
 
 def _sources(n: int) -> str:
