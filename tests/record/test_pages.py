@@ -99,6 +99,14 @@ def test_the_directory_paginates_in_a_stable_order(client, make_org):
     assert "Korvex Unit 49" in first and "Korvex Unit 50" not in first
     assert "Korvex Unit 50" in second and "Korvex Unit 54" in second
     assert 'href="?q=korvex&amp;page=2"' in first
+    # The count of a search is kept between readers, and counted again after an edit (with a
+    # filter too: on SQLite words alone are counted in the search index, the rest like this).
+    assert (
+        "55 organizations" in client.get("/org/", {"q": "korvex", "country": "DE"}).content.decode()
+    )
+    make_org("Korvex Unit 55", country="DE", allow_duplicate=True)
+    for params in ({"q": "korvex"}, {"q": "korvex", "country": "DE"}):
+        assert "56 organizations" in client.get("/org/", params).content.decode(), params
 
 
 def test_a_country_page_lists_its_organizations_and_sites(client, program, source):

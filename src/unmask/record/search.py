@@ -3,7 +3,8 @@ diacritics-insensitive in every script: the indexed text and the query are both 
 lower-case ASCII (record.text.fold), so "baykar" finds "BAYKAR" and "sirketi" finds "Şirketi".
 
 One interface, two engines: SQLite FTS5 (an external-content index kept by triggers) and
-PostgreSQL full-text search (a GIN index on to_tsvector('simple', search_text)). Every token is a
+PostgreSQL full-text search (a GIN index on search_vector, a stored column of
+to_tsvector('simple', search_text): migration 0015). Every token is a
 prefix match, so "kor aero" finds "Korvex Aerodynamics".
 """
 
@@ -89,8 +90,8 @@ def search_organizations(queryset: QuerySet, query: str, *, dense: bool = False)
         )
         if not tsquery:
             return queryset.none()
-        matches = RawSQL(
-            "to_tsvector('simple', record_organization.search_text) @@ to_tsquery('simple', %s)",
+        matches = RawSQL(  # search_vector: to_tsvector('simple', search_text), stored
+            "record_organization.search_vector @@ to_tsquery('simple', %s)",
             [tsquery],
             output_field=BooleanField(),
         )
