@@ -895,6 +895,16 @@ class SourceQuerySet(RecordQuerySet):
         return self.filter(is_public=True)
 
 
+def media_url(name: str | None) -> str:
+    """The address of a stored file (a source's archived copy, a reply's document) at the
+    media view, which checks that it may be served; "" for no file."""
+    if not name:
+        return ""
+    from django.urls import reverse
+
+    return reverse("media", args=[name])
+
+
 class Source(Record):
     title = models.CharField(_("title"), max_length=500)
     publisher = models.CharField(_("publisher"), max_length=300, blank=True)
@@ -932,11 +942,7 @@ class Source(Record):
     @property
     def archived_file_url(self) -> str:
         """The stored copy, served as a download by the media view while the source is public."""
-        if not self.archived_file:
-            return ""
-        from django.urls import reverse
-
-        return reverse("media", args=[self.archived_file.name])
+        return media_url(self.archived_file.name)
 
     def clean(self):
         from django.core.exceptions import ValidationError
@@ -1107,11 +1113,7 @@ class Response(Record):
     @property
     def document_url(self) -> str:
         """The reply as a document, served as a download by the media view once published."""
-        if not self.document:
-            return ""
-        from django.urls import reverse
-
-        return reverse("media", args=[self.document.name])
+        return media_url(self.document.name)
 
     def clean(self):
         from django.core.exceptions import ValidationError

@@ -12,7 +12,6 @@ from django.core.paginator import Paginator
 from django.db import connection, models
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 
 from unmask.record import version
 from unmask.record.models import (
@@ -27,6 +26,7 @@ from unmask.record.models import (
     Response,
     Site,
     Source,
+    media_url,
 )
 from unmask.record.search import DENSE, public_match_count
 from unmask.sql import reading
@@ -200,7 +200,7 @@ def profile_links(org: Organization) -> tuple[list[dict], list[dict]]:
                 "organization": name,
                 "received_on": received_on,
                 "text": text,
-                "document_url": reverse("media", args=[document]) if document else "",
+                "document_url": media_url(document),
             }
         )
     return (
@@ -217,7 +217,6 @@ CITATION_FIELDS = (
 
 def citation_row(values: dict) -> dict:
     """A citation as record_markup prints it, from CITATION_FIELDS' values."""
-    stored = values["source__archived_file"]
     return {
         "quote": values["quote"],
         "locator": values["locator"],
@@ -226,7 +225,7 @@ def citation_row(values: dict) -> dict:
         "publisher": values["source__publisher"],
         "published_on": values["source__published_on"],
         "archive_url": values["source__archive_url"],
-        "archived_file_url": reverse("media", args=[stored]) if stored else "",
+        "archived_file_url": media_url(values["source__archived_file"]),
     }
 
 
