@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, connections, router
 
 PART = 500  # values in one IN (...) list (SQLite's limit of parameters is 999 on old builds)
@@ -61,7 +62,10 @@ def raw_rows(queryset) -> list[tuple]:
     """The rows of a values_list() queryset, in its SQL, as the database driver returns them:
     without Django's converters, which cost more than the query on a payload of thousands of
     rows. A date-time is naive on SQLite (`aware` makes it aware); a boolean may be 0 or 1."""
-    sql, params = queryset.query.get_compiler(queryset.db).as_sql()
+    try:
+        sql, params = queryset.query.get_compiler(queryset.db).as_sql()
+    except EmptyResultSet:  # a condition nothing meets (pk__in=[]): as the queryset, no rows
+        return []
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()

@@ -199,7 +199,7 @@ class Action(Place, Record):
         blank=True,
         help_text=_("An RFC 5545 rule, such as FREQ=WEEKLY;COUNT=8."),
     )
-    last_ends_at = models.DateTimeField(_("last occurrence ends"), db_index=True, editable=False)
+    last_ends_at = models.DateTimeField(_("last occurrence ends"), editable=False)
     online = models.BooleanField(_("online"), default=False)
     online_url = models.URLField(_("online address"), blank=True)
     address = models.CharField(
@@ -256,10 +256,22 @@ class Action(Place, Record):
         ordering = ["starts_at", "pk"]
         permissions = [("moderate_action", _("Can moderate actions"))]
         indexes = [
-            # The public actions still to come (queries.running_or_upcoming): counted, and read
-            # by start, from this index alone: the columns soonest() reads are in it.
+            # The public actions still to come (queries.running_or_upcoming), counted from this
+            # index alone, and those of them that have begun (soonest()), with the point the
+            # map's list asks for; read backwards, the past ones (queries.past). The end comes
+            # first: a page of actions not begun yet is read in order along `starts_at`'s own
+            # index, which SQLite's planner picks only when no index starts with `status`.
             models.Index(
-                fields=["status", "last_ends_at", "starts_at", "ends_at", "timezone", "recurrence"],
+                fields=[
+                    "last_ends_at",
+                    "status",
+                    "starts_at",
+                    "ends_at",
+                    "timezone",
+                    "recurrence",
+                    "latitude",
+                    "longitude",
+                ],
                 name="action_public_upcoming",
                 condition=Q(deleted_at__isnull=True, published_at__isnull=False),
             ),

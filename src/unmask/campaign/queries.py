@@ -4,10 +4,11 @@ month calendar, and the pages of groups and calls."""
 from __future__ import annotations
 
 import calendar as pycalendar
+import heapq
 import re
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from itertools import islice
 
 from django.core.cache import cache
 from django.db.models import QuerySet
@@ -187,13 +188,11 @@ def public_actions() -> QuerySet:
 
 def next_occurrence(action: Action, now: datetime) -> Occurrence | None:
     """The occurrence running now or coming next, in local time; None once all have ended."""
-    for start, end in times.each_occurrence(
+    for start, end in times.each_local_occurrence(
         action.starts_at, action.ends_at, action.timezone, action.recurrence, since=now
     ):
         if end >= now:
-            return Occurrence(
-                action, times.local(start, action.timezone), times.local(end, action.timezone)
-            )
+            return Occurrence(action, start, end)
     return None
 
 
@@ -201,32 +200,28 @@ def soonest(actions: QuerySet, now: datetime, limit: int | None = None) -> list[
     """The pks of `actions` (running or upcoming at `now`) by the start of their next
     occurrence, then pk: the first `limit`, or all.
 
-    An action's next occurrence never starts before its first (`starts_at`), which is the next
-    one of an action that does not repeat. So the actions are read by `starts_at`, a few times
-    `limit` of them, their next starts worked out (the rule expanded for the repeating ones),
-    and those starting before the last `starts_at` read are in their final order: no action
-    not read yet can come before them. Read more only when they are fewer than `limit`."""
-    light = actions.order_by("starts_at", "pk").values_list(
-        "pk", "starts_at", "ends_at", "timezone", "recurrence"
-    )
-    keyed: list[tuple[datetime, int]] = []
-    done, step = 0, None if limit is None else max(limit * 4, 100)
-    while True:
-        rows = list(light[done:] if step is None else light[done : done + step])
-        done += len(rows)
-        for pk, starts, ends, zone, rule in rows:
-            if rule:
-                found = times.each_occurrence(starts, ends, zone, rule, since=now)
-                starts = next((begins for begins, finish in found if finish >= now), None)
-            if starts is not None:
-                keyed.append((starts, pk))
-        complete = step is None or len(rows) < step
-        ordered = sorted(keyed)
-        if not complete:  # what starts from the last one read on may not be in order yet
-            ordered = [pair for pair in ordered if pair[0] < rows[-1][1]]
-        if complete or len(ordered) >= limit:
-            return [pk for _starts, pk in ordered[:limit]]
-        step *= 2
+    An action that has not begun yet (its first start is `now` or later) comes next at its
+    first start, repeating or not: those are read in the database's order, by an index, the
+    first `limit` of them. The others have begun: running now, or repeating with occurrences
+    still to come (few: what is on at the moment and the repeating actions under way); their
+    next starts are worked out, and the two sorted lists merged."""
+    fields = ("pk", "starts_at", "ends_at", "timezone", "recurrence")
+    begun: list[tuple[datetime, int]] = []
+    for pk, starts, ends, zone, rule in raw_rows(
+        actions.filter(starts_at__lt=now).order_by().values_list(*fields)
+    ):
+        starts = aware(starts)
+        if rule:
+            found = times.each_occurrence(starts, aware(ends), zone, rule, since=now)
+            starts = next((begins for begins, finish in found if finish >= now), None)
+        if starts is not None:
+            begun.append((starts, pk))
+    begun.sort()
+    ahead = actions.filter(starts_at__gte=now).order_by("starts_at", "pk")
+    ahead = ahead.values_list("starts_at", "pk")
+    rows = raw_rows(ahead if limit is None else ahead[:limit])
+    merged = heapq.merge(begun, ((aware(starts), pk) for starts, pk in rows))
+    return [pk for _starts, pk in islice(merged, limit)]
 
 
 def upcoming(
@@ -330,19 +325,14 @@ def _starting_on(filters: ActionFilters, first: date, last: date) -> dict[date, 
     hi = datetime.combine(last + timedelta(days=2), datetime.min.time(), UTC)
     actions = filters.apply(public_actions().filter(last_ends_at__gte=lo, starts_at__lt=hi))
     rows = actions.order_by().values_list("pk", "starts_at", "ends_at", "timezone", "recurrence")
-    zones: dict[str, ZoneInfo] = {}
     found: dict[date, list] = {}
     for pk, starts_at, ends_at, zone, rule in raw_rows(rows):  # thousands in a busy month
-        tz = zones.get(zone) or zones.setdefault(zone, times.zone(zone))
-        starts_at, ends_at = aware(starts_at), aware(ends_at)
-        for start, end in times.each_occurrence(starts_at, ends_at, zone, rule, since=lo):
-            if start >= hi:
-                break
-            local_start = start.astimezone(tz)
-            if first <= local_start.date() <= last:
-                found.setdefault(local_start.date(), []).append(
-                    (local_start, end.astimezone(tz), pk)
-                )
+        for start, end in times.each_local_occurrence(
+            aware(starts_at), aware(ends_at), zone, rule, since=lo, until=hi
+        ):
+            day = start.date()
+            if first <= day <= last:
+                found.setdefault(day, []).append((start, end, pk))
     for rows_of_day in found.values():
         rows_of_day.sort(key=lambda row: (row[0].time(), row[2]))
     return found

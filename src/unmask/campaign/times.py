@@ -51,9 +51,17 @@ def zone(name: str) -> ZoneInfo:
             _("“%(name)s” is not a known time zone, such as Europe/Berlin.") % {"name": name}
         )
     try:
-        return ZoneInfo(name)
+        return _loaded(name)
     except ZoneInfoNotFoundError as exc:  # listed but not loadable: same answer
         raise TimeError(_("“%(name)s” is not a known time zone.") % {"name": name}) from exc
+
+
+@cache
+def _loaded(name: str) -> ZoneInfo:
+    """ZoneInfo(name), held: ZoneInfo keeps only the 8 zones used last, and lets the others be
+    collected, so a calendar of actions in a dozen zones read each one's file again and again
+    (a few hundred known names: a few MB at most)."""
+    return ZoneInfo(name)
 
 
 _names: set[str] | None = None
@@ -113,7 +121,7 @@ def _country_zone(code: str, year: int) -> str:
         return ""
     start = datetime(year, 1, 1, tzinfo=UTC)
     instants = [start + timedelta(days=d) for d in range(0, 730, 7)]  # two years, weekly
-    clocks = {tuple(i.astimezone(ZoneInfo(n)).utcoffset() for i in instants) for n in names}
+    clocks = {tuple(i.astimezone(_loaded(n)).utcoffset() for i in instants) for n in names}
     return names[0] if len(clocks) == 1 else ""
 
 
@@ -197,34 +205,67 @@ def each_occurrence(
     if not rule:
         yield start, end
         return
-    tz = zone(zone_name)
-    first = start.astimezone(tz).replace(tzinfo=None)
-    duration_local = end.astimezone(tz).replace(tzinfo=None) - first
-    moments = _moments(rule, first)
-    if moments is None:  # longer than any rule an action may have: expanded as it is read
-        moments, skip = rrulestr(rule, dtstart=first), 0
-    elif since is None:
-        skip = 0
-    else:
-        local_since = since.astimezone(tz).replace(tzinfo=None)
-        skip = bisect_left(moments, local_since - duration_local - timedelta(days=1))
-    for moment in islice(moments, skip, None):
-        begins = moment.replace(tzinfo=tz, fold=0)
-        ends = (moment + duration_local).replace(tzinfo=tz, fold=0)
+    for begins, ends in each_local_occurrence(start, end, zone_name, rule, since=since):
         yield begins.astimezone(UTC), ends.astimezone(UTC)
 
 
+def each_local_occurrence(
+    start: datetime,
+    end: datetime,
+    zone_name: str,
+    rule: str,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> Iterator[tuple[datetime, datetime]]:
+    """each_occurrence() in the place's time (aware, in its zone), as a calendar shows them.
+    With `until` (an aware instant), those that surely start after it are left out: the last
+    ones given may still start after it (a day's margin, as for `since`), none before it."""
+    tz = zone(zone_name)
+    if not rule:
+        yield start.astimezone(tz), end.astimezone(tz)
+        return
+    first = start.astimezone(tz).replace(tzinfo=None)
+    duration = end.astimezone(tz).replace(tzinfo=None) - first
+    expanded = _expanded(rule, first, zone_name, duration)
+    if expanded is None:  # longer than any rule an action may have: expanded as it is read
+        for moment in rrulestr(rule, dtstart=first):
+            yield _wall(moment, tz), _wall(moment + duration, tz)
+        return
+    moments, pairs = expanded
+    skip, stop = 0, None
+    if since is not None:
+        local_since = since.astimezone(tz).replace(tzinfo=None)
+        skip = bisect_left(moments, local_since - duration - _MARGIN)
+    if until is not None:
+        stop = bisect_left(moments, until.astimezone(tz).replace(tzinfo=None) + _MARGIN)
+    yield from pairs[skip:stop]
+
+
 _EXPANDED_AT_MOST = 10 * MAX_OCCURRENCES
+_MARGIN = timedelta(days=1)  # the most a place's date and time can differ from UTC's
+
+
+def _wall(moment: datetime, tz: ZoneInfo) -> datetime:
+    """A wall-clock time in a zone, aware, as the clocks there show it: one they skip (going
+    forward) is the time it comes to, an hour later; one they show twice is the first."""
+    return moment.replace(tzinfo=tz, fold=0).astimezone(UTC).astimezone(tz)
 
 
 @lru_cache(maxsize=2048)
-def _moments(rule: str, first: datetime) -> tuple[datetime, ...] | None:
-    """The local wall-clock starts of a rule from its first start, parsed and expanded once
-    (a page of upcoming actions or a month asks for the same repeating actions again and
-    again); None for a rule longer than _EXPANDED_AT_MOST (check_rule allows MAX_OCCURRENCES),
-    which is then expanded as it is read. At most 2,048 rules of at most 200 starts: ~20 MB."""
+def _expanded(
+    rule: str, first: datetime, zone_name: str, duration: timedelta
+) -> tuple[tuple[datetime, ...], tuple[tuple[datetime, datetime], ...]] | None:
+    """A rule from its local first start, parsed and expanded once (a page of upcoming actions,
+    a month or a calendar asks for the same repeating actions again and again): the local
+    starts (naive, to search), and each occurrence's start and end in the zone; None for a rule
+    longer than _EXPANDED_AT_MOST (check_rule allows MAX_OCCURRENCES), which is then expanded
+    as it is read. At most 2,048 rules of at most 200 occurrences: about 30 MB."""
     moments = tuple(islice(rrulestr(rule, dtstart=first), _EXPANDED_AT_MOST + 1))
-    return None if len(moments) > _EXPANDED_AT_MOST else moments
+    if len(moments) > _EXPANDED_AT_MOST:
+        return None
+    tz = zone(zone_name)
+    return moments, tuple((_wall(m, tz), _wall(m + duration, tz)) for m in moments)
 
 
 def last_end(start: datetime, end: datetime, zone_name: str, rule: str) -> datetime:
