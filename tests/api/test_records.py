@@ -59,6 +59,56 @@ def test_organizations_list_only_public_ones_with_names_and_identifiers(client, 
     assert reply["original_url"] == "https://arden.example/"
 
 
+def test_the_organizations_page_written_from_values_is_what_the_schema_gives(
+    client, record, make_reply
+):
+    """The list is written from values (record.api.organization_rows), not through the schema:
+    every field of every organization, in the schema's order, as validating the prefetched
+    records with OrganizationOut gives it: names, identifiers, texts, citations, and replies with
+    and without a document or address."""
+    from django.core.files.base import ContentFile
+    from django.test import RequestFactory
+    from ninja.responses import NinjaJSONEncoder
+    from pydantic import TypeAdapter
+
+    from unmask.record import api
+    from unmask.record.models import Organization, OrganizationText, Response
+
+    OrganizationText.objects.create(
+        organization=record.korvex, language="ar", description="تصنع **هياكل الطائرات**."
+    )
+    document = make_reply(record.bronwick, text="See the attached letter.")
+    document.document.save("letter.pdf", ContentFile(b"%PDF-1.4 letter"), save=True)
+    make_reply(record.arden, text="A second reply.", received_on=record.profile_reply.received_on)
+
+    body = get(client, "/organizations", page_size=3).json()
+    body["results"] += client.get(body["next"]).json()["results"]  # and the next page's
+    request = RequestFactory().get("/api/v1/organizations")
+    validated = TypeAdapter(list[api.OrganizationOut]).validate_python(
+        list(api.organizations(Organization.objects.public().order_by("name", "pk"))),
+        from_attributes=True,
+        context={"request": request},
+    )
+    expected = json.loads(
+        json.dumps([o.model_dump() for o in validated], cls=NinjaJSONEncoder, ensure_ascii=False)
+    )
+    assert body["results"] == expected
+    assert [list(o) for o in body["results"]] == [list(o) for o in expected]  # the order too
+    korvex, arden, bronwick = (
+        next(o for o in body["results"] if o["public_id"] == org.public_id)
+        for org in (record.korvex, record.arden, record.bronwick)
+    )
+    assert korvex["description_texts"] == [
+        {"language": "ar", "description": "تصنع **هياكل الطائرات**."}
+    ]
+    assert [r["text"] for r in arden["responses"]] == [
+        "Our profile is incomplete.",
+        "A second reply.",
+    ]
+    assert bronwick["responses"][0]["document_url"].startswith("http://testserver/")
+    assert Response.objects.filter(document="").count() >= 2
+
+
 def test_nothing_exposes_database_keys_or_private_fields(client, record):
     for path in ("/organizations", "/links", "/sites", "/products", "/sources", "/responses"):
         text = get(client, path).content.decode()
