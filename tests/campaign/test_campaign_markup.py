@@ -10,7 +10,7 @@ from datetime import time
 
 import pytest
 from django.template import Context, Template
-from django.utils import translation
+from django.utils import timezone, translation
 
 from unmask.campaign import geo, queries
 from unmask.campaign import services as campaign
@@ -41,6 +41,17 @@ CALENDAR_ITEM = Template(
     """{% load i18n tz %}{% localtime off %}<li class="{% if o.cancelled %}is-cancelled{% endif %}"><a href="{{ o.action.get_absolute_url }}"><time datetime="{{ o.starts.isoformat }}">{{ o.starts|time:"H:i" }}</time> {{ o.action.title }}</a>{% if o.cancelled %} <small>({% translate "cancelled" %})</small>{% endif %}<small class="meta"> · {{ o.action.city }}</small></li>{% endlocaltime %}"""
 )
 CALENDAR_ITEM_TAG = Template("{% load campaign_markup %}{% calendar_item o %}")
+# A day of campaign/calendar.html's month, as it was.
+CALENDAR_DAY = Template(
+    """{% load i18n tz campaign_markup %}{% localtime off %}<td class="{% if not day.in_month %}other-month{% endif %}{% if day.is_today %} today{% endif %}">
+      <time class="day-number" datetime="{{ day.day.isoformat }}">{{ day.day.day }}</time>
+      {% if day.occurrences %}<ul>{% for o in day.occurrences %}
+        {% calendar_item o %}
+      {% endfor %}</ul>{% endif %}
+      {% if day.more %}<a class="day-more" href="?month={{ month_value }}&amp;day={{ day.day.isoformat }}{% if query %}&amp;{{ query }}{% endif %}#day">{% blocktranslate count n=day.more %}{{ n }} more action{% plural %}{{ n }} more actions{% endblocktranslate %}</a>{% endif %}
+    </td>{% endlocaltime %}"""
+)
+CALENDAR_DAY_TAG = Template("{% load campaign_markup %}{% calendar_day day month_value query %}")
 
 
 @pytest.fixture
@@ -101,3 +112,26 @@ def test_map_list_rows_are_the_markup_of_the_include(actions, language):
         for row in rows:
             context = Context({"row": row})
             assert same(MAP_ROW_TAG.render(context), MAP_ROW.render(context)), row
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_calendar_days_are_the_markup_of_the_template(actions, language, monkeypatch):
+    """Days of the month's grid: in the month or not, today, empty, with their first actions,
+    and with more than those ("N more", in each plural form), with and without filters."""
+    monkeypatch.setattr(queries, "DAY_SHOWN", 1)
+    with translation.override(language):
+        soon = [o for o in queries.upcoming(queries.ActionFilters()) if o.starts.date() == SOON]
+        assert len(soon) >= 2  # the day shows one and has more
+        weeks = queries.month_grid(SOON.year, SOON.month, queries.ActionFilters())
+        days = [day for week in weeks for day in week]
+        busy = next(day for day in days if day.day == SOON)
+        assert busy.occurrences and busy.more >= 1
+        assert any(not day.in_month for day in days) and any(not day.count for day in days)
+        busy_more = [
+            queries.Day(busy.day, True, busy.occurrences, busy.count + n) for n in (1, 2, 10)
+        ]
+        today = queries.Day(timezone.localdate(), True)
+        for day in [*days, *busy_more, today]:
+            for query in ("", "country=DE&kind=vigil", 'city=A "&" B'):
+                context = Context({"day": day, "month_value": "2027-03", "query": query})
+                assert same(CALENDAR_DAY_TAG.render(context), CALENDAR_DAY.render(context)), day

@@ -45,7 +45,7 @@ from unmask.record.models import Involvement, Site
 from unmask.record.queries import public_part_ids
 from unmask.web.payloads import derived_response
 
-LIST_LIMIT = 200  # actions listed under the map (and without JavaScript)
+LIST_LIMIT = 100  # actions listed under the map (and without JavaScript), as the graph lists links
 FILTER_KEYS = ("call", "group", "country", "city", "kind")
 
 

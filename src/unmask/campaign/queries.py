@@ -7,7 +7,7 @@ import calendar as pycalendar
 import heapq
 import re
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from itertools import islice
 
 from django.core.cache import cache
@@ -272,6 +272,10 @@ def past(actions: QuerySet, now: datetime | None = None, limit: int = 50) -> Que
 
 
 DAY_SHOWN = 4  # actions a day of the month shows; the others behind "N more" (?day=)
+# What an action in a day of the month shows ({% calendar_item %}), and in a list of actions
+# ({% occurrence_row %}, with its group's name): only these are read for a month or a day.
+CALENDAR_ITEM_FIELDS = ("public_id", "title", "status", "city")
+ROW_FIELDS = (*CALENDAR_ITEM_FIELDS, "kind", "online", "country", "recurrence", "group")
 
 
 @dataclass
@@ -280,6 +284,7 @@ class Day:
     in_month: bool
     occurrences: list[Occurrence] = field(default_factory=list)  # the first DAY_SHOWN
     count: int = 0  # all the occurrences that start on the day
+    starts: list[tuple] = field(default_factory=list, repr=False)  # all: _starting_on's rows
 
     @property
     def is_today(self) -> bool:
@@ -294,25 +299,28 @@ def month_grid(year: int, month: int, filters: ActionFilters) -> list[list[Day]]
     """The weeks of a month, from the first day of the week of the reader's language (Monday in
     most, Saturday in Arabic, Sunday in some), each day with the first DAY_SHOWN occurrences
     that start on it, by the date where they happen, and how many there are: a busy month
-    holds thousands, which day_occurrences() lists a day at a time."""
+    holds thousands, which day_occurrences() lists a day at a time, from what the month read."""
     first = (int(formats.get_format("FIRST_DAY_OF_WEEK")) - 1) % 7  # Django: 0 is Sunday
     weeks = pycalendar.Calendar(firstweekday=first).monthdatescalendar(year, month)
     days = {d: Day(d, d.month == month) for week in weeks for d in week}
     found = _starting_on(filters, weeks[0][0], weeks[-1][-1])
     chosen = {day: rows[:DAY_SHOWN] for day, rows in found.items()}
-    by_pk = public_actions().in_bulk({pk for rows in chosen.values() for *_times, pk in rows})
+    shown = Action.objects.only(*CALENDAR_ITEM_FIELDS)  # a few hundred in a busy month
+    by_pk = shown.in_bulk({pk for rows in chosen.values() for *_times, pk in rows})
     for day, rows in found.items():
         days[day].count = len(rows)
+        days[day].starts = rows
         days[day].occurrences = [
             Occurrence(by_pk[pk], starts, ends) for starts, ends, pk in chosen[day]
         ]
     return [[days[d] for d in week] for week in weeks]
 
 
-def day_occurrences(day: date, filters: ActionFilters) -> list[Occurrence]:
-    """Every occurrence that starts on `day` where it happens, by local time."""
-    rows = _starting_on(filters, day, day).get(day, [])
-    by_pk = public_actions().in_bulk({pk for *_times, pk in rows})
+def day_occurrences(day: Day) -> list[Occurrence]:
+    """Every occurrence that starts on a day of month_grid() where it happens, by local time."""
+    rows = day.starts
+    listed = Action.objects.select_related("group").only(*ROW_FIELDS, "group__name")
+    by_pk = listed.in_bulk({pk for *_times, pk in rows})
     return [Occurrence(by_pk[pk], starts, ends) for starts, ends, pk in rows]
 
 
@@ -326,10 +334,16 @@ def _starting_on(filters: ActionFilters, first: date, last: date) -> dict[date, 
     actions = filters.apply(public_actions().filter(last_ends_at__gte=lo, starts_at__lt=hi))
     rows = actions.order_by().values_list("pk", "starts_at", "ends_at", "timezone", "recurrence")
     found: dict[date, list] = {}
+    zones: dict[str, tzinfo] = {}
     for pk, starts_at, ends_at, zone, rule in raw_rows(rows):  # thousands in a busy month
-        for start, end in times.each_local_occurrence(
-            aware(starts_at), aware(ends_at), zone, rule, since=lo, until=hi
-        ):
+        if rule:
+            pairs = times.each_local_occurrence(
+                aware(starts_at), aware(ends_at), zone, rule, since=lo, until=hi
+            )
+        else:  # most: once, in the window (each_local_occurrence's first case, inline)
+            tz = zones.get(zone) or zones.setdefault(zone, times.zone(zone))
+            pairs = ((aware(starts_at).astimezone(tz), aware(ends_at).astimezone(tz)),)
+        for start, end in pairs:
             day = start.date()
             if first <= day <= last:
                 found.setdefault(day, []).append((start, end, pk))

@@ -82,6 +82,7 @@ def month(request):
     after = first + timedelta(days=32)
     weeks = queries.month_grid(year, number, filters)
     chosen = _day(request.GET.get("day", ""), weeks)
+    chosen_day = next((d for week in weeks for d in week if d.day == chosen), None)
     return render(
         request,
         "campaign/calendar.html",
@@ -93,7 +94,7 @@ def month(request):
             "previous_month": f"{before.year}-{before.month:02d}",
             "next_month": f"{after.year}-{after.month:02d}",
             "chosen_day": chosen,
-            "day_occurrences": queries.day_occurrences(chosen, filters) if chosen else [],
+            "day_occurrences": queries.day_occurrences(chosen_day) if chosen_day else [],
             "page_path": request.get_full_path(),
         },
     )

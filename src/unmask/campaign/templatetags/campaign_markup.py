@@ -8,6 +8,8 @@ test_campaign_markup.py renders both and compares them), as record_markup does f
     {% map_action_row row %}                 an action in the list beside the map of actions
                                              (a row of geo.list_rows())
     {% calendar_item o %}                    an action in a day of the month's calendar
+    {% calendar_day day month_value query %} a day of the month's calendar, with its first
+                                             actions and the link to the others
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from django import template
 from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import time as time_filter
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from unmask.campaign.models import ActionKind
 from unmask.urlcache import country_name, fast_reverse, label, per_language
@@ -39,6 +41,14 @@ class _Labels:
         self.online = _e(gettext("Online"))
         self.repeats = _e(gettext("repeats"))
         self.cancelled_lower = _e(gettext("cancelled"))
+        self.more = {}  # n: "N more actions", as the template's blocktranslate count wrote it
+
+    def more_actions(self, n: int) -> str:
+        found = self.more.get(n)
+        if found is None:
+            # As blocktranslate: the translation as it is, the number put in.
+            found = self.more[n] = ngettext("%(n)s more action", "%(n)s more actions", n) % {"n": n}
+        return found
 
 
 _labels = per_language(_Labels)
@@ -114,4 +124,27 @@ def calendar_item(o) -> SafeString:
         f'<li class="{"is-cancelled" if cancelled else ""}"><a href="{_e(action.get_absolute_url())}">'
         f'<time datetime="{_e(o.starts.isoformat())}">{_e(time_filter(o.starts, "H:i"))}</time>'
         f' {_e(action.title)}</a>{status}<small class="meta"> · {_e(action.city)}</small></li>'
+    )
+
+
+@register.simple_tag
+def calendar_day(day, month_value: str, query: str) -> SafeString:
+    """A day of the month's calendar (a queries.Day; campaign/calendar.html's cells as they
+    were): its number, its first actions ({% calendar_item %}) and the link to the others."""
+    classes = ("" if day.in_month else "other-month") + (" today" if day.is_today else "")
+    iso = day.day.isoformat()
+    items = ""
+    if day.occurrences:
+        items = "".join(f"\n        {calendar_item(o)}\n      " for o in day.occurrences)
+        items = f"<ul>{items}</ul>"
+    more = ""
+    if day.more:
+        also = f"&amp;{_e(query)}" if query else ""
+        more = (
+            f'<a class="day-more" href="?month={_e(month_value)}&amp;day={iso}{also}#day">'
+            f"{_labels().more_actions(day.more)}</a>"
+        )
+    return mark_safe(  # every value escaped here or in the tags and _Labels it calls
+        f'<td class="{classes}">\n      <time class="day-number" datetime="{iso}">'
+        f"{day.day.day}</time>\n      {items}\n      {more}\n    </td>"
     )
