@@ -16,7 +16,7 @@ spans, cached), and the tests read every file back with `icalendar` and `recurri
 from __future__ import annotations
 
 import re
-from collections import namedtuple
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
@@ -37,15 +37,17 @@ EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 
 # What escape() changes: most titles and places hold none of it.
 _SPECIAL = re.compile(f"[\\\\;,\r\n{CONTROLS}]")
+_CONTROL = re.compile(f"[{CONTROLS}]")
 
 
 def escape(text: str) -> str:
     """TEXT value escaping (RFC 5545 3.3.11), without the control characters TEXT excludes."""
     if not _SPECIAL.search(text):
         return text
+    if _CONTROL.search(text):  # rare: stored before cleantext.clean() existed
+        text = xml_text(text)
     return (
-        xml_text(text)
-        .replace("\\", "\\\\")
+        text.replace("\\", "\\\\")
         .replace(";", "\\;")
         .replace(",", "\\,")
         .replace("\r\n", "\\n")
@@ -110,23 +112,23 @@ FIELDS = (
     "sequence",
     "updated_at",
 )
-Row = namedtuple("Row", FIELDS)
 
 
-_STARTS, _ENDS = FIELDS.index("starts_at"), FIELDS.index("ends_at")
+def rows_of(actions: QuerySet) -> list[tuple]:
+    """The actions' FIELDS, in one query, as the driver gives them: date-times aware on
+    PostgreSQL, naive UTC on SQLite (_in_zone() and _utc() read either)."""
+    return raw_rows(actions.values_list(*FIELDS))
 
 
-def rows_of(actions: QuerySet) -> list[Row]:
-    """The actions' FIELDS, in one query: the start and end made aware (sql.aware), the last
-    end and the time of the last change as the driver gives them (naive UTC on SQLite), since
-    only their date and _utc() read them."""
-    rows = []
-    for values in raw_rows(actions.values_list(*FIELDS)):
-        values = list(values)
-        values[_STARTS] = aware(values[_STARTS])
-        values[_ENDS] = aware(values[_ENDS])
-        rows.append(Row._make(values))
-    return rows
+_LAST_ENDS, _TIMEZONE = FIELDS.index("last_ends_at"), FIELDS.index("timezone")
+_STARTS, _UPDATED = FIELDS.index("starts_at"), FIELDS.index("updated_at")
+
+
+def _in_zone(moment: datetime, tz) -> str:
+    """_basic() of a date-time from rows_of() in the zone `tz`."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return _basic(moment.astimezone(tz))
 
 
 @lru_cache(maxsize=512)
@@ -166,10 +168,21 @@ def calendar(actions: QuerySet, *, name: str | None, host: str, base_url: str) -
     ("uid@host"); `base_url` makes links absolute. Without a `name` (one action's file) the
     file has no X-WR-CALNAME: calendar apps add its event instead of offering it as a calendar
     of its own."""
+    return b"".join(calendar_parts(actions, name=name, host=host, base_url=base_url))
+
+
+EVENTS_A_PART = 1000  # VEVENTs in one part of calendar_parts(): about half a megabyte
+
+
+def calendar_parts(
+    actions: QuerySet, *, name: str | None, host: str, base_url: str
+) -> Iterator[bytes]:
+    """calendar(), a part at a time, as it is written: a payload's gzip compresses each part
+    while the next is written (web/payloads.py)."""
     actions = rows_of(actions)
     # DTSTAMP: when the calendar's content last changed, not the time of the request, so that
     # an unchanged calendar is byte for byte the same and answers conditional requests with 304.
-    stamp = max((a.updated_at for a in actions), default=EPOCH)
+    stamp = aware(max((a[_UPDATED] for a in actions), default=EPOCH))
     out = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -181,21 +194,20 @@ def calendar(actions: QuerySet, *, name: str | None, host: str, base_url: str) -
         out.append(fold(f"X-WR-CALNAME:{escape(name)}"))
     spans: dict[str, tuple[date, date]] = {}
     for action in actions:
-        first, last = action.starts_at.date(), action.last_ends_at.date()
-        known = spans.get(action.timezone)
-        spans[action.timezone] = (
-            (min(known[0], first), max(known[1], last)) if known else (first, last)
-        )
+        # Their UTC dates: naive in UTC on SQLite, aware in UTC (the connection's) elsewhere.
+        first, last, zone = action[_STARTS].date(), action[_LAST_ENDS].date(), action[_TIMEZONE]
+        known = spans.get(zone)
+        spans[zone] = (min(known[0], first), max(known[1], last)) if known else (first, last)
     for zone, (first, last) in sorted(spans.items()):
         out.append(
             vtimezone(zone, first - timedelta(days=1), last + timedelta(days=1)).rstrip(CRLF)
         )
+    yield (CRLF.join(out) + CRLF).encode()
     write = _Events(host=host, stamp=stamp, base_url=base_url, zones=spans).event
-    out.extend(write(action) for action in actions)
-    if not actions:
-        out.append(NO_EVENT)
-    out.append("END:VCALENDAR")
-    return (CRLF.join(out) + CRLF).encode()
+    for start in range(0, len(actions), EVENTS_A_PART):
+        part = [write(action) for action in actions[start : start + EVENTS_A_PART]]
+        yield (CRLF.join(part) + CRLF).encode()
+    yield ((NO_EVENT + CRLF) if not actions else "").encode() + b"END:VCALENDAR" + CRLF.encode()
 
 
 class _Events:
@@ -217,42 +229,59 @@ class _Events:
         self.url_middle, _mark, self.url_tail = rest.partition("SLUG")
         self.base_url = base_url
 
-    def event(self, action: Row) -> str:
-        zone = action.timezone
+    def event(self, action: tuple) -> str:
+        (
+            public_id,
+            title,
+            kind,
+            description,
+            zone,
+            starts_at,
+            ends_at,
+            _last_ends_at,
+            rule,
+            status,
+            reason,
+            address,
+            city,
+            country,
+            online,
+            online_url,
+            latitude,
+            longitude,
+            sequence,
+            updated_at,
+        ) = action  # FIELDS, in their order
         tz = self.zones[zone]
+        cancelled = status == CANCELLED
         lines = [
             "BEGIN:VEVENT",
-            fold(f"SUMMARY:{escape(action.title)}"),
-            f"DTSTART;TZID={zone}:{_basic(action.starts_at.astimezone(tz))}",
-            f"DTEND;TZID={zone}:{_basic(action.ends_at.astimezone(tz))}",
+            fold(f"SUMMARY:{escape(title)}"),
+            f"DTSTART;TZID={zone}:{_in_zone(starts_at, tz)}",
+            f"DTEND;TZID={zone}:{_in_zone(ends_at, tz)}",
             self.stamp,
-            fold(f"UID:{action.public_id}@{self.uid_host}"),
-            f"SEQUENCE:{action.sequence}",
+            fold(f"UID:{public_id}@{self.uid_host}"),
+            f"SEQUENCE:{sequence}",
         ]
-        if action.recurrence:
-            lines.append(f"RRULE:{action.recurrence}")
-        cancelled = action.status == CANCELLED
+        if rule:
+            lines.append(f"RRULE:{rule}")
         lines.append("STATUS:CANCELLED" if cancelled else "STATUS:CONFIRMED")
-        description = action.description
-        if cancelled and action.status_reason:
-            description = f"{action.status_reason}\n\n{description}".strip()
+        if cancelled and reason:
+            description = f"{reason}\n\n{description}".strip()
         if description:
             lines.append(fold(f"DESCRIPTION:{escape(description)}"))
-        country = self.countries[action.country or ""]
-        parts = [action.address, action.city, country]
-        if action.online:
-            parts.append(action.online_url)
+        parts = [address, city, self.countries[country or ""]]
+        if online:
+            parts.append(online_url)
         place = ", ".join([p for p in parts if p])
         if place:
             lines.append(fold(f"LOCATION:{escape(place)}"))
-        if action.latitude is not None and action.longitude is not None:
-            lines.append(f"GEO:{action.latitude:.6f};{action.longitude:.6f}")
-        categories = self.categories.get(action.kind)
-        lines.append(categories or fold(f"CATEGORIES:{escape(action.kind)}"))
+        if latitude is not None and longitude is not None:
+            lines.append(f"GEO:{latitude:.6f};{longitude:.6f}")
+        lines.append(self.categories.get(kind) or fold(f"CATEGORIES:{escape(kind)}"))
         if self.base_url:
-            slug = make_slug(action.title, "action")
-            url = f"{self.url_head}{action.public_id}{self.url_middle}{slug}{self.url_tail}"
-            lines.append(fold(url))
-        lines.append(f"LAST-MODIFIED:{_utc(action.updated_at)}")
+            slug = make_slug(title, "action")
+            lines.append(fold(f"{self.url_head}{public_id}{self.url_middle}{slug}{self.url_tail}"))
+        lines.append(f"LAST-MODIFIED:{_utc(updated_at)}")
         lines.append("END:VEVENT")
         return CRLF.join(lines)

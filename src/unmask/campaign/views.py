@@ -140,8 +140,8 @@ def _ics_response(
     host = request.get_host()
     modified = queries.feeds_modified()
 
-    def build() -> bytes:
-        return ics.calendar(
+    def build():
+        return ics.calendar_parts(
             actions.order_by("starts_at", "pk"),
             name=settings.SITE_NAME if name == "" else name,
             host=atom.site_host(),  # UIDs are the site's, whatever Host the request named
