@@ -92,3 +92,35 @@ def test_after_an_edit_readers_get_the_last_map_at_once_and_the_new_one_once_bui
     staff.force_login(editor)
     make_site(engines, "Fulda", "DE", 50.5558, 9.6808)
     assert _features(staff.get(url)) == count + 2  # staff see their edit at once
+
+
+@pytest.mark.django_db
+def test_when_a_new_day_begins_readers_get_the_last_feed_at_once_and_the_new_one_once_built(
+    rf, settings
+):
+    """The feeds and calendars name the UTC day they were built for (what they list depends on
+    it): the first reader of a new day gets the last one built, under its own ETag, while the
+    day's is built; a feed with other filters never gets it."""
+    from unmask.record import version
+
+    settings.PAYLOAD_STALE = True
+    cache.clear()
+
+    def answer(day: str, body: bytes, country: str = "DE"):
+        request = rf.get("/calendar/actions.ics")
+        params = {"country": country, "day": day}
+        built = lambda: body  # noqa: E731
+        return payloads.derived_response(
+            request, "ics", params, built, "text/calendar", scope=version.CAMPAIGN
+        )
+
+    yesterday = answer("2026-12-05", b"yesterday's")
+    assert yesterday.content == b"yesterday's"
+    at_once = answer("2026-12-06", b"today's")
+    assert at_once.content == b"yesterday's" and at_once["ETag"] == yesterday["ETag"]
+    assert answer("2026-12-06", b"other filters", country="FR").content == b"other filters"
+    deadline = time.monotonic() + 20
+    while (today := answer("2026-12-06", b"today's")).content == b"yesterday's":
+        assert time.monotonic() < deadline, "the day's calendar was never built"
+        time.sleep(0.05)
+    assert today.content == b"today's" and today["ETag"] != yesterday["ETag"]

@@ -8,7 +8,8 @@ data answers 304 without building anything.
 After an edit no reader waits for a rebuild (UNMASK_PAYLOAD_STALE, on by default): a reader
 whose payload is not built yet at the new version gets the last one built, with its own version's
 ETag, at once, and one background thread builds the new one; the next readers get it once it is
-there. A signed-in member of staff (a session cookie) and a payload never built before wait for
+there. The same when a new time slot begins for a payload that names one (the feeds' day, the
+map of actions' hour: TIME_SLOTS). A signed-in member of staff (a session cookie) and a payload never built before wait for
 the build, so staff see their edit at once. Builds are shared: however many requests ask, one
 builds (a lock in the cache) and the others wait for it or take the last copy.
 """
@@ -69,12 +70,25 @@ def _compress(build: Callable[[], bytes | Iterable[bytes]]) -> bytes:
     return b"".join(packed)
 
 
-def _keep(key: str, last_key: str, current: str, compressed: bytes) -> None:
+# Parameters that name when a payload was built, not what it holds (the feeds' UTC day, the map
+# of actions' hour): the last payload built is kept across them (derived_response).
+TIME_SLOTS = ("day", "hour")
+
+
+def _digest(params: dict, *, slots: bool = True) -> str:
+    if not slots:
+        params = {k: v for k, v in params.items() if k not in TIME_SLOTS}
+    return hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()[:20]
+
+
+def _keep(key: str, last_key: str, current: str, digest: str, compressed: bytes) -> None:
     cache.set(key, compressed, CACHE_SECONDS)
-    cache.set(last_key, (current, compressed), CACHE_SECONDS)
+    cache.set(last_key, (current, digest, compressed), CACHE_SECONDS)
 
 
-def _build_later(key: str, last_key: str, current: str, build: Callable[[], bytes]) -> None:
+def _build_later(
+    key: str, last_key: str, current: str, digest: str, build: Callable[[], bytes]
+) -> None:
     """Build the payload in a thread of its own, unless another request is building it; in the
     request's language and context (where its reads go: web/replica.py)."""
     lock = f"{key}:building"
@@ -85,7 +99,7 @@ def _build_later(key: str, last_key: str, current: str, build: Callable[[], byte
     def run() -> None:
         try:
             with translation.override(language):
-                _keep(key, last_key, current, _compress(build))
+                _keep(key, last_key, current, digest, _compress(build))
         except Exception:
             logger.exception("Building %s in the background failed", key)
         finally:
@@ -147,7 +161,7 @@ def derived_response(
     whose If-Modified-Since is not older gets 304, unless it sent If-None-Match (RFC 9110
     13.2.2)."""
     modified = http_date(last_modified.timestamp()) if last_modified else None
-    digest = hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()[:20]
+    digest = _digest(params)
     current = versions.stamp() if scope is None else versions.stamp(scope)
     etag = f'W/"{kind}-{current}-{digest}"'  # weak: the same for the gzip and plain encodings
     sent = [
@@ -162,21 +176,27 @@ def derived_response(
     )
     if etag.removeprefix("W/") in sent or "*" in sent or unchanged:
         return _not_modified(etag, modified)
-    key, last_key = f"unmask:{kind}:{current}:{digest}", f"unmask:{kind}:last:{digest}"
+    key = f"unmask:{kind}:{current}:{digest}"
+    # The last one built is kept whatever the time slot: a new day or hour is not a new set of
+    # parameters, and its first reader need not wait either.
+    last_key = f"unmask:{kind}:last:{_digest(params, slots=False)}"
     compressed = cache.get(key)
     if compressed is None:
         last = None
         if settings.PAYLOAD_STALE and settings.SESSION_COOKIE_NAME not in request.COOKIES:
             last = cache.get(last_key)
+        if last is not None and len(last) != 3:
+            last = None  # kept by an older release, without its parameters' digest
         if last is not None:  # the last one built, now; the new one in the background
-            _build_later(key, last_key, current, build)
-            built_at, compressed = last
-            etag, modified = f'W/"{kind}-{built_at}-{digest}"', None  # what it is: older
+            _build_later(key, last_key, current, digest, build)
+            built_at, built_digest, compressed = last
+            # What it is: older. Its own ETag, which the new one's never equals.
+            etag, modified = f'W/"{kind}-{built_at}-{built_digest}"', None
             if etag.removeprefix("W/") in sent:
                 return _not_modified(etag, None)
         else:
             compressed = _built(key, build)
-            cache.set(last_key, (current, compressed), CACHE_SECONDS)
+            cache.set(last_key, (current, digest, compressed), CACHE_SECONDS)
     if _accepts_gzip(request):
         response = HttpResponse(compressed, content_type=content_type)
         response["Content-Encoding"] = "gzip"
