@@ -61,6 +61,33 @@ def test_a_weekly_vigil_keeps_18_00_local_across_the_change(db):
     assert action.last_ends_at == at(days(7, SUMMER_TIME_ENDS), 19)
 
 
+@pytest.mark.parametrize("kept", [True, False])  # the expansion kept, or one too long for it
+def test_a_repeating_action_reads_the_same_in_any_window_and_either_time(monkeypatch, kept):
+    """A daily 02:30 in Berlin across the start of summer time (that day, 03:30), read in UTC
+    (each_occurrence) and in local time (each_local_occurrence, as calendars read it), whole
+    and from any `since` to any `until`: never an occurrence lost, the same instants both ways."""
+    if not kept:
+        monkeypatch.setattr(times, "_EXPANDED_AT_MOST", 5)
+    first = datetime.combine(days(-3, SUMMER_TIME_STARTS), time(2, 30)).replace(
+        tzinfo=times.zone(BERLIN)
+    )
+    start, end = first.astimezone(UTC), (first + timedelta(hours=1)).astimezone(UTC)
+    rule = "FREQ=DAILY;COUNT=9"
+    every = times.occurrences(start, end, BERLIN, rule)
+    local = list(times.each_local_occurrence(start, end, BERLIN, rule))
+    assert [(b.astimezone(UTC), e.astimezone(UTC)) for b, e in local] == every
+    clocks = [b.strftime("%H:%M") for b, _e in local]
+    assert clocks == ["02:30"] * 3 + ["03:30"] + ["02:30"] * 5  # the clocks skip 02:30 that day
+    for since in (b - timedelta(minutes=m) for b, _e in every for m in (-30, 0, 90)):
+        for until in (since + timedelta(hours=h) for h in (1, 30, 200)):
+            read = list(
+                times.each_local_occurrence(start, end, BERLIN, rule, since=since, until=until)
+            )
+            needed = [(b, e) for b, e in every if e >= since and b < until]
+            assert set(needed) <= {(b.astimezone(UTC), e.astimezone(UTC)) for b, e in read}
+            assert read == sorted(read)
+
+
 @pytest.mark.parametrize(
     ("when_", "field", "words"),
     [
