@@ -374,17 +374,24 @@ def _latest_changes(links: QuerySet, wanted: dict, parts_of: dict) -> dict:
             if kind == "product":
                 for part in parts_of[pk]:
                     products_of_part.setdefault(part, []).append(("product", pk))
-        for event in (
+        # The changes newest first, as values (a program's hundreds of links have as many
+        # changes), until each target has its latest; then only those read whole.
+        chosen: dict = {}
+        for pk, subject, product in (
             LinkStatusEvent.objects.filter(link__in=links.filter(rows).values("pk"))
-            .select_related("link")
             .order_by("-created_at", "-pk")
+            .values_list("pk", "link__subject_id", "link__product_id")
+            .iterator(chunk_size=100)
         ):
-            link = event.link
-            keys = products_of_part.get(link.product_id, [])
-            if link.subject_id in orgs:
-                keys = [("org", link.subject_id), *keys]
+            keys = products_of_part.get(product, [])
+            if subject in orgs:
+                keys = [("org", subject), *keys]
             for key in keys:
-                found.setdefault(key, event)
+                chosen.setdefault(key, pk)
+            if len(chosen) == len(few):
+                break
+        events = LinkStatusEvent.objects.select_related("link").in_bulk(set(chosen.values()))
+        found.update({key: events[pk] for key, pk in chosen.items()})
     newest = LinkStatusEvent.objects.order_by("-created_at", "-pk")
     for key, n in wanted.items():
         if n > FEW_LINKS:
