@@ -327,6 +327,17 @@ def test_a_fresh_form_is_short_its_optional_parts_folded(client):
     assert 'data-part="about" open' in client.get("/submit/?call=abc").content.decode()
 
 
+def test_languages_ticked_in_a_refused_form_stay_ticked_there_and_nowhere_else(client):
+    """A fresh form's language boxes are written once for every reader (ActionForm's
+    _language_items): a refused form keeps what its sender ticked, the next fresh form has none."""
+    ticked = re.compile(r'<input type="checkbox" name="languages" value="(\w+)"[^>]*checked')
+    assert not ticked.findall(client.get("/submit/").content.decode())
+    refused = post(client, typed(title=""))
+    assert refused.status_code == 400
+    assert sorted(ticked.findall(refused.content.decode())) == ["de", "en"]
+    assert not ticked.findall(client.get("/submit/").content.decode())
+
+
 def test_the_zone_of_a_place_as_json(client):
     assert client.get("/submit/zone.json", BERLIN).json() == {"zone": "Europe/Berlin"}
     assert client.get("/submit/zone.json", {**ISTANBUL, "country": "DE"}).json() == {

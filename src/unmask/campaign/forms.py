@@ -53,6 +53,9 @@ def site_language_codes() -> list[str]:
     return [code for code, _name in settings.LANGUAGES]
 
 
+_FRESH_LANGUAGE_ITEMS: dict[tuple, SafeString] = {}  # ActionForm._language_items, untouched
+
+
 @cache
 def language_choices() -> list[tuple[str, str]]:
     """The site's languages first (in the menu's order), then the other languages Django
@@ -274,12 +277,22 @@ class ActionForm(CleanTextMixin, forms.Form):
         return site_language_codes()
 
     def _language_items(self, site: bool) -> SafeString:
+        field = self["languages"]
+        # A form as it first shows (none ticked, no error) has the same boxes for every reader,
+        # in every language (each language's name is its own): written once, not 180 a time.
+        fresh = not field.value() and not field.errors
+        key = (field.auto_id, field.html_name, site)
+        if fresh and key in _FRESH_LANGUAGE_ITEMS:
+            return _FRESH_LANGUAGE_ITEMS[key]
         codes = set(site_language_codes())
-        return checkbox_items(
-            self["languages"],
+        items = checkbox_items(
+            field,
             lambda code: (code in codes) == site,
             '<li><label for="{id}">{input} <span lang="{value}">{label}</span></label></li>',
         )
+        if fresh:
+            _FRESH_LANGUAGE_ITEMS[key] = items
+        return items
 
     @property
     def site_language_items(self) -> SafeString:
