@@ -135,3 +135,32 @@ def test_calendar_days_are_the_markup_of_the_template(actions, language, monkeyp
             for query in ("", "country=DE&kind=vigil", 'city=A "&" B'):
                 context = Context({"day": day, "month_value": "2027-03", "query": query})
                 assert same(CALENDAR_DAY_TAG.render(context), CALENDAR_DAY.render(context)), day
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_a_rows_time_is_written_as_djangos_date_filter_writes_it(language):
+    """{% occurrence_row %} writes its times without Django's date filter: the same words and
+    numbers, every weekday and month, and no zone abbreviation for a time the clocks show twice
+    (the night summer time ends) or skip (the night it starts), as the filter does."""
+    from datetime import datetime, timedelta
+    from datetime import time as clock
+
+    from django.template.defaultfilters import date as date_filter
+
+    from unmask.campaign import times
+    from unmask.campaign.templatetags import campaign_markup as markup
+
+    from .dates import SUMMER_TIME_ENDS, SUMMER_TIME_STARTS
+
+    berlin = times.zone("Europe/Berlin")
+    moments = [
+        datetime.combine(SUMMER_TIME_ENDS, clock(2, 30), berlin),  # twice that night
+        datetime.combine(SUMMER_TIME_ENDS, clock(2, 30), berlin).replace(fold=1),
+        datetime.combine(SUMMER_TIME_STARTS, clock(2, 30), berlin),  # skipped that night
+        *(datetime(2027, 1, 3, 9, 5, tzinfo=berlin) + timedelta(days=33 * n) for n in range(12)),
+    ]
+    with translation.override(language):
+        labels = markup._labels()
+        for moment in moments:
+            assert markup._day_and_time(moment, labels) == date_filter(moment, "D j M Y, H:i")
+            assert markup._zone_abbreviation(moment) == date_filter(moment, "T")

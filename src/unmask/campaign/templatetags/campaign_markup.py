@@ -15,10 +15,12 @@ test_campaign_markup.py renders both and compares them), as record_markup does f
 from __future__ import annotations
 
 import html
+from datetime import datetime
 
 from django import template
 from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import time as time_filter
+from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
@@ -42,6 +44,9 @@ class _Labels:
         self.repeats = _e(gettext("repeats"))
         self.cancelled_lower = _e(gettext("cancelled"))
         self.more = {}  # n: "N more actions", as the template's blocktranslate count wrote it
+        # What Django's date formats "D" and "M" print (dateformat.DateFormat), escaped.
+        self.weekdays = [_e(WEEKDAYS_ABBR[day]) for day in range(7)]
+        self.months = {month: _e(MONTHS_3[month].title()) for month in range(1, 13)}
 
     def more_actions(self, n: int) -> str:
         found = self.more.get(n)
@@ -52,6 +57,22 @@ class _Labels:
 
 
 _labels = per_language(_Labels)
+
+
+def _day_and_time(moment: datetime, labels: _Labels) -> str:
+    """date_filter(moment, "D j M Y, H:i"), escaped, without parsing the format each time (a
+    list writes it for every row)."""
+    weekday, month = labels.weekdays[moment.weekday()], labels.months[moment.month]
+    return f"{weekday} {moment.day} {month} {moment.year:04d}, {moment:%H:%M}"
+
+
+def _zone_abbreviation(moment: datetime) -> str:
+    """date_filter(moment, "T") for an aware moment, escaped: its zone's abbreviation, none
+    when the wall-clock time is ambiguous or skipped there (as Django's TimeFormat decides)."""
+    tz = moment.tzinfo
+    if tz is None or tz.utcoffset(moment.replace(fold=not moment.fold)) != tz.utcoffset(moment):
+        return ""
+    return _e(str(tz.tzname(moment)))
 
 
 @register.simple_tag
@@ -77,8 +98,8 @@ def occurrence_row(o, show_group: bool = False, embed: bool = False) -> SafeStri
     return mark_safe(  # every value escaped here or in _Labels
         f'<li class="action-row{" is-cancelled" if cancelled else ""}">\n'
         f'  <time datetime="{_e(o.starts.isoformat())}">'
-        f"{_e(date_filter(o.starts, 'D j M Y, H:i'))}</time>\n"
-        f'  <span class="meta">{_e(date_filter(o.starts, "T"))}</span>{badge}\n'
+        f"{_day_and_time(o.starts, labels)}</time>\n"
+        f'  <span class="meta">{_zone_abbreviation(o.starts)}</span>{badge}\n'
         f'  <a href="{_e(action.get_absolute_url())}"{target}>{_e(action.title)}</a>\n'
         f'  <span class="meta">{_e(label(ActionKind, action.kind))} · {place}{group}{repeats}'
         "</span>\n</li>"
