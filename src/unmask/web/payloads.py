@@ -9,9 +9,10 @@ After an edit no reader waits for a rebuild (UNMASK_PAYLOAD_STALE, on by default
 whose payload is not built yet at the new version gets the last one built, with its own version's
 ETag, at once, and one background thread builds the new one; the next readers get it once it is
 there. The same when a new time slot begins for a payload that names one (the feeds' day, the
-map of actions' hour: TIME_SLOTS). A signed-in member of staff (a session cookie) and a payload never built before wait for
-the build, so staff see their edit at once. Builds are shared: however many requests ask, one
-builds (a lock in the cache) and the others wait for it or take the last copy.
+map of actions' hour: TIME_SLOTS). A signed-in member of staff (a session cookie) and a payload
+never built before wait for the build, so staff see their edit at once. Builds are shared:
+however many requests ask, one builds (a lock in the cache) and the others wait for it or take
+the last copy.
 """
 
 from __future__ import annotations
