@@ -36,7 +36,10 @@ const jsOptions = {
   ...common,
   entryPoints: {
     main: "src/main.js",
+    // A map page's first screen (map.js: a few kilobytes), then the map itself (map-gl.js:
+    // MapLibre and the component), which map.js loads once that screen is drawn.
     map: "src/map.js",
+    "map-gl": "src/map-gl.js",
     graph: "src/graph.js",
     // The location picker of the action form: a loader, and the map it loads once shown.
     picker: "src/picker.js",

@@ -1,31 +1,60 @@
-// The map (MapLibre GL JS): one component per section[data-map] on the page (the map page, the
-// embed, record pages, the campaign's maps of actions). See map/component.js. (The action form's
-// location picker has bundles of its own: picker.js and picker-map.js.) Nothing is global except
-// window.unmaskMaps (the MapLibre maps of the components), for tests and benchmarks.
-// No inline scripts or styles (CSP): the page hands over its config in a JSON script element, and
-// MapLibre's worker is a file of its own from this site (dist/map-worker.js); in the static
-// mirror it comes from a script instead, first (map/mirror.js: file:// starts no worker).
-// The script may be included twice on a page: it runs once.
-import { setWorkerUrl } from "maplibre-gl";
+// What a page with a map loads first (a few kilobytes): on the record's map page and its embed,
+// the first screen (map/first-screen.js: the sites' worker started at once, and the sites drawn
+// on a plain canvas); then the map itself, MapLibre and its component (map-gl.js, 300 KB
+// compressed): fetched once that first screen is drawn and run once it shows every site, or
+// at once on pages without one. The sections
+// name map-gl.js (data-gl): its address carries a hash of its content (collectstatic).
+//
+// Pages load this script deferred, in their head. The record's full map also names it right
+// after its canvas (maps/includes/map.html), async: it then runs while the rest of the page is
+// still being read (the list of sites, the share dialog), and the sites' worker starts that
+// much sooner. It runs once, whichever comes first; MapLibre's bundle waits for the whole page.
+import { FirstScreen } from "./map/first-screen.js";
 
-import { SiteMap } from "./map/component.js";
-import { startMirror } from "./map/mirror.js";
-import { isMirror } from "./offline-data.js";
+const WAIT_MS = 2000; // MapLibre loads after this at the latest, drawn or not
 
-async function start() {
-  const sections = [...document.querySelectorAll("section[data-map]")];
-  const worker = sections[0]?.dataset.worker;
-  if (worker) {
-    const url = new URL(worker, document.baseURI).href;
-    if (isMirror()) await startMirror(url);
-    else setWorkerUrl(url); // on the site all of this runs at once, as before
-  }
-  if (sections.length) {
-    window.unmaskMaps = sections.map((section) => new SiteMap(section).map).filter(Boolean);
+const screens = new Map(); // by section: the first screens (component.js takes them over)
+const tried = new WeakSet();
+
+function openScreens() {
+  for (const section of document.querySelectorAll("section[data-map]")) {
+    if (tried.has(section)) continue;
+    tried.add(section);
+    const screen = FirstScreen.open(section);
+    if (screen) screens.set(section, screen);
   }
 }
 
-if (!window.unmaskMapScript) {
-  window.unmaskMapScript = true;
-  start();
+function loadMap() {
+  openScreens();
+  const gl = document.querySelector("section[data-map][data-gl]")?.dataset.gl;
+  if (!gl) return;
+  const script = document.createElement("script");
+  script.src = gl;
+  const run = () => script.isConnected || document.head.append(script);
+  if (!screens.size) return run();
+  // A filter or a layer chosen before the map came: the map is needed now (the component
+  // applies the form's choices when it starts).
+  for (const form of document.querySelectorAll("form[data-map-filters]")) {
+    form.addEventListener("change", run, { once: true });
+  }
+  // Fetched once the first screen is drawn, run once it has every site: its parsing and its
+  // WebGL would otherwise hold up the page's thread while the worker's clusters wait to be drawn.
+  const waited = new Promise((resolve) => setTimeout(resolve, WAIT_MS));
+  const all = (key) => Promise.race([Promise.all([...screens.values()].map((screen) => screen[key])), waited]);
+  all("drawnOnce").then(() => {
+    const preload = document.createElement("link");
+    preload.rel = "preload";
+    preload.as = "script";
+    preload.href = gl;
+    document.head.append(preload);
+  });
+  all("clusteredOnce").then(run);
+}
+
+if (!window.unmaskFirstScreens) {
+  window.unmaskFirstScreens = screens;
+  openScreens();
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", loadMap, { once: true });
+  else loadMap();
 }

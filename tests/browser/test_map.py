@@ -148,29 +148,86 @@ def test_clusters_filters_history_zoom_popup_and_profile(
     assert_same_origin()
 
 
-def test_the_preview_is_drawn_while_the_sites_load_then_gives_way(page, record, artifacts):
-    """The server's preview of the sites (maps/preview.py) shows where they are and how many
-    before the browser has every site; once the clusters of every site are drawn it is gone."""
-    held = []
-    # What the sites' worker fetches (maps/compact.py), held until the test lets it through.
-    page.route("**/map/sites.bin*", lambda route: held.append(route))
+# The first screen (frontend/src/map/first-screen.js): what it drew, and its view.
+FIRST = "() => [...window.unmaskFirstScreens.values()][0]"
+FIRST_DRAWN = f"""() => ({FIRST})().circles.map((c) => ({{
+  kind: c.kind, x: c.x, y: c.y, n: c.feature.properties.n || c.feature.properties.point_count || 1 }}))"""
+SCRIPTS = """() => performance.getEntriesByType("resource").map((e) => e.name)
+  .filter((name) => name.includes("/dist/") && name.endsWith(".js"))
+  .map((name) => name.split("/").pop().split(".")[0])"""
+
+
+def test_the_first_screen_draws_the_preview_then_every_site_before_maplibre(
+    page, record, artifacts
+):
+    """Before MapLibre's bundle is even asked for, the map page draws the server's preview of the
+    sites (maps/preview.py) on its first screen, from a few kilobytes of script; then the
+    clusters of every site from their worker; then MapLibre takes over and the first screen
+    goes."""
+    held = {"sites": [], "gl": []}
+    # What the sites' worker fetches (maps/compact.py), and MapLibre's bundle: held until let through.
+    page.route("**/map/sites.bin*", lambda route: held["sites"].append(route))
+    page.route("**/dist/map-gl*.js", lambda route: held["gl"].append(route))
     page.goto("/map/")
+    page.wait_for_function("() => performance.getEntriesByName('unmask:first-screen').length > 0")
+    drawn = page.evaluate(FIRST_DRAWN)
+    assert {c["kind"] for c in drawn} == {"preview"}
+    assert 12 <= max(c["n"] for c in drawn) <= 17  # the Kassel dozen, in one cell
+    page.screenshot(path=artifacts / "map-first-screen-preview.png")
+    # Only the first screen's scripts so far: no MapLibre, whose bundle is asked for once it is drawn.
+    assert set(page.evaluate(SCRIPTS)) <= {"main", "map", "sites-worker", "map-gl"}
+    assert page.evaluate("() => window.unmaskMaps === undefined")
+    assert len(held["sites"]) == 1
+    held["sites"][0].continue_()
     page.wait_for_function(
-        "() => performance.getEntriesByName('unmask:clusters-previewed').length > 0"
+        "() => performance.getEntriesByName('unmask:first-screen-clustered').length > 0"
     )
-    counts = page.evaluate(
-        """() => window.unmaskMaps[0].queryRenderedFeatures({ layers: ["site-preview-clusters"] })
-             .map((f) => f.properties.n)"""
-    )
-    assert max(counts) >= 12 and max(counts) <= 17  # the Kassel dozen, in one cell
-    assert not page.evaluate(DRAWN, ["site-clusters"])  # nothing of the real layer yet
-    page.screenshot(path=artifacts / "map-preview.png")
-    assert len(held) == 1
-    held[0].continue_()
+    drawn = page.evaluate(FIRST_DRAWN)
+    assert {c["kind"] for c in drawn} <= {"cluster", "site"}
+    assert sum(c["n"] for c in drawn) == 17  # every site, in its clusters
+    page.wait_for_function("() => window.unmaskFirstScreens.size && true")
+    for route in held["gl"]:
+        route.continue_()
+    page.unroute("**/dist/map-gl*.js")
     wait_for_clusters(page)
-    assert page.evaluate("() => !window.unmaskMaps[0].getLayer('site-preview-clusters')")
+    expect(page.locator(".map-first-screen")).to_have_count(0)
     assert page.evaluate(DRAWN, ["site-clusters"])
     expect(page.locator("[data-map-count]")).to_have_text("17 sites in view")
+    # The sites were fetched once: MapLibre's component took the first screen's worker.
+    assert len(held["sites"]) == 1
+    # And MapLibre opened where the first screen was, the sites fitted the same way: no jump.
+    view = page.evaluate(f"() => ({FIRST})().view")
+    assert page.evaluate(ZOOM) == pytest.approx(view["zoom"], abs=0.01)
+    centre = page.evaluate("() => window.unmaskMaps[0].getCenter().toArray()")
+    assert centre == pytest.approx(view["center"], abs=1e-3)
+
+
+def test_a_cluster_clicked_on_the_first_screen_zooms_in_and_maplibre_opens_there(page, record):
+    """A reader who clicks a cluster before MapLibre has come gets the same as on MapLibre's map:
+    the view zooms in to where the cluster comes apart, and MapLibre opens at that view."""
+    held = []
+    page.route("**/dist/map-gl*.js", lambda route: held.append(route))
+    page.goto("/map/")
+    page.wait_for_function(
+        "() => performance.getEntriesByName('unmask:first-screen-clustered').length > 0"
+    )
+    before = page.evaluate(f"() => ({FIRST})().view.zoom")
+    big = max(page.evaluate(FIRST_DRAWN), key=lambda c: c["n"])
+    assert big["n"] >= 12 and big["kind"] == "cluster"  # Kassel's dozen (Frankfurt's maybe)
+    page.locator(".map-first-screen").click(position={"x": big["x"], "y": big["y"]})
+    page.wait_for_function(f"() => ({FIRST})().view.zoom > {before + 0.5}")
+    view = page.evaluate(f"() => ({FIRST})().view")
+    for route in held:
+        route.continue_()
+    page.unroute("**/dist/map-gl*.js")
+    wait_for_clusters(page)
+    expect(page.locator(".map-first-screen")).to_have_count(0)
+    zoom = page.evaluate(ZOOM)
+    assert abs(zoom - view["zoom"]) < 0.01
+    centre = page.evaluate("() => window.unmaskMaps[0].getCenter().toArray()")
+    assert centre == pytest.approx(view["center"], abs=1e-3)
+    # The address keeps that view.
+    assert re.search(r"#\d+(\.\d+)?/5[01]\.", page.url)
 
 
 def test_without_its_worker_the_map_clusters_the_sites_itself(page, record):

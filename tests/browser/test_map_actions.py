@@ -225,16 +225,20 @@ def test_the_layer_turned_on_while_the_sites_load_leaves_the_preview_alone(
     held = []
     page.route("**/map/sites.bin*", lambda route: held.append(route))  # wait for the test
     page.goto("/map/")
-    page.wait_for_function(
-        "() => performance.getEntriesByName('unmask:clusters-previewed').length > 0"
-    )
+    # The first screen (map/first-screen.js) draws the preview before MapLibre is there.
+    page.wait_for_function("() => performance.getEntriesByName('unmask:first-screen').length > 0")
     # Not asked for: not loaded.
     assert not [r for r in held if "actions" in r.request.url]
+    # Turned on then: MapLibre comes at once for it, and its own preview of the sites takes
+    # over from the first screen.
     page.get_by_label("Show upcoming actions").check()
     expect(page).to_have_url(re.compile(rf"/map/\?actions=1{ADDRESS}"))
     wait_for_actions(page, True)
-    # The preview is still there, and the sites were asked for once, with no `actions`.
-    assert page.evaluate("() => Boolean(window.unmaskMaps[0].getLayer('site-preview-clusters'))")
+    page.wait_for_function(
+        "() => Boolean(window.unmaskMaps[0].getLayer('site-preview-clusters'))"
+        " && !document.querySelector('.map-first-screen')"
+    )
+    # The sites were asked for once (the first screen's request, taken over), with no `actions`.
     assert len(held) == 1 and "actions" not in held[0].request.url
     held[0].continue_()
     page.wait_for_function(CLUSTERS_DRAWN, timeout=20_000)

@@ -24,12 +24,12 @@ import {
   showFilterCount,
 } from "./state.js";
 import { ACTIONS, CLUSTER_MAX_ZOOM, actionImages, buildStyle, colourPaint, readColours } from "./style.js";
+import { FIT_MAX_ZOOM, WORLD, dataBounds, fitPadding } from "./view.js";
 
 const LIST_LIMIT = 100; // items listed under the map, as the server lists without JavaScript
 const CHOICES_LIMIT = 50; // items listed in the popup of a place that holds several
 const POPUP_MARGIN = 12; // pixels kept between a popup and the edge of the map
 const MARK = "unmask:clusters-drawn";
-const WORLD = { center: [15, 30], zoom: 1 };
 // The basemap's sources drawn only from zoom 2 on (style.js: places from 2, regions from 3.5).
 const DEFERRED_SOURCES = ["regions", "places"];
 const DEFERRED_FROM_ZOOM = 2;
@@ -67,7 +67,11 @@ export class SiteMap {
     this.marked = false;
     this.map = null;
 
-    const view = this.inAddress ? parseHash(location.hash) : null;
+    // The first screen drawn before MapLibre came (first-screen.js, map.js): its worker, its
+    // sites and, if the reader zoomed in there, its view are taken over.
+    this.first = window.unmaskFirstScreens?.get(section) || null;
+    this.firstMoves = this.first?.moves || 0;
+    const view = this.firstMoves ? this.first.view : this.inAddress ? parseHash(location.hash) : null;
     // A view the reader chose (the address's, or the map moved by hand) is kept when filters
     // change, unless none of the results is in it; otherwise the map fits the results.
     this.viewChosen = Boolean(view);
@@ -77,6 +81,7 @@ export class SiteMap {
     } catch {
       // No WebGL (or a browser too old): the list and the form keep working without the map.
       first.controller.abort();
+      this.first?.remove();
       this.canvas.replaceChildren(paragraph("map-nojs", this.strings.text("no-map")));
       return;
     }
@@ -85,6 +90,9 @@ export class SiteMap {
     this.bindList();
     this.startPreview();
     this.load({ fit: view ? "never" : "always" }, first);
+    // Filters or a layer chosen in the form before the map came (while its first screen was
+    // up) are applied now, as if chosen now.
+    if (this.form) this.applyForm();
   }
 
   /** The record's map pages draw the server's preview of the sites while their worker clusters them. */
@@ -92,8 +100,12 @@ export class SiteMap {
     const sites = this.layers.find((layer) => layer.name === "sites");
     const url = sites?.settings.previewUrl;
     if (!url || !this.inAddress || isMirror()) return; // the mirror's data is not written twice
+    if (this.first?.complete) return; // every site is on the first screen already
     const query = this.query();
     this.preview = new Preview(this.map, url + (query ? `?${query}` : ""), this.styleReady, { map: this.id });
+    // MapLibre came before the first screen had every site (it came for another layer, or
+    // after a wait): its own preview takes over from the first screen once drawn.
+    this.preview.settled.then(() => this.first?.handOff(this, this.firstMoves));
   }
 
   /** Sites, for the benchmarks and older callers: the sites layer's index. */
@@ -268,6 +280,7 @@ export class SiteMap {
   async load({ fit }, request = null) {
     if (!request) {
       this.preview?.remove(); // the filters changed: the preview shows the former ones
+      this.first?.remove(); // and so does the first screen
       for (const layer of this.layers) if (layer.filtered && !layer.shown) layer.reset();
       request = this.fetchLayers(this.layers.filter((layer) => layer.filtered && layer.shown));
     }
@@ -293,7 +306,7 @@ export class SiteMap {
     // view the reader chose, only when none of what changed is in view.
     const changed = layers.some((layer) => layer.data.length);
     if (fit === "always" || fit === "results" || (fit === "if-none-in-view" && changed && !this.anyInView(layers))) {
-      this.fitToData(layers, fit !== "always", fit === "results" ? RESULTS_MAX_ZOOM : 7);
+      this.fitToData(layers, fit !== "always", fit === "results" ? RESULTS_MAX_ZOOM : FIT_MAX_ZOOM);
     }
     this.renderList();
     // The sites are clustered in their worker, so drawing them never holds up the preview's
@@ -318,6 +331,7 @@ export class SiteMap {
         map.off("idle", drawn);
         performance.mark(MARK, { detail });
         this.preview?.remove(); // the real clusters are drawn
+        this.first?.handOff(this, this.firstMoves);
         this.loadDeferred();
       };
       map.on("render", drawn);
@@ -326,26 +340,17 @@ export class SiteMap {
     }
   }
 
-  fitToData(layers, animate, maxZoom = 7) {
-    let [west, south, east, north] = [Infinity, Infinity, -Infinity, -Infinity];
-    for (const { data } of layers) {
-      const { lon, lat, length } = data;
-      for (let i = 0; i < length; i++) {
-        west = Math.min(west, lon[i]);
-        east = Math.max(east, lon[i]);
-        south = Math.min(south, lat[i]);
-        north = Math.max(north, lat[i]);
-      }
-    }
-    if (west === Infinity) return;
+  fitToData(layers, animate, maxZoom = FIT_MAX_ZOOM) {
+    const bounds = dataBounds(layers.map((layer) => layer.data));
+    if (!bounds) return;
+    const [west, south, east, north] = bounds;
     const { clientWidth: width, clientHeight: height } = this.map.getContainer();
-    const padding = Math.max(0, Math.min(48, width / 5, height / 5));
     this.map.fitBounds(
       [
         [west, south],
         [east, north],
       ],
-      { padding, maxZoom, animate, duration: 700 },
+      { padding: fitPadding(width, height), maxZoom, animate, duration: 700 },
     );
   }
 

@@ -133,9 +133,12 @@ export class SitesLayer extends Layer {
       const geojson = await fetchJSON(url, { signal, headers: { Accept: "application/geo+json" } });
       return open("").ask("load", { geojson, lang });
     }
-    const sites = open(this.settings.workerUrl);
+    // The first screen (first-screen.js) started the same load before MapLibre came: taken over.
+    const early = this.component.first?.takeSites(url, idsUrl);
+    const sites = early ? (this.current = early.sites) : open(this.settings.workerUrl);
+    if (early) signal.addEventListener("abort", () => sites.close(), { once: true });
     try {
-      return await sites.ask("load", { url, idsUrl, lang });
+      return await (early ? early.loaded : sites.ask("load", { url, idsUrl, lang }));
     } catch (error) {
       if (!sites.broken || signal.aborted) throw error;
       // The worker could not start (a policy, an old browser): the page does the work.

@@ -4,7 +4,7 @@
 // worker cannot start. One source per load: a newer load (other filters) closes the older.
 import { sitesService } from "./sites-data.js";
 
-class WorkerSites {
+export class WorkerSites {
   constructor(url) {
     this.worker = new Worker(url);
     this.calls = new Map();

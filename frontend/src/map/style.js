@@ -4,6 +4,8 @@
 import { CLUSTER_MAX_ZOOM } from "./clusters.js";
 import { sourceUrl } from "./mirror.js";
 
+export { readColours } from "./colours.js";
+
 export { CLUSTER_MAX_ZOOM };
 export const SITES = "sites";
 export const LAYERS = {
@@ -30,27 +32,6 @@ export const ACTION_IMAGES = { pin: "action-pin", cancelled: "action-pin-cancell
 // Font stacks for text drawn locally. MapLibre reads the weight from the first name.
 const FONT = ["system-ui", "Noto Sans", "sans-serif"];
 const FONT_BOLD = ["Noto Sans Bold", "system-ui", "Noto Sans", "sans-serif"];
-
-/** The colours, from the CSS custom properties in map.css (light and dark schemes). */
-export function readColours(element) {
-  const style = getComputedStyle(element);
-  const get = (name, fallback) => style.getPropertyValue(name).trim() || fallback;
-  return {
-    sea: get("--map-sea", "#dbe4ec"),
-    land: get("--map-land", "#ffffff"),
-    border: get("--map-border", "#a9a49a"),
-    label: get("--map-label", "#53565d"),
-    halo: get("--map-halo", "#ffffff"),
-    road: get("--map-road", "#e4e0d8"),
-    site: get("--map-site", "#b4134b"),
-    siteText: get("--map-site-text", "#ffffff"),
-    siteEdge: get("--map-site-edge", "#ffffff"),
-    action: get("--map-action", "#1d5fa8"),
-    actionText: get("--map-action-text", "#ffffff"),
-    actionEdge: get("--map-action-edge", "#ffffff"),
-    cancelled: get("--map-action-cancelled", "#8a8d93"),
-  };
-}
 
 /** Paint properties that follow the colours, by layer: applied again when the scheme changes. */
 export function colourPaint(c) {
