@@ -190,9 +190,12 @@ def test_unknown_language_codes_never_break_a_page(client, moderator):
     assert page.status_code == 200 and b"Deutsch, xx-klingon" in page.content
 
 
-def test_a_busy_day_shows_its_first_actions_and_leads_to_all_of_them(client, moderator):
+def test_a_busy_day_shows_its_first_actions_and_leads_to_all_of_them(
+    client, moderator, monkeypatch
+):
     """A month with thousands of actions stays a page a phone can load: each day shows its
-    first few, says how many more there are, and ?day= lists that day in full."""
+    first few, says how many more there are, and ?day= lists that day, a page at a time."""
+    from unmask.campaign import views
     from unmask.campaign.queries import DAY_SHOWN
 
     for hour in range(9, 9 + DAY_SHOWN + 3):
@@ -215,6 +218,24 @@ def test_a_busy_day_shows_its_first_actions_and_leads_to_all_of_them(client, mod
     assert [day_list.index(title) for title in titles] == sorted(
         day_list.index(title) for title in titles
     )
+    assert 'class="pagination"' not in day_list  # one page
+
+    # A page at a time, in the same order, the day's count on each, the filters kept.
+    monkeypatch.setattr(views, "DAY_PAGE_SIZE", 4)
+    listed = []
+    for number in (1, 2):
+        query = {"month": month, "day": SOON.isoformat(), "country": "DE", "page": number}
+        html = client.get("/actions/calendar/", query).content.decode()
+        day_list = html.split('id="day"')[1].split("</section>")[0]
+        assert f"{DAY_SHOWN + 3} actions on" in day_list
+        here = [t for t in titles if t in day_list]
+        assert [day_list.index(t) for t in here] == sorted(day_list.index(t) for t in here)
+        listed += here
+        later = (
+            f"?month={month}&amp;day={SOON.isoformat()}&amp;country=DE&amp;page={number + 1}#day"
+        )
+        assert (f'href="{later}" rel="next"' in day_list) == (number * 4 < len(titles))
+    assert listed == titles[:8]
     # A day outside the month's grid lists nothing (and is no error).
     other = client.get("/actions/calendar/", {"month": month, "day": "1999-01-01"})
     assert other.status_code == 200 and 'id="day"' not in other.content.decode()

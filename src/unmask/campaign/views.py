@@ -32,6 +32,7 @@ from unmask.web.replica import reads_primary
 
 RECENT_DAYS = 30  # ended actions stay in the feeds this long; calendars keep their own copy
 PAGE_SIZE = 50
+DAY_PAGE_SIZE = 20  # under the month's grid, which fills the page already
 
 
 def _filter_context(filters: queries.ActionFilters) -> dict:
@@ -73,8 +74,9 @@ def _month(value: str) -> tuple[int, int]:
 
 
 def month(request):
-    """The month's calendar; with ?day= (a day of its grid), that day's actions listed in full
-    under it: a busy day shows its first few in the grid and how many more there are."""
+    """The month's calendar; with ?day= (a day of its grid), that day's actions listed under it,
+    DAY_PAGE_SIZE a page (?page=): a busy day shows its first few in the grid and how many more
+    there are."""
     filters = queries.ActionFilters.from_params(request.GET)
     year, number = _month(request.GET.get("month", ""))
     first = date(year, number, 1)
@@ -83,6 +85,10 @@ def month(request):
     weeks = queries.month_grid(year, number, filters)
     chosen = _day(request.GET.get("day", ""), weeks)
     chosen_day = next((d for week in weeks for d in week if d.day == chosen), None)
+    # The chosen day's actions, a page at a time: a busy day of a big campaign holds hundreds.
+    day_page = None
+    if chosen_day:
+        day_page = Paginator(chosen_day.starts, DAY_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "campaign/calendar.html",
@@ -94,7 +100,9 @@ def month(request):
             "previous_month": f"{before.year}-{before.month:02d}",
             "next_month": f"{after.year}-{after.month:02d}",
             "chosen_day": chosen,
-            "day_occurrences": queries.day_occurrences(chosen_day) if chosen_day else [],
+            "day_iso": chosen.isoformat() if chosen else "",
+            "day_page": day_page,
+            "day_occurrences": queries.day_occurrences(day_page.object_list) if day_page else [],
             "page_path": request.get_full_path(),
         },
     )
