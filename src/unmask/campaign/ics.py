@@ -126,9 +126,7 @@ _STARTS, _UPDATED = FIELDS.index("starts_at"), FIELDS.index("updated_at")
 
 def _in_zone(moment: datetime, tz) -> str:
     """_basic() of a date-time from rows_of() in the zone `tz`."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return _basic(moment.astimezone(tz))
+    return _basic(aware(moment).astimezone(tz))
 
 
 @lru_cache(maxsize=512)

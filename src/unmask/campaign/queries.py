@@ -7,7 +7,7 @@ import calendar as pycalendar
 import heapq
 import re
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta
 from itertools import islice
 
 from django.core.cache import cache
@@ -316,9 +316,9 @@ def month_grid(year: int, month: int, filters: ActionFilters) -> list[list[Day]]
     return [[days[d] for d in week] for week in weeks]
 
 
-def day_occurrences(day: Day) -> list[Occurrence]:
-    """Every occurrence that starts on a day of month_grid() where it happens, by local time."""
-    rows = day.starts
+def day_occurrences(rows: list[tuple]) -> list[Occurrence]:
+    """The occurrences of `rows`, some of a Day's `starts` (month_grid(): those starting that
+    day where they happen, by local time), with their actions read for a list."""
     listed = Action.objects.select_related("group").only(*ROW_FIELDS, "group__name")
     by_pk = listed.in_bulk({pk for *_times, pk in rows})
     return [Occurrence(by_pk[pk], starts, ends) for starts, ends, pk in rows]
@@ -334,15 +334,10 @@ def _starting_on(filters: ActionFilters, first: date, last: date) -> dict[date, 
     actions = filters.apply(public_actions().filter(last_ends_at__gte=lo, starts_at__lt=hi))
     rows = actions.order_by().values_list("pk", "starts_at", "ends_at", "timezone", "recurrence")
     found: dict[date, list] = {}
-    zones: dict[str, tzinfo] = {}
     for pk, starts_at, ends_at, zone, rule in raw_rows(rows):  # thousands in a busy month
-        if rule:
-            pairs = times.each_local_occurrence(
-                aware(starts_at), aware(ends_at), zone, rule, since=lo, until=hi
-            )
-        else:  # most: once, in the window (each_local_occurrence's first case, inline)
-            tz = zones.get(zone) or zones.setdefault(zone, times.zone(zone))
-            pairs = ((aware(starts_at).astimezone(tz), aware(ends_at).astimezone(tz)),)
+        pairs = times.each_local_occurrence(
+            aware(starts_at), aware(ends_at), zone, rule, since=lo, until=hi
+        )
         for start, end in pairs:
             day = start.date()
             if first <= day <= last:
