@@ -230,6 +230,31 @@ def test_a_cluster_clicked_on_the_first_screen_zooms_in_and_maplibre_opens_there
     assert re.search(r"#\d+(\.\d+)?/5[01]\.", page.url)
 
 
+def test_a_site_clicked_on_the_first_screen_opens_once_maplibre_is_there(page, record):
+    """A site clicked on the first screen, before MapLibre has come, is not lost: its popup
+    opens on MapLibre's map as soon as that is drawn."""
+    held = []
+    page.route("**/dist/map-gl*.js", lambda route: held.append(route))
+    page.goto("/map/")
+    page.wait_for_function(
+        "() => performance.getEntriesByName('unmask:first-screen-clustered').length > 0"
+    )
+    sites = [c for c in page.evaluate(FIRST_DRAWN) if c["kind"] == "site"]
+    ankara = page.evaluate(
+        f"""() => ({FIRST})().circles.filter((c) => c.kind === "site")
+             .map((c) => c.feature.geometry.coordinates[0])"""
+    )
+    east = max(range(len(sites)), key=lambda i: ankara[i])  # Talvik's headquarters in Ankara
+    page.locator(".map-first-screen").click(position={"x": sites[east]["x"], "y": sites[east]["y"]})
+    expect(page.locator(".maplibregl-popup")).to_have_count(0)
+    for route in held:
+        route.continue_()
+    page.unroute("**/dist/map-gl*.js")
+    popup = page.locator(".maplibregl-popup")
+    expect(popup.get_by_role("heading", name="Talvik Aerosystems")).to_be_visible(timeout=20_000)
+    expect(page.locator(".map-first-screen")).to_have_count(0)
+
+
 def test_without_its_worker_the_map_clusters_the_sites_itself(page, record):
     """Where the sites' worker cannot start (a policy, an old browser, a file that did not
     load), the page reads and clusters the sites itself: the same clusters, list and popups."""
