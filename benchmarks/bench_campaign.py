@@ -362,7 +362,7 @@ def main_server(args) -> int:
         "atom": feed("/feeds/actions.atom", b"<entry>"),
         "pages": {
             path: page(path, max(5, args.repeat // 3))
-            # and the month's day view: today's actions listed in full (?day=)
+            # and the month's day view: today's actions, the first page of them (?day=)
             for path in (*READER_PAGES, f"/actions/calendar/?day={date.today().isoformat()}")
         },
     }

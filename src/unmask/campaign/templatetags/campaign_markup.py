@@ -19,7 +19,6 @@ from datetime import datetime
 
 from django import template
 from django.template.defaultfilters import date as date_filter
-from django.template.defaultfilters import time as time_filter
 from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
@@ -143,7 +142,7 @@ def calendar_item(o) -> SafeString:
     status = f" <small>({_labels().cancelled_lower})</small>" if cancelled else ""
     return mark_safe(  # every value escaped here or in _Labels
         f'<li class="{"is-cancelled" if cancelled else ""}"><a href="{_e(action.get_absolute_url())}">'
-        f'<time datetime="{_e(o.starts.isoformat())}">{_e(time_filter(o.starts, "H:i"))}</time>'
+        f'<time datetime="{_e(o.starts.isoformat())}">{o.starts:%H:%M}</time>'
         f' {_e(action.title)}</a>{status}<small class="meta"> · {_e(action.city)}</small></li>'
     )
 
