@@ -27,6 +27,7 @@ chromium, software WebGL):
   browser context each time; beside it, interleaved in the same run, a plain MapLibre page
   (benchmarks/peer/maplibre-page.js) that hands MapLibre the same GeoJSON with `cluster: true`
   over the same basemap, marked the same way (issue 17: unmask no slower, and within 1.2 s);
+  the map page's figures again at a phone's size (390×844; the others at 1280×800);
 - the compact payload the map loads (/map/sites.bin): cold, and its compressed size (target
   1 MB); beside it the sites' public ids, fetched after it (/map/site-ids.bin);
 - on the network datasets, time from navigation to the graph laid out and on the screen on
@@ -80,6 +81,8 @@ PREVIEW_MARK = "unmask:clusters-previewed"  # frontend/src/map/preview.js
 FIRST_MARK = "unmask:first-screen"  # frontend/src/map/first-screen.js: preview or clusters drawn
 ALL_MARK = "unmask:first-screen-clustered"  # ...: the clusters of every site drawn
 TARGET_FIRST_JS_KB = 150  # issue 17 item 1: the first screen's JavaScript, compressed
+DESKTOP = (1280, 800)
+PHONE = (390, 844)  # the map page on a phone, as the browser tests open it
 SITE_STEPS = ("fetched", "read", "clustered")  # marks of frontend/src/map/layers.js
 TARGET_PEER_RATIO = 1.0  # issue 17 item 5: no slower than the plain MapLibre page
 TARGET_COMPACT_MB = 1  # issue 17 item 1: the payload a map loads
@@ -369,11 +372,12 @@ def browser_figures(directory: Path, paths: dict[str, str], runs: int) -> dict:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for _run in range(runs):
-                for name, (path, mark) in paths.items():
-                    context = browser.new_context(viewport={"width": 1280, "height": 800})
+                for name, (path, mark, *size) in paths.items():
+                    width, height = size or DESKTOP
+                    context = browser.new_context(viewport={"width": width, "height": height})
                     page = context.new_page()
                     results[name].append(mark_time(page, server.url + path, mark))
-                    if name == "clusters":  # the first screen is drawn before, when there is one
+                    if name.startswith("clusters"):  # the first screen is drawn before it
                         at = {
                             mark: page.evaluate(
                                 "(m) => performance.getEntriesByName(m)[0]?.startTime ?? null",
@@ -382,10 +386,13 @@ def browser_figures(directory: Path, paths: dict[str, str], runs: int) -> dict:
                             for mark in (FIRST_MARK, ALL_MARK, PREVIEW_MARK)
                         }
                         first = at[FIRST_MARK] or at[PREVIEW_MARK] or results[name][-1]
-                        results.setdefault("first", []).append(first)
-                        results.setdefault("all", []).append(at[ALL_MARK] or results[name][-1])
-                        results.setdefault("first_js", []).append(page.evaluate(FIRST_JS, first))
-                        for step in SITE_STEPS:  # the sites' worker's own marks
+                        on = name.removeprefix("clusters")  # "" or "_phone"
+                        results.setdefault(f"first{on}", []).append(first)
+                        results.setdefault(f"all{on}", []).append(at[ALL_MARK] or results[name][-1])
+                        results.setdefault(f"first_js{on}", []).append(
+                            page.evaluate(FIRST_JS, first)
+                        )
+                        for step in SITE_STEPS if not on else ():  # the worker's own marks
                             at = page.evaluate(
                                 "(m) => performance.getEntriesByName(m)[0]?.startTime ?? null",
                                 f"unmask:sites-{step}",
@@ -527,6 +534,7 @@ def main() -> int:
                     {
                         "clusters": ("/map/", "unmask:clusters-drawn"),
                         "peer": (PEER_PATH, "unmask:clusters-drawn"),
+                        "clusters_phone": ("/map/", "unmask:clusters-drawn", *PHONE),
                     },
                     args.browser_runs,
                 )
@@ -598,6 +606,15 @@ def main() -> int:
         fmt="{:.0f}",
     )
     line("MapLibre's map drawn (takes over)", "clusters", "ms", fmt="{:.0f}")
+    line("on a phone (390x844): first screen", "first_phone", "ms", fmt="{:.0f}")
+    line(
+        "  every site clustered and clickable",
+        "all_phone",
+        "ms",
+        lambda v: v <= TARGET_LIMIT_MS,
+        fmt="{:.0f}",
+    )
+    line("  MapLibre's map drawn", "clusters_phone", "ms", fmt="{:.0f}")
     for step in SITE_STEPS:
         line(f"  sites {step} in their worker", f"sites_{step}", "ms", fmt="{:.0f}")
     line("plain MapLibre page, cluster: true", "peer", "ms", fmt="{:.0f}")
