@@ -2,8 +2,8 @@
 // the first screen (map/first-screen.js: the sites' worker started at once, and the sites drawn
 // on a plain canvas); then the map itself, MapLibre and its component (map-gl.js, 300 KB
 // compressed): fetched once that first screen is drawn and run once it shows every site, or
-// at once on pages without one. The sections
-// name map-gl.js (data-gl): its address carries a hash of its content (collectstatic).
+// at once on pages without one. The sections name map-gl.js (data-gl): its address carries a
+// hash of its content (collectstatic).
 //
 // Pages load this script deferred, in their head. The record's full map also names it right
 // after its canvas (maps/includes/map.html), async: it then runs while the rest of the page is

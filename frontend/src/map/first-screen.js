@@ -24,7 +24,7 @@ import { CLUSTER_MAX_ZOOM } from "./clusters.js";
 import { readColours } from "./colours.js";
 import { WorkerSites } from "./sites-source.js";
 import { parseHash, queryString } from "./state.js";
-import { TILE, WORLD, fitView, latOf, lonOf, mercX, mercY } from "./view.js";
+import { TILE, WORLD, dataBounds, fitView, latOf, lonOf, mercX, mercY } from "./view.js";
 
 export const FIRST_MARK = "unmask:first-screen";
 export const ALL_MARK = "unmask:first-screen-clustered";
@@ -145,15 +145,10 @@ export class FirstScreen {
     this.loaded
       .then((answer) => {
         if (this.gone) return;
-        if (!this.fitted && answer.length) {
+        const bounds = dataBounds([answer]);
+        if (!this.fitted && !this.moves && bounds) {
+          // Fitted as the component fits them, unless the reader chose a view (a preview's cell).
           const { clientWidth: width, clientHeight: height } = this.container;
-          const bounds = [Infinity, Infinity, -Infinity, -Infinity];
-          for (let i = 0; i < answer.length; i++) {
-            bounds[0] = Math.min(bounds[0], answer.lon[i]);
-            bounds[1] = Math.min(bounds[1], answer.lat[i]);
-            bounds[2] = Math.max(bounds[2], answer.lon[i]);
-            bounds[3] = Math.max(bounds[3], answer.lat[i]);
-          }
           this.view = fitView(bounds, width, height);
         }
         this.fitted = true;
