@@ -20,7 +20,7 @@
 // Marks for the benchmarks: FIRST_MARK at the first frame with clusters in it (preview or
 // real), ALL_MARK at the first with the clusters of every site.
 import { fetchJSON, isMirror } from "../offline-data.js";
-import { CLUSTER_MAX_ZOOM } from "./clusters.js";
+import { CLUSTER_MAX_ZOOM, SINGLE_RADIUS, SITE_RADII, clusterRadius } from "./clusters.js";
 import { readColours } from "./colours.js";
 import { WorkerSites } from "./sites-source.js";
 import { parseHash, queryString } from "./state.js";
@@ -31,8 +31,9 @@ export const ALL_MARK = "unmask:first-screen-clustered";
 const FONT = '600 12px "Noto Sans", system-ui, sans-serif';
 const MAX_ZOOM = 17;
 
-/** MapLibre's "interpolate" of a number by zoom, linear or exponential (base 2). */
-function interpolate(zoom, stops, base = 1) {
+/** MapLibre's "interpolate" of SITE_RADII[precision] at a zoom, linear or exponential. */
+function siteRadius(precision, zoom) {
+  const { base, stops } = SITE_RADII[precision];
   if (zoom <= stops[0][0]) return stops[0][1];
   for (let i = 1; i < stops.length; i++) {
     const [z1, v1] = stops[i];
@@ -44,18 +45,15 @@ function interpolate(zoom, stops, base = 1) {
   return stops[stops.length - 1][1];
 }
 
-/** A cluster's radius for its count (style.js's clusters and the preview's). */
-const clusterRadius = (n) => (n < 2 ? 5 : n < 10 ? 13 : n < 100 ? 17 : n < 1000 ? 22 : n < 10000 ? 27 : 33);
-
 /** How a single site is drawn at a zoom, by its precision (style.js's site layers). */
 function siteLook(precision, zoom) {
   if (precision === "region" || precision === "country") {
-    return { radius: interpolate(zoom, [[4, 14], [9, 448]], 2), fill: 0.1, stroke: 1, edgeAlpha: 0.45, edge: "site" };
+    return { radius: siteRadius("region", zoom), fill: 0.1, stroke: 1, edgeAlpha: 0.45, edge: "site" };
   }
   if (precision === "city") {
-    return { radius: interpolate(zoom, [[7, 10], [12, 320]], 2), fill: 0.2, stroke: 1.5, edgeAlpha: 0.7, edge: "site" };
+    return { radius: siteRadius("city", zoom), fill: 0.2, stroke: 1.5, edgeAlpha: 0.7, edge: "site" };
   }
-  return { radius: interpolate(zoom, [[2, 4], [10, 6], [16, 8]]), fill: 1, stroke: 1.5, edgeAlpha: 1, edge: "siteEdge" };
+  return { radius: siteRadius("exact", zoom), fill: 1, stroke: 1.5, edgeAlpha: 1, edge: "siteEdge" };
 }
 const SITE_ORDER = { region: 0, country: 0, city: 1 }; // drawn under the exact ones, as the layers are
 
@@ -380,7 +378,7 @@ export class FirstScreen {
 
   drawCluster(ctx, feature, n, scale, left, top, width, height, kind) {
     const c = this.colours;
-    const radius = clusterRadius(n);
+    const radius = clusterRadius(n, SINGLE_RADIUS);
     const [lon, lat] = feature.geometry.coordinates;
     const y = mercY(lat) * scale - top;
     if (y < -radius || y > height + radius) return false;

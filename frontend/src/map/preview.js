@@ -4,6 +4,7 @@
 // in there. The preview goes as soon as the real clusters are drawn, and for good when the
 // filters change before that. The page marks the moment it is drawn (PREVIEW_MARK).
 import { fetchJSON } from "../offline-data.js";
+import { SINGLE_RADIUS, clusterRadiusStep } from "./clusters.js";
 import { LAYERS } from "./style.js";
 
 export const PREVIEW_MARK = "unmask:clusters-previewed";
@@ -50,7 +51,7 @@ export class Preview {
         type: "circle",
         source: SOURCE,
         paint: defined({
-          "circle-radius": ["step", ["get", "n"], 5, 2, 13, 10, 17, 100, 22, 1000, 27, 10000, 33],
+          "circle-radius": clusterRadiusStep(["get", "n"], SINGLE_RADIUS),
           "circle-color": map.getPaintProperty(LAYERS.clusters, "circle-color"),
           "circle-stroke-color": map.getPaintProperty(LAYERS.clusters, "circle-stroke-color"),
           "circle-opacity": 0.92,

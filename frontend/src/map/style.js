@@ -1,7 +1,7 @@
 // The map's style: the basemap (country shapes that ship with the site, or an operator's PMTiles
 // under them), then the sites, clustered. No glyphs URL and no sprite: MapLibre draws text with
 // the browser's own fonts, and nothing is fetched from another host.
-import { CLUSTER_MAX_ZOOM } from "./clusters.js";
+import { CLUSTER_MAX_ZOOM, clusterRadiusStep, siteRadiusByZoom } from "./clusters.js";
 import { sourceUrl } from "./mirror.js";
 
 export { readColours } from "./colours.js";
@@ -247,7 +247,7 @@ function siteLayers(lang) {
       source: SITES,
       filter: ["all", unclustered, precision("region", "country")],
       paint: {
-        "circle-radius": ["interpolate", ["exponential", 2], ["zoom"], 4, 14, 9, 448],
+        "circle-radius": siteRadiusByZoom("region"),
         "circle-opacity": 0.1,
         "circle-stroke-width": 1,
         "circle-stroke-opacity": 0.45,
@@ -261,7 +261,7 @@ function siteLayers(lang) {
       source: SITES,
       filter: ["all", unclustered, precision("city")],
       paint: {
-        "circle-radius": ["interpolate", ["exponential", 2], ["zoom"], 7, 10, 12, 320],
+        "circle-radius": siteRadiusByZoom("city"),
         "circle-opacity": 0.2,
         "circle-stroke-width": 1.5,
         "circle-stroke-opacity": 0.7,
@@ -273,7 +273,7 @@ function siteLayers(lang) {
       source: SITES,
       filter: ["all", unclustered, precision("exact", "street")],
       paint: {
-        "circle-radius": ["interpolate", ["linear"], ["zoom"], 2, 4, 10, 6, 16, 8],
+        "circle-radius": siteRadiusByZoom("exact"),
         "circle-stroke-width": 1.5,
       },
     },
@@ -283,7 +283,7 @@ function siteLayers(lang) {
       source: SITES,
       filter: ["has", "point_count"],
       paint: {
-        "circle-radius": ["step", ["get", "point_count"], 13, 10, 17, 100, 22, 1000, 27, 10000, 33],
+        "circle-radius": clusterRadiusStep(["get", "point_count"]),
         "circle-opacity": 0.92,
         "circle-stroke-width": 2,
       },
