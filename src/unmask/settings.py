@@ -314,6 +314,10 @@ PAGE_STALE_SECONDS = env.integer("UNMASK_PAGE_STALE_SECONDS", 7 * 24 * 3600)
 # Derived payloads (the map's GeoJSON, the network, feeds: web/payloads.py): after an edit a
 # reader gets the last one built at once while the new one is built in the background.
 PAYLOAD_STALE = env.boolean("UNMASK_PAYLOAD_STALE", True)
+# Past this many public sites the map draws clusters cut by the server (maps/tiles.py) instead
+# of loading every site into the browser (maps/compact.py): about 8 MB and ten seconds of
+# clustering at a million.
+MAP_TILED_FROM = env.integer("UNMASK_MAP_TILED_FROM", 300_000)
 # The network graph without a GPU (software WebGL) draws at most this many links at rest, those
 # of the best-connected organizations (frontend/src/graph/view.js).
 GRAPH_SOFTWARE_EDGES = env.integer("UNMASK_GRAPH_SOFTWARE_EDGES", 20_000)

@@ -255,6 +255,57 @@ def test_a_site_clicked_on_the_first_screen_opens_once_maplibre_is_there(page, r
     expect(page.locator(".map-first-screen")).to_have_count(0)
 
 
+def test_past_the_limit_the_map_draws_the_servers_clusters_down_to_a_site(
+    page, record, settings, assert_same_origin, artifacts
+):
+    """A record with more sites than a browser should load (UNMASK_MAP_TILED_FROM: a million
+    sites would be 8 MB) is drawn from the server's clusters (maps/tiles.py): the first screen
+    and MapLibre draw the preview's cells, then a tile at each zoom the reader goes to, down to
+    a site that opens; the list counts what is in view and names the sites on their own."""
+    settings.MAP_TILED_FROM = 10  # the record has 17
+    asked = []
+    page.on("request", lambda request: asked.append(request.url))
+    page.goto("/map/")
+    page.wait_for_function(
+        "() => performance.getEntriesByName('unmask:first-screen-clustered').length > 0"
+    )
+    drawn = page.evaluate(FIRST_DRAWN)
+    assert sum(c["n"] for c in drawn) == 17  # the preview's cells, every site in one of them
+    wait_for_clusters(page)
+    expect(page.locator(".map-first-screen")).to_have_count(0)
+    count = page.locator("[data-map-count]")
+    expect(count).to_have_text("17 sites in view")
+    assert not [url for url in asked if "/map/sites.bin" in url or "/map/site-ids.bin" in url]
+    assert not [url for url in asked if "sites-worker" in url]
+
+    # Zoom in on the Kassel dozen, click by click: past zoom 5 each view is cut by the server.
+    sites = []
+    for _ in range(14):
+        page.evaluate(SETTLED)
+        drawn = [
+            f for f in page.evaluate(RENDERED, ["site-clusters", "sites-exact"]) if f["inside"]
+        ]
+        sites = [f for f in drawn if f["layer"] == "sites-exact"]
+        if len(sites) >= 2:
+            break
+        zoom = page.evaluate(ZOOM)
+        cluster = max(drawn, key=lambda c: c["count"])
+        click_on_map(page, cluster["x"], cluster["y"])
+        page.wait_for_function(f"() => window.unmaskMaps[0].getZoom() > {zoom}")
+    assert len(sites) >= 2, "the clusters never came apart into sites"
+    assert [url for url in asked if re.search(r"/map/tiles/\d+/\d+/\d+\.json", url)]
+    # The list names the sites on their own in view, and counts the clustered ones too.
+    page.evaluate(SETTLED)
+    list_items = page.locator("[data-map-list] li")
+    expect(list_items.first.get_by_role("link")).to_have_text("Korvex Aerodynamics")
+    expect(count).not_to_have_text("17 sites in view")
+    page.screenshot(path=artifacts / "map-tiled.png")
+    click_on_map(page, sites[0]["x"], sites[0]["y"])
+    popup = page.locator(".maplibregl-popup")
+    expect(popup.get_by_role("heading", name="Korvex Aerodynamics")).to_be_visible()
+    expect(popup).to_contain_text("Position known to: Exact")
+
+
 def test_without_its_worker_the_map_clusters_the_sites_itself(page, record):
     """Where the sites' worker cannot start (a policy, an old browser, a file that did not
     load), the page reads and clusters the sites itself: the same clusters, list and popups."""
@@ -349,6 +400,30 @@ def test_the_map_reads_right_to_left_and_fits_a_phone(make_context, page_audit, 
     assert zoom_in.bounding_box()["x"] < canvas["x"] + canvas["width"] / 2
     expect(page.locator("[data-map-list] li")).to_have_count(17)
     page.screenshot(path=artifacts / "map-phone-rtl-dark.png")
+    page_audit.assert_clean()
+
+
+def test_the_servers_clusters_read_right_to_left_on_a_phone(
+    make_context, page_audit, record, settings, artifacts
+):
+    """The map drawn from the server's clusters (past UNMASK_MAP_TILED_FROM) on a phone in
+    Arabic: every site in a cluster or on its own, the count in the page's language, nothing
+    sideways."""
+    settings.MAP_TILED_FROM = 10
+    ctx = make_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = ctx.new_page()
+    page.goto("/ar/map/")
+    wait_for_clusters(page)
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the map page scrolls sideways by {overflow}px on a phone"
+    drawn = page.evaluate(RENDERED, ["site-clusters", "sites-exact", "sites-city", "sites-region"])
+    assert sum(f["count"] for f in drawn) == 17
+    count = page.locator("[data-map-count]")
+    expect(count).to_have_text(re.compile(r"(17|١٧)"))
+    expect(count).not_to_contain_text("sites")  # in Arabic
+    page.locator(".map-canvas").scroll_into_view_if_needed()
+    page.screenshot(path=artifacts / "map-tiled-phone-rtl.png")
     page_audit.assert_clean()
 
 

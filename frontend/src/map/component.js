@@ -100,6 +100,7 @@ export class SiteMap {
     const sites = this.layers.find((layer) => layer.name === "sites");
     const url = sites?.settings.previewUrl;
     if (!url || !this.inAddress || isMirror()) return; // the mirror's data is not written twice
+    if (sites.settings.tilesUrl) return; // the server's clusters begin with the preview's cells
     if (this.first?.complete) return; // every site is on the first screen already
     const query = this.query();
     this.preview = new Preview(this.map, url + (query ? `?${query}` : ""), this.styleReady, { map: this.id });
@@ -384,17 +385,22 @@ export class SiteMap {
     for (const layer of this.layers) {
       if (!layer.shown || !layer.data.loaded) continue;
       const inView = this.viewTest(layer.data);
+      // A point of the server's clusters (tiled-sites.js) stands for `weight` sites; only
+      // sites on their own are listed.
+      const { weight } = layer.data;
       let n = 0;
       for (const i of layer.data.order) {
         if (!inView(i)) continue;
-        n += 1;
-        if (layer === listed && shown.length < LIST_LIMIT) shown.push(i);
+        const w = weight ? weight[i] : 1;
+        n += w;
+        if (layer === listed && w === 1 && shown.length < LIST_LIMIT) shown.push(i);
       }
       if (layer === listed) total = n;
       counts.push(layer.count("in-view", n));
     }
     const items = shown.map((i) => listed.listItem(i));
-    if (!items.length) {
+    const rest = total - items.length; // in view, not listed: "…and N more"
+    if (!items.length && !rest) {
       const item = document.createElement("li");
       item.textContent = listed.text(listed.data.length ? "none-in-view" : "none");
       items.push(item);
@@ -404,13 +410,13 @@ export class SiteMap {
     this.setCount(counts.join(" · "));
 
     let more = this.section.querySelector("[data-map-more]");
-    if (total > LIST_LIMIT) {
+    if (rest > 0) {
       if (!more) {
         more = paragraph("map-more", "");
         more.dataset.mapMore = "";
         this.list.after(more);
       }
-      more.textContent = listed.count("more", total - LIST_LIMIT);
+      more.textContent = listed.count("more", rest);
       more.hidden = false;
     } else if (more) {
       more.hidden = true;

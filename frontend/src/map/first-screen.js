@@ -17,6 +17,9 @@
 //   worker and its sites from here (takeSites), and at its first frame with the sites in it
 //   (handOff) the canvas goes, with MapLibre at the view the reader chose here.
 //
+// Past MAP_TILED_FROM sites (maps/tiles.py) there is no worker: the server's clusters are drawn,
+// the preview's cells at once (they come with the first request), then its tiles.
+//
 // Marks for the benchmarks: FIRST_MARK at the first frame with clusters in it (preview or
 // real), ALL_MARK at the first with the clusters of every site.
 import { fetchJSON, isMirror } from "../offline-data.js";
@@ -24,6 +27,7 @@ import { CLUSTER_MAX_ZOOM, SINGLE_RADIUS, SITE_RADII, clusterRadius } from "./cl
 import { readColours } from "./colours.js";
 import { WorkerSites } from "./sites-source.js";
 import { parseHash, queryString } from "./state.js";
+import { TiledSites } from "./tiled-sites.js";
 import { TILE, WORLD, dataBounds, fitView, latOf, lonOf, mercX, mercY } from "./view.js";
 
 export const FIRST_MARK = "unmask:first-screen";
@@ -75,7 +79,9 @@ export class FirstScreen {
   static isFor(section, config) {
     const sites = config.layers?.sites;
     const container = section.querySelector(".map-canvas");
-    if (!sites?.compactUrl || !sites.workerUrl || isMirror() || typeof Worker !== "function") return false;
+    if (isMirror()) return false;
+    const loaded = sites?.tilesUrl || (sites?.compactUrl && sites.workerUrl && typeof Worker === "function");
+    if (!loaded) return false;
     if (section.classList.contains("map-compact") || !container?.clientWidth || !container.clientHeight) return false;
     const others = Object.entries(config.layers).filter(([name]) => name !== "sites");
     return others.every(([, layer]) => layer.toggle && !layer.shown);
@@ -104,9 +110,18 @@ export class FirstScreen {
     const settings = config.layers.sites;
     const query = queryString({ ...(config.params || {}), ...(config.fixed || {}) });
     const address = (base) => new URL(base + (query ? `?${query}` : ""), document.baseURI).href;
-    this.urls = { url: address(settings.compactUrl), idsUrl: address(settings.idsUrl) };
-    this.sites = new WorkerSites(new URL(settings.workerUrl, document.baseURI).href);
-    this.loaded = this.sites.ask("load", { ...this.urls, lang: this.lang });
+    // Past MAP_TILED_FROM sites, the server's clusters (tiled-sites.js): the preview's cells, then
+    // tiles as the reader zooms in. Otherwise every site, in the worker.
+    const tiled = Boolean(settings.tilesUrl);
+    if (tiled) {
+      this.urls = { url: address(settings.tilesUrl), idsUrl: "" };
+      this.sites = new TiledSites(settings, query, new Intl.Collator(this.lang, { sensitivity: "base", numeric: true }));
+      this.loaded = this.sites.ask("load");
+    } else {
+      this.urls = { url: address(settings.compactUrl), idsUrl: address(settings.idsUrl) };
+      this.sites = new WorkerSites(new URL(settings.workerUrl, document.baseURI).href);
+      this.loaded = this.sites.ask("load", { ...this.urls, lang: this.lang });
+    }
     this.loaded.catch(() => {
       this.settle();
       this.settleAll();
@@ -131,7 +146,7 @@ export class FirstScreen {
         this.draw();
       })
       .catch(() => {}); // the sea alone, and the sites on it
-    if (settings.previewUrl) {
+    if (settings.previewUrl && !tiled) {
       fetchJSON(address(settings.previewUrl), { headers: { Accept: "application/geo+json" } })
         .then((data) => {
           if (this.clusters) return; // the real ones came first
@@ -150,7 +165,7 @@ export class FirstScreen {
           this.view = fitView(bounds, width, height);
         }
         this.fitted = true;
-        this.total = answer.length;
+        this.total = answer.total ?? answer.length;
         return this.askClusters();
       })
       .catch(() => {});

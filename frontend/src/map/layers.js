@@ -17,6 +17,7 @@
 import { fetchJSON, isMirror } from "../offline-data.js";
 import { actionPopup, formatStart, messagePopup, sitePopup } from "./popup.js";
 import { openSites } from "./sites-source.js";
+import { TiledSites, viewColumns } from "./tiled-sites.js";
 import { ACTIONS, ACTION_LAYERS, LAYERS, SITES, SITE_LAYERS } from "./style.js";
 
 const EMPTY = () => ({ length: 0, loaded: false, lon: [], lat: [], order: [] });
@@ -105,7 +106,8 @@ export class SitesLayer extends Layer {
   name = SITES;
   source = SITES;
   prefix = "";
-  idKey = "k"; // the site's index in the columns (sites-data.js): its public id is asked for
+  idKey = "k"; // the site's index in the columns (sites-data.js), its public id asked for; or
+  // with the server's clusters (tiled-sites.js), its public id
   itemAttribute = "site";
   clusters = LAYERS.clusters;
   points = SITE_LAYERS;
@@ -124,6 +126,14 @@ export class SitesLayer extends Layer {
     const url = address(compact ? this.settings.compactUrl : this.settings.url);
     const idsUrl = compact ? address(this.settings.idsUrl) : "";
     const lang = this.component.strings.lang;
+    if (this.settings.tilesUrl && !mirror) {
+      // Too many sites to load (maps/tiles.py): the server's clusters, asked for as the view
+      // moves; the first screen's, if it asked already.
+      const early = this.component.first?.takeSites(address(this.settings.tilesUrl), "");
+      const sites = (this.current = early?.sites || new TiledSites(this.settings, query, this.component.strings.collator));
+      signal.addEventListener("abort", () => sites.close(), { once: true });
+      return early ? early.loaded : sites.ask("load");
+    }
     const open = (workerUrl) => {
       const sites = (this.current = openSites(workerUrl));
       signal.addEventListener("abort", () => sites.close(), { once: true });
@@ -188,6 +198,11 @@ export class SitesLayer extends Layer {
       .ask("clusters", box, zoom)
       .then((features) => {
         if (this.covered !== covered) return undefined; // a newer view asked meanwhile
+        if (sites.tiled) {
+          // What the list counts and names: the server's clusters and sites around the view.
+          this.data = { ...viewColumns(features, this.component.strings.collator), total: this.data.total, loaded: true };
+          this.component.renderList();
+        }
         return map.getSource(this.source).setData({ type: "FeatureCollection", features });
       })
       .catch(() => {}) // closed for newer filters: their sites are drawn instead
@@ -208,17 +223,19 @@ export class SitesLayer extends Layer {
   listItem(i) {
     const sites = this.data;
     const { roles = {}, precisions = {} } = this.settings.labels || {};
-    const [orgId, name] = sites.orgs[sites.org[i]];
+    // The server's sites (tiled-sites.js) carry what the list needs; the columns index it.
+    const site = sites.props?.[i];
+    const [orgId, name] = site ? [site.org, site.name] : sites.orgs[sites.org[i]];
     const link = document.createElement("a");
     link.href = fill(this.settings.profileUrl, orgId);
     link.textContent = name;
     const meta = document.createElement("span");
     meta.className = "meta";
-    const role = sites.roles[sites.role[i]];
-    const precision = sites.precisions[sites.precision[i]];
+    const role = site ? site.r : sites.roles[sites.role[i]];
+    const precision = site ? site.p : sites.precisions[sites.precision[i]];
     meta.textContent = [roles[role], precisions[precision]].filter(Boolean).join(" · ");
     const item = document.createElement("li");
-    item.dataset.site = String(i);
+    item.dataset.site = site ? site.k : String(i);
     item.append(link, " ", meta);
     return item;
   }
@@ -227,7 +244,7 @@ export class SitesLayer extends Layer {
     const { roles = {}, precisions = {} } = this.settings.labels || {};
     return {
       id: p.k,
-      name: this.data.orgs?.[p.o]?.[1] || "",
+      name: p.name ?? (this.data.orgs?.[p.o]?.[1] || ""),
       meta: [roles[p.r], precisions[p.p]].filter(Boolean).join(" · "),
     };
   }

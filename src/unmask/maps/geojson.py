@@ -15,7 +15,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections
 
 from unmask.record.filters import NetworkFilters
-from unmask.record.models import Organization, Precision, SiteRole
+from unmask.record.models import Organization, Precision, Site, SiteRole
 
 DECIMALS = {
     Precision.EXACT: 5,  # about a metre
@@ -52,6 +52,28 @@ def site_rows(sites) -> list[tuple]:
             "public_id", "longitude", "latitude", "precision", "role", "organization_id"
         )
     )
+
+
+def site_details(keys) -> dict[int, tuple]:
+    """What the server's clusters (maps.preview, maps.tiles) tell of a site drawn on its own, by
+    its key: (public id, precision, role, organization's public id, organization's name,
+    longitude, latitude)."""
+    keys = list(keys)
+    details = {}
+    for start in range(0, len(keys), 500):  # within every database's limit on parameters
+        chunk = Site.objects.filter(pk__in=keys[start : start + 500]).values_list(
+            "pk",
+            "public_id",
+            "precision",
+            "role",
+            "organization__public_id",
+            "organization__name",
+            "longitude",
+            "latitude",
+        )
+        for pk, *rest in raw_rows(chunk):
+            details[pk] = tuple(rest)
+    return details
 
 
 def organization_rows(sites) -> list[tuple]:

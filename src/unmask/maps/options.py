@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django_countries import countries
 
-from unmask.maps import signals
+from unmask.maps import signals, tiles
 from unmask.record import queries
 from unmask.record.filters import NetworkFilters
 from unmask.record.models import (
@@ -84,15 +84,20 @@ def country_numbers() -> dict[str, str]:
     }
 
 
-def sites_layer_config(url: str = "", *, filtered: bool = True) -> dict:
+def sites_layer_config(url: str = "", *, filtered: bool = True, tiled: bool = False) -> dict:
     """The sites layer of a map (map.js): where its GeoJSON is (maps.geojson's format), whether
     the page's filters apply to it, and what its popups and list need. The record's sites have
-    a preview (maps.preview) drawn while the browser indexes them."""
+    a preview (maps.preview) drawn while the browser indexes them; past MAP_TILED_FROM sites
+    (`tiled`) the map draws the server's clusters (maps.tiles) and never loads every site."""
+    tile = reverse("maps:sites-tile", args=[0, 0, 0]).replace("/0/0/0.", "/{z}/{x}/{y}.")
     return {
         "url": url or reverse("maps:sites"),
         # The record's sites also come compact (maps.compact), read in a worker of the page's.
-        "compactUrl": "" if url else reverse("maps:sites-compact"),
-        "idsUrl": "" if url else reverse("maps:site-ids"),
+        "compactUrl": "" if url or tiled else reverse("maps:sites-compact"),
+        "idsUrl": "" if url or tiled else reverse("maps:site-ids"),
+        "tilesUrl": tile if tiled and not url else "",
+        "tilesFrom": tiles.FIRST_ZOOM,
+        "tilesBlockShift": tiles.BLOCK_SHIFT,
         "workerUrl": static("unmask/dist/sites-worker.js"),
         "previewUrl": "" if url else reverse("maps:sites-preview"),
         "filtered": filtered,
@@ -124,6 +129,7 @@ def map_config(
     fixed: dict | None = None,
     optional: dict | None = None,
     shown: list[str] | tuple = (),
+    tiled: bool = False,
 ) -> dict:
     """The JSON the page hands to map.js (in a <script type="application/json">): the sites,
     and the `optional` layers (optional_layers()), each drawn over them when its name is in
@@ -131,7 +137,7 @@ def map_config(
     it in the address, apart from the filters: the layer's data never gets the sites' filters).
     `layers` lists the layers map.js draws (see frontend/src/map/layers.js); the flat keys
     (sitesUrl...) are what the sites layer reads when `layers` is absent."""
-    sites = sites_layer_config()
+    sites = sites_layer_config(tiled=tiled)
     layers = {"sites": sites}
     for name, layer in (optional or {}).items():
         config = {key: value for key, value in layer.items() if key != "pageUrl"}

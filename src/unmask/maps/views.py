@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import get_language
 
-from unmask.maps import compact, geojson, options, preview, signals
+from unmask.maps import compact, geojson, options, preview, signals, tiles
 from unmask.record.filters import NetworkFilters
 from unmask.record.models import Link, Site
 from unmask.web.embed import embeddable
@@ -31,6 +31,7 @@ def _map_context(request, filters: NetworkFilters) -> dict:
         .order_by("-created_at", "-pk")[: LIST_LIMIT + 1]  # newest first: an index, no sort
     )
     sites = list(sites)
+    total = filters.sites().count()
     # Layers other apps offer over the sites (the campaign's actions), shown by ?actions=1: in
     # the address with the filters, but never a filter of the sites (maps.options.map_config).
     optional = options.optional_layers()
@@ -47,8 +48,10 @@ def _map_context(request, filters: NetworkFilters) -> dict:
         "options": options.filter_options(),
         "sites": sites[:LIST_LIMIT],
         "more_sites": len(sites) > LIST_LIMIT,
-        "total": filters.sites().count(),
-        "map_config": options.map_config(filters, optional=optional, shown=shown),
+        "total": total,
+        "map_config": options.map_config(
+            filters, optional=optional, shown=shown, tiled=preview.tiled(total)
+        ),
         "actions_layer": actions_layer,
         "show_actions": "actions" in shown,
         "actions_page": (actions_layer or {}).get("pageUrl", ""),
@@ -95,6 +98,23 @@ def site_ids(request):
 def sites_preview(request):
     """The sites grouped for a first look (maps.preview), with the same filters and caching."""
     return _sites_payload(request, "sites-preview", preview.preview_geojson)
+
+
+def sites_tile(request, zoom: int, x: int, y: int):
+    """The server's clusters of one tile (maps.tiles), drawn by maps of more sites than the
+    browser should load; with the same filters, caching and ETag."""
+    try:
+        tiles.check(zoom, x, y)
+    except tiles.TileError as error:
+        raise Http404(str(error)) from error
+    filters = NetworkFilters.from_params(request.GET)
+    return derived_response(
+        request,
+        f"sites-tile-{zoom}-{x}-{y}",
+        filters.as_params(),
+        lambda: tiles.tile_json(filters, zoom, x, y),
+        "application/json",
+    )
 
 
 def site(request, public_id: str):

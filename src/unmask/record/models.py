@@ -516,6 +516,13 @@ class Site(Place, Publishable):
                 condition=Q(is_public=True, latitude__isnull=False, longitude__isnull=False),
                 name="site_on_map",
             ),
+            # The map's server clusters (maps/grid.py): the public sites in a range of
+            # longitudes, counted on a grid, from the index alone.
+            models.Index(
+                fields=["longitude", "latitude", "precision"],
+                condition=Q(is_public=True, latitude__isnull=False, longitude__isnull=False),
+                name="site_public_point",
+            ),
             # A country's page: its public sites, counted, and listed by city in this order.
             models.Index(
                 fields=["country", "city", "id"],
