@@ -403,6 +403,17 @@ def test_the_map_reads_right_to_left_and_fits_a_phone(make_context, page_audit, 
     page_audit.assert_clean()
 
 
+def test_a_country_pages_map_draws_the_servers_clusters_past_the_limit(page, record, settings):
+    """The maps on record pages follow the same limit: a country with more sites than a
+    browser should load draws the server's clusters of that country only."""
+    settings.MAP_TILED_FROM = 10  # Germany has 14 here
+    page.goto("/country/DE/")
+    page.locator("section[data-map]").scroll_into_view_if_needed()
+    wait_for_clusters(page)
+    drawn = page.evaluate(RENDERED, ["site-clusters", "sites-exact", "sites-city", "sites-region"])
+    assert sum(f["count"] for f in drawn) == 14  # Kassel's dozen and Frankfurt's two
+
+
 def test_the_servers_clusters_read_right_to_left_on_a_phone(
     make_context, page_audit, record, settings, artifacts
 ):

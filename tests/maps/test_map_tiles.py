@@ -177,3 +177,25 @@ def test_the_map_loads_every_site_until_too_many_then_the_servers_clusters(clien
             "exact",
             "headquarters",
         )
+
+
+def test_a_country_pages_map_draws_the_servers_clusters_past_the_limit_too(client, network):
+    def config() -> dict:
+        html = client.get("/country/DE/").content.decode()
+        start = html.index('id="map-config-country"')
+        return json.loads(html[html.index(">", start) + 1 : html.index("</script>", start)])
+
+    assert config()["layers"]["sites"]["compactUrl"]  # two sites: loaded whole
+    with override_settings(MAP_TILED_FROM=2):
+        cache.clear()  # the rendered page
+        sites = config()["layers"]["sites"]
+        assert sites["tilesUrl"] and not sites["compactUrl"]
+        assert config()["fixed"] == {"country": "DE"}  # the tiles get the page's filter
+
+
+def test_the_maps_count_is_kept_until_the_record_changes(client, network, make_site):
+    assert "5 sites" in client.get("/map/").content.decode()
+    assert "2 sites" in client.get("/map/", {"country": "DE"}).content.decode()
+    make_site(network["orgs"]["bank"], "Hamburg", "DE", 53.55, 9.99)  # published: a new version
+    assert "6 sites" in client.get("/map/").content.decode()
+    assert "3 sites" in client.get("/map/", {"country": "DE"}).content.decode()

@@ -31,7 +31,7 @@ def _map_context(request, filters: NetworkFilters) -> dict:
         .order_by("-created_at", "-pk")[: LIST_LIMIT + 1]  # newest first: an index, no sort
     )
     sites = list(sites)
-    total = filters.sites().count()
+    total = options.site_count(filters)
     # Layers other apps offer over the sites (the campaign's actions), shown by ?actions=1: in
     # the address with the filters, but never a filter of the sites (maps.options.map_config).
     optional = options.optional_layers()

@@ -2,7 +2,7 @@
 
 from django import template
 
-from unmask.maps import options
+from unmask.maps import options, preview
 from unmask.record.filters import NetworkFilters
 
 register = template.Library()
@@ -11,8 +11,9 @@ register = template.Library()
 @register.inclusion_tag("maps/includes/map.html")
 def site_map(*, org=None, product=None, country: str = "", map_id: str = "page"):
     """A map of an organization's sites, of the sites of the organizations linked to a product
-    and its parts, or of the sites in a country. No query here: the page itself lists what the
-    map shows, and the map loads its data from the GeoJSON endpoint."""
+    and its parts, or of the sites in a country. One count here, kept under the record's
+    version: past MAP_TILED_FROM sites the map draws the server's clusters (maps.tiles) instead
+    of loading them all. The page itself lists what the map shows."""
     fixed = {}
     if org is not None:
         fixed["org"] = org.public_id
@@ -24,6 +25,8 @@ def site_map(*, org=None, product=None, country: str = "", map_id: str = "page")
     return {
         "map_id": map_id,
         "map_config_id": f"map-config-{map_id}",
-        "map_config": options.map_config(filters, fixed=filters.as_params()),
+        "map_config": options.map_config(
+            filters, fixed=filters.as_params(), tiled=preview.tiled(options.site_count(filters))
+        ),
         "compact": True,
     }
