@@ -13,6 +13,7 @@ import { mercX, mercY } from "./view.js";
 
 const KEPT_TILES = 400; // the oldest are forgotten past this (a long session's wandering)
 const MAX_BLOCKS = 64; // tiles asked for one view at most: a view far wider than the screen
+const ZOOM_BITS = 5; // zooms 0-31
 
 /** "12.3k" as supercluster abbreviates a count (MapLibre's clusters carried it). */
 function abbreviated(count) {
@@ -64,7 +65,6 @@ export class TiledSites {
     this.controller = new AbortController();
     this.tiles = new Map(); // "z/x/y" -> a promise of its features
     this.levels = new Map(); // the preview's cells as features, by zoom
-    this.clusterZooms = new Map(); // cluster_id -> its zoom
     this.nextId = 1;
     this.tiled = true;
   }
@@ -110,9 +110,9 @@ export class TiledSites {
     return (this.levels.get(zoom) || []).filter(({ geometry: { coordinates: [lon, lat] } }) => inBox(lon, lat, bbox));
   }
 
+  /** A cluster's id tells its zoom (the last ZOOM_BITS bits): nothing is kept per cluster. */
   cluster(lon, lat, count, zoom) {
-    const id = this.nextId++;
-    this.clusterZooms.set(id, zoom);
+    const id = this.nextId++ * 2 ** ZOOM_BITS + zoom;
     return clusterFeature(lon, lat, count, id);
   }
 
@@ -165,7 +165,7 @@ export class TiledSites {
 
   /** A server cluster comes apart a zoom further in (its cell is four there). */
   expansionZoom(clusterId) {
-    return (this.clusterZooms.get(clusterId) ?? 0) + 1;
+    return (clusterId % 2 ** ZOOM_BITS) + 1;
   }
 
   /** Never asked: clusters end before the map's last zoom (tiles.py's SINGLES_FROM). */
