@@ -64,6 +64,23 @@ def click_on_map(page, x, y):
     page.locator(".map-canvas canvas").click(position={"x": x, "y": y})
 
 
+def zoom_in_until_sites(page, least: int) -> list[dict]:
+    """Click the biggest cluster in view, again and again, until `least` sites stand apart."""
+    for _ in range(14):
+        page.evaluate(SETTLED)
+        drawn = [
+            f for f in page.evaluate(RENDERED, ["site-clusters", "sites-exact"]) if f["inside"]
+        ]
+        sites = [f for f in drawn if f["layer"] == "sites-exact"]
+        if len(sites) >= least:
+            return sites
+        zoom = page.evaluate(ZOOM)
+        cluster = max(drawn, key=lambda c: c["count"])
+        click_on_map(page, cluster["x"], cluster["y"])
+        page.wait_for_function(f"() => window.unmaskMaps[0].getZoom() > {zoom}")
+    raise AssertionError("the clusters never came apart into sites")
+
+
 def test_clusters_filters_history_zoom_popup_and_profile(
     page, record, assert_same_origin, artifacts
 ):
@@ -118,20 +135,7 @@ def test_clusters_filters_history_zoom_popup_and_profile(
     expect(page).to_have_url(re.compile(r"/map/#[\d.]+/5[01]\.\d+/(8|9|10)\.\d+$"))
 
     # Zoom on into the Kassel cluster until its sites stand apart, then open one.
-    sites = []
-    for _ in range(12):
-        page.evaluate(SETTLED)
-        drawn = [
-            f for f in page.evaluate(RENDERED, ["site-clusters", "sites-exact"]) if f["inside"]
-        ]
-        sites = [f for f in drawn if f["layer"] == "sites-exact"]
-        if sites:
-            break
-        zoom = page.evaluate(ZOOM)
-        cluster = max(drawn, key=lambda c: c["count"])
-        click_on_map(page, cluster["x"], cluster["y"])
-        page.wait_for_function(f"() => window.unmaskMaps[0].getZoom() > {zoom}")
-    assert sites, "the cluster never came apart into sites"
+    sites = zoom_in_until_sites(page, 1)
     page.evaluate(SETTLED)
     click_on_map(page, sites[0]["x"], sites[0]["y"])
     popup = page.locator(".maplibregl-popup")
@@ -279,20 +283,7 @@ def test_past_the_limit_the_map_draws_the_servers_clusters_down_to_a_site(
     assert not [url for url in asked if "sites-worker" in url]
 
     # Zoom in on the Kassel dozen, click by click: past zoom 5 each view is cut by the server.
-    sites = []
-    for _ in range(14):
-        page.evaluate(SETTLED)
-        drawn = [
-            f for f in page.evaluate(RENDERED, ["site-clusters", "sites-exact"]) if f["inside"]
-        ]
-        sites = [f for f in drawn if f["layer"] == "sites-exact"]
-        if len(sites) >= 2:
-            break
-        zoom = page.evaluate(ZOOM)
-        cluster = max(drawn, key=lambda c: c["count"])
-        click_on_map(page, cluster["x"], cluster["y"])
-        page.wait_for_function(f"() => window.unmaskMaps[0].getZoom() > {zoom}")
-    assert len(sites) >= 2, "the clusters never came apart into sites"
+    sites = zoom_in_until_sites(page, 2)
     assert [url for url in asked if re.search(r"/map/tiles/\d+/\d+/\d+\.json", url)]
     # The list names the sites on their own in view, and counts the clustered ones too.
     page.evaluate(SETTLED)

@@ -121,6 +121,17 @@ def test_the_month_calendar_places_each_occurrence_on_its_local_day(client, mode
     assert html.count(b"Weekly vigil") == 3
 
 
+def test_the_month_shows_a_new_action_at_once(client, moderator):
+    """The month's occurrences are kept between readers (queries.month_grid): one published
+    since shows on the next reading all the same."""
+    month = f"/actions/calendar/?month={days(0):%Y-%m}"
+    services.publish_action(announce(day=days(0), title="First vigil"), actor=moderator)
+    assert b"First vigil" in client.get(month).content
+    services.publish_action(announce(day=days(0), title="Second vigil"), actor=moderator)
+    html = client.get(month).content
+    assert b"First vigil" in html and b"Second vigil" in html
+
+
 def test_feeds_answer_conditional_requests_and_change_with_the_campaign(client, moderator, call):
     services.publish_action(announce(), actor=moderator)
     for url in ("/feeds/actions.atom", "/feeds/calls.atom", "/calendar/actions.ics"):

@@ -4,7 +4,9 @@ month calendar, and the pages of groups and calls."""
 from __future__ import annotations
 
 import calendar as pycalendar
+import hashlib
 import heapq
+import json
 import re
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
@@ -303,7 +305,7 @@ def month_grid(year: int, month: int, filters: ActionFilters) -> list[list[Day]]
     first = (int(formats.get_format("FIRST_DAY_OF_WEEK")) - 1) % 7  # Django: 0 is Sunday
     weeks = pycalendar.Calendar(firstweekday=first).monthdatescalendar(year, month)
     days = {d: Day(d, d.month == month) for week in weeks for d in week}
-    found = _starting_on(filters, weeks[0][0], weeks[-1][-1])
+    found = _starting_on_kept(filters, weeks[0][0], weeks[-1][-1])
     chosen = {day: rows[:DAY_SHOWN] for day, rows in found.items()}
     shown = Action.objects.only(*CALENDAR_ITEM_FIELDS)  # a few hundred in a busy month
     by_pk = shown.in_bulk({pk for rows in chosen.values() for *_times, pk in rows})
@@ -322,6 +324,23 @@ def day_occurrences(rows: list[tuple]) -> list[Occurrence]:
     listed = Action.objects.select_related("group").only(*ROW_FIELDS, "group__name")
     by_pk = listed.in_bulk({pk for *_times, pk in rows})
     return [Occurrence(by_pk[pk], starts, ends) for starts, ends, pk in rows]
+
+
+MONTH_SECONDS = 24 * 3600  # a new version makes new keys; this bounds the memory
+
+
+def _starting_on_kept(filters: ActionFilters, first: date, last: date) -> dict[date, list]:
+    """_starting_on(), kept under the versions of the campaign and the record (an action aimed
+    at an organization that leaves the record leaves the filters' results): a busy month works
+    out thousands of occurrences, which change only with an edit, not with the time of day."""
+    params = json.dumps(filters.as_params(), sort_keys=True)
+    digest = hashlib.sha256(params.encode()).hexdigest()[:24]
+    key = f"month-starts:{version.stamp(version.RECORD, version.CAMPAIGN)}:{digest}:{first}:{last}"
+    found = cache.get(key)
+    if found is None:
+        found = _starting_on(filters, first, last)
+        cache.set(key, found, MONTH_SECONDS)
+    return found
 
 
 def _starting_on(filters: ActionFilters, first: date, last: date) -> dict[date, list]:

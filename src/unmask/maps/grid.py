@@ -17,11 +17,9 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.core.exceptions import EmptyResultSet
-from django.db import connections
 from django.db.models import Case, Count, F, FloatField, Func, IntegerField, Min, Sum, Value, When
 
-from unmask.maps.geojson import DECIMALS
+from unmask.maps.geojson import DECIMALS, raw_rows
 
 RADIUS = 48  # pixels: the sites' clusterRadius (frontend/src/map/clusters.js)
 TILE = 512  # MapLibre's world is 512 pixels wide at zoom 0
@@ -115,15 +113,8 @@ def groups(sites, per_degree: float) -> list[Group]:
         )
         .values_list("gx", "gy", "n", "sx", "sy", "key")
     )
-    try:
-        sql, params = query.query.sql_with_params()
-    except EmptyResultSet:  # a filter that can match nothing (an unknown program)
-        return []
-    with connections[query.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
     out = []
-    for gx, gy, n, sx, sy, key in rows:
+    for gx, gy, n, sx, sy, key in raw_rows(query):
         x, y = mercator(sx / n, sy / n)
         centre = mercator((gx + 0.5) / per_degree - 180, (gy + 0.5) / per_degree - 90)
         out.append(Group(n, x, y, centre, key))
