@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from unmask.campaign import queries, times
 from unmask.campaign.models import Action, ActionStatus
+from unmask.record import version
 
 ZONES = ("Europe/Berlin", "America/New_York", "Asia/Tokyo", "UTC")
 
@@ -81,3 +82,38 @@ def test_every_page_of_upcoming_actions_is_in_next_occurrence_order(seed):
     assert pages.count == len(expected)
     shown = [o.action.pk for number in pages.page_range for o in pages.page(number)]
     assert shown == expected
+
+
+@pytest.mark.django_db
+def test_the_order_stays_right_as_time_passes_between_readers():
+    """What soonest() works out for the actions under way is kept between readers until one
+    of their occurrences ends or another action begins: readers minutes or days later, through
+    the same cache, still get every action at its next occurrence."""
+    now = timezone.now().replace(second=0, microsecond=0)
+    hour = timedelta(hours=1)
+    rows = [
+        # A daily vigil on now, ending in ten minutes; then tomorrow.
+        _action(
+            "UTC", now - 50 * timedelta(minutes=1) - 3 * 24 * hour, 60, "FREQ=DAILY;COUNT=9", now
+        ),
+        # A weekly one that began last week: next in three hours.
+        _action("Europe/Berlin", now + 3 * hour - 7 * 24 * hour, 60, "FREQ=WEEKLY;COUNT=4", now),
+        # Two one-offs: in half an hour (for five hours), in an hour.
+        _action("UTC", now + hour / 2, 300, "", now),
+        _action("Asia/Tokyo", now + hour, 60, "", now),
+    ]
+    Action.objects.bulk_create(rows)
+    actions = queries.public_actions()
+    for step in (0, 5, 20, 20, 60, 60 * 3, 60 * 24, 60 * 24 * 3):
+        now += timedelta(minutes=step)
+        under_way = actions.filter(last_ends_at__gte=now)
+        assert queries.soonest(under_way, now, 10) == _expected(now), now
+
+    # And on the random campaign above, walked through in ten minutes' steps for two days.
+    rng = random.Random(5)
+    _actions(rng, now)
+    version.bump(version.CAMPAIGN)  # as every write through the services does
+    for _ in range(6 * 48):
+        now += timedelta(minutes=10)
+        under_way = actions.filter(last_ends_at__gte=now)
+        assert queries.soonest(under_way, now, 30) == _expected(now)[:30], now

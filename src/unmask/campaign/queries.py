@@ -205,25 +205,57 @@ def soonest(actions: QuerySet, now: datetime, limit: int | None = None) -> list[
     An action that has not begun yet (its first start is `now` or later) comes next at its
     first start, repeating or not: those are read in the database's order, by an index, the
     first `limit` of them. The others have begun: running now, or repeating with occurrences
-    still to come (few: what is on at the moment and the repeating actions under way); their
-    next starts are worked out, and the two sorted lists merged."""
-    fields = ("pk", "starts_at", "ends_at", "timezone", "recurrence")
-    begun: list[tuple[datetime, int]] = []
-    for pk, starts, ends, zone, rule in raw_rows(
-        actions.filter(starts_at__lt=now).order_by().values_list(*fields)
-    ):
-        starts = aware(starts)
-        if rule:
-            found = times.each_occurrence(starts, aware(ends), zone, rule, since=now)
-            starts = next((begins for begins, finish in found if finish >= now), None)
-        if starts is not None:
-            begun.append((starts, pk))
-    begun.sort()
+    still to come (what is on at the moment and the repeating actions under way: hundreds in a
+    big campaign); their next starts are worked out (_begun), and the two sorted lists merged."""
     ahead = actions.filter(starts_at__gte=now).order_by("starts_at", "pk")
     ahead = ahead.values_list("starts_at", "pk")
-    rows = raw_rows(ahead if limit is None else ahead[:limit])
-    merged = heapq.merge(begun, ((aware(starts), pk) for starts, pk in rows))
+    rows = raw_rows(ahead if limit is None else ahead[: max(limit, 1)])
+    soonest_start = aware(rows[0][0]) if rows else None
+    merged = heapq.merge(_begun(actions, now, soonest_start), ((aware(t), pk) for t, pk in rows))
     return [pk for _starts, pk in islice(merged, limit)]
+
+
+def _is(value, moment: datetime) -> bool:
+    """Whether a query's parameter is `moment` (SQLite's are text, PostgreSQL's date-times)."""
+    if isinstance(value, str):
+        try:
+            value = aware(value)
+        except ValueError:
+            return False
+    return isinstance(value, datetime) and value == moment
+
+
+BEGUN_SECONDS = 24 * 3600  # at most; a new version of the campaign or the record makes new keys
+
+
+def _begun(actions: QuerySet, now: datetime, soonest_start: datetime | None) -> list[tuple]:
+    """(start of the next occurrence, pk) of the actions that have begun by `now`, sorted. The
+    list stays true until the first of those occurrences ends (an action's next one changes, or
+    it ends) or an action not begun yet begins (`soonest_start`): kept until then, under the
+    versions of the campaign and the record and the query's own text, so that the next readers
+    of the same list do not work out the next occurrence of every repeating action again."""
+    begun_qs = actions.filter(starts_at__lt=now).order_by()
+    begun_qs = begun_qs.values_list("pk", "starts_at", "ends_at", "timezone", "recurrence")
+    sql, params = begun_qs.query.sql_with_params()
+    shape = repr((sql, ["now" if _is(value, now) else value for value in params]))
+    versions = version.stamp(version.RECORD, version.CAMPAIGN)
+    key = f"begun:{versions}:{hashlib.sha256(shape.encode()).hexdigest()[:32]}"
+    kept = cache.get(key)
+    if kept is not None and kept[0] <= now < kept[1]:
+        return kept[2]
+    begun: list[tuple[datetime, int]] = []
+    until = soonest_start or datetime.max.replace(tzinfo=UTC)
+    for pk, starts, ends, zone, rule in raw_rows(begun_qs):
+        starts, ends = aware(starts), aware(ends)
+        if rule:
+            found = times.each_occurrence(starts, ends, zone, rule, since=now)
+            starts, ends = next(((b, f) for b, f in found if f >= now), (None, None))
+        if starts is not None:
+            begun.append((starts, pk))
+            until = min(until, ends)
+    begun.sort()
+    cache.set(key, (now, until, begun), BEGUN_SECONDS)
+    return begun
 
 
 def upcoming(
