@@ -394,6 +394,21 @@ def test_the_map_reads_right_to_left_and_fits_a_phone(make_context, page_audit, 
     page_audit.assert_clean()
 
 
+def test_a_tile_that_fails_says_so_and_is_asked_for_again(page, page_audit, record, settings):
+    settings.MAP_TILED_FROM = 10
+    page.route("**/map/tiles/**", lambda route: route.fulfill(status=500, body="down"))
+    page.goto("/map/#10/51.3/9.5")  # Kassel, where the server's tiles are drawn
+    wait_for_clusters(page)
+    count = page.locator("[data-map-count]")
+    expect(count).to_have_text(re.compile(r"^The sites could not be loaded"))
+    page_audit.clear()  # the failed tiles, as the test made them fail
+    page.unroute("**/map/tiles/**")
+    page.evaluate("() => window.unmaskMaps[0].panBy([4, 0], { duration: 0 })")
+    expect(count).to_have_text(re.compile(r"^\d+ sites? in view$"))
+    page.evaluate(SETTLED)
+    assert page.evaluate(DRAWN, ["site-clusters", "sites-exact"])
+
+
 def test_a_country_pages_map_draws_the_servers_clusters_past_the_limit(page, record, settings):
     """The maps on record pages follow the same limit: a country with more sites than a
     browser should load draws the server's clusters of that country only."""

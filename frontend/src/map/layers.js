@@ -181,7 +181,7 @@ export class SitesLayer extends Layer {
     const bounds = map.getBounds();
     const [west, south, east, north] = [bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()];
     const had = this.covered;
-    if (had && had.sites === sites && had.zoom === zoom) {
+    if (had && had.sites === sites && had.zoom === zoom && !had.incomplete) {
       const [w, s, e, n] = had.box;
       if (west >= w && south >= s && east <= e && north <= n) return had.done;
     }
@@ -202,6 +202,8 @@ export class SitesLayer extends Layer {
           // What the list counts and names: the server's clusters and sites around the view.
           this.data = { ...viewColumns(features, this.component.strings.collator), total: this.data.total, loaded: true };
           this.component.renderList();
+          covered.incomplete = sites.incomplete; // a tile failed: asked again at the next move
+          if (sites.incomplete) this.component.setCount(this.text("error"));
         }
         return map.getSource(this.source).setData({ type: "FeatureCollection", features });
       })

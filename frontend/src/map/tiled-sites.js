@@ -100,10 +100,21 @@ export class TiledSites {
 
   /** The clusters and sites of `bbox` ([west, south, east, north], degrees) at `zoom`. */
   async clusters(bbox, zoom) {
+    this.incomplete = false;
     if (zoom < this.settings.tilesFrom) return this.previewLevel(Math.min(zoom, this.previewZoom), bbox);
     const keys = this.blocks(bbox, zoom);
-    const parts = await Promise.all(keys.map((key) => this.tile(key)));
-    return parts.flat();
+    // A tile that could not be had leaves its part of the map empty, and says so (`incomplete`:
+    // the sites layer shows its error); it is asked for again when the view next needs it.
+    const parts = await Promise.all(
+      keys.map((key) =>
+        this.tile(key).catch((error) => {
+          if (error.name === "AbortError") throw error;
+          return null;
+        }),
+      ),
+    );
+    this.incomplete = parts.includes(null);
+    return parts.filter(Boolean).flat();
   }
 
   previewLevel(zoom, bbox) {
@@ -149,8 +160,7 @@ export class TiledSites {
       .then((data) => this.features(data))
       .catch((error) => {
         this.tiles.delete(key); // asked again next time
-        if (error.name === "AbortError") throw error;
-        return [];
+        throw error;
       });
     this.tiles.set(key, tile);
     while (this.tiles.size > KEPT_TILES) this.tiles.delete(this.tiles.keys().next().value);
