@@ -64,6 +64,8 @@ def crowd(network):
         (-0.004, 10.0, "city"),  # stored west of the meridian, placed on it (0.00)
         (-0.004, 10.0, "city"),
         (179.999, -0.001, "region"),  # placed at 180.0: the world's last column
+        (20.0, 88.5, "exact"),  # nearer the pole than Web Mercator reaches: on its edge
+        (-40.0, -89.0, "exact"),
     ]
     Site.objects.bulk_create(
         Site(

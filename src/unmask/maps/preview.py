@@ -60,7 +60,7 @@ def preview_geojson(filters: NetworkFilters) -> bytes:
             lon, lat = grid.lon_lat(sx / n, sy / n)
             lon, lat = round(lon, 4), round(lat, 4)
             properties = f'"z":{zoom},"n":{n}'
-            if n == 1:
+            if n == 1 and key in details:  # (not if it left the record since the count)
                 public_id, precision, role, org_id, org_name, lon, lat = details[key]
                 places = DECIMALS.get(precision, 2)
                 lon, lat = round(lon, places), round(lat, places)

@@ -11,10 +11,10 @@ module cuts instead:
   the map as the reader moves and cached per record version like every derived payload;
 - from SINGLES_FROM on, every site on its own, as the browser's clustering gives them.
 
-A cluster is a cell of preview.RADIUS screen pixels at its zoom, at the mean position of its
-sites, as the preview's are; a cell with one site is that site. Cells are numbered over the
-whole world at their zoom, and a tile holds the cells whose top-left corner lies in its block,
-so no cell is cut in two at a tile's edge. A tile is JSON:
+A cluster is a cell of grid.RADIUS screen pixels at its zoom, at the mean position of its
+sites, as the preview's are (counted by the database: maps.grid); a cell with one site is that
+site. Cells are numbered over the whole world at their zoom, and a tile holds the cells whose
+top-left corner lies in its block, so no cell is cut in two at a tile's edge. A tile is JSON:
 
     {"z": 7, "clusters": [[lon, lat, count], ...],
      "sites": [[lon, lat, public id, precision, role, organization's public id, name], ...]}
@@ -72,6 +72,11 @@ def query_box(zoom: int, x: int, y: int, margin: float) -> tuple[float, float, f
     width = grid.cell_width(zoom)
     west, north = grid.lon_lat(first_column * width, first_row * width)
     east, south = grid.lon_lat(min(end_column * width, 1.0), min(end_row * width, 1.0))
+    # Web Mercator ends at 85.05°: a site nearer a pole is drawn on its edge, as MapLibre does.
+    if first_row == 0:
+        north = 90.0
+    if end_row * width >= 1.0:
+        south = -90.0
     return west - margin, south - margin, east + margin, north + margin
 
 
@@ -90,7 +95,7 @@ def tile(filters: NetworkFilters, zoom: int, x: int, y: int) -> dict:
     sites = filters.sites().filter(
         longitude__gte=west, longitude__lte=east, latitude__gte=south, latitude__lte=north
     )
-    singles: list[tuple[int, float, float]] = []
+    singles: list[int] = []
     clusters = []
     width = grid.cell_width(zoom)
     if zoom >= SINGLES_FROM:
@@ -117,6 +122,8 @@ def _placed(keys: list[int]) -> list[list]:
     details = site_details(keys)
     out = []
     for pk in keys:
+        if pk not in details:  # it left the record since the sites were counted
+            continue
         public_id, precision, role, org_id, org_name, lon, lat = details[pk]
         places = DECIMALS.get(precision, 2)
         out.append(
