@@ -64,6 +64,19 @@ def click_on_map(page, x, y):
     page.locator(".map-canvas canvas").click(position={"x": x, "y": y})
 
 
+def arabic_map_on_a_phone(make_context, width: int, height: int, **context):
+    """/ar/map/ on a phone, its clusters drawn: right to left, nothing sideways."""
+    page = make_context(
+        viewport={"width": width, "height": height}, is_mobile=True, **context
+    ).new_page()
+    page.goto("/ar/map/")
+    wait_for_clusters(page)
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the map page scrolls sideways by {overflow}px on a phone"
+    return page
+
+
 def zoom_in_until_sites(page, least: int) -> list[dict]:
     """Click the biggest cluster in view, again and again, until `least` sites stand apart."""
     for _ in range(14):
@@ -377,13 +390,7 @@ def test_a_shared_link_opens_the_same_view(page, record, assert_same_origin):
 
 
 def test_the_map_reads_right_to_left_and_fits_a_phone(make_context, page_audit, record, artifacts):
-    ctx = make_context(viewport={"width": 360, "height": 740}, is_mobile=True, color_scheme="dark")
-    page = ctx.new_page()
-    page.goto("/ar/map/")
-    wait_for_clusters(page)
-    expect(page.locator("html")).to_have_attribute("dir", "rtl")
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"the map page scrolls sideways by {overflow}px on a phone"
+    page = arabic_map_on_a_phone(make_context, 360, 740, color_scheme="dark")
     page.locator(".map-canvas").scroll_into_view_if_needed()
     # The zoom buttons sit at the inline end: the left, right to left.
     zoom_in = page.locator(".maplibregl-ctrl-zoom-in")
@@ -427,13 +434,7 @@ def test_the_servers_clusters_read_right_to_left_on_a_phone(
     Arabic: every site in a cluster or on its own, the count in the page's language, nothing
     sideways."""
     settings.MAP_TILED_FROM = 10
-    ctx = make_context(viewport={"width": 390, "height": 844}, is_mobile=True)
-    page = ctx.new_page()
-    page.goto("/ar/map/")
-    wait_for_clusters(page)
-    expect(page.locator("html")).to_have_attribute("dir", "rtl")
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"the map page scrolls sideways by {overflow}px on a phone"
+    page = arabic_map_on_a_phone(make_context, 390, 844)
     drawn = page.evaluate(RENDERED, ["site-clusters", "sites-exact", "sites-city", "sites-region"])
     assert sum(f["count"] for f in drawn) == 17
     count = page.locator("[data-map-count]")
