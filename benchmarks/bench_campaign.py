@@ -108,9 +108,11 @@ READER_PAGES = (
 # The same pages at a campaign of a demo's size, in the same run: issue 17 asks each page at
 # 10,000 actions to stay within 1.5 times its time there, with the same rows rendered. A list's
 # deep page is its second there (a full page of 20, as the 20th is at 10,000); the map of
-# actions lists its first 100 at both sizes. The month cannot render the same rows: spread over
-# two years as at 10,000, 150 actions leave a month's days nearly empty.
+# actions lists its first 100 at both sizes; today holds 25 of the 150 (DEMO_TODAY), so that the
+# day view lists a full page at both. The month cannot render the same rows: spread over two
+# years as at 10,000, the other actions leave a month's days nearly empty.
 DEMO_ACTIONS = 150  # enough for the map of actions to list its 100 at both sizes
+DEMO_TODAY = 25  # of them today: the day view lists a full page (20) at both sizes
 DEMO_PAGES = {"/actions/?page=20": "/actions/?page=2"}
 TARGET_DEMO_RATIO = 1.5
 TARGET_POW_S = 1.0
@@ -180,8 +182,10 @@ def parse_args() -> argparse.Namespace:
 # --- child: the dataset and the server-side figures -----------------------------------------------
 
 
-def build_dataset(count: int, seed: int) -> dict:
-    """`count` published actions, 20 calls, 200 groups, by bulk_create; returns what was made."""
+def build_dataset(count: int, seed: int, busy_today: int = 0) -> dict:
+    """`count` published actions, 20 calls, 200 groups, by bulk_create; returns what was made.
+    With `busy_today`, that many of them (one-off) take place today: a day as busy as a
+    day of 10,000 actions, for the day view's rows to be the same at a demo's size."""
     from datetime import date, timedelta
     from datetime import time as clock
 
@@ -224,7 +228,9 @@ def build_dataset(count: int, seed: int) -> dict:
     for i in range(count):
         city, country, zone, lat, lon = rng.choice(PLACES)
         roll = rng.random()
-        if roll < 0.85:
+        if i < busy_today:
+            offset = 0  # today: the day view lists every one that starts today, over or not
+        elif roll < 0.85:
             offset = rng.randint(0, 365)  # upcoming
         elif roll < 0.95:
             offset = -rng.randint(1, 29)  # ended recently: still in the feeds
@@ -235,7 +241,7 @@ def build_dataset(count: int, seed: int) -> dict:
         starts_at = times.to_utc(day, start_clock, zone)
         ends_at = starts_at + timedelta(minutes=rng.choice((60, 90, 120, 180)))
         rule = ""
-        if rng.random() < 0.2:
+        if rng.random() < 0.2 and i >= busy_today:
             rule = f"FREQ=WEEKLY;COUNT={rng.randint(4, 12)}"
             made["recurring"] += 1
         online = rng.random() < 0.05
@@ -315,7 +321,8 @@ def main_server(args) -> int:
     call_command("migrate", verbosity=0)
     migrated = time.perf_counter() - started
     started = time.perf_counter()
-    made = build_dataset(args.actions, args.seed)
+    # At a demo's size, today as busy as at 10,000 actions (DEMO_TODAY: a full page of the day).
+    made = build_dataset(args.actions, args.seed, DEMO_TODAY if args.actions <= DEMO_ACTIONS else 0)
     built = time.perf_counter() - started
     call_command("collectstatic", interactive=False, verbosity=0)
     client = Client(HTTP_HOST="127.0.0.1")
@@ -1322,8 +1329,8 @@ def print_server(data: dict, args, demo: dict | None = None) -> None:
     if demo:
         print(
             f"\n   the same pages at {DEMO_ACTIONS} actions (the same 20 calls and 200 groups, in a"
-            " fresh database of its own, the same run); a list's 20th page is its 2nd there"
-            " (20 rows each)"
+            f" fresh database of its own, the same run, {DEMO_TODAY} of them today); a list's 20th"
+            " page is its 2nd there (20 rows each)"
         )
         print(f"   {'page':<42} {'demo ms':>9} {'10k ms':>7} {'ratio':>6}  target")
         for path, figures in data["pages"].items():
