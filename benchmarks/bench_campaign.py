@@ -17,7 +17,10 @@ In a process of its own with Django's test client (production settings, local-me
   answer to a conditional request (If-None-Match); sizes compressed and uncompressed;
 - the readers' pages that show the actions, rendered (the page cache off): /actions/ (first page
   and page 20), the month calendar and its day view, the map page and the embed, against issue
-  17's 30 ms.
+  17's 30 ms; and against the same pages at a demo's size (DEMO_ACTIONS, DEMO_PAGES), served by a
+  second such process with a database of its own: the parent sends each page to the two
+  processes in turn (large, demo, demo, large, ...; --page-repeat each), so that the machine's
+  load falls on both sizes alike, and prints the ratio of the medians against issue 17's 1.5.
 Each figure is the median of the runs; "x base" is the ratio to the baseline in the same run.
 
 Then the record's pages with the campaign aimed at them, in a process of their own: the demo
@@ -84,6 +87,7 @@ import sys
 import tempfile
 import textwrap
 import time
+from datetime import date
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -108,11 +112,12 @@ READER_PAGES = (
 # The same pages at a campaign of a demo's size, in the same run: issue 17 asks each page at
 # 10,000 actions to stay within 1.5 times its time there, with the same rows rendered. A list's
 # deep page is its second there (a full page of 20, as the 20th is at 10,000); the map of
-# actions lists its first 100 at both sizes; today holds 25 of the 150 (DEMO_TODAY), so that the
-# day view lists a full page at both. The month cannot render the same rows: spread over two
-# years as at 10,000, the other actions leave a month's days nearly empty.
-DEMO_ACTIONS = 150  # enough for the map of actions to list its 100 at both sizes
+# actions lists its first 100 at both sizes; today holds 25 of them (DEMO_TODAY), so that the
+# day view lists a full page at both; and every day of the month's grid holds DEMO_DAY_ROWS,
+# what a day shows before "N more", so that the month renders the same rows at both sizes.
+DEMO_ACTIONS = 350  # 25 today, 4 a day on the 45 days around this month, 145 spread out
 DEMO_TODAY = 25  # of them today: the day view lists a full page (20) at both sizes
+DEMO_DAY_ROWS = 4  # queries.DAY_SHOWN
 DEMO_PAGES = {"/actions/?page=20": "/actions/?page=2"}
 TARGET_DEMO_RATIO = 1.5
 TARGET_POW_S = 1.0
@@ -149,6 +154,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--actions", type=int, default=10_000, help="published actions")
     parser.add_argument("--repeat", type=int, default=30, help="cached and 304 requests per feed")
     parser.add_argument("--cold", type=int, default=5, help="cold requests per feed")
+    parser.add_argument(
+        "--page-repeat", type=int, default=15, help="requests per reader's page at each size"
+    )
     parser.add_argument("--pow-runs", type=int, default=7, help="proof-of-work solves per setting")
     parser.add_argument(
         "--pow-try", action="append", default=[], metavar="COST:COUNTER", help="other settings"
@@ -182,10 +190,13 @@ def parse_args() -> argparse.Namespace:
 # --- child: the dataset and the server-side figures -----------------------------------------------
 
 
-def build_dataset(count: int, seed: int, busy_today: int = 0) -> dict:
+def build_dataset(count: int, seed: int, busy_today: int = 0, busy_days: int = 0) -> dict:
     """`count` published actions, 20 calls, 200 groups, by bulk_create; returns what was made.
     With `busy_today`, that many of them (one-off) take place today: a day as busy as a
-    day of 10,000 actions, for the day view's rows to be the same at a demo's size."""
+    day of 10,000 actions, for the day view's rows to be the same at a demo's size. With
+    `busy_days`, the next ones (one-off) fill every day around this month (a week either side,
+    wider than any month's grid) with that many each: the month shows as many rows a day as at
+    10,000 actions."""
     from datetime import date, timedelta
     from datetime import time as clock
 
@@ -225,11 +236,16 @@ def build_dataset(count: int, seed: int, busy_today: int = 0) -> dict:
 
     actions = []
     made = {"recurring": 0, "cancelled": 0, "online": 0, "call": 0, "group": 0, "ended": 0}
+    first = today.replace(day=1) - timedelta(days=7)
+    month_days = [first + timedelta(days=n) for n in range(31 + 14)] if busy_days else []
+    filled = busy_today + busy_days * len(month_days)  # the busy ones: one-off
     for i in range(count):
         city, country, zone, lat, lon = rng.choice(PLACES)
         roll = rng.random()
         if i < busy_today:
             offset = 0  # today: the day view lists every one that starts today, over or not
+        elif i < filled:
+            offset = (month_days[(i - busy_today) // busy_days] - today).days
         elif roll < 0.85:
             offset = rng.randint(0, 365)  # upcoming
         elif roll < 0.95:
@@ -241,7 +257,7 @@ def build_dataset(count: int, seed: int, busy_today: int = 0) -> dict:
         starts_at = times.to_utc(day, start_clock, zone)
         ends_at = starts_at + timedelta(minutes=rng.choice((60, 90, 120, 180)))
         rule = ""
-        if rng.random() < 0.2 and i >= busy_today:
+        if rng.random() < 0.2 and i >= filled:
             rule = f"FREQ=WEEKLY;COUNT={rng.randint(4, 12)}"
             made["recurring"] += 1
         online = rng.random() < 0.05
@@ -305,8 +321,6 @@ def build_dataset(count: int, seed: int, busy_today: int = 0) -> dict:
 
 
 def main_server(args) -> int:
-    from datetime import date
-
     import django
 
     django.setup()
@@ -322,7 +336,10 @@ def main_server(args) -> int:
     migrated = time.perf_counter() - started
     started = time.perf_counter()
     # At a demo's size, today as busy as at 10,000 actions (DEMO_TODAY: a full page of the day).
-    made = build_dataset(args.actions, args.seed, DEMO_TODAY if args.actions <= DEMO_ACTIONS else 0)
+    demo = args.actions <= DEMO_ACTIONS
+    made = build_dataset(
+        args.actions, args.seed, DEMO_TODAY if demo else 0, DEMO_DAY_ROWS if demo else 0
+    )
     built = time.perf_counter() - started
     call_command("collectstatic", interactive=False, verbosity=0)
     client = Client(HTTP_HOST="127.0.0.1")
@@ -368,6 +385,7 @@ def main_server(args) -> int:
             "items": raw.count(marker),
         }
 
+    # Feeds first, alone: their cold builds are timed before the other size's process starts.
     results = {
         "made": made,
         "migrate_s": migrated,
@@ -375,36 +393,84 @@ def main_server(args) -> int:
         "baseline": page("/methodology/", args.repeat),
         "ics": feed("/calendar/actions.ics", b"BEGIN:VEVENT"),
         "atom": feed("/feeds/actions.atom", b"<entry>"),
-        "pages": {
-            path: page(
-                DEMO_PAGES.get(path, path) if args.actions <= DEMO_ACTIONS else path,
-                max(5, args.repeat // 3),
-            )
-            # and the month's day view: today's actions, the first page of them (?day=)
-            for path in (*READER_PAGES, f"/actions/calendar/?day={date.today().isoformat()}")
-        },
     }
     Path(args.out).write_text(json.dumps(results))
+    # Then the readers' pages, one request at a time as the parent asks (`serve_pages`), so
+    # that it can alternate the two sizes' requests.
+    print(READY, flush=True)
+    for line in sys.stdin:
+        path = line.strip()
+        if not path:
+            break
+        print(f"{ANSWER} {get(path)[1]:.4f}", flush=True)
     return 0
 
 
-def server_figures(directory: Path, args) -> dict | None:
-    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as out:
-        out_path = Path(out.name)
-    command = [sys.executable, __file__, "--worker", "server", "--out", str(out_path)]
-    command += ["--repeat", str(args.repeat), "--cold", str(args.cold)]
-    command += ["--actions", str(args.actions), "--seed", str(args.seed)]
-    try:
-        # The page cache off: the baseline page is rendered, not answered from the cache (the
-        # feeds are derived payloads, with a cache of their own: payloads.py).
+READY, ANSWER = "@@ready", "@@ms"
+
+
+class PageServer:
+    """A child process (`--worker server`) with its own database and cache, that renders the
+    page it is sent on stdin and answers with the time it took."""
+
+    def __init__(self, directory: Path, args, actions: int) -> None:
+        with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as out:
+            self.out = Path(out.name)
+        command = [sys.executable, __file__, "--worker", "server", "--out", str(self.out)]
+        command += ["--repeat", str(args.repeat), "--cold", str(args.cold)]
+        command += ["--actions", str(actions), "--seed", str(args.seed)]
+        # The page cache off: the pages are rendered, not answered from the cache (the feeds are
+        # derived payloads, with a cache of their own: payloads.py).
         env = {**bench_public.child_env(directory), "UNMASK_PAGE_CACHE_SECONDS": "0"}
-        result = subprocess.run(command, env=env, check=False)
-        if result.returncode != 0:
-            print(f"  measuring the feeds failed (exit {result.returncode})")
-            return None
-        return json.loads(out_path.read_text())
-    finally:
-        out_path.unlink(missing_ok=True)
+        self.process = subprocess.Popen(
+            command, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+        self.figures = self._until(READY) and json.loads(self.out.read_text())
+
+    def _until(self, marker: str) -> str | None:
+        for line in self.process.stdout:
+            if line.startswith(marker):
+                return line
+            sys.stdout.write(line)  # anything else the child printed
+        return None
+
+    def get(self, path: str) -> float:
+        self.process.stdin.write(path + "\n")
+        self.process.stdin.flush()
+        line = self._until(ANSWER)
+        if line is None:
+            raise RuntimeError(f"the page server stopped at {path}")
+        return float(line.split()[1])
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self.process.stdin.close()
+        self.process.wait(timeout=60)
+        self.out.unlink(missing_ok=True)
+
+
+def serve_pages(large: PageServer, demo: PageServer | None, runs: int) -> None:
+    """Each reader's page at both sizes, the two processes' requests alternated (large, demo,
+    demo, large, ...: neither always first), after a warm-up at each, so that the machine's
+    moods fall on both sizes alike; each size's median goes into its figures' "pages"."""
+    servers = [("large", large, lambda path: path)]
+    if demo is not None:
+        servers.append(("demo", demo, lambda path: DEMO_PAGES.get(path, path)))
+    paths = (*READER_PAGES, f"/actions/calendar/?day={date.today().isoformat()}")
+    for _name, server, _path in servers:
+        server.figures["pages"] = {}
+    for path in paths:
+        samples = {name: [] for name, _server, _path in servers}
+        for _name, server, local in servers:
+            server.get(local(path))  # warm-up
+        for i in range(runs):
+            for name, server, local in servers if i % 2 == 0 else servers[::-1]:
+                samples[name].append(server.get(local(path)))
+        for name, server, _local in servers:
+            server.figures["pages"][path] = {
+                "median": statistics.median(samples[name]),
+                "runs": runs,
+            }
 
 
 # --- the record's pages with the campaign aimed at them -------------------------------------------
@@ -1328,9 +1394,9 @@ def print_server(data: dict, args, demo: dict | None = None) -> None:
         row(f"{path} ({figures['runs']} runs, rendered)", figures["median"], TARGET_PAGE_MS)
     if demo:
         print(
-            f"\n   the same pages at {DEMO_ACTIONS} actions (the same 20 calls and 200 groups, in a"
-            f" fresh database of its own, the same run, {DEMO_TODAY} of them today); a list's 20th"
-            " page is its 2nd there (20 rows each)"
+            f"\n   the same pages at {DEMO_ACTIONS} actions (the same 20 calls and 200 groups,"
+            f" {DEMO_TODAY} of them today), in a process and database of their own, the two"
+            " sizes' requests alternated; a list's 20th page is its 2nd there (20 rows each)"
         )
         print(f"   {'page':<42} {'demo ms':>9} {'10k ms':>7} {'ratio':>6}  target")
         for path, figures in data["pages"].items():
@@ -1393,20 +1459,24 @@ def main() -> int:
         data = None
         if not args.no_feeds:
             print(f"  campaign: {args.actions:,} actions into a fresh database ...", flush=True)
-            data = server_figures(directory, args)
-            broken += data is None
+            large = PageServer(directory, args, args.actions)
             demo = None
+            small = Path(tempfile.mkdtemp(prefix=".campaign-demo-", dir=bench_public.BENCH_DIR))
+            try:
+                if large.figures:
+                    # The same pages at a demo's size: what issue 17's ratio is taken against.
+                    print(f"  campaign: {DEMO_ACTIONS} actions into another ...", flush=True)
+                    demo = PageServer(small, args, DEMO_ACTIONS)
+                    serve_pages(large, demo if demo.figures else None, args.page_repeat)
+                    data = large.figures
+            finally:
+                for server in (large, demo):
+                    if server is not None:
+                        server.close()
+                shutil.rmtree(small, ignore_errors=True)
+            broken += data is None
             if data is not None:
-                print(f"  campaign: {DEMO_ACTIONS} actions into another ...", flush=True)
-                # The same pages at a demo's size: what issue 17's ratio is taken against.
-                small = Path(tempfile.mkdtemp(prefix=".campaign-demo-", dir=bench_public.BENCH_DIR))
-                try:
-                    demo = server_figures(
-                        small, argparse.Namespace(**{**vars(args), "actions": DEMO_ACTIONS})
-                    )
-                finally:
-                    shutil.rmtree(small, ignore_errors=True)
-                print_server(data, args, demo)
+                print_server(data, args, demo.figures if demo and demo.figures else None)
         if not args.no_record:
             print(
                 f"\n  record pages: the demo record, then {args.aimed:,} actions aimed at one"

@@ -86,9 +86,10 @@ def test_every_page_of_upcoming_actions_is_in_next_occurrence_order(seed):
 
 @pytest.mark.django_db
 def test_the_order_stays_right_as_time_passes_between_readers():
-    """What soonest() works out for the actions under way is kept between readers until one
-    of their occurrences ends or another action begins: readers minutes or days later, through
-    the same cache, still get every action at its next occurrence."""
+    """What soonest() works out, and the count of the list, is kept between readers until one
+    of the actions' occurrences ends or another action begins: readers minutes or days later,
+    through the same cache, still get every action at its next occurrence, and the count of
+    those still to come."""
     now = timezone.now().replace(second=0, microsecond=0)
     hour = timedelta(hours=1)
     rows = [
@@ -108,6 +109,7 @@ def test_the_order_stays_right_as_time_passes_between_readers():
         now += timedelta(minutes=step)
         under_way = actions.filter(last_ends_at__gte=now)
         assert queries.soonest(under_way, now, 10) == _expected(now), now
+        assert queries.count_upcoming(under_way, now) == len(_expected(now)), now
 
     # And on the random campaign above, walked through in ten minutes' steps for two days.
     rng = random.Random(5)
@@ -116,4 +118,30 @@ def test_the_order_stays_right_as_time_passes_between_readers():
     for _ in range(6 * 48):
         now += timedelta(minutes=10)
         under_way = actions.filter(last_ends_at__gte=now)
-        assert queries.soonest(under_way, now, 30) == _expected(now)[:30], now
+        expected = _expected(now)
+        assert queries.count_upcoming(under_way, now) == len(expected), now
+        assert queries.soonest(under_way, now, 30) == expected[:30], now
+        if rng.random() < 0.1:  # a reader deeper in the list, now and then
+            assert queries.soonest(under_way, now, 250) == expected[:250], now
+
+
+@pytest.mark.django_db
+def test_an_action_that_comes_and_goes_between_two_readers_leaves_the_list():
+    """Between two readers an hour and a half apart, a half-hour action begins and ends while
+    the action under way goes on for days: the second reader no longer sees it, nor counts it."""
+    now = timezone.now().replace(second=0, microsecond=0)
+    hour = timedelta(hours=1)
+    rows = [
+        _action("UTC", now - hour, 60 * 24 * 3, "", now),  # a camp, on for three days
+        _action("UTC", now + hour / 2, 30, "", now),  # a half-hour vigil, soon
+        _action("Europe/Berlin", now + 5 * hour, 60, "", now),
+    ]
+    Action.objects.bulk_create(rows)
+    camp, vigil, later = (a.pk for a in Action.objects.order_by("starts_at"))
+    actions = queries.public_actions()
+    assert queries.soonest(actions.filter(last_ends_at__gte=now), now) == [camp, vigil, later]
+    assert queries.count_upcoming(actions.filter(last_ends_at__gte=now), now) == 3
+
+    now += 1.5 * hour
+    assert queries.soonest(actions.filter(last_ends_at__gte=now), now) == [camp, later]
+    assert queries.count_upcoming(actions.filter(last_ends_at__gte=now), now) == 2

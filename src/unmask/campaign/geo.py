@@ -34,6 +34,7 @@ from unmask.campaign.models import Action, ActionKind, ActionStatus, Call, CallT
 from unmask.campaign.queries import (
     ActionFilters,
     action_countries,
+    count_upcoming,
     occurrences_of,
     public_calls,
     soonest,
@@ -71,8 +72,9 @@ def upcoming(filters: ActionFilters, now: datetime | None = None, limit: int | N
 
 
 def count(filters: ActionFilters, now: datetime | None = None) -> int:
-    """How many actions upcoming() has in all."""
-    return _actions(filters, now or timezone.now()).count()
+    """How many actions upcoming() has in all (kept with their order: count_upcoming)."""
+    now = now or timezone.now()
+    return count_upcoming(_actions(filters, now), now)
 
 
 def actions_document(filters: ActionFilters, now: datetime | None = None) -> bytes:

@@ -200,19 +200,23 @@ def next_occurrence(action: Action, now: datetime) -> Occurrence | None:
 
 def soonest(actions: QuerySet, now: datetime, limit: int | None = None) -> list[int]:
     """The pks of `actions` (running or upcoming at `now`) by the start of their next
-    occurrence, then pk: the first `limit`, or all.
+    occurrence, then pk: the first `limit`, or all. Kept between readers (_Order)."""
+    order = _Order.of(actions, now)
+    if not order.holds(limit):
+        order.work_out(actions, now, limit)
+    return order.pks[:limit]
 
-    An action that has not begun yet (its first start is `now` or later) comes next at its
-    first start, repeating or not: those are read in the database's order, by an index, the
-    first `limit` of them. The others have begun: running now, or repeating with occurrences
-    still to come (what is on at the moment and the repeating actions under way: hundreds in a
-    big campaign); their next starts are worked out (_begun), and the two sorted lists merged."""
-    ahead = actions.filter(starts_at__gte=now).order_by("starts_at", "pk")
-    ahead = ahead.values_list("starts_at", "pk")
-    rows = raw_rows(ahead if limit is None else ahead[: max(limit, 1)])
-    soonest_start = aware(rows[0][0]) if rows else None
-    merged = heapq.merge(_begun(actions, now, soonest_start), ((aware(t), pk) for t, pk in rows))
-    return [pk for _starts, pk in islice(merged, limit)]
+
+def count_upcoming(actions: QuerySet, now: datetime) -> int:
+    """How many `actions` there are (running or upcoming at `now`): counted once in the time the
+    order is kept for, in which no action can end or begin (_Order)."""
+    order = _Order.of(actions, now)
+    if not order.holds(0):
+        order.work_out(actions, now, 0)  # for the time it holds
+    if order.count is None:
+        order.count = len(order.pks) if order.whole else actions.count()
+        order.keep()
+    return order.count
 
 
 def _is(value, moment: datetime) -> bool:
@@ -225,37 +229,79 @@ def _is(value, moment: datetime) -> bool:
     return isinstance(value, datetime) and value == moment
 
 
-BEGUN_SECONDS = 24 * 3600  # at most; a new version of the campaign or the record makes new keys
+ORDER_SECONDS = 24 * 3600  # at most; a new version of the campaign or the record makes new keys
+ORDER_DEPTH = 200  # the first pks worked out at least: ten pages of twenty
 
 
-def _begun(actions: QuerySet, now: datetime, soonest_start: datetime | None) -> list[tuple]:
-    """(start of the next occurrence, pk) of the actions that have begun by `now`, sorted. The
-    list stays true until the first of those occurrences ends (an action's next one changes, or
-    it ends) or an action not begun yet begins (`soonest_start`): kept until then, under the
-    versions of the campaign and the record and the query's own text, so that the next readers
-    of the same list do not work out the next occurrence of every repeating action again."""
-    begun_qs = actions.filter(starts_at__lt=now).order_by()
-    begun_qs = begun_qs.values_list("pk", "starts_at", "ends_at", "timezone", "recurrence")
-    sql, params = begun_qs.query.sql_with_params()
-    shape = repr((sql, ["now" if _is(value, now) else value for value in params]))
-    versions = version.stamp(version.RECORD, version.CAMPAIGN)
-    key = f"begun:{versions}:{hashlib.sha256(shape.encode()).hexdigest()[:32]}"
-    kept = cache.get(key)
-    if kept is not None and kept[0] <= now < kept[1]:
-        return kept[2]
-    begun: list[tuple[datetime, int]] = []
-    until = soonest_start or datetime.max.replace(tzinfo=UTC)
-    for pk, starts, ends, zone, rule in raw_rows(begun_qs):
-        starts, ends = aware(starts), aware(ends)
-        if rule:
-            found = times.each_occurrence(starts, ends, zone, rule, since=now)
-            starts, ends = next(((b, f) for b, f in found if f >= now), (None, None))
-        if starts is not None:
-            begun.append((starts, pk))
-            until = min(until, ends)
-    begun.sort()
-    cache.set(key, (now, until, begun), BEGUN_SECONDS)
-    return begun
+@dataclass
+class _Order:
+    """The first pks of a list of running or upcoming actions in the order soonest() gives
+    (all of them when `whole`), and how many there are once counted, true from `since` until
+    `until`: the first moment an action under way ends an occurrence (its next one changes, or
+    it ends) or an action not begun yet begins. Until then no action can leave or join the list
+    and none can change its place, so readers of the same list (the same query, with its `now`
+    in any moment of that time) share it, kept under the versions of the campaign and the
+    record: at 10,000 actions, working it out reads hundreds of rows and the next occurrence of
+    every repeating action under way; reading it back is a list of integers."""
+
+    key: str
+    since: datetime | None = None
+    until: datetime | None = None
+    pks: list[int] = field(default_factory=list)
+    whole: bool = False
+    count: int | None = None
+
+    @classmethod
+    def of(cls, actions: QuerySet, now: datetime) -> _Order:
+        sql, params = actions.order_by().values_list("pk").query.sql_with_params()
+        shape = repr((sql, ["now" if _is(value, now) else value for value in params]))
+        versions = version.stamp(version.RECORD, version.CAMPAIGN)
+        key = f"soonest:{versions}:{hashlib.sha256(shape.encode()).hexdigest()[:32]}"
+        kept = cache.get(key)
+        if kept is not None and kept.since <= now < kept.until:
+            return kept
+        return cls(key)
+
+    def holds(self, limit: int | None) -> bool:
+        """Whether the pks kept are enough for the first `limit` (None: all)."""
+        if self.since is None:
+            return False
+        return self.whole or (limit is not None and limit <= len(self.pks))
+
+    def work_out(self, actions: QuerySet, now: datetime, limit: int | None) -> None:
+        """An action that has not begun yet (its first start is `now` or later) comes next at
+        its first start, repeating or not: those are read in the database's order, by an
+        index, as many as asked for (ORDER_DEPTH at least, twice the last depth kept when a
+        reader goes deeper). The others have begun: running now, or repeating with occurrences
+        still to come (hundreds in a big campaign); their next starts are worked out and the
+        two sorted lists merged."""
+        depth = None if limit is None else max(limit, ORDER_DEPTH, 2 * len(self.pks))
+        ahead = actions.filter(starts_at__gte=now).order_by("starts_at", "pk")
+        ahead = ahead.values_list("starts_at", "pk")
+        rows = raw_rows(ahead if depth is None else ahead[:depth])
+        until = aware(rows[0][0]) if rows else datetime.max.replace(tzinfo=UTC)
+        begun_qs = actions.filter(starts_at__lt=now).order_by()
+        begun_qs = begun_qs.values_list("pk", "starts_at", "ends_at", "timezone", "recurrence")
+        begun: list[tuple[datetime, int]] = []
+        for pk, starts, ends, zone, rule in raw_rows(begun_qs):
+            starts, ends = aware(starts), aware(ends)
+            if rule:
+                found = times.each_occurrence(starts, ends, zone, rule, since=now)
+                starts, ends = next(((b, f) for b, f in found if f >= now), (None, None))
+            if starts is not None:
+                begun.append((starts, pk))
+                until = min(until, ends)
+        begun.sort()
+        merged = heapq.merge(begun, ((aware(t), pk) for t, pk in rows))
+        self.whole = depth is None or len(rows) < depth
+        self.pks = [pk for _starts, pk in (merged if self.whole else islice(merged, depth))]
+        self.since, self.until = now, until
+        if self.whole:
+            self.count = len(self.pks)
+        self.keep()
+
+    def keep(self) -> None:
+        cache.set(self.key, self, ORDER_SECONDS)
 
 
 def upcoming(
@@ -288,7 +334,7 @@ class UpcomingPages:
         self.actions = running_or_upcoming(filters, self.now)
 
     def count(self) -> int:
-        return self.actions.count()
+        return count_upcoming(self.actions, self.now)
 
     def __len__(self) -> int:
         return self.count()
