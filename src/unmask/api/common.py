@@ -3,7 +3,6 @@ records, and cursor pagination."""
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from copy import copy
@@ -11,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from functools import wraps
 from typing import Annotated, Any, Literal
 
+import orjson
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -321,23 +321,30 @@ class CursorPage(CursorPagination):
 # --- pages written from values --------------------------------------------------------------------
 
 
+_ninja_default = NinjaJSONEncoder().default
+
+
+def dump_json(data: Any) -> bytes:
+    """`data` as ninja writes JSON (its encoder's forms of dates, times, decimals, UUIDs), in
+    UTF-8 as it is, by orjson: a page of 50 organizations with their citations is 170 KB, which
+    the standard library's encoder took 1–2 ms to write, orjson a tenth of a millisecond."""
+    return orjson.dumps(data, default=_ninja_default, option=orjson.OPT_PASSTHROUGH_DATETIME)
+
+
 def values_page(rows: Callable[[HttpRequest, list], list[dict]]):
     """Between an endpoint's declaration and its @paginate: the page's records written by
     `rows` (from values read a kind of nested record at a time) as the endpoint's schema gives
     them, instead of being prefetched as model instances and validated by the schema one by one:
     for the busiest lists, where those were most of a page's time. The schema stays the
     endpoint's (the OpenAPI document and the tests check the answers against it); the JSON is
-    written as ninja writes it (its encoder, UTF-8 as it is)."""
+    written as ninja writes it (dump_json)."""
 
     def decorate(view):
         @wraps(view)
         def written(request: HttpRequest, **kwargs):
             page = view(request, **kwargs)
             page[CursorPage.items_attribute] = rows(request, page[CursorPage.items_attribute])
-            return HttpResponse(
-                json.dumps(page, cls=NinjaJSONEncoder, ensure_ascii=False),
-                content_type="application/json; charset=utf-8",
-            )
+            return HttpResponse(dump_json(page), content_type="application/json; charset=utf-8")
 
         return written
 

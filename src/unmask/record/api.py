@@ -535,23 +535,24 @@ def organization_rows(request, page: list[Organization]) -> list[dict]:
     nested records read as values in four queries, one a kind: what `organizations()` prefetched
     as some 700 model instances for a page of 50, validated one by one (values_page)."""
     ids = [org.pk for org in page]
+    origin = request.build_absolute_uri("/")[:-1]  # each URL below is this and a path
     texts, names, identifiers, citations, replies = ({pk: [] for pk in ids} for _ in range(5))
     for pk, language, description in OrganizationText.objects.filter(
-        organization__in=ids
+        organization_id__in=ids
     ).values_list("organization_id", "language", "description"):
         texts[pk].append({"language": language, "description": description})
     for pk, name, kind, language in OrganizationName.objects.filter(
-        organization__in=ids
+        organization_id__in=ids
     ).values_list("organization_id", "name", "kind", "language"):
         names[pk].append({"name": name, "kind": kind, "language": _or_none(language)})
-    for pk, scheme, value, country in Identifier.objects.filter(organization__in=ids).values_list(
-        "organization_id", "scheme", "value", "country"
-    ):
+    for pk, scheme, value, country in Identifier.objects.filter(
+        organization_id__in=ids
+    ).values_list("organization_id", "scheme", "value", "country"):
         identifiers[pk].append({"scheme": scheme, "value": value, "country": _or_none(country)})
     sources: dict[str, dict] = {}
     for pk, public_id, quote, locator, note, source_id, title in (
         Citation.objects.alive()
-        .filter(organization__in=ids)
+        .filter(organization_id__in=ids)
         .order_by("pk")
         .values_list(
             "organization_id",
@@ -568,7 +569,7 @@ def organization_rows(request, page: list[Organization]) -> list[dict]:
             {
                 "public_id": source_id,
                 "name": title,
-                "url": absolute(request, fast_reverse("record:source", source_id)),
+                "url": origin + fast_reverse("record:source", source_id),
             },
         )
         citations[pk].append(
@@ -584,13 +585,13 @@ def organization_rows(request, page: list[Organization]) -> list[dict]:
         org.pk: {
             "public_id": org.public_id,
             "name": org.name,
-            "url": absolute(request, org.get_absolute_url()),
+            "url": origin + org.get_absolute_url(),
         }
         for org in page
     }
     for pk, public_id, received_on, channel, text, url, document in (
         Response.objects.public()
-        .filter(organization__in=ids, link__isnull=True)
+        .filter(organization_id__in=ids, link_id__isnull=True)
         .order_by("received_on", "pk")
         .values_list(
             "organization_id", "public_id", "received_on", "channel", "text", "url", "document"
@@ -604,7 +605,7 @@ def organization_rows(request, page: list[Organization]) -> list[dict]:
                 "channel": channel,
                 "text": text,
                 "original_url": _or_none(url),
-                "document_url": absolute(request, media_url(document)) if document else None,
+                "document_url": origin + media_url(document) if document else None,
             }
         )
     return [
