@@ -6,10 +6,10 @@ from __future__ import annotations
 import calendar as pycalendar
 import hashlib
 import heapq
-import json
 import re
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from itertools import islice
 
 from django.core.cache import cache
@@ -404,21 +404,13 @@ def day_occurrences(rows: list[tuple]) -> list[Occurrence]:
     return [Occurrence(by_pk[pk], starts, ends) for starts, ends, pk in rows]
 
 
-MONTH_SECONDS = 24 * 3600  # a new version makes new keys; this bounds the memory
-
-
 def _starting_on_kept(filters: ActionFilters, first: date, last: date) -> dict[date, list]:
     """_starting_on(), kept under the versions of the campaign and the record (an action aimed
     at an organization that leaves the record leaves the filters' results): a busy month works
     out thousands of occurrences, which change only with an edit, not with the time of day."""
-    params = json.dumps(filters.as_params(), sort_keys=True)
-    digest = hashlib.sha256(params.encode()).hexdigest()[:24]
-    key = f"month-starts:{version.stamp(version.RECORD, version.CAMPAIGN)}:{digest}:{first}:{last}"
-    found = cache.get(key)
-    if found is None:
-        found = _starting_on(filters, first, last)
-        cache.set(key, found, MONTH_SECONDS)
-    return found
+    params = {**filters.as_params(), "first": first.isoformat(), "last": last.isoformat()}
+    build = partial(_starting_on, filters, first, last)
+    return version.kept("month-starts", params, build, version.RECORD, version.CAMPAIGN)
 
 
 def _starting_on(filters: ActionFilters, first: date, last: date) -> dict[date, list]:

@@ -3,11 +3,7 @@ language, and where its data and basemap are."""
 
 from __future__ import annotations
 
-import hashlib
-import json
-
 from django.conf import settings
-from django.core.cache import cache
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -33,20 +29,11 @@ OPTIONAL_LAYERS = ("actions",)
 TRUE = ("1", "true", "on", "yes")
 
 
-COUNT_SECONDS = 24 * 3600  # the version changes with every edit; this bounds the memory
-
-
 def site_count(filters: NetworkFilters) -> int:
     """How many sites a map with these filters shows: what it says, and whether it loads them
     all or draws the server's clusters (maps.tiles). Kept under the record's version, as the
     home page's counts: a million sites took 35 ms to count for every reader."""
-    params = json.dumps(filters.as_params(), sort_keys=True)
-    key = f"map-count:{version.stamp()}:{hashlib.sha256(params.encode()).hexdigest()[:24]}"
-    count = cache.get(key)
-    if count is None:
-        count = filters.sites().count()
-        cache.set(key, count, COUNT_SECONDS)
-    return count
+    return version.kept("map-count", filters.as_params(), lambda: filters.sites().count())
 
 
 def filter_options() -> dict:

@@ -6,6 +6,12 @@ so a reader never sees new data with an old version, and a rolled-back write rai
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -53,3 +59,21 @@ def everything() -> str:
     """Every scope's version in one query, for the page cache (web/pagecache.py): "1.812-2.37"."""
     rows = RecordVersion.objects.order_by("pk").values_list("pk", "value")
     return "-".join(f"{pk}.{value}" for pk, value in rows)
+
+
+T = TypeVar("T")
+KEPT_SECONDS = 24 * 3600  # a new version makes new keys; this bounds the memory
+
+
+def kept(name: str, params: dict, build: Callable[[], T], *scopes: int) -> T:
+    """build(), kept in the cache under the versions of `scopes` (the record's alone when none
+    is given) and `params` (what else it depends on: filters, a month): derived data that only
+    a write changes, such as a count that scans what grows with the record. The first reader
+    after a write builds it again; the others read it back."""
+    digest = hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()[:24]
+    key = f"{name}:{stamp(*scopes)}:{digest}"
+    found = cache.get(key)
+    if found is None:
+        found = build()
+        cache.set(key, found, KEPT_SECONDS)
+    return found
