@@ -1,0 +1,206 @@
+"""Screening: which organization of the record a name from a list refers to, if any, and why.
+
+An `Index` holds the record's organizations (their names, other names, country and
+identifiers) prepared once (names.prepare). `Index.match(query)` returns the candidates that
+name the same company, best first, each with a score and the evidence: which of its names
+matched the query, by which rule, and what contradicts.
+
+Retrieval (blocking): candidates come from an inverted index of name keys (names.skeleton of
+each word, and three-letter pieces of the squashed key for names written without spaces or
+with a slip), never from a comparison with every organization.
+
+Decision, for each candidate name:
+1. An identifier the query gives that the record holds settles it (identifiers are unique).
+2. A country the query gives is the country of registration: another one excludes.
+3. Legal forms must fit (legal_forms.Found.fits).
+4. The words must be the same company name: the same words folded ("exact"), the same keys in
+   any order ("transliteration", "word order"), the same keys run together ("spacing"), one or
+   two slips in a name's own words but never a known word swapped for another ("typo"), the
+   same consonants for names from Arabic or Hebrew script, or an acronym the record lists.
+   A word more or less (Holding, a region, another sector word) is another company.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rapidfuzz.distance import OSA
+
+from unmask.screening import names
+from unmask.screening.identifiers import normalize_identifier
+
+MATCH = 0.9  # a candidate at or above this is a match; below, at most a possible one
+POSSIBLE = 0.7
+
+
+@dataclass(frozen=True)
+class Entry:
+    """An organization of the record as the matcher knows it."""
+
+    id: str
+    name: str
+    other_names: tuple[str, ...] = ()
+    country: str = ""
+    identifiers: tuple[str, ...] = ()  # "scheme:value"
+
+
+@dataclass
+class Candidate:
+    entry: Entry
+    score: float
+    rule: str  # how the names matched (or the identifier)
+    matched_name: str  # which of the record's names
+    evidence: list[str] = field(default_factory=list)  # supporting and contradicting facts
+
+    @property
+    def is_match(self) -> bool:
+        return self.score >= MATCH
+
+
+@dataclass(frozen=True)
+class Query:
+    name: str
+    country: str = ""
+    identifier: str = ""
+
+
+class Index:
+    def __init__(self, entries: Iterable[Entry]) -> None:
+        self.entries: list[Entry] = []
+        self.names: list[list[names.Name]] = []
+        self.by_identifier: dict[str, int] = {}
+        self.postings: dict[str, list[int]] = defaultdict(list)
+        self.vocabulary: Counter[str] = Counter()
+        for entry in entries:
+            self.add(entry)
+
+    def add(self, entry: Entry) -> None:
+        position = len(self.entries)
+        self.entries.append(entry)
+        prepared = [names.prepare(n) for n in (entry.name, *entry.other_names) if n.strip()]
+        self.names.append(prepared)
+        for identifier in entry.identifiers:
+            self.by_identifier[normalize_identifier(identifier)] = position
+        keys = set()
+        for name in prepared:
+            keys.update(_keys(name))
+            self.vocabulary.update(set(name.words))
+        for key in keys:
+            self.postings[key].append(position)
+
+    # --- retrieval -------------------------------------------------------------------------
+    def candidates(self, query: names.Name, limit: int = 30) -> list[int]:
+        counts: Counter[int] = Counter()
+        for key in _keys(query):
+            posting = self.postings.get(key)
+            if posting and len(posting) < max(200, len(self.entries) // 20):
+                counts.update(posting)
+        return [position for position, _n in counts.most_common(limit)]
+
+    # --- matching --------------------------------------------------------------------------
+    def match(self, query: Query, limit: int = 5) -> list[Candidate]:
+        name = names.prepare(query.name)
+        found: dict[int, Candidate] = {}
+        if query.identifier:
+            position = self.by_identifier.get(normalize_identifier(query.identifier))
+            if position is not None:
+                entry = self.entries[position]
+                found[position] = Candidate(
+                    entry, 1.0, "identifier", query.identifier, [f"identifier {query.identifier}"]
+                )
+        for position in self.candidates(name):
+            if position in found:
+                continue
+            candidate = self.compare(query, name, position)
+            if candidate is not None:
+                found[position] = candidate
+        ranked = sorted(found.values(), key=lambda c: (-c.score, c.entry.id))
+        return ranked[:limit]
+
+    def compare(self, query: Query, name: names.Name, position: int) -> Candidate | None:
+        entry = self.entries[position]
+        best: Candidate | None = None
+        for theirs in self.names[position]:
+            score, rule = self.similarity(name, theirs, entry.country)
+            if best is None or score > best.score:
+                best = Candidate(entry, score, rule, theirs.text)
+        if best is None or best.score < POSSIBLE:
+            return None
+        evidence = [f"{best.rule}: {best.matched_name}"]
+        if query.country and entry.country and query.country.upper() != entry.country:
+            best.score = min(best.score, POSSIBLE)  # listed as possible, never a match
+            evidence.append(f"country {query.country.upper()} against {entry.country}")
+        elif query.country and entry.country:
+            evidence.append(f"country {entry.country}")
+        best.evidence = evidence
+        return best if best.score >= POSSIBLE else None
+
+    def similarity(
+        self, ours: names.Name, theirs: names.Name, country: str = ""
+    ) -> tuple[float, str]:
+        if ours.form is not None and not ours.form.fits(theirs.form, country):
+            return 0.0, f"legal form {ours.form.text} against {theirs.form.text}"
+        if not ours.words or not theirs.words:
+            return 0.0, "no name"
+        if ours.words == theirs.words:
+            return 1.0, "same name"
+        if sorted(ours.words) == sorted(theirs.words):
+            return 0.97, "same words, another order"
+        if ours.keys == theirs.keys:
+            return 0.96, "same name in another spelling"
+        if sorted(ours.keys) == sorted(theirs.keys):
+            return 0.95, "same name in another spelling and order"
+        if ours.squashed == theirs.squashed:
+            return 0.94, "same name, spaced otherwise"
+        if len(ours.words) == 1 and _acronym(theirs) and ours.words[0] == theirs.words[0]:
+            return 0.93, "acronym"
+        typo = self._slips(ours, theirs)
+        if typo:
+            return 0.91, typo
+        if (ours.script == "semitic" or theirs.script == "semitic") and (
+            ours.consonants == theirs.consonants and len(ours.consonants) >= 4
+        ):
+            return 0.9, "same consonants"
+        return 0.0, "other name"
+
+    def _slips(self, ours: names.Name, theirs: names.Name) -> str:
+        """One or two slips (a letter changed, left out, added, or two swapped) in the name's
+        own words as written, the words otherwise the same; never a word the record knows
+        swapped for another (Optik for Optika is another company, not a slip)."""
+        a, b = " ".join(sorted(ours.words)), " ".join(sorted(theirs.words))
+        allowed = 1 if len(b) < 10 else 2
+        if len(ours.words) != len(theirs.words):
+            a, b = "".join(ours.words), "".join(theirs.words)  # a space more or less, too
+            if OSA.distance(a, b, score_cutoff=allowed) > allowed:
+                return ""
+            return "a slip in the name"
+        if OSA.distance(a, b, score_cutoff=allowed) > allowed:
+            return ""
+        for mine, other in zip(sorted(ours.words), sorted(theirs.words), strict=True):
+            if mine == other or mine.rstrip("s") == other.rstrip("s"):  # Logistic(s)
+                continue
+            if self.vocabulary[mine] >= 2 and self.vocabulary[other] >= 2:
+                return ""
+        return "a slip in the name"
+
+
+def _acronym(name: names.Name) -> bool:
+    raw = "".join(ch for ch in name.text if ch.isalpha())
+    return len(name.words) == 1 and 2 <= len(raw) <= 6 and raw.isupper()
+
+
+def _keys(name: names.Name) -> set[str]:
+    """Retrieval keys: each word's key and, for words of 4 to 12 letters, the key with one
+    letter left out (two spellings a slip apart share one: Keltat and Ketat share "ketat");
+    and the three-letter pieces of the keys run together (names spaced otherwise)."""
+    keys = set()
+    for key in name.keys:
+        if len(key) >= 2:
+            keys.add(f"w:{key}")
+        if 4 <= len(key) <= 12:
+            keys.update(f"w:{key[:i]}{key[i + 1 :]}" for i in range(len(key)))
+    squashed = name.squashed
+    keys.update(f"g:{squashed[i : i + 3]}" for i in range(max(0, len(squashed) - 2)))
+    return keys

@@ -1,0 +1,246 @@
+"""Company names made comparable: in Latin letters, folded, cut from their legal form, and
+reduced to keys that survive transliteration.
+
+- **Words** (`words`): NFKC, then every script in ASCII (anyascii, as the directory folds
+  names; Japanese through pykakasi, which reads kanji as Japanese rather than as Chinese),
+  lower case, punctuation gone, initials joined ("A.Ş." → "as", "s.r.o." → "sro").
+- **East Asian names** are written without spaces and end or begin with their form
+  (有限公司, 株式会社, 주식회사): the form is cut off in its own script first, and the city
+  marker 市 dropped ("苏州市…" and "(苏州)…" are the same company).
+- **Keys** (`skeleton`): what stays the same across the ways a name is written in Latin
+  letters: the digraphs of transliteration systems (shch, sch, zh, kh, ts, tz…) and letters
+  they swap (y/j/i, w/v, c/k/s, voiced and voiceless consonants) made one, vowel pairs and
+  doubled letters made single, h dropped. A key is never shown: it only tells two
+  spellings of one name apart from two names.
+- **Consonants** (`consonants`): a key without vowels, for names from scripts that write
+  few of them (Arabic, Hebrew).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from anyascii import anyascii
+
+from unmask.screening import legal_forms
+
+# Forms written in East Asian scripts, cut off before transliterating (longest first).
+_CJK_FORMS = sorted(
+    (
+        s
+        for f in legal_forms.FORMS
+        for s in f.spellings
+        if re.search(r"[\u3040-\u9fff\uac00-\ud7af]", s)
+    ),
+    key=len,
+    reverse=True,
+)
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_HANGUL = re.compile(r"[\uac00-\ud7af]")
+_ARABIC_HEBREW = re.compile(r"[\u0590-\u06ff]")
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+# Marks inside a word (a soft sign's ʹ, an apostrophe, a quote in Shev"yek): dropped, never a
+# word break, so that every romanization of one word stays one word.
+_IN_WORD = re.compile(r"(?<=\w)['’ʹʼ\"″ʺ`´]+(?=\w)")
+
+# Abbreviations that stand for a word of a name (not a legal form): written out.
+ABBREVIATIONS = {"san": "sanayi", "tic": "ticaret", "muh": "muhendislik", "mfg": "manufacturing"}
+# Words that join others ("Sanayi ve Ticaret", "Optik und Präzisionstechnik") and the city
+# marker of a Chinese name in pinyin (Guiyang Shi): left out of the comparison.
+CONNECTORS = frozenset({"ve", "and", "und", "u", "et", "y", "i", "e", "en", "och", "a", "shi"})
+
+
+# Hebrew letters that mostly write vowels inside a word (ו as o or u, י as i) or none (א, ע):
+# read as vowels there, so that ביטחון compares with Bitachon (anyascii reads them v, y, ').
+_HEBREW_VOWEL_LETTERS = re.compile(r"(?<=[\u05d0-\u05ea])[וי](?!ו)|[אע]")
+_HEBREW_VOWELS = {"ו": "o", "י": "i"}
+
+
+@lru_cache(maxsize=65536)
+def _japanese(text: str) -> str:
+
+    return " ".join(part["hepburn"] for part in _kakasi().convert(text))
+
+
+def _pinyin(text: str) -> list[str]:
+    """Chinese in pinyin without tones, a syllable a word (pypinyin: its readings of a
+    character in a word are the Mandarin ones, where anyascii gives one reading per
+    character, sometimes another)."""
+    from pypinyin import lazy_pinyin
+
+    return lazy_pinyin(text)
+
+
+@lru_cache(maxsize=1)
+def _kakasi():
+    from pykakasi import kakasi
+
+    return kakasi()
+
+
+def script_of(text: str) -> str:
+    if _KANA.search(text):
+        return "japanese"
+    if _HANGUL.search(text):
+        return "korean"
+    if _CJK.search(text):
+        return "chinese"
+    if _ARABIC_HEBREW.search(text):
+        return "semitic"
+    return "other"
+
+
+@lru_cache(maxsize=65536)
+def words(text: str) -> tuple[str, ...]:
+    """The name's words in folded ASCII, initials joined."""
+    text = unicodedata.normalize("NFKC", text or "")
+    script = script_of(text)
+    if script == "japanese":
+        text = _japanese(text)
+    elif script == "chinese":
+        text = " ".join(_pinyin(text))  # a syllable a word: "上海安德" and "Shanghai Ande"
+    elif script == "korean":
+        text = " ".join(anyascii(ch) if _HANGUL.match(ch) else ch for ch in text)
+    elif script == "semitic":
+        text = _HEBREW_VOWEL_LETTERS.sub(lambda m: _HEBREW_VOWELS.get(m.group(), ""), text)
+    text = text.replace("ъ", "a").replace(
+        "Ъ", "A"
+    )  # a vowel in Bulgarian (ă), as its systems write it
+    text = _IN_WORD.sub("", anyascii(_IN_WORD.sub("", text)))
+    folded = _NOT_WORD.sub(" ", text.lower()).split()
+    out: list[str] = []
+    initials = False
+    for word in folded:
+        if len(word) == 1 and word.isalpha() and initials:
+            out[-1] += word
+        else:
+            out.append(word)
+            initials = len(word) == 1 and word.isalpha()
+    return tuple(out)
+
+
+def _cut_cjk(text: str) -> tuple[str, str]:
+    """(the name without an East Asian form at its start or end, that form or "")."""
+    stripped = text.strip()
+    for form in _CJK_FORMS:
+        if stripped.endswith(form):
+            return stripped[: -len(form)], form
+        if stripped.startswith(form):
+            return stripped[len(form) :], form
+    return stripped, ""
+
+
+_DIGRAPHS = {
+    "shch": "s",
+    "tsch": "c",
+    "sch": "s",
+    "dzh": "j",
+    "tch": "c",
+    "sh": "s",
+    "ch": "c",
+    "zh": "j",
+    "dz": "j",
+    "kh": "k",
+    "ts": "c",
+    "tz": "c",
+    "cz": "c",
+    "sz": "s",
+    "ph": "f",
+    "th": "t",
+    "gh": "g",
+    "ck": "k",
+    "qu": "k",
+    "dj": "j",
+}
+# Vowel pairs, after the letters are made one (so that "oye" and "oe" meet).
+_VOWEL_PAIRS = {"ae": "a", "oe": "o", "ue": "u", "eo": "o", "eu": "u", "ou": "o", "ei": "i"}
+# One pass each, longest first: what one replacement writes is never read by another.
+_DIGRAPH = re.compile("|".join(sorted(_DIGRAPHS, key=len, reverse=True)))
+_VOWEL_PAIR = re.compile("|".join(_VOWEL_PAIRS))
+_LETTERS = str.maketrans(
+    {
+        "y": "i",
+        "j": "i",
+        "w": "v",
+        "q": "k",
+        "x": "k",
+        "z": "s",
+        "g": "k",
+        "b": "p",
+        "d": "t",
+        "h": None,
+    }
+)
+_SOFT_C = re.compile(r"c(?=[eiy])")
+_DOUBLE = re.compile(r"(.)\1+")
+_GLIDE = re.compile(r"i(?=[aeou])")  # ya, yu, ye, yo (я, ю, є, ё) and â, û, ê, ë (ISO 9)
+_VOWELS = re.compile(r"[aeiou]")
+
+
+@lru_cache(maxsize=262144)
+def skeleton(word: str) -> str:
+    """A word's key (module docstring)."""
+    word = _SOFT_C.sub("s", word)
+    word = _DIGRAPH.sub(lambda m: _DIGRAPHS[m.group()], word)
+    word = _GLIDE.sub("", word.replace("c", "k").translate(_LETTERS))
+    word = _VOWEL_PAIR.sub(lambda m: _VOWEL_PAIRS[m.group()], word)
+    return _DOUBLE.sub(r"\1", word)
+
+
+_GUTTURAL = re.compile(r"[ck]h|h")  # ח, ה, خ, ح, ه: written h, ch, kh or not at all
+
+
+@lru_cache(maxsize=262144)
+def consonants(word: str) -> str:
+    """The consonants of a word's key, for names written in Arabic or Hebrew script, whose
+    romanizations differ in their vowels and their gutturals (h, ch, kh): left out; b, v, f and
+    p (ב, פ) made one."""
+    key = skeleton(_GUTTURAL.sub("", word)).replace("v", "p").replace("f", "p")
+    return _DOUBLE.sub(r"\1", _VOWELS.sub("", key))
+
+
+@dataclass(frozen=True)
+class Name:
+    """A name ready to compare (matcher.py)."""
+
+    text: str
+    script: str
+    words: tuple[str, ...]  # folded, without the legal form
+    form: legal_forms.Found | None
+    keys: tuple[str, ...]  # skeleton() of each word
+
+    @property
+    def squashed(self) -> str:
+        return _DOUBLE.sub(r"\1", "".join(self.keys))
+
+    @property
+    def sorted_keys(self) -> str:
+        return " ".join(sorted(self.keys))
+
+    @property
+    def consonants(self) -> str:
+        return "".join(consonants(word) for word in self.words)
+
+
+@lru_cache(maxsize=65536)
+def prepare(text: str) -> Name:
+    script = script_of(unicodedata.normalize("NFKC", text or ""))
+    cjk_form = ""
+    body = unicodedata.normalize("NFKC", text or "")
+    if script in ("chinese", "japanese", "korean"):
+        body, cjk_form = _cut_cjk(body)
+        body = body.replace("市", " ")
+    tokens = list(words(body))
+    if script == "other":
+        tokens = [ABBREVIATIONS.get(w, w) for w in tokens]
+    tokens, form = legal_forms.cut(tokens)
+    if cjk_form:
+        form = legal_forms.found(words(cjk_form))
+        if tokens and not form:  # not in the table after all
+            tokens += list(words(cjk_form))
+    tokens = [w for w in tokens if w not in CONNECTORS]
+    return Name(text, script, tuple(tokens), form, tuple(skeleton(w) for w in tokens))
