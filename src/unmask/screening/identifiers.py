@@ -16,6 +16,12 @@ def normalize_identifier(text: str) -> str:
     return f"{scheme.strip().upper()}:{_NOT_ALNUM.sub('', value.upper())}"
 
 
+def identifier_value(text: str) -> str:
+    """The value alone, normalized: a list names schemes its own way (reg:, registry, tax:,
+    VAT), and a value is unique whatever its scheme is called."""
+    return normalize_identifier(text).partition(":")[2]
+
+
 def lei_is_valid(value: str) -> bool:
     """ISO 17442: 20 letters and digits whose check digits (ISO 7064 MOD 97-10) hold."""
     from stdnum import lei

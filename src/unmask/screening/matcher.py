@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from rapidfuzz.distance import OSA
 
 from unmask.screening import names
-from unmask.screening.identifiers import normalize_identifier
+from unmask.screening.identifiers import identifier_value
 
 MATCH = 0.9  # a candidate at or above this is a match; below, at most a possible one
 POSSIBLE = 0.7
@@ -83,7 +83,9 @@ class Index:
         prepared = [names.prepare(n) for n in (entry.name, *entry.other_names) if n.strip()]
         self.names.append(prepared)
         for identifier in entry.identifiers:
-            self.by_identifier[normalize_identifier(identifier)] = position
+            value = identifier_value(identifier)
+            if len(value) >= 4:  # a value too short to tell companies apart says nothing
+                self.by_identifier[value] = position
         keys = set()
         for name in prepared:
             keys.update(_keys(name))
@@ -114,7 +116,7 @@ class Index:
         name = names.prepare(query.name)
         found: dict[int, Candidate] = {}
         if query.identifier:
-            position = self.by_identifier.get(normalize_identifier(query.identifier))
+            position = self.by_identifier.get(identifier_value(query.identifier))
             if position is not None:
                 entry = self.entries[position]
                 found[position] = Candidate(

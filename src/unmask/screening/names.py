@@ -49,9 +49,12 @@ _IN_WORD = re.compile(r"(?<=\w)['’ʹʼ\"″ʺ`´]+(?=\w)")
 
 # Abbreviations that stand for a word of a name (not a legal form): written out.
 ABBREVIATIONS = {"san": "sanayi", "tic": "ticaret", "muh": "muhendislik", "mfg": "manufacturing"}
-# Words that join others ("Sanayi ve Ticaret", "Optik und Präzisionstechnik") and the city
-# marker of a Chinese name in pinyin (Guiyang Shi): left out of the comparison.
-CONNECTORS = frozenset({"ve", "and", "und", "u", "et", "y", "i", "e", "en", "och", "a", "shi"})
+# Words that join others ("Optik und Präzisionstechnik"), the city marker of a Chinese name in
+# pinyin (Guiyang Shi), and the "Sanayi ve Ticaret" (industry and trade) of Turkish names, which
+# lists write, shorten (San. ve Tic.) or leave out: none of them tells companies apart.
+CONNECTORS = frozenset(
+    {"ve", "and", "und", "u", "et", "y", "i", "e", "en", "och", "a", "shi", "sanayi", "ticaret"}
+)
 
 
 # Hebrew letters that mostly write vowels inside a word (ו as o or u, י as i) or none (א, ע):
