@@ -39,6 +39,8 @@ RECORD = [
         "grijner", "Grijner Materialen B.V.", ("Grijner Materials Private Limited Company",), "NL"
     ),
     Entry("zalolax", "Zalólax Inżynieria Sp. z o.o.", (), "PL"),
+    Entry("ramgyu", "람규 상사 주식회사", (), "KR"),
+    Entry("briland", "Briland Verbundwerkstoffe AG", ("Briland Verbundwerkstoffe",), "DE"),
 ]
 
 
@@ -89,6 +91,8 @@ def best(index: Index, name: str, country: str = "", identifier: str = "") -> st
         ("other name", "Grijner Materials Private Limited Company", "", "grijner"),
         ("acronym", "B.F.T.", "DE", "braeckel"),
         ("form spelled otherwise", "Zalólax Inżynieria Spółka z o.o.", "PL", "zalolax"),
+        ("Korean, a syllable like a form (사, not S.A.)", "Ramgyu Sangsa Corp.", "", "ramgyu"),
+        ("other name without its form", "Briland Verbundwerkstoffe", "", "briland"),
     ],
 )
 def test_a_variant_of_a_record_name_finds_its_organization(index, kind, query, country, expected):
@@ -105,6 +109,7 @@ def test_a_variant_of_a_record_name_finds_its_organization(index, kind, query, c
         ("another jurisdiction's form", "Grijner Materialen GmbH", ""),
         ("another class of form, same country", "АО «Трилекс-Пласт»", "RU"),
         ("a foreign form against an English one", "Drondath Metalworks GmbH", ""),
+        ("a form against an other name without one", "Briland Verbundwerkstoffe s.r.o.", ""),
         ("generic words only", "Software GmbH", "DE"),
         ("unrelated", "Pexalor Robotics Ltd", "GB"),
     ],

@@ -215,7 +215,7 @@ def spellings() -> dict[tuple[str, ...], Found]:
 
     def add(spelling: str, table: dict, value) -> None:
         folded = words(spelling)
-        keys = [("=", *folded)]
+        keys = [("=", *folded), ("=", "".join(folded))]  # ذ.م.م and ذمم, Sp. z o.o. and spzoo
         if sum(len(w) for w in folded) >= SKELETON_FROM:
             keys.append(("~", *_key(folded)))
         for key in keys:

@@ -102,6 +102,8 @@ class Index:
             (self.postings[key] for key in _keys(query) if key in self.postings), key=len
         )
         counts: Counter[int] = Counter()
+        for position in self.postings.get(f"f:{query.squashed}", ())[:limit]:
+            counts[position] += 1000  # the same name (an acronym, a short name): always first
         budget = CANDIDATE_BUDGET
         for posting in postings:
             if len(posting) > budget and counts:
@@ -134,8 +136,11 @@ class Index:
     def compare(self, query: Query, name: names.Name, position: int) -> Candidate | None:
         entry = self.entries[position]
         best: Candidate | None = None
-        for theirs in self.names[position]:
-            score, rule = self.similarity(name, theirs, entry.country)
+        prepared = self.names[position]
+        own_form = prepared[0].form if prepared else None  # the registered name's
+        for theirs in prepared:
+            # A name without its form (an other name) is still the registered company's.
+            score, rule = self.similarity(name, theirs, entry.country, theirs.form or own_form)
             if best is None or score > best.score:
                 best = Candidate(entry, score, rule, theirs.text)
         if best is None or best.score < POSSIBLE:
@@ -150,10 +155,11 @@ class Index:
         return best if best.score >= POSSIBLE else None
 
     def similarity(
-        self, ours: names.Name, theirs: names.Name, country: str = ""
+        self, ours: names.Name, theirs: names.Name, country: str = "", form=None
     ) -> tuple[float, str]:
-        if ours.form is not None and not ours.form.fits(theirs.form, country):
-            return 0.0, f"legal form {ours.form.text} against {theirs.form.text}"
+        form = form or theirs.form
+        if ours.form is not None and not ours.form.fits(form, country):
+            return 0.0, f"legal form {ours.form.text} against {form.text}"
         if not ours.words or not theirs.words:
             return 0.0, "no name"
         if ours.words == theirs.words:
@@ -206,7 +212,8 @@ def _acronym(name: names.Name) -> bool:
 def _keys(name: names.Name) -> set[str]:
     """Retrieval keys: each word's key and, for words of 4 to 12 letters, the key with one
     letter left out (two spellings a slip apart share one: Keltat and Ketat share "ketat");
-    and the three-letter pieces of the keys run together (names spaced otherwise)."""
+    the three-letter pieces of the keys run together (names spaced otherwise); and the whole
+    name's keys run together ("f:", read first: an acronym shares no other key)."""
     keys = set()
     for key in name.keys:
         if len(key) >= 2:
@@ -215,4 +222,5 @@ def _keys(name: names.Name) -> set[str]:
             keys.update(f"w:{key[:i]}{key[i + 1 :]}" for i in range(len(key)))
     squashed = name.squashed
     keys.update(f"g:{squashed[i : i + 3]}" for i in range(max(0, len(squashed) - 2)))
+    keys.add(f"f:{squashed}")
     return keys

@@ -65,7 +65,7 @@ _HEBREW_VOWELS = {"ו": "o", "י": "i"}
 
 @lru_cache(maxsize=65536)
 def _japanese(text: str) -> str:
-
+    """Japanese in Hepburn, word by word (pykakasi)."""
     return " ".join(part["hepburn"] for part in _kakasi().convert(text))
 
 
@@ -165,6 +165,7 @@ _VOWEL_PAIRS = {"ae": "a", "oe": "o", "ue": "u", "eo": "o", "eu": "u", "ou": "o"
 _DIGRAPH = re.compile("|".join(sorted(_DIGRAPHS, key=len, reverse=True)))
 _VOWEL_PAIR = re.compile("|".join(_VOWEL_PAIRS))
 _LETTERS = str.maketrans(
+    # l and r are one letter in Korean (ㄹ) and Japanese romanizations
     {
         "y": "i",
         "j": "i",
@@ -175,6 +176,7 @@ _LETTERS = str.maketrans(
         "g": "k",
         "b": "p",
         "d": "t",
+        "l": "r",
         "h": None,
     }
 )
@@ -240,7 +242,13 @@ def prepare(text: str) -> Name:
     tokens = list(words(body))
     if script == "other":
         tokens = [ABBREVIATIONS.get(w, w) for w in tokens]
-    tokens, form = legal_forms.cut(tokens)
+    form = None
+    if script not in (
+        "chinese",
+        "japanese",
+        "korean",
+    ):  # (a syllable is never a form: 사 is no S.A.)
+        tokens, form = legal_forms.cut(tokens)
     if cjk_form:
         form = legal_forms.found(words(cjk_form))
         if tokens and not form:  # not in the table after all
