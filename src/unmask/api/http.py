@@ -29,6 +29,8 @@ from django.utils.cache import get_conditional_response, patch_vary_headers, set
 from unmask.web import pagecache
 
 ALLOWED_METHODS = "GET, HEAD, OPTIONS"
+# The endpoints whose queries come in a body (POST), and write nothing: screening (/match).
+POSTED = {"match": "POST, OPTIONS"}
 RETRY_AFTER = 30  # seconds, in a 503 when the database cannot be reached
 CORS = {
     "Access-Control-Allow-Origin": "*",  # public data; no credentials are ever accepted
@@ -36,7 +38,9 @@ CORS = {
 }
 PREFLIGHT = {
     "Access-Control-Allow-Methods": ALLOWED_METHODS,
-    "Access-Control-Allow-Headers": "Accept, Accept-Language, If-None-Match, If-Modified-Since",
+    "Access-Control-Allow-Headers": (
+        "Accept, Accept-Language, Content-Type, If-None-Match, If-Modified-Since"
+    ),
     "Access-Control-Max-Age": "86400",
 }
 
@@ -46,11 +50,14 @@ def public_view(view):
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs):
+        match = request.resolver_match
+        allowed = POSTED.get(match.url_name if match else "", ALLOWED_METHODS)
         if request.method == "OPTIONS":
             response = HttpResponse(status=204)
-            response["Allow"] = ALLOWED_METHODS
+            response["Allow"] = allowed
             for key, value in PREFLIGHT.items():
                 response[key] = value
+            response["Access-Control-Allow-Methods"] = allowed
         else:
             head = request.method == "HEAD"
             if head:
@@ -70,11 +77,13 @@ def public_view(view):
             finally:
                 if head:
                     request.method = "HEAD"
-            if response.status_code in (200, 301) and settings.PAGE_MAX_AGE:
+            if request.method == "POST":  # an answer to what one reader sent: kept by no one
+                response["Cache-Control"] = "no-store"
+            elif response.status_code in (200, 301) and settings.PAGE_MAX_AGE:
                 response.headers.setdefault(
                     "Cache-Control", f"public, max-age={settings.PAGE_MAX_AGE}"
                 )
-            if response.status_code == 200 and not response.streaming:
+            if response.status_code == 200 and not response.streaming and request.method != "POST":
                 set_response_etag(response)
                 response = get_conditional_response(
                     request, etag=response.get("ETag"), response=response
@@ -89,7 +98,7 @@ def public_view(view):
         response.cookies.clear()
         return response
 
-    wrapped.csrf_exempt = True  # read-only and cookie-less: nothing to forge
+    wrapped.csrf_exempt = True  # read-only and cookie-less (POST too: /match writes nothing)
     return wrapped
 
 
@@ -103,7 +112,7 @@ def answer_cache(view, request: HttpRequest, *args, **kwargs) -> HttpResponse:
     cookie, so the address (its scheme and host, for the absolute links) names the answer."""
     seconds = settings.PAGE_CACHE_SECONDS
     match = request.resolver_match
-    if not seconds or (match and match.url_name in UNCACHED):
+    if not seconds or request.method != "GET" or (match and match.url_name in UNCACHED):
         return view(request, *args, **kwargs)
     address = request.build_absolute_uri()  # answers hold absolute links: scheme and host too
     slot = int(time.time() // seconds)

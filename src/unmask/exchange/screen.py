@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import IO
 
 from unmask.exchange.formats.csvfile import CsvError, CsvSource, cell_value, inert
-from unmask.screening.matcher import MATCH, Candidate, Entry, Index, Query
+from unmask.screening.matcher import MATCH, Candidate, Index, Query
 
 # Headers a list's columns go by (lower case), in the languages the site speaks.
 NAME_HEADERS = (
@@ -207,34 +207,6 @@ def _xlsx_rows(path: Path, label: str, columns: Columns | None) -> Iterator[List
                 yield found
     finally:
         book.close()
-
-
-def record_index() -> Index:
-    """The record's public organizations, with their other names and identifiers, as the
-    matcher knows them: read as values, a kind at a time."""
-    from unmask.record.models import Identifier, Organization, OrganizationName
-
-    orgs = Organization.objects.public().order_by("pk")
-    names: dict[int, list[str]] = {}
-    for pk, name in OrganizationName.objects.filter(organization__in=orgs).values_list(
-        "organization_id", "name"
-    ):
-        names.setdefault(pk, []).append(name)
-    identifiers: dict[int, list[str]] = {}
-    for pk, scheme, value in Identifier.objects.filter(organization__in=orgs).values_list(
-        "organization_id", "scheme", "value"
-    ):
-        identifiers.setdefault(pk, []).append(f"{scheme}:{value}")
-    return Index(
-        Entry(
-            public_id,
-            name,
-            tuple(names.get(pk, ())),
-            str(country or ""),
-            tuple(identifiers.get(pk, ())),
-        )
-        for pk, public_id, name, country in orgs.values_list("pk", "public_id", "name", "country")
-    )
 
 
 def country_code(value: str) -> str:

@@ -12,14 +12,18 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import HttpResponsePermanentRedirect
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
+from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import paginate
+from pydantic import BaseModel, ConfigDict
 
 from unmask.api.common import (
     CountryCode,
     CursorPage,
+    ErrorOut,
     LanguageT,
     PublicId,
     Ref,
+    ValidationErrorOut,
     absolute,
     detail_endpoint,
     list_endpoint,
@@ -785,3 +789,123 @@ def list_responses(request, filters: Query[ResponseQuery]):
 @detail_endpoint(router, "/responses/{public_id}", ResponseOut, "One published reply", "responses")
 def get_response(request, public_id: str = path_id("reply")):
     return one_or_404(responses(), "reply", public_id)
+
+
+# --- screening (issue 18) ------------------------------------------------------------------------
+
+MATCH_BATCH = 50  # queries in one request
+
+
+class MatchQueryIn(BaseModel):
+    """A query: an object with these fields (plain pydantic: ninja's Schema would read a list
+    or any other value as an object with no attributes)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field("", max_length=500, description="The company's name, as the list gives it.")
+    country: str = Field(
+        "", max_length=2, description="Its country of registration (ISO 3166-1 alpha-2), if known."
+    )
+    identifier: str = Field(
+        "",
+        max_length=200,
+        description="An identifier, as `scheme:value` (lei:…, reg:…, tax:…) or the value alone.",
+    )
+
+
+class MatchIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    queries: dict[str, MatchQueryIn] = Field(
+        description=f"The queries, each under a key of yours (at most {MATCH_BATCH})."
+    )
+    limit: int = Field(5, ge=1, le=10, description="Candidates per query, best first.")
+
+
+class MatchOrganizationOut(Schema):
+    public_id: str
+    name: str
+    url: str = Field(description="Its profile on this site.")
+
+
+class MatchCandidateOut(Schema):
+    organization: MatchOrganizationOut
+    country: str | None
+    score: float = Field(description="0 to 1; a match from 0.9.")
+    match: bool = Field(description="Whether the candidate names the same company.")
+    rule: str = Field(description="How the names matched, or `identifier`.")
+    matched_name: str = Field(description="Which of the organization's names matched.")
+    evidence: list[str] = Field(description="What supports the match and what contradicts it.")
+
+
+class MatchResultOut(Schema):
+    verdict: Literal["match", "possible", "no match"]
+    results: list[MatchCandidateOut]
+
+
+class MatchOut(Schema):
+    responses: dict[str, MatchResultOut]
+    organizations: int = Field(description="How many public organizations were searched.")
+
+
+@router.post(
+    "/match",
+    response={200: MatchOut, 400: ErrorOut, 422: ValidationErrorOut},
+    summary="Match companies against the record",
+    description=(
+        "Screen a batch of company names (with a country and an identifier when known) against "
+        "the record's public organizations, as OpenSanctions' yente does for sanctions lists. "
+        "Each query gets its candidates, best first, with a score, whether it is a match, the "
+        "rule and the name that matched, and the evidence for and against. Names are compared "
+        "across scripts, transliterations, legal forms, word order and slips; an identifier the "
+        "record holds settles a match; another country of registration excludes one. Nothing "
+        "sent is stored or logged."
+    ),
+    tags=["screening"],
+    url_name="match",
+)
+def match(request, body: MatchIn):
+    from unmask.record.screening import record_index
+    from unmask.screening.matcher import MATCH, POSSIBLE, Query
+
+    if len(body.queries) > MATCH_BATCH:
+        raise NinjaValidationError(
+            [
+                {
+                    "loc": ["body", "queries"],
+                    "msg": f"At most {MATCH_BATCH} queries a request; send the rest in another.",
+                    "type": "value_error",
+                }
+            ]
+        )
+    index = record_index()
+    origin = request.build_absolute_uri("/")[:-1]
+    answers = {}
+    for key, query in body.queries.items():
+        found = index.match(
+            Query(query.name, query.country.upper(), query.identifier), limit=body.limit
+        )
+        verdict = "no match"
+        if found:
+            verdict = "match" if found[0].score >= MATCH else "possible"
+        answers[key] = {
+            "verdict": verdict,
+            "results": [
+                {
+                    "organization": {
+                        "public_id": c.entry.id,
+                        "name": c.entry.name,
+                        "url": origin + fast_reverse("record:organization-short", c.entry.id),
+                    },
+                    "country": c.entry.country or None,
+                    "score": round(c.score, 3),
+                    "match": c.score >= MATCH,
+                    "rule": c.rule,
+                    "matched_name": c.matched_name,
+                    "evidence": c.evidence,
+                }
+                for c in found
+                if c.score >= POSSIBLE
+            ],
+        }
+    return {"responses": answers, "organizations": len(index.entries)}

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from unmask.exchange import screen
+from unmask.record.screening import record_index
 
 
 class Command(BaseCommand):
@@ -38,7 +39,7 @@ class Command(BaseCommand):
                 options["name_column"], options["country_column"], options["identifier_column"]
             )
         started = time.perf_counter()
-        index = screen.record_index()
+        index = record_index()
         try:
             rows = list(screen.read_list(path, columns=columns))
         except screen.ListError as exc:
