@@ -32,7 +32,6 @@ PLC = "plc"  # a public limited company
 SAS = "sas"  # the French simplified joint-stock company
 PARTNERSHIP = "partnership"  # KG, GmbH & Co. KG, LLP
 FREE_ZONE = "free_zone"  # a free-zone establishment (FZE, FZCO)
-BRANCH = "branch"
 STATE = "state"  # a state enterprise
 
 
