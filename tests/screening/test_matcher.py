@@ -41,6 +41,18 @@ RECORD = [
     Entry("zalolax", "Zalólax Inżynieria Sp. z o.o.", (), "PL"),
     Entry("ramgyu", "람규 상사 주식회사", (), "KR"),
     Entry("briland", "Briland Verbundwerkstoffe AG", ("Briland Verbundwerkstoffe",), "DE"),
+    Entry("kelted", 'קלטד אלקטרוניקה בע"מ', (), "IL"),
+    Entry("mursal", 'מרצל סחר בע"מ', (), "IL"),
+    Entry("dashina", "„Дащина Спецтехника“ ЕООД", (), "BG"),
+    Entry("zhuvin", 'ООО "Жувин-Энерго"', (), "RU"),
+    Entry("navigator", "ПрАТ «Дрюлекс-Навігація»", (), "UA"),
+    Entry("joodal", "جودال للهندسة ذ.م.م", ("Judal Engineering L.L.C.",), "AE"),
+]
+# Latin names that share every word but one with the Hebrew names above: the Hebrew ones must
+# still be among a query's candidates (retrieved by their consonants).
+RECORD += [
+    Entry(f"crowd-{i}", f"{stem} Elektronika Sachar Ltd", (), "IL")
+    for i, stem in enumerate(["Abor", "Bekel", "Cimor", "Davel", "Efron", "Galor"] * 8)
 ]
 
 
@@ -93,6 +105,14 @@ def best(index: Index, name: str, country: str = "", identifier: str = "") -> st
         ("form spelled otherwise", "Zalólax Inżynieria Spółka z o.o.", "PL", "zalolax"),
         ("Korean, a syllable like a form (사, not S.A.)", "Ramgyu Sangsa Corp.", "", "ramgyu"),
         ("other name without its form", "Briland Verbundwerkstoffe", "", "briland"),
+        ("Hebrew, other vowels, final ה read a", "Kaltad Electronica Limited", "IL", "kelted"),
+        ("Hebrew, צ written z", "Marzel Sachar Ltd.", "IL", "mursal"),
+        ("Cyrillic, ISO 9 (щ as ŝ, х as h)", "Daŝina Spectehnika EOOD", "", "dashina"),
+        ("Cyrillic, ж as German sch", "OOO Schuwin-Energo", "RU", "zhuvin"),
+        ("Cyrillic, ж as ž", "OOO Žuvin-Energo", "", "zhuvin"),
+        ("Ukrainian, г as h", '"Driuleks-Navihatsiia" PrAT', "UA", "navigator"),
+        ("Ukrainian, г as g", "PrAT Dryuleks-Navigatsiya", "UA", "navigator"),
+        ("Arabic in English spelling (oo, ee)", "Joodaal Engineering LLC", "AE", "joodal"),
     ],
 )
 def test_a_variant_of_a_record_name_finds_its_organization(index, kind, query, country, expected):

@@ -20,6 +20,7 @@ are folded (names.words), so a form is matched the same way in every script.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -51,10 +52,19 @@ def _form(code: str, countries: str, kind: str, *spellings: str) -> Form:
 # full names and their common romanizations.
 FORMS: tuple[Form, ...] = (
     # German-speaking countries
-    _form("gmbh", "DE AT CH", LLC, "GmbH", "Gesellschaft mit beschränkter Haftung", "Ges.m.b.H."),
-    _form("ag", "DE AT CH", JSC, "AG", "Aktiengesellschaft"),
+    # (and as Russian, Ukrainian or Bulgarian texts spell them: ГмбХ, АГ, КГ)
+    _form(
+        "gmbh",
+        "DE AT CH",
+        LLC,
+        "GmbH",
+        "Gesellschaft mit beschränkter Haftung",
+        "Ges.m.b.H.",
+        "ГмбХ",
+    ),
+    _form("ag", "DE AT CH", JSC, "AG", "Aktiengesellschaft", "АГ"),
     _form("gmbh_co_kg", "DE AT", PARTNERSHIP, "GmbH & Co. KG", "GmbH und Co. KG", "GmbH u. Co. KG"),
-    _form("kg", "DE AT CH", PARTNERSHIP, "KG", "Kommanditgesellschaft"),
+    _form("kg", "DE AT CH", PARTNERSHIP, "KG", "Kommanditgesellschaft", "КГ"),
     _form("ohg", "DE", PARTNERSHIP, "OHG", "offene Handelsgesellschaft"),
     _form("ug", "DE", LLC, "UG (haftungsbeschränkt)", "UG"),
     # Turkey
@@ -63,10 +73,10 @@ FORMS: tuple[Form, ...] = (
     # Russia, Ukraine, Bulgaria
     _form("ru_ooo", "RU", LLC, "ООО", "OOO", "Общество с ограниченной ответственностью"),
     _form("ru_ao", "RU", JSC, "АО", "AO", "Акционерное общество"),
-    _form("ru_zao", "RU", JSC, "ЗАО", "ZAO", "Закрытое акционерное общество"),
+    _form("ru_zao", "RU", JSC, "ЗАО", "ZAO", "SAO", "Закрытое акционерное общество"),
     _form("ru_oao", "RU", JSC, "ОАО", "OAO", "Открытое акционерное общество"),
     _form("ru_pao", "RU", JSC, "ПАО", "PAO", "Публичное акционерное общество"),
-    _form("ua_tov", "UA", LLC, "ТОВ", "TOV", "Товариство з обмеженою відповідальністю"),
+    _form("ua_tov", "UA", LLC, "ТОВ", "TOV", "TOW", "Товариство з обмеженою відповідальністю"),
     _form("ua_prat", "UA", JSC, "ПрАТ", "PrAT", "Приватне акціонерне товариство"),
     _form("ua_pat", "UA", JSC, "ПАТ", "PAT", "Публічне акціонерне товариство"),
     _form("ua_at", "UA", JSC, "АТ", "AT", "Акціонерне товариство"),
@@ -141,16 +151,20 @@ ENGLISH: dict[str, frozenset[str]] = {
     "Closed Joint Stock Company": frozenset({JSC}),
     "OJSC": frozenset({JSC}),
     "PJSC": frozenset({JSC}),
+    "PrJSC": frozenset({JSC}),
+    "Single-member JSC": frozenset({JSC}),
     "Public Joint Stock Company": frozenset({JSC}),
     "Private Joint Stock Company": frozenset({JSC}),
     "Ltd": frozenset({PRIVATE, LLC}),
     "Ltd.": frozenset({PRIVATE, LLC}),
+    "Лтд.": frozenset({PRIVATE, LLC}),
     "Limited": frozenset({PRIVATE, LLC}),
     "Private Limited Company": frozenset({PRIVATE}),
     "Co., Ltd.": frozenset({LLC, JSC, PRIVATE}),
     "Co. Ltd": frozenset({LLC, JSC, PRIVATE}),
     "Company Limited": frozenset({LLC, JSC, PRIVATE}),
     "Inc.": frozenset({CORP, JSC}),
+    "Инк.": frozenset({CORP, JSC}),
     "Incorporated": frozenset({CORP, JSC}),
     "Corp.": frozenset({CORP, JSC}),
     "Corporation": frozenset({CORP, JSC}),
@@ -201,6 +215,29 @@ BY_CODE = {form.code: form for form in FORMS}
 SKELETON_FROM = 6  # letters: a shorter spelling is found as it is folded, a longer by its keys
 
 
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+# ISO 9, its diacritics left out as lists leave them (the letters anyascii reads otherwise)
+_ISO9 = str.maketrans(
+    {
+        "х": "h",
+        "ц": "c",
+        "ч": "c",
+        "ш": "s",
+        "щ": "s",
+        "ж": "z",
+        "й": "j",
+        "ю": "u",
+        "я": "a",
+        "ъ": "",
+        "ь": "",
+        "э": "e",
+        "ё": "e",
+        "є": "e",
+        "ї": "i",
+    }
+)
+
+
 @cache
 def spellings() -> dict[tuple[str, ...], Found]:
     """Every spelling, as the words names.words() makes of it, to what it names; a long one
@@ -225,6 +262,8 @@ def spellings() -> dict[tuple[str, ...], Found]:
     for form in FORMS:
         for spelling in form.spellings:
             add(spelling, codes, {form.code})
+            if _CYRILLIC.search(spelling):  # and as ISO 9 spells it (Družestvo s ograničena…)
+                add(spelling.lower().translate(_ISO9), codes, {form.code})
     for spelling, kinds in ENGLISH.items():
         add(spelling, english, kinds)
     return {
@@ -255,14 +294,18 @@ def found(tokens) -> Found | None:
     return _lookup(tokens)
 
 
-def cut(tokens: list[str]) -> tuple[list[str], Found | None]:
+def cut(
+    tokens: list[str], *, at_end: bool = True, at_start: bool = True
+) -> tuple[list[str], Found | None]:
     """The name's words without its legal form, and the form: the longest spelling at its end,
-    else at its start (ООО «…», 주식회사 …)."""
-    for size in range(min(longest(), len(tokens) - 1), 0, -1):
+    else at its start (ООО «…», 주식회사 …). `at_end`, `at_start`: whether a form may be there
+    (not where the name's first or last word is joined to the next by a hyphen: the Ûg of
+    "Optika-Ûg" is a word of the name, "south", not the German UG)."""
+    for size in range(min(longest(), len(tokens) - 1), 0, -1) if at_end else ():
         found = _lookup(tokens[-size:])
         if found is not None:
             return tokens[:-size], found
-    for size in range(min(longest(), len(tokens) - 1), 0, -1):
+    for size in range(min(longest(), len(tokens) - 1), 0, -1) if at_start else ():
         found = _lookup(tokens[:size])
         if found is not None:
             return tokens[size:], found

@@ -34,6 +34,7 @@ from unmask.screening.identifiers import identifier_value
 MATCH = 0.9  # a candidate at or above this is a match; below, at most a possible one
 POSSIBLE = 0.7
 CANDIDATE_BUDGET = 3000  # postings read for a query's candidates
+RARE = 8  # a key of at most this many organizations is a rare one (a stem's, not a sector's)
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,9 @@ class Index:
     def add(self, entry: Entry) -> None:
         position = len(self.entries)
         self.entries.append(entry)
-        prepared = [names.prepare(n) for n in (entry.name, *entry.other_names) if n.strip()]
+        texts = [n for n in (entry.name, *entry.other_names) if n.strip()]
+        prepared = [names.prepare(n) for n in texts]
+        prepared += [r for n in texts for r in names.other_readings(n, entry.country)]
         self.names.append(prepared)
         for identifier in entry.identifiers:
             value = identifier_value(identifier)
@@ -89,6 +92,8 @@ class Index:
         keys = set()
         for name in prepared:
             keys.update(_keys(name))
+            if name.script == "semitic":
+                keys.update(_consonant_keys(name))
             self.vocabulary.update(set(name.words))
         for key in keys:
             self.postings[key].append(position)
@@ -98,17 +103,22 @@ class Index:
         """The organizations sharing most keys with the query, read from the rarest keys up
         to a budget of postings: a stem is rare, "Software" and "sys" are not, and counting
         the organizations of every common key was most of a query's time at 100,000."""
-        postings = sorted(
-            (self.postings[key] for key in _keys(query) if key in self.postings), key=len
-        )
+        keys = _keys(query) | {k for k in _consonant_keys(query) if k[1] == ":"}
+        postings = sorted((self.postings[key] for key in keys if key in self.postings), key=len)
         counts: Counter[int] = Counter()
         for position in self.postings.get(f"f:{query.squashed}", ())[:limit]:
             counts[position] += 1000  # the same name (an acronym, a short name): always first
+        for position in self.postings.get(f"cf:{query.consonants}", ())[:limit]:
+            counts[position] += 500  # the same consonants as a name in Hebrew or Arabic
         budget = CANDIDATE_BUDGET
         for posting in postings:
             if len(posting) > budget and counts:
                 break
-            counts.update(posting)
+            if len(posting) <= RARE:  # a stem's key counts for more than a sector word's
+                for position in posting:
+                    counts[position] += 8
+            else:
+                counts.update(posting)
             budget -= len(posting)
         ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
         return [position for position, _n in ranked[:limit]]
@@ -187,16 +197,29 @@ class Index:
         """One or two slips (a letter changed, left out, added, or two swapped) in the name's
         own words as written, the words otherwise the same; never a word the record knows
         swapped for another (Optik for Optika is another company, not a slip)."""
-        a, b = " ".join(sorted(ours.words)), " ".join(sorted(theirs.words))
-        allowed = 1 if len(b) < 10 else 2
+        allowed = 1 if len(" ".join(theirs.words)) < 10 else 2
         if len(ours.words) != len(theirs.words):
             a, b = "".join(ours.words), "".join(theirs.words)  # a space more or less, too
             if OSA.distance(a, b, score_cutoff=allowed) > allowed:
                 return ""
             return "a slip in the name"
-        if OSA.distance(a, b, score_cutoff=allowed) > allowed:
+        # Word by word, in the order written or sorted (a slip in a first letter changes
+        # where a word sorts: aTdena for Tadena)
+        pairs = None
+        for mine_words, their_words in (
+            (ours.words, theirs.words),
+            (sorted(ours.words), sorted(theirs.words)),
+        ):
+            slips = sum(
+                OSA.distance(m, t, score_cutoff=allowed + 1)
+                for m, t in zip(mine_words, their_words, strict=True)
+            )
+            if slips <= allowed:
+                pairs = zip(mine_words, their_words, strict=True)
+                break
+        if pairs is None:
             return ""
-        for mine, other in zip(sorted(ours.words), sorted(theirs.words), strict=True):
+        for mine, other in pairs:
             if mine == other or mine.rstrip("s") == other.rstrip("s"):  # Logistic(s)
                 continue
             if self.vocabulary[mine] >= 2 and self.vocabulary[other] >= 2:
@@ -223,4 +246,14 @@ def _keys(name: names.Name) -> set[str]:
     squashed = name.squashed
     keys.update(f"g:{squashed[i : i + 3]}" for i in range(max(0, len(squashed) - 2)))
     keys.add(f"f:{squashed}")
+    return keys
+
+
+def _consonant_keys(name: names.Name) -> set[str]:
+    """Retrieval keys of a name written in Hebrew or Arabic (its words' consonants, and the
+    whole name's, "cf:", read first), and those a query is looked up by as well: its romanization shares no other
+    key when its vowels differ (Lavtal for לבטל, read lvtl)."""
+    keys = {f"c:{c}" for c in map(names.consonants, name.words) if len(c) >= 2}
+    if len(name.consonants) >= 4:
+        keys.add(f"cf:{name.consonants}")
     return keys

@@ -61,6 +61,10 @@ CONNECTORS = frozenset(
 # read as vowels there, so that ביטחון compares with Bitachon (anyascii reads them v, y, ').
 _HEBREW_VOWEL_LETTERS = re.compile(r"(?<=[\u05d0-\u05ea])[וי](?!ו)|[אע]")
 _HEBREW_VOWELS = {"ו": "o", "י": "i"}
+# A word's last ה (Hebrew) or ة (Arabic) writes a final vowel: אלקטרוניקה is Elektronika.
+_FINAL_VOWEL_LETTER = re.compile(
+    r"(?<=[\u05d0-\u05ea\u0620-\u064a])[הة](?![\u05d0-\u05ea\u0620-\u064a])"
+)
 
 
 @lru_cache(maxsize=65536)
@@ -109,10 +113,10 @@ def words(text: str) -> tuple[str, ...]:
     elif script == "korean":
         text = " ".join(anyascii(ch) if _HANGUL.match(ch) else ch for ch in text)
     elif script == "semitic":
+        text = _FINAL_VOWEL_LETTER.sub("a", text)
         text = _HEBREW_VOWEL_LETTERS.sub(lambda m: _HEBREW_VOWELS.get(m.group(), ""), text)
-    text = text.replace("ъ", "a").replace(
-        "Ъ", "A"
-    )  # a vowel in Bulgarian (ă), as its systems write it
+    # ъ: a vowel in Bulgarian (ă), as its systems write it; ŝ: щ in ISO 9 (shch, sht)
+    text = text.replace("ъ", "a").replace("Ъ", "A").replace("ŝ", "shch").replace("Ŝ", "Shch")
     text = _IN_WORD.sub("", anyascii(_IN_WORD.sub("", text)))
     folded = _NOT_WORD.sub(" ", text.lower()).split()
     out: list[str] = []
@@ -145,7 +149,7 @@ _DIGRAPHS = {
     "tch": "c",
     "sh": "s",
     "ch": "c",
-    "zh": "j",
+    "zh": "s",  # ж: zh, ž (ISO 9, Czech), sch (German) and z (Polish ż) alike
     "dz": "j",
     "kh": "k",
     "ts": "c",
@@ -160,7 +164,17 @@ _DIGRAPHS = {
     "dj": "j",
 }
 # Vowel pairs, after the letters are made one (so that "oye" and "oe" meet).
-_VOWEL_PAIRS = {"ae": "a", "oe": "o", "ue": "u", "eo": "o", "eu": "u", "ou": "o", "ei": "i"}
+_VOWEL_PAIRS = {
+    "ae": "a",
+    "oe": "o",
+    "ue": "u",
+    "eo": "o",
+    "eu": "u",
+    "ou": "o",
+    "ei": "i",
+    "oo": "u",  # English spellings of Arabic and Hebrew names: Joodbeen for Judbin
+    "ee": "i",
+}
 # One pass each, longest first: what one replacement writes is never read by another.
 _DIGRAPH = re.compile("|".join(sorted(_DIGRAPHS, key=len, reverse=True)))
 _VOWEL_PAIR = re.compile("|".join(_VOWEL_PAIRS))
@@ -197,6 +211,7 @@ def skeleton(word: str) -> str:
 
 
 _GUTTURAL = re.compile(r"[ck]h|h")  # ח, ה, خ, ح, ه: written h, ch, kh or not at all
+_SIBILANT = re.compile(r"t[sz]")  # צ, ص: written ts, tz, z or s
 
 
 @lru_cache(maxsize=262144)
@@ -204,7 +219,7 @@ def consonants(word: str) -> str:
     """The consonants of a word's key, for names written in Arabic or Hebrew script, whose
     romanizations differ in their vowels and their gutturals (h, ch, kh): left out; b, v, f and
     p (ב, פ) made one."""
-    key = skeleton(_GUTTURAL.sub("", word)).replace("v", "p").replace("f", "p")
+    key = skeleton(_SIBILANT.sub("s", _GUTTURAL.sub("", word))).replace("v", "p").replace("f", "p")
     return _DOUBLE.sub(r"\1", _VOWELS.sub("", key))
 
 
@@ -220,7 +235,8 @@ class Name:
 
     @property
     def squashed(self) -> str:
-        return _DOUBLE.sub(r"\1", "".join(self.keys))
+        """The words run together, then keyed (a Korean name's syllables read as one word)."""
+        return skeleton("".join(self.words))
 
     @property
     def sorted_keys(self) -> str:
@@ -229,6 +245,132 @@ class Name:
     @property
     def consonants(self) -> str:
         return "".join(consonants(word) for word in self.words)
+
+
+_UKRAINIAN = re.compile(r"[іїєґІЇЄҐ]")
+_HYPHEN = re.compile(r"\w[-‐‑–]\w")
+_QUOTED = re.compile(r"[«»„“”\"'()]")
+# Hepburn to Kunrei-shiki (and Nihon-shiki): shi si, chi ti, tsu tu, fu hu, ji zi, sha sya...
+_KUNREI = (
+    (re.compile(r"shi"), "si"),
+    (re.compile(r"chi"), "ti"),
+    (re.compile(r"tsu"), "tu"),
+    (re.compile(r"fu"), "hu"),
+    (re.compile(r"ji"), "zi"),
+    (re.compile(r"sh(?=[aou])"), "sy"),
+    (re.compile(r"ch(?=[aou])"), "ty"),
+    (re.compile(r"j(?=[aou])"), "zy"),
+)
+
+
+def _kunrei(word: str) -> str:
+    for pattern, replacement in _KUNREI:
+        word = pattern.sub(replacement, word)
+    return word
+
+
+# Cyrillic as other systems than anyascii's (English-like: kh, ts, ch, zh, shch, ya) spell it,
+# each from its published table: the letters that differ from it.
+_CYRILLIC_SYSTEMS = {
+    # ISO 9 (1995), as lists print it without its diacritics
+    "iso9": {
+        "х": "h",
+        "ц": "c",
+        "ч": "c",
+        "ш": "s",
+        "щ": "s",
+        "ж": "z",
+        "й": "j",
+        "ю": "u",
+        "я": "a",
+        "ё": "e",
+        "є": "e",
+        "ї": "i",
+        "э": "e",
+        "ъ": "",
+        "ь": "",
+    },
+    # German (Duden)
+    "german": {
+        "в": "w",
+        "ж": "sch",
+        "з": "s",
+        "х": "ch",
+        "ц": "z",
+        "ч": "tsch",
+        "ш": "sch",
+        "щ": "schtsch",
+        "ю": "ju",
+        "я": "ja",
+        "ё": "jo",
+        "й": "i",
+        "ъ": "",
+        "ь": "",
+    },
+}
+_UKRAINIAN_SYSTEM = {
+    "г": "h",
+    "ґ": "g",
+    "и": "y",
+    "й": "i",
+    "є": "ie",
+    "ї": "i",
+    "ю": "iu",
+    "я": "ia",
+    "х": "kh",
+    "ь": "",
+}
+_BULGARIAN_SYSTEM = {"х": "h", "щ": "sht", "ъ": "a", "ь": "y", "ю": "yu", "я": "ya", "й": "y"}
+_CYRILLIC_LETTER = re.compile(r"[\u0400-\u04ff]")
+
+
+def _spelled(text: str, table: dict[str, str]) -> str:
+    out = []
+    for ch in text:
+        low = ch.lower()
+        value = table.get(low)
+        if value is None:
+            out.append(ch)
+        else:
+            out.append(value.capitalize() if ch != low else value)
+    return "".join(out)
+
+
+def _reading(text: str, spelled: str, name: Name) -> tuple[str, ...]:
+    """The words of a name spelled another way, without its legal form, as prepare() makes
+    them (the form as the original has it: ТОВ spelled TOW in German is still the form)."""
+    reading = prepare(spelled)
+    if reading.form is not None or name.form is None:
+        return reading.words
+    form = words(name.form.text)
+    every = [ABBREVIATIONS.get(w, w) for w in words(spelled)]
+    body = every[len(form) :] if words(text)[: len(form)] == form else every[: -len(form)]
+    return tuple(w for w in body if w not in CONNECTORS)
+
+
+def other_readings(text: str, country: str = "") -> list[Name]:
+    """The name as other romanizations write it, where what the keys merge misses them:
+    Cyrillic as ISO 9 and German spell it, and Ukraine's and Bulgaria's national systems for
+    their names (a Ukrainian г is h: Navihatsiia, not Navigatsiya); Japanese in Kunrei-shiki
+    (Zyusi for Jushi); Korean in McCune-Reischauer (Chŏngsan for Jeongsan)."""
+    name = prepare(text)
+    found: list[tuple[str, ...]] = []
+    if name.script == "other" and _CYRILLIC_LETTER.search(text):
+        tables = list(_CYRILLIC_SYSTEMS.values())
+        if country == "UA" or _UKRAINIAN.search(text):
+            tables.append(_UKRAINIAN_SYSTEM)
+        if country == "BG" or "ъ" in text.lower():
+            tables.append(_BULGARIAN_SYSTEM)
+        found += [_reading(text, _spelled(text, table), name) for table in tables]
+    elif name.script == "japanese":
+        found.append(tuple(_kunrei(w) for w in name.words))
+    elif name.script == "korean":
+        found.append(tuple(w.replace("j", "ch") for w in name.words))
+    readings = {words: None for words in found if words and words != name.words}
+    return [
+        Name(text, name.script, words, name.form, tuple(skeleton(w) for w in words))
+        for words in readings
+    ]
 
 
 @lru_cache(maxsize=65536)
@@ -248,10 +390,16 @@ def prepare(text: str) -> Name:
         "japanese",
         "korean",
     ):  # (a syllable is never a form: 사 is no S.A.)
-        tokens, form = legal_forms.cut(tokens)
+        ends = _QUOTED.sub("", body).split()
+        tokens, form = legal_forms.cut(
+            tokens,
+            at_end=not (ends and _HYPHEN.search(ends[-1])),
+            at_start=not (ends and _HYPHEN.search(ends[0])),
+        )
     if cjk_form:
         form = legal_forms.found(words(cjk_form))
         if tokens and not form:  # not in the table after all
             tokens += list(words(cjk_form))
-    tokens = [w for w in tokens if w not in CONNECTORS]
+    if script in ("other", "semitic"):  # (a syllable is never a connector: 엔 is no "en")
+        tokens = [w for w in tokens if w not in CONNECTORS]
     return Name(text, script, tuple(tokens), form, tuple(skeleton(w) for w in tokens))
