@@ -47,6 +47,11 @@ RECORD = [
     Entry("zhuvin", 'ООО "Жувин-Энерго"', (), "RU"),
     Entry("navigator", "ПрАТ «Дрюлекс-Навігація»", (), "UA"),
     Entry("joodal", "جودال للهندسة ذ.م.م", ("Judal Engineering L.L.C.",), "AE"),
+    Entry("surabo", "株式会社スラボ樹脂", (), "JP"),
+    Entry("jeonghan", "(주)정한엔진", (), "KR"),
+    Entry("tavros", "АО «Тавров-Оптика-Юг»", (), "RU"),
+    Entry("tavros-main", "АО «Тавров-Оптика»", (), "RU"),
+    Entry("tadena", "Tadena Automation Limited", (), "GB"),
 ]
 # Latin names that share every word but one with the Hebrew names above: the Hebrew ones must
 # still be among a query's candidates (retrieved by their consonants).
@@ -113,6 +118,11 @@ def best(index: Index, name: str, country: str = "", identifier: str = "") -> st
         ("Ukrainian, г as h", '"Driuleks-Navihatsiia" PrAT', "UA", "navigator"),
         ("Ukrainian, г as g", "PrAT Dryuleks-Navigatsiya", "UA", "navigator"),
         ("Arabic in English spelling (oo, ee)", "Joodaal Engineering LLC", "AE", "joodal"),
+        ("Japanese in Kunrei-shiki", "Surabo Zyusi Kabushiki Kaisha", "JP", "surabo"),
+        ("Korean in McCune-Reischauer", "Chonghan Enchin Co., Ltd.", "KR", "jeonghan"),
+        ("Korean, syllables run together", "Jeonghanenjin Co., Ltd.", "", "jeonghan"),
+        ("a word joined by a hyphen is no form (Ûg)", "AO Tavrov-Optika-Ûg", "RU", "tavros"),
+        ("a slip in a first letter", "aTdena Automation Limited", "", "tadena"),
     ],
 )
 def test_a_variant_of_a_record_name_finds_its_organization(index, kind, query, country, expected):
