@@ -114,6 +114,51 @@ def test_ambiguous_rows_are_listed_and_left_out_until_a_person_decides(tmp_path,
     assert second.description == "New text"
 
 
+def test_a_likely_duplicate_is_listed_and_left_out_until_a_person_decides(tmp_path, make_org):
+    korvath = make_org("Korvath Savunma A.Ş.", country="TR", publish=False)
+    path = write(
+        tmp_path,
+        HEADER
+        + ",Korvath Savunma Sanayi ve Ticaret Anonim Şirketi,company,TR,Drones,,\n"  # 2: likely
+        + ",Korvath Savunma A.Ş.,company,TR,Airframes,,\n"  # 3: the same name: updates it
+        + ",Halvorsen Gyroteknikk AS,company,NO,,,\n"  # 4: nothing like it: created
+        + ",Halvorson Gyroteknikk,company,NO,,,\n"  # 5: likely the one row 4 creates
+        + ",Halvorsen Avionikk AS,company,NO,,,\n"  # 6: a word apart: another, created
+        + "new,Halvorson Gyroteknikk,company,NO,,,\n",  # 7: "new" creates it anyway
+    )
+    dry = orgs_csv.import_file(path, dry_run=True)
+    outcome = orgs_csv.import_file(path)
+    assert outcome.ok and (outcome.created, outcome.updated, outcome.ambiguous_count) == (3, 1, 2)
+    assert (dry.created, dry.updated, dry.ambiguous_count) == (3, 1, 2)
+    likely = {a.line: a for a in outcome.ambiguous}
+    assert likely.keys() == {2, 5} and all(a.likely for a in likely.values())
+    ((pid, why),) = likely[2].candidates
+    assert pid == korvath.public_id
+    assert why == (
+        "Korvath Savunma A.Ş. (likely the same: «Korvath Savunma A.Ş.», same name but for the"
+        " legal form, script or punctuation)"
+    )
+    halvorsen = Organization.objects.get(name="Halvorsen Gyroteknikk AS")
+    assert likely[5].candidates == [
+        (
+            halvorsen.public_id,
+            "Halvorsen Gyroteknikk AS (likely the same: «Halvorsen Gyroteknikk AS», a slip in"
+            " the name)",
+        )
+    ]
+    korvath.refresh_from_db()
+    assert korvath.description == "Airframes"
+    assert Organization.objects.filter(name="Halvorson Gyroteknikk").count() == 1  # row 7's
+
+    decided = write(
+        tmp_path,
+        HEADER + f"{korvath.public_id},Korvath Savunma A.Ş.,company,TR,,"
+        "Korvath Savunma Sanayi ve Ticaret Anonim Şirketi,\n",
+    )
+    assert orgs_csv.import_file(decided).updated == 1
+    assert korvath.names.get().name == "Korvath Savunma Sanayi ve Ticaret Anonim Şirketi"
+
+
 @pytest.mark.parametrize(
     ("encoding", "delimiter"),
     [("utf-8-sig", ","), ("utf-16", "\t"), ("cp1252", ";"), ("utf-8", ";")],

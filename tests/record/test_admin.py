@@ -90,6 +90,20 @@ def test_the_admin_warns_about_a_duplicate_and_keeps_what_was_typed(signed_in, m
     assert Organization.objects.count() == 2
 
 
+def test_the_admin_warns_about_an_unpublished_organization_written_otherwise(signed_in, make_org):
+    draft = make_org("Nordlicht Antriebe GmbH", publish=False)
+    name = "Nordlicht Antriebe Gesellschaft mit beschränkter Haftung"
+    response = signed_in.post("/admin/record/organization/add/", _org_form(name=name))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "likely the same: «Nordlicht Antriebe GmbH», same name but for the legal form" in page
+    assert Organization.objects.count() == 1
+    # Editing the organization itself: no warning about itself.
+    url = f"/admin/record/organization/{draft.pk}/change/"
+    response = signed_in.post(url, _org_form(name=name, change_reason="Registered name"))
+    assert response.status_code == 302, response.content.decode()[:3000]
+
+
 def test_a_change_needs_a_reason_and_history_shows_who_why_and_the_diff(
     signed_in, make_org, reviewer
 ):

@@ -1,7 +1,7 @@
 import pytest
 
 from unmask.record import services
-from unmask.record.models import Link, Organization, Site
+from unmask.record.models import Link, Organization, OrganizationName, Site
 
 
 def test_same_normalized_name_and_country_warns_before_saving(make_org):
@@ -89,3 +89,48 @@ def test_a_merge_needs_a_reason(make_org):
         services.merge_organizations(keep, drop, reason="")
     drop.refresh_from_db()
     assert drop.merged_into is None
+
+
+def test_the_matcher_finds_a_draft_written_otherwise_and_says_why(make_org):
+    korvath = make_org("Korvath Savunma A.Ş.", country="TR", publish=False)
+    tarnov = make_org("Тарнов Авиа ООО", country="RU", publish=False)
+    make_org("Nordlicht Antriebe GmbH")
+
+    (found,) = services.find_duplicate_organizations(
+        "Korvath Savunma Sanayi ve Ticaret Anonim Şirketi", "TR"
+    )
+    assert found.organization == korvath and found.likely
+    assert found.reason == (
+        "likely the same: «Korvath Savunma A.Ş.», same name but for the legal form, script or"
+        " punctuation"
+    )
+    (found,) = services.find_duplicate_organizations("Tarnow Avia", "RU")
+    assert found.organization == tarnov
+    assert found.reason.endswith("same name in another spelling")
+    with pytest.raises(services.DuplicateOrganization, match="likely the same: «Тарнов Авиа ООО»"):
+        services.create_organization(name="Tarnow Avia", country="RU", kind="company")
+
+    # A word more or less, another number, another country: other organizations.
+    assert not services.find_duplicate_organizations("Nordlicht Avionik GmbH", "DE")
+    assert not services.find_duplicate_organizations("Nordlicht Antriebe 2 GmbH", "DE")
+    assert not services.find_duplicate_organizations("Tarnow Avia", "PL")
+    # The organization being edited is not its own duplicate.
+    assert not services.find_duplicate_organizations("Tarnow Avia", "RU", exclude=tarnov)
+
+
+def test_the_duplicate_check_follows_every_write_to_the_record(make_org):
+    make_org("Lindqvist Composites", country="SE")
+    assert not services.find_duplicate_organizations("Halvorson Gyroteknikk", "NO")  # built
+
+    draft = make_org("Halvorsen Gyroteknikk AS", country="NO", publish=False)
+    (found,) = services.find_duplicate_organizations("Halvorson Gyroteknikk", "NO")
+    assert found.organization == draft and found.reason.endswith("a slip in the name")
+
+    services.update_record(draft, name="Fjellrev Avionikk AS", reason="Renamed")
+    assert not services.find_duplicate_organizations("Halvorson Gyroteknikk", "NO")
+    services.save_record(OrganizationName(organization=draft, name="Halvorsen Gyroteknikk"))
+    assert services.find_duplicate_organizations("Halvorson Gyroteknikk", "NO")
+
+    assert services.find_duplicate_organizations("Fjellrev Avionik", "NO")
+    services.soft_delete(draft, reason="Entered twice")
+    assert not services.find_duplicate_organizations("Fjellrev Avionik", "NO")

@@ -125,6 +125,9 @@ def _write_with_services(plan: Plan, actor) -> None:
         org = services.create_organization(
             actor=actor,
             reason=MARK,
+            # Invented roots may be a slip apart (Kadan, Kapen): only an exact duplicate
+            # would be the plan's mistake.
+            likely=False,
             identifiers=p.identifiers,
             public_id=p.public_id,
             name=p.name,

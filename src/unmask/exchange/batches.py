@@ -51,6 +51,7 @@ class Ambiguous:
     line: int
     name: str
     candidates: list[tuple[str, str]]  # (public id, name)
+    likely: bool = False  # likely duplicates (the name, then why, in each candidate's name)
 
 
 @dataclass

@@ -62,7 +62,8 @@ class OrganizationForm(ReasonForm):
         label=_("I checked: this is not a duplicate"),
         required=False,
         help_text=_(
-            "Shown when an organization with the same name and country, or identifier, exists."
+            "Shown when an organization with the same name and country, the same identifier,"
+            " or likely the same name exists."
         ),
     )
 

@@ -14,7 +14,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from unmask.record import signals, version, visibility
+from unmask.record import screening, signals, version, visibility
 from unmask.record.models import (
     Citation,
     Identifier,
@@ -78,6 +78,7 @@ def require_reason(reason: str, field: str = "reason") -> str:
 class DuplicateMatch:
     organization: Organization
     reason: str
+    likely: bool = False  # the screening matcher's (names written otherwise), not an exact rule
 
 
 class DuplicateOrganization(ValidationError):
@@ -101,9 +102,15 @@ def find_duplicate_organizations(
     identifiers: Iterable[tuple[str, str]] = (),
     aliases: Iterable[str] = (),
     exclude: Organization | None = None,
+    *,
+    likely: bool = True,
 ) -> list[DuplicateMatch]:
-    """Organizations that share a normalized name (or alias) and country, or any identifier."""
+    """Organizations that share a normalized name (or alias) and country, or any identifier;
+    then, with `likely`, those the screening matcher takes for the same (record.screening:
+    a legal form written out, another script or spelling, a slip), every alive organization
+    considered, drafts too."""
     found: dict[int, DuplicateMatch] = {}
+    aliases = list(aliases)
     alive = Organization.objects.alive()
     if exclude is not None:
         alive = alive.exclude(pk=exclude.pk)
@@ -131,6 +138,14 @@ def find_duplicate_organizations(
                     _("same %(scheme)s") % {"scheme": ident.get_scheme_display()},
                 ),
             )
+    if likely:
+        pk = exclude.pk if exclude is not None else None
+        more = screening.likely_duplicates(name, country, aliases, exclude=pk)
+        more = [(p, c) for p, c in more if p not in found]
+        orgs = alive.in_bulk([p for p, _c in more]) if more else {}
+        for p, candidate in more:
+            if p in orgs:
+                found[p] = DuplicateMatch(orgs[p], screening.reason(candidate), likely=True)
     return list(found.values())
 
 
@@ -143,11 +158,13 @@ def create_organization(
     actor=None,
     reason: str = "",
     allow_duplicate: bool = False,
+    likely: bool = True,
     names: Iterable[tuple[str, str]] = (),
     identifiers: Iterable[tuple[str, str]] = (),
     **fields,
 ) -> Organization:
-    """Create an organization; warn (raise DuplicateOrganization) when it may already exist.
+    """Create an organization; warn (raise DuplicateOrganization) when it may already exist
+    (find_duplicate_organizations; `likely` False: by the exact rules only).
 
     `names` are (name, kind) pairs; `identifiers` are (scheme, value) pairs.
     """
@@ -158,7 +175,11 @@ def create_organization(
     identifiers = list(identifiers)
     if not allow_duplicate:
         matches = find_duplicate_organizations(
-            org.name, org.country.code if org.country else "", identifiers, [n for n, _k in names]
+            org.name,
+            org.country.code if org.country else "",
+            identifiers,
+            [n for n, _k in names],
+            likely=likely,
         )
         if matches:
             raise DuplicateOrganization(matches)

@@ -22,6 +22,7 @@ Decision, for each candidate name:
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -120,8 +121,12 @@ class Index:
             else:
                 counts.update(posting)
             budget -= len(posting)
-        ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-        return [position for position, _n in ranked[:limit]]
+        if len(counts) > limit:  # the limit-th count bounds the ranked: fewer to sort
+            least = heapq.nlargest(limit, counts.values())[-1]
+            ranked = sorted((-n, position) for position, n in counts.items() if n >= least)
+        else:
+            ranked = sorted((-n, position) for position, n in counts.items())
+        return [position for _n, position in ranked[:limit]]
 
     # --- matching --------------------------------------------------------------------------
     def match(self, query: Query, limit: int = 5) -> list[Candidate]:

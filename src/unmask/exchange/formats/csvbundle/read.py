@@ -13,7 +13,8 @@ it first). A row whose id is not in the record is created under the bundle's id,
 the site that exported the bundle stay valid. Organizations are the exception: an organization
 whose id is unknown is first matched like a row of the organization import (formats/orgs_csv/rows.py,
 record.services.find_duplicate_organizations: same identifier, or same name or other name in
-the same country, the names and identifiers coming from the bundle's other tables); one match
+the same country, the names and identifiers coming from the bundle's other tables; the exact
+rules only, not the screening matcher's likely duplicates); one match
 is updated (and the bundle's id then stands for it), several are an error listing them, none
 creates it. Other names and identifiers are matched among those of the same organization by
 public id, else by name (or by scheme and normalized value); a new one gets the bundle's id
@@ -994,7 +995,7 @@ def _match(ctx, row, wanted, aliases, identifiers, in_bundle, claimed) -> Organi
     matches = [
         m
         for m in services.find_duplicate_organizations(
-            wanted["name"], wanted.get("country", ""), identifiers, aliases
+            wanted["name"], wanted.get("country", ""), identifiers, aliases, likely=False
         )
         if m.organization.public_id not in in_bundle and m.organization.pk not in claimed
     ]

@@ -29,7 +29,7 @@ from django.db import DatabaseError, connection
 from unmask.exchange.batches import MAX_LISTED, Ambiguous, Outcome
 from unmask.exchange.formats.orgs_csv import chunks
 from unmask.exchange.formats.orgs_csv import rows as org_rows
-from unmask.record import bulk, services
+from unmask.record import bulk, screening, services
 from unmask.record.models import Identifier, NameKind, Organization, OrganizationName
 from unmask.record.text import name_key, new_public_id, normalize_identifier
 from unmask.sql import select_in
@@ -224,6 +224,8 @@ class _Check:
         self.by_public_id: dict[str, int] = {}
         self.waiting: list[_Item] = []
         self.changing: set[int] = set()
+        self.screen = screening.ImportScreen()  # as chunks._Import's
+        self.drawn: dict[str, str] = {}  # the screen's key of an org the file creates -> id
 
     def chunk(self, rows: list[chunks.Row]) -> None:
         self.load(rows)
@@ -282,7 +284,8 @@ class _Check:
             return
         candidates = self.index.candidates(row)
         if not candidates:
-            self.create(row)
+            if not self.likely_duplicate(row):
+                self.create(row)
             return
         if len(candidates) == 1:
             org = self.orgs[next(iter(candidates))]
@@ -295,8 +298,21 @@ class _Check:
             self.ambiguous(row, matches)
         elif matches:
             self.update_one(row, matches[0])
-        else:
+        elif not self.likely_duplicate(row):
             self.create_one(row)
+
+    def likely_duplicate(self, row: chunks.Row) -> bool:
+        def public_id(key: str) -> str:
+            if key.startswith("+"):  # created by the file: applying draws its id
+                return self.drawn.setdefault(key, new_public_id())
+            return key
+
+        return org_rows.likely_duplicate(self.screen, row.parsed, row.line, self.outcome, public_id)
+
+    def screened(self, org: _Org, row: chunks.Row) -> None:
+        """`org` as the row leaves it, for the screen (as chunks._Import.screened)."""
+        key = org.public_id or f"+{-org.who}"
+        self.screen.add(key, org.values["name"], row.parsed.other_names, org.country)
 
     def written_matches(self, row: chunks.Row) -> list[_Org]:
         """What services.find_duplicate_organizations answers once applying has written the
@@ -331,6 +347,7 @@ class _Check:
         self.orgs[org.who] = org
         self.waiting.append(_Item(row.line, org, None, names, identifiers))
         self.index.add(org.who, org.country, row.keys, row.identifiers)
+        self.screened(org, row)
 
     def change(self, row: chunks.Row, org: _Org) -> None:
         parsed = row.parsed
@@ -346,6 +363,7 @@ class _Check:
         self.waiting.append(_Item(row.line, org, changes, names, identifiers))
         self.changing.add(org.who)
         self.apply(org, changes, names, identifiers)
+        self.screened(org, row)
 
     def create_one(self, row: chunks.Row) -> None:
         """As rows.apply_row creates an organization through the services: counted once the
@@ -368,6 +386,7 @@ class _Check:
         org.row_by_row = True
         self.orgs[org.who] = org
         self.index.add(org.who, org.country, org.name_keys, org.identifiers)
+        self.screened(org, row)
 
     def update_one(self, row: chunks.Row, org: _Org) -> None:
         """As rows.apply_row updates an organization through the services: its changes, then
@@ -399,6 +418,7 @@ class _Check:
         self.written(org, changes, names, identifiers)
         org.row_by_row = True
         self.index.add(org.who, org.country, org.name_keys, org.identifiers)  # old keys stay
+        self.screened(org, row)
 
     @staticmethod
     def details(names: list[str], identifiers: list) -> list:

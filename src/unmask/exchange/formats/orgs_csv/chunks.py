@@ -22,6 +22,10 @@ The outcome is the one importing row by row gives:
   row (org_rows.import_row: matched against the database, through the services), once what
   waits is written: of two rows naming the same new organization the first creates it, the
   second updates it (or leaves it unchanged), in one chunk or across two.
+- A row without an id that nothing matches exactly is asked about in the import's
+  record.screening.ImportScreen (the record's alive organizations when the import starts, and
+  what the rows above created or changed, added as they go): a likely duplicate is left out
+  and listed (org_rows.likely_duplicate), else the row creates its organization.
 """
 
 from __future__ import annotations
@@ -39,7 +43,7 @@ from unmask.exchange import batches
 from unmask.exchange.formats.orgs_csv import rows as org_rows
 from unmask.exchange.formats.orgs_csv.rows import Outcome, Parsed
 from unmask.exchange.models import ImportBatch, ImportItem
-from unmask.record import bulk
+from unmask.record import bulk, screening
 from unmask.record.models import Identifier, NameKind, Organization, OrganizationName
 from unmask.record.text import name_key, new_public_id, normalize_identifier
 from unmask.sql import objects_in, select_in
@@ -238,6 +242,9 @@ class _Import:
         self.index = Index()
         self.found: dict[int, _Found] = {}
         self.by_public_id: dict[str, int] = {}
+        self.screen = screening.ImportScreen()
+        self.new_orgs: dict[str, Organization] = {}  # the screen's key -> an org created
+        self.screen_keys: dict[int, str] = {}  # pk of an org created -> its key
 
     # --- a chunk ---------------------------------------------------------------------------------
 
@@ -274,7 +281,8 @@ class _Import:
         else:
             candidates = self.index.candidates(row)
             if not candidates:
-                self.create(row)
+                if not self.likely_duplicate(row):
+                    self.create(row)
                 return
         if len(candidates) == 1:
             (who,) = candidates
@@ -282,13 +290,31 @@ class _Import:
                 self.change(row, self.found[who])
                 return
         self.flush()  # the database must hold what the rows above did before it is asked
-        org = org_rows.import_row(row.parsed, row.line, self.batch, self.actor, self.outcome)
+        created = self.outcome.created
+        org = org_rows.import_row(
+            row.parsed, row.line, self.batch, self.actor, self.outcome, self.screen
+        )
         if org is not None:
-            self.changed(org)
+            if self.outcome.created > created:
+                self.new_orgs[f"+{row.line}"] = org
+                self.screen_keys[org.pk] = f"+{row.line}"
+            self.changed(org, row)
 
-    def changed(self, org: Organization) -> None:
+    def likely_duplicate(self, row: Row) -> bool:
+        def public_id(key: str) -> str:
+            return self.new_orgs[key].public_id if key in self.new_orgs else key
+
+        return org_rows.likely_duplicate(self.screen, row.parsed, row.line, self.outcome, public_id)
+
+    def screened(self, org: Organization, row: Row, key: str = "") -> None:
+        """`org` as the row leaves it, for the screen (check._Check.screened: the same)."""
+        key = key or self.screen_keys.get(org.pk, org.public_id)
+        self.screen.add(key, org.name, row.parsed.other_names, _country(org))
+
+    def changed(self, org: Organization, row: Row) -> None:
         """After the services created or changed `org`: index it as it is now (its entries
         as it was stay: more candidates, never fewer), and forget how the chunk knew it."""
+        self.screened(org, row)
         self.found.pop(org.pk, None)
         keys = {org.name_key, *org.names.values_list("name_key", flat=True)}
         identifiers = org.identifiers.values_list("scheme", "normalized")
@@ -316,6 +342,8 @@ class _Import:
             new.identifiers.append(identifier)
         self.wait(new, org, *new.names, *new.identifiers)
         self.index.add(new, parsed.values.get("country", ""), row.keys, row.identifiers)
+        self.new_orgs[f"+{row.line}"] = org
+        self.screened(org, row, f"+{row.line}")
 
     def change(self, row: Row, found: _Found) -> None:
         """As org_rows.apply_row updates an organization: the fields the row gives new values
@@ -351,6 +379,7 @@ class _Import:
         self.wait(waiting, org, *waiting.names, *waiting.identifiers)
         self.index.forget(org.pk, old_keys)
         self.index.add(org.pk, _country(org), found.name_keys, found.identifiers)
+        self.screened(org, row)
 
     def wait(self, item: _New | _Change, *objs) -> None:
         self.waiting.append(item)
@@ -374,6 +403,9 @@ class _Import:
             orgs = [item.org for item in new]
             unique_public_ids(orgs)
             written = {id(org) for org in w.create(orgs, invalid=self.invalid)}
+            for item in new:
+                if item.org.pk is not None:
+                    self.screen_keys[item.org.pk] = f"+{item.line}"
             changed = [item.found.org for item in changes if item.fields]
             if changed:
                 fields = sorted({name for item in changes for name in item.fields})

@@ -19,8 +19,11 @@ normalized name or other name in the same country (record.services.find_duplicat
 among those of the record and those the rows above it in the same file created: two rows naming
 the same new organization give one, the first creating it, the second updating it (or leaving
 it unchanged). One match: the row updates it. Several: the row is ambiguous, listed and left out
-until a person puts the intended id (or "new") in its id column. None: the row creates an
-organization, as a draft for reviewers to cite and publish.
+until a person puts the intended id (or "new") in its id column. None, but the screening matcher
+takes the row for an organization of the record (any alive one, drafts too) or of the rows above
+(record.screening.ImportScreen: a legal form written out, another script or spelling, a slip):
+a likely duplicate, ambiguous too, listed with the name and rule that matched. Nothing at all:
+the row creates an organization, as a draft for reviewers to cite and publish.
 
 A row changes only what it gives: empty cells leave fields as they are, other names and
 identifiers are added, never removed. Importing the same file again changes nothing.
@@ -57,7 +60,7 @@ from unmask.exchange import batches
 from unmask.exchange.batches import MAX_LISTED, Ambiguous, Outcome
 from unmask.exchange.formats.csvfile import CsvSource
 from unmask.exchange.models import ImportBatch, ImportItem
-from unmask.record import services
+from unmask.record import screening, services
 from unmask.record.identifiers import identifier_error
 from unmask.record.models import (
     Identifier,
@@ -67,6 +70,7 @@ from unmask.record.models import (
     OrganizationKind,
     OrganizationName,
 )
+from unmask.record.screening import ImportScreen
 from unmask.record.text import name_key, normalize_identifier
 
 FIELDS = ("name", "kind", "country", "description")
@@ -155,7 +159,9 @@ def parse_row(row, outcome: Outcome) -> Parsed | None:
     return Parsed(public_id, fields, [n for n in other_names if n], identifiers)
 
 
-def _match(parsed: Parsed, row, outcome: Outcome) -> tuple[str, Organization | None]:
+def _match(
+    parsed: Parsed, row, outcome: Outcome, screen: ImportScreen | None = None
+) -> tuple[str, Organization | None]:
     """("update", org), ("create", None), or ("ambiguous" / "error", None)."""
     if parsed.public_id.lower() == "new":
         return "create", None
@@ -170,6 +176,7 @@ def _match(parsed: Parsed, row, outcome: Outcome) -> tuple[str, Organization | N
         parsed.values.get("country", ""),
         parsed.identifiers,
         parsed.other_names,
+        likely=False,  # the screen's, once no exact rule matches
     )
     if len(matches) == 1:
         return "update", matches[0].organization
@@ -184,7 +191,36 @@ def _match(parsed: Parsed, row, outcome: Outcome) -> tuple[str, Organization | N
                 )
             )
         return "ambiguous", None
+    if screen is not None and likely_duplicate(screen, parsed, row.line, outcome):
+        return "ambiguous", None
     return "create", None
+
+
+def likely_duplicate(
+    screen: ImportScreen, parsed: Parsed, line: int, outcome: Outcome, public_id=None
+) -> bool:
+    """Whether the matcher takes a row that no exact rule matched for an organization of the
+    record or of the rows above: then it is left out and listed with its candidates, each
+    with the reason (the name and rule that matched), for a person to put the right id, or
+    "new", in its id column. `public_id`: the id to list for a key of the screen's own."""
+    found = screen.likely(
+        parsed.values["name"], parsed.values.get("country", ""), parsed.other_names
+    )
+    if not found:
+        return False
+    outcome.ambiguous_count += 1
+    if len(outcome.ambiguous) < MAX_LISTED:
+        listed: dict[str, str] = {}
+        for candidate in found:
+            key = candidate.entry.id
+            listed.setdefault(
+                public_id(key) if public_id else key,
+                f"{candidate.entry.name} ({screening.reason(candidate)})",
+            )
+        outcome.ambiguous.append(
+            Ambiguous(line, parsed.values["name"], list(listed.items()), likely=True)
+        )
+    return True
 
 
 def value_of(org: Organization, name: str) -> str:
@@ -291,12 +327,13 @@ def report_invalid(outcome: Outcome, line: int, exc: ValidationError) -> None:
 
 
 def import_row(
-    parsed: Parsed, line: int, batch: ImportBatch, actor, outcome
+    parsed: Parsed, line: int, batch: ImportBatch, actor, outcome, screen=None
 ) -> Organization | None:
-    """One row, matched against the database and applied through the services; the
-    organization it created or updated, if any."""
+    """One row, matched against the database (and `screen`, an ImportScreen, for likely
+    duplicates) and applied through the services; the organization it created or updated,
+    if any."""
     row = _Line(line)
-    action, org = _match(parsed, row, outcome)
+    action, org = _match(parsed, row, outcome, screen)
     if action not in ("create", "update"):
         return None
     try:

@@ -114,8 +114,9 @@ class Command(BaseCommand):
         )
         for item in outcome.ambiguous:
             options = "; ".join(f"{pid} {name}" for pid, name in item.candidates)
+            what = "likely the same as" if item.likely else "several matches:"
             self.stdout.write(
-                f"  line {item.line}, {item.name!r}: several matches ({options}). Put the id "
+                f"  line {item.line}, {item.name!r}: {what} {options}. Put the id "
                 "of the right one, or new, in its id column."
             )
         if getattr(outcome, "left_out", None):
