@@ -105,7 +105,10 @@ class Index:
         to a budget of postings: a stem is rare, "Software" and "sys" are not, and counting
         the organizations of every common key was most of a query's time at 100,000."""
         keys = _keys(query) | {k for k in _consonant_keys(query) if k[1] == ":"}
-        postings = sorted((self.postings[key] for key in keys if key in self.postings), key=len)
+        # rarest first, then by key: the same candidates in every process (a set's order is
+        # the process's hash seed's)
+        found = sorted((len(self.postings[key]), key) for key in keys if key in self.postings)
+        postings = [self.postings[key] for _n, key in found]
         counts: Counter[int] = Counter()
         for position in self.postings.get(f"f:{query.squashed}", ())[:limit]:
             counts[position] += 1000  # the same name (an acronym, a short name): always first
