@@ -379,6 +379,8 @@ POW_MINUTES = env.integer("UNMASK_POW_MINUTES", 30)
 # Attempts to submit an action accepted from one address per hour (counted in the cache only, under a
 # salted hash of the address).
 SUBMIT_LIMIT = env.integer("UNMASK_SUBMIT_LIMIT", 10)
+# Lists screened on the /screen/ page from one address per hour (counted under the same hash).
+SCREEN_LIMIT = env.integer("UNMASK_SCREEN_LIMIT", 30)
 
 # --- open data -----------------------------------------------------------------------------------
 # Bulk files of the public record (`unmask export`, the /data/ page) are written here.

@@ -32,6 +32,7 @@ import pytest
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 HERE = Path(__file__).resolve().parent
+AXE = Path(__file__).resolve().parents[2] / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
 
 CHROMIUM_ARGS = [
     "--no-sandbox",  # CI runs as root in a container
@@ -230,3 +231,14 @@ def sign_in(page, user) -> None:
     page.fill("#id_password", f"pw-{user.username}")
     page.click("input[type=submit]")
     page.wait_for_url("**/admin/")
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    """axe-core's source, to inject into a page (test_accessibility.py)."""
+    if not AXE.exists():
+        message = f"{AXE} is missing: `make assets` installs the front end's packages (npm ci)."
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"The accessibility test cannot run in CI: {message}", pytrace=False)
+        pytest.skip(f"Accessibility test skipped: {message}")
+    return AXE.read_text(encoding="utf-8")

@@ -134,16 +134,13 @@ def test_a_likely_duplicate_is_listed_and_left_out_until_a_person_decides(tmp_pa
     assert likely.keys() == {2, 5} and all(a.likely for a in likely.values())
     ((pid, why),) = likely[2].candidates
     assert pid == korvath.public_id
-    assert why == (
-        "Korvath Savunma A.Ş. (likely the same: «Korvath Savunma A.Ş.», same name but for the"
-        " legal form, script or punctuation)"
-    )
+    assert why == "Korvath Savunma A.Ş. (likely the same: «Korvath Savunma A.Ş.», same name)"
     halvorsen = Organization.objects.get(name="Halvorsen Gyroteknikk AS")
     assert likely[5].candidates == [
         (
             halvorsen.public_id,
-            "Halvorsen Gyroteknikk AS (likely the same: «Halvorsen Gyroteknikk AS», a slip in"
-            " the name)",
+            "Halvorsen Gyroteknikk AS (likely the same: «Halvorsen Gyroteknikk AS», a typing"
+            " slip in the name)",
         )
     ]
     korvath.refresh_from_db()

@@ -96,7 +96,7 @@ def test_the_admin_warns_about_an_unpublished_organization_written_otherwise(sig
     response = signed_in.post("/admin/record/organization/add/", _org_form(name=name))
     page = response.content.decode()
     assert response.status_code == 200
-    assert "likely the same: «Nordlicht Antriebe GmbH», same name but for the legal form" in page
+    assert "likely the same: «Nordlicht Antriebe GmbH», same name)" in page
     assert Organization.objects.count() == 1
     # Editing the organization itself: no warning about itself.
     url = f"/admin/record/organization/{draft.pk}/change/"

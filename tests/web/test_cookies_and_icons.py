@@ -64,7 +64,7 @@ def submitted() -> str:
 def test_each_form_page_sets_only_the_csrf_cookie_its_post_needs(client, network):
     org = network["orgs"]["engines"]
     manage = f"/submit/manage/{submitted()}/"
-    for url in ("/submit/", f"{org.get_absolute_url()}reply/", manage, "/admin/login/"):
+    for url in ("/submit/", "/screen/", f"{org.get_absolute_url()}reply/", manage, "/admin/login/"):
         assert set(client.get(url).cookies) == {"csrftoken"}, url
 
     # Saving and cancelling through the secret link say so without a `messages` cookie.

@@ -10,6 +10,7 @@ module is the results, to whoever asked for them.
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,7 +81,13 @@ XLSX_MAGIC = b"PK\x03\x04"
 
 
 class ListError(ValueError):
-    """A list that cannot be screened; the message says why and where."""
+    """A list that cannot be screened; the message says why and where, and `header` holds the
+    list's columns when the error is which of them to read."""
+
+    def __init__(self, message: str, header: list[str] | None = None, line: int = 0):
+        super().__init__(message)
+        self.header = header or []
+        self.line = line
 
 
 @dataclass(frozen=True)
@@ -114,7 +121,9 @@ def choose_columns(header: list[str], chosen: Columns | None = None) -> Columns:
     if chosen is not None:
         for column in (chosen.name, chosen.country, chosen.identifier):
             if column and column.lower() not in names:
-                raise ListError(f"The list has no column {column!r}; it has {', '.join(header)}.")
+                raise ListError(
+                    f"The list has no column {column!r}; it has {', '.join(header)}.", header
+                )
         return Columns(chosen.name.lower(), chosen.country.lower(), chosen.identifier.lower())
 
     def first(candidates: tuple[str, ...]) -> str:
@@ -124,30 +133,40 @@ def choose_columns(header: list[str], chosen: Columns | None = None) -> Columns:
     if not name:
         raise ListError(
             "No column of names was recognized (name, company, organization, supplier…); "
-            f"choose one of: {', '.join(header)}."
+            f"choose one of: {', '.join(header)}.",
+            header,
         )
     return Columns(name, first(COUNTRY_HEADERS), first(IDENTIFIER_HEADERS))
 
 
-def read_list(path: Path, *, name: str = "", columns: Columns | None = None) -> Iterator[ListRow]:
-    """The rows of a list: a spreadsheet (XLSX), a CSV with a header, or plain text with a
-    name a line (a file whose first line names no known column and has no separator)."""
-    label = name or path.name
-    with path.open("rb") as handle:
-        head = handle.read(4)
+def read_list(
+    path: Path | bytes, *, name: str = "", columns: Columns | None = None
+) -> Iterator[ListRow]:
+    """The rows of a list, from its file or its bytes in memory: a spreadsheet (XLSX), a CSV
+    with a header, or plain text with a name a line (a file whose first line names no known
+    column and has no separator)."""
+    label = name or ("list" if isinstance(path, bytes) else path.name)
+    if isinstance(path, bytes):
+        head = path[:4]
+    else:
+        with path.open("rb") as handle:
+            head = handle.read(4)
     if head == XLSX_MAGIC:
         yield from _xlsx_rows(path, label, columns)
         return
     try:
         source = CsvSource(path, name=label)
     except CsvError as exc:
-        raise ListError(str(exc)) from None
-    with path.open(encoding=source.encoding, errors="replace") as text:
-        first = text.readline().strip().lower()
+        raise ListError(str(exc), line=exc.line) from None
+    with source._open() as text:
+        try:
+            first = text.readline().strip().lower()
+        except UnicodeDecodeError:
+            first = ""  # rows() says where
     single = not any(d in first for d in ",;\t")
     plain = label.lower().endswith(".txt") or (single and first not in NAME_HEADERS)
     if plain and columns is None:
-        yield from _text_rows(path, source.encoding)
+        yield from _text_rows(source)
         return
     try:
         rows = source.rows()
@@ -159,7 +178,7 @@ def read_list(path: Path, *, name: str = "", columns: Columns | None = None) -> 
                 if found.name or found.identifier:  # a row of other columns only: nothing to check
                     yield found
     except CsvError as exc:
-        raise ListError(str(exc)) from None
+        raise ListError(str(exc), line=exc.line) from None
 
 
 def _row(line: int, values: dict[str, str], columns: Columns) -> ListRow:
@@ -174,19 +193,27 @@ def _row(line: int, values: dict[str, str], columns: Columns) -> ListRow:
     )
 
 
-def _text_rows(path: Path, encoding: str) -> Iterator[ListRow]:
-    with path.open(encoding=encoding, errors="strict", newline="") as text:
-        for line, value in enumerate(text, start=1):
-            value = cell_value(value.lstrip("\ufeff"))
-            if value:
-                yield ListRow(line, value)
+def _text_rows(source: CsvSource) -> Iterator[ListRow]:
+    with source._open() as text:
+        line = 0
+        try:
+            for line, value in enumerate(text, start=1):
+                value = cell_value(value.lstrip("\ufeff"))
+                if value:
+                    yield ListRow(line, value)
+        except UnicodeDecodeError:
+            raise ListError(
+                f"{source.name}, line {line + 1}: not text in {source.encoding}.", line=line + 1
+            ) from None
 
 
-def _xlsx_rows(path: Path, label: str, columns: Columns | None) -> Iterator[ListRow]:
+def _xlsx_rows(path: Path | bytes, label: str, columns: Columns | None) -> Iterator[ListRow]:
     from openpyxl import load_workbook
 
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
+        book = load_workbook(
+            io.BytesIO(path) if isinstance(path, bytes) else path, read_only=True, data_only=True
+        )
     except Exception as exc:  # openpyxl raises many kinds for a broken file
         raise ListError(f"{label}: not a spreadsheet that can be read ({exc}).") from None
     try:
@@ -251,26 +278,32 @@ RESULT_HEADER = (
 
 
 def write_results(results: Iterable[Result], out: IO[str], site_url: str) -> dict[str, int]:
-    """The results as CSV (every cell a spreadsheet reads as text: csvfile.inert), the best
-    candidate of each row; returns how many rows got each verdict."""
+    """The results as CSV, the best candidate of each row; returns how many rows got each
+    verdict."""
     writer = csv.writer(out)
     writer.writerow(RESULT_HEADER)
     counts = {MATCHED: 0, POSSIBLE: 0, NONE: 0}
     for result in results:
         counts[result.verdict] += 1
-        best = result.candidates[0] if result.candidates else None
-        cells = [
-            str(result.row.line),
-            result.row.name,
-            result.row.country,
-            result.row.identifier,
-            result.verdict,
-            f"{best.score:.2f}" if best else "",
-            best.entry.name if best else "",
-            best.entry.id if best else "",
-            f"{site_url.rstrip('/')}/org/{best.entry.id}/" if best else "",
-            best.rule if best else "",
-            "; ".join(best.evidence) if best else "",
-        ]
-        writer.writerow([inert(cell) for cell in cells])
+        writer.writerow(result_cells(result, site_url))
     return counts
+
+
+def result_cells(result: Result, site_url: str) -> list[str]:
+    """A result's row of the CSV (RESULT_HEADER), every cell one a spreadsheet reads as text
+    (csvfile.inert)."""
+    best = result.candidates[0] if result.candidates else None
+    cells = [
+        str(result.row.line),
+        result.row.name,
+        result.row.country,
+        result.row.identifier,
+        result.verdict,
+        f"{best.score:.2f}" if best else "",
+        best.entry.name if best else "",
+        best.entry.id if best else "",
+        f"{site_url.rstrip('/')}/org/{best.entry.id}/" if best else "",
+        best.rule if best else "",
+        "; ".join(best.evidence) if best else "",
+    ]
+    return [inert(cell) for cell in cells]

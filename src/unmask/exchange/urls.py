@@ -7,4 +7,5 @@ urlpatterns = [
     path("data/", views.data_page, name="data"),
     path("data/files/<str:name>", views.bulk_file, name="file"),
     path("data/part.<str:fmt>", views.part, name="part"),
+    path("screen/", views.screen, name="screen"),
 ]

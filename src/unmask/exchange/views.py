@@ -1,5 +1,6 @@
 """The /data/ page: the bulk files with their size, date, licence and checksum, and downloads of
-any filtered part in the same formats."""
+any filtered part in the same formats; the /screen/ page: a list of companies screened against
+the record."""
 
 from __future__ import annotations
 
@@ -7,17 +8,26 @@ import gzip
 import io
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import FileResponse, Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
 
-from unmask.exchange import formats, publish
+from unmask.accounts.throttle import client_key, over_limit, refuse
+from unmask.exchange import formats, publish, screen_page
 from unmask.exchange.files import sha256_file
+from unmask.exchange.screen_form import ListUpload, ScreenForm
 from unmask.exchange.selection import Selection
 from unmask.maps import options as map_options
 from unmask.record import version
 from unmask.record.filters import NetworkFilters
+from unmask.record.screening import record_index
 from unmask.web.payloads import derived_response
 
 
@@ -119,3 +129,57 @@ def part(request, fmt: str):
         content_type,
         filename=f"{publish.base_name()}-part.{suffix}",
     )
+
+
+@csrf_exempt  # checked below, once the upload handler is set: the check reads the form
+@require_http_methods(["GET", "HEAD", "POST"])
+def screen(request):
+    """A list of companies (a file or pasted) screened against the record's public
+    organizations: the results as a table, or as CSV. The list is read in memory, never written
+    to disk (ListUpload), never stored and never logged (sensitive_post_parameters keeps it out
+    of error reports too)."""
+    upload = None
+    if request.method == "POST":
+        upload = ListUpload(request)
+        request.upload_handlers = [upload]
+    return _screen(request, upload)
+
+
+@csrf_protect
+@sensitive_post_parameters()
+def _screen(request, upload):
+    if request.method != "POST":
+        return _screen_form(request, ScreenForm())
+    limit_key = f"screen:{client_key(request)}"
+    if over_limit(limit_key, settings.SCREEN_LIMIT, 3600):
+        context = {
+            "title": _("Screen a list"),
+            "message": _("Too many lists screened from here in the last hour. Try again later."),
+            "back_url": reverse("exchange:screen"),
+            "back_label": _("Screen a list"),
+        }
+        return refuse(request, limit_key, 3600, context)
+    form = ScreenForm(request.POST, request.FILES, upload=upload)
+    if not form.is_valid():
+        return _screen_form(request, form, status=400)
+    index = record_index()
+    if request.POST.get("action") == "csv":
+        site_url = request.build_absolute_uri("/").rstrip("/")
+        return screen_page.csv_response(form, index, site_url)
+    return screen_page.results_response(request, form, index)
+
+
+def _screen_form(request, form: ScreenForm, status: int = 200):
+    response = render(
+        request,
+        "exchange/screen.html",
+        {
+            "form": form,
+            "header": form.header,
+            "carried": form.carried_value() if form.header else "",
+            "carried_name": form.label,
+        },
+        status=status,
+    )
+    response["Cache-Control"] = "no-store, private"
+    return response

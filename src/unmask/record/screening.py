@@ -221,27 +221,32 @@ def alive_index() -> AliveIndex:
         return _alive[0]
 
 
-# The matcher's rules (matcher.Index.similarity), as a person reads them.
-_RULES = {
-    "same name": gettext_lazy("same name but for the legal form, script or punctuation"),
-    "same name, spaced otherwise": gettext_lazy(
-        "same name but for the legal form, script or punctuation"
-    ),
-    "acronym": gettext_lazy("same name but for the legal form, script or punctuation"),
+# The matcher's rules (matcher.Index.similarity), as a person reads them: the screening page's
+# evidence and the duplicate check's reasons.
+RULES = {
+    "identifier": gettext_lazy("same identifier"),
+    "same name": gettext_lazy("same name"),
     "same words, another order": gettext_lazy("same words in another order"),
-    "same name in another spelling": gettext_lazy("same name in another spelling"),
-    "same name in another spelling and order": gettext_lazy("same name in another spelling"),
-    "same consonants": gettext_lazy("same name in another spelling"),
-    "a slip in the name": gettext_lazy("a slip in the name"),
+    "same name in another spelling": gettext_lazy("same name in another spelling or script"),
+    "same name in another spelling and order": gettext_lazy(
+        "same name in another spelling and order"
+    ),
+    "same name, spaced otherwise": gettext_lazy("same name with other spacing"),
+    "acronym": gettext_lazy("acronym of the name"),
+    "a slip in the name": gettext_lazy("a typing slip in the name"),
+    "same consonants": gettext_lazy("same consonants (a script written without vowels)"),
 }
+
+
+def rule_label(rule: str) -> str:
+    return str(RULES.get(rule, rule))
 
 
 def reason(candidate: Candidate) -> str:
     """Why a candidate is likely the same organization: the name that matched and the rule."""
-    rule = _RULES.get(candidate.rule, candidate.rule)
     return _("likely the same: «%(name)s», %(rule)s") % {
         "name": candidate.matched_name,
-        "rule": rule,
+        "rule": rule_label(candidate.rule),
     }
 
 

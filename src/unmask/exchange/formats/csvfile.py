@@ -199,11 +199,13 @@ def read_records(
 class CsvSource:
     """One CSV file: `encoding` and `delimiter` as detected, `header`, and `rows()`."""
 
-    def __init__(self, path: Path | str, *, name: str | None = None):
-        self.path = Path(path)
+    def __init__(self, path: Path | str | bytes, *, name: str | None = None):
+        # A file, or its bytes in memory (a list screened from a form: never written to disk).
+        self.data = path if isinstance(path, bytes) else None
+        self.path = Path("list.csv" if self.data is not None else path)
         self.name = name or self.path.name
         self.header: list[str] = []
-        with self.path.open("rb") as handle:
+        with self._raw() as handle:
             head = handle.read(SAMPLE)
         if not head.strip():
             raise CsvError(self.name, "the file is empty.")
@@ -216,11 +218,10 @@ class CsvSource:
         self.delimiter = detect_delimiter(first)
 
     def _open(self) -> IO[str]:
-        raw = self.path.open("rb")
-        return io.TextIOWrapper(raw, encoding=self.encoding, errors="strict", newline="")
+        return io.TextIOWrapper(self._raw(), encoding=self.encoding, errors="strict", newline="")
 
     def _raw(self) -> BinaryIO:
-        return self.path.open("rb")
+        return io.BytesIO(self.data) if self.data is not None else self.path.open("rb")
 
     def rows(self) -> Iterator[Row]:
         with self._open() as text:
