@@ -1,10 +1,13 @@
 """The record as the screening matcher knows it (unmask.screening): its public organizations
 with their other names and identifiers, read as values, a kind at a time. The index is kept in
-the process and made again when the record's version changes: at 100,000 organizations it
-takes seconds to build, and every list screened after it reads it."""
+the process and made again when the record's version changes (in the background, the last one
+answering meanwhile): at 100,000 organizations it takes seconds to build, and every list
+screened after it reads it."""
 
 from __future__ import annotations
 
+import contextvars
+import logging
 import re
 import threading
 import unicodedata
@@ -12,6 +15,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.db import connections
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -20,24 +25,61 @@ from unmask.record.models import Identifier, Organization, OrganizationName
 from unmask.screening.matcher import MATCH, Candidate, Entry, Index, Query
 from unmask.screening.names import Name, prepare
 
+logger = logging.getLogger(__name__)
 _lock = threading.Lock()
 _kept: dict[str, Index] = {}
+
+
+_building = threading.Lock()  # held by the one thread building a newer index in the background
 
 
 def record_index() -> Index:
     """The index of the record as it is now (kept per version of the record, and the moment
     it changed: a database restored from a backup, or a test's rolled back, can come back to
-    a version number with other data)."""
+    a version number with other data).
+
+    After an edit, with settings.PAYLOAD_STALE (as the map's and the feeds' payloads), the last
+    index built answers at once while one thread builds the new one: at 100,000 organizations
+    a build takes seconds, and every list and API request would wait for it."""
     current = f"{version.stamp()}@{version.changed_at()}"
     index = _kept.get(current)
-    if index is None:
-        with _lock:
-            index = _kept.get(current)
-            if index is None:
-                index = build_index()
-                _kept.clear()  # one version at a time: the last one
-                _kept[current] = index
+    if index is not None:
+        return index
+    if settings.PAYLOAD_STALE and _kept:
+        last = next(iter(_kept.values()), None)
+        if last is not None:
+            _build_later(current)
+            return last
+    with _lock:
+        index = _kept.get(current)
+        if index is None:
+            index = build_index()
+            _keep(current, index)
     return index
+
+
+def _keep(current: str, index: Index) -> None:
+    _kept.clear()  # one version at a time: the last one
+    _kept[current] = index
+
+
+def _build_later(current: str) -> None:
+    if not _building.acquire(blocking=False):
+        return  # another thread is building it
+    context = contextvars.copy_context()  # where its reads go (web/replica.py)
+
+    def run() -> None:
+        try:
+            index = build_index()
+            with _lock:
+                _keep(current, index)
+        except Exception:
+            logger.exception("Building the screening index in the background failed")
+        finally:
+            _building.release()
+            connections.close_all()  # this thread's own
+
+    threading.Thread(target=context.run, args=(run,), name="unmask-screening", daemon=True).start()
 
 
 def build_index() -> Index:
