@@ -216,26 +216,6 @@ SKELETON_FROM = 6  # letters: a shorter spelling is found as it is folded, a lon
 
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-# ISO 9, its diacritics left out as lists leave them (the letters anyascii reads otherwise)
-_ISO9 = str.maketrans(
-    {
-        "х": "h",
-        "ц": "c",
-        "ч": "c",
-        "ш": "s",
-        "щ": "s",
-        "ж": "z",
-        "й": "j",
-        "ю": "u",
-        "я": "a",
-        "ъ": "",
-        "ь": "",
-        "э": "e",
-        "ё": "e",
-        "є": "e",
-        "ї": "i",
-    }
-)
 
 
 @cache
@@ -243,7 +223,7 @@ def spellings() -> dict[tuple[str, ...], Found]:
     """Every spelling, as the words names.words() makes of it, to what it names; a long one
     also as its keys (so that every romanization of a full form is found: Obshchestvo s
     ogranichennoy otvetstvennostyu), a short one never (ПАО is not 表, biao)."""
-    from unmask.screening.names import words
+    from unmask.screening.names import ISO9, spelled, words
 
     codes: dict[tuple[str, ...], set[str]] = {}
     english: dict[tuple[str, ...], set[str]] = {}
@@ -263,7 +243,7 @@ def spellings() -> dict[tuple[str, ...], Found]:
         for spelling in form.spellings:
             add(spelling, codes, {form.code})
             if _CYRILLIC.search(spelling):  # and as ISO 9 spells it (Družestvo s ograničena…)
-                add(spelling.lower().translate(_ISO9), codes, {form.code})
+                add(spelled(spelling, ISO9), codes, {form.code})
     for spelling, kinds in ENGLISH.items():
         add(spelling, english, kinds)
     return {

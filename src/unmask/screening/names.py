@@ -271,25 +271,27 @@ def _kunrei(word: str) -> str:
 
 # Cyrillic as other systems than anyascii's (English-like: kh, ts, ch, zh, shch, ya) spell it,
 # each from its published table: the letters that differ from it.
+# ISO 9 (1995), as lists print it without its diacritics (and the legal forms' table reads its
+# Cyrillic spellings so)
+ISO9 = {
+    "х": "h",
+    "ц": "c",
+    "ч": "c",
+    "ш": "s",
+    "щ": "s",
+    "ж": "z",
+    "й": "j",
+    "ю": "u",
+    "я": "a",
+    "ё": "e",
+    "є": "e",
+    "ї": "i",
+    "э": "e",
+    "ъ": "",
+    "ь": "",
+}
 _CYRILLIC_SYSTEMS = {
-    # ISO 9 (1995), as lists print it without its diacritics
-    "iso9": {
-        "х": "h",
-        "ц": "c",
-        "ч": "c",
-        "ш": "s",
-        "щ": "s",
-        "ж": "z",
-        "й": "j",
-        "ю": "u",
-        "я": "a",
-        "ё": "e",
-        "є": "e",
-        "ї": "i",
-        "э": "e",
-        "ъ": "",
-        "ь": "",
-    },
+    "iso9": ISO9,
     # German (Duden)
     "german": {
         "в": "w",
@@ -324,7 +326,7 @@ _BULGARIAN_SYSTEM = {"х": "h", "щ": "sht", "ъ": "a", "ь": "y", "ю": "yu", "
 _CYRILLIC_LETTER = re.compile(r"[\u0400-\u04ff]")
 
 
-def _spelled(text: str, table: dict[str, str]) -> str:
+def spelled(text: str, table: dict[str, str]) -> str:
     out = []
     for ch in text:
         low = ch.lower()
@@ -361,7 +363,7 @@ def other_readings(text: str, country: str = "") -> list[Name]:
             tables.append(_UKRAINIAN_SYSTEM)
         if country == "BG" or "ъ" in text.lower():
             tables.append(_BULGARIAN_SYSTEM)
-        found += [_reading(text, _spelled(text, table), name) for table in tables]
+        found += [_reading(text, spelled(text, table), name) for table in tables]
     elif name.script == "japanese":
         found.append(tuple(_kunrei(w) for w in name.words))
     elif name.script == "korean":
