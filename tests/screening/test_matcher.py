@@ -52,6 +52,7 @@ RECORD = [
     Entry("tavros", "АО «Тавров-Оптика-Юг»", (), "RU"),
     Entry("tavros-main", "АО «Тавров-Оптика»", (), "RU"),
     Entry("tadena", "Tadena Automation Limited", (), "GB"),
+    Entry("vakar", "Vakar Defence Procurement Office", (), "NO"),
 ]
 # Latin names that share every word but one with the Hebrew names above: the Hebrew ones must
 # still be among a query's candidates (retrieved by their consonants).
@@ -142,6 +143,7 @@ def test_a_variant_of_a_record_name_finds_its_organization(index, kind, query, c
         ("a form against an other name without one", "Briland Verbundwerkstoffe s.r.o.", ""),
         ("generic words only", "Software GmbH", "DE"),
         ("unrelated", "Pexalor Robotics Ltd", "GB"),
+        ("two slips in one short word: another stem", "Vaval Defence Procurement Office", ""),
     ],
 )
 def test_another_company_is_not_matched(index, kind, query, country):

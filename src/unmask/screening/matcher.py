@@ -35,6 +35,7 @@ from unmask.screening.identifiers import identifier_value
 MATCH = 0.9  # a candidate at or above this is a match; below, at most a possible one
 POSSIBLE = 0.7
 CANDIDATE_BUDGET = 3000  # postings read for a query's candidates
+SHORT_WORD = 6  # letters: a shorter word holds one slip at most
 RARE = 8  # a key of at most this many organizations is a rare one (a stem's, not a sector's)
 
 
@@ -218,11 +219,15 @@ class Index:
             (ours.words, theirs.words),
             (sorted(ours.words), sorted(theirs.words)),
         ):
-            slips = sum(
+            each = [
                 OSA.distance(m, t, score_cutoff=allowed + 1)
                 for m, t in zip(mine_words, their_words, strict=True)
+            ]
+            # both slips in one short word: another name (Basjar is not Dasar, nor Kadan Kapen)
+            crowded = any(
+                n > 1 and len(t) < SHORT_WORD for n, t in zip(each, their_words, strict=True)
             )
-            if slips <= allowed:
+            if sum(each) <= allowed and not crowded:
                 pairs = zip(mine_words, their_words, strict=True)
                 break
         if pairs is None:
