@@ -14,6 +14,17 @@ from unmask.screening.matcher import Query
 pytestmark = pytest.mark.django_db(transaction=True)  # the build thread reads what was committed
 
 
+@pytest.fixture(autouse=True)
+def _no_index_kept():
+    """No index from another test's record (the process keeps the last one built)."""
+    screening._kept.clear()
+    yield
+    deadline = time.monotonic() + 30
+    while screening._building.locked() and time.monotonic() < deadline:
+        time.sleep(0.05)  # no build left running into the next test's database
+    screening._kept.clear()
+
+
 def found(index, name: str) -> bool:
     return any(c.is_match for c in index.match(Query(name)))
 
